@@ -1,0 +1,1 @@
+"""Hỏa Tốc: a Telegram bot for provincial network-security emergencies."""

@@ -1,0 +1,117 @@
+"""The composition root: builds PTB's Application, opens the database, wires services."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.request import HTTPXRequest
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.context import BotData, HoaTocContext, Services
+from bot.services.access import AccessService
+from bot.services.onboarding import OnboardingService
+from bot.storage.db import Database
+from bot.telegram.menus import set_default_menu
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+HoaTocApp = Application[
+    ExtBot[None], HoaTocContext, dict[Any, Any], dict[Any, Any], BotData, Any
+]
+
+# Long polling holds a request open for this many seconds; the read timeout must exceed it.
+POLL_TIMEOUT = 25
+
+
+def build_services(settings: Settings, clock: Clock) -> Services:
+    db = Database(settings.database, clock)
+    super_admins = frozenset(settings.admin_ids)
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        access=AccessService(db, clock, super_admins),
+        onboarding=OnboardingService(
+            db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours),
+            super_admins=super_admins,
+        ),
+    )
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaTocApp:
+    """Everything the bot needs, not yet started; the database opens in `post_init`."""
+    root = settings.api_base_url
+    request = HTTPXRequest(
+        connection_pool_size=32, proxy=settings.proxy_url, connect_timeout=10, read_timeout=15,
+        write_timeout=15, pool_timeout=5,
+    )
+    updates_request = HTTPXRequest(
+        connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
+        read_timeout=POLL_TIMEOUT + 10,
+    )
+    app: HoaTocApp = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .request(request)
+        .get_updates_request(updates_request)
+        .context_types(ContextTypes(context=HoaTocContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data.services = build_services(settings, clock or SystemClock())
+    handlers.register(app)
+    return app
+
+
+def services_of(app: HoaTocApp) -> Services:
+    services = app.bot_data.services
+    assert services is not None
+    return services
+
+
+async def _post_init(app: HoaTocApp) -> None:
+    await services_of(app).db.open()
+    # The menu is cosmetic: never let it hold up start-up or polling.
+    app.create_task(set_default_menu(app.bot), name="default-menu")
+    log.info("Hỏa Tốc started as @%s", app.bot.username)
+
+
+async def _post_shutdown(app: HoaTocApp) -> None:
+    await services_of(app).db.close()
+
+
+def run(app: HoaTocApp) -> None:
+    """Long polling until SIGINT/SIGTERM."""
+    app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT)
+
+
+async def start_polling(app: HoaTocApp, *, poll_timeout: int = POLL_TIMEOUT) -> None:
+    """What `run_polling` does before it blocks: used by tests and the demo in a running loop."""
+    await app.initialize()
+    await _post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(
+        allowed_updates=Update.ALL_TYPES, timeout=poll_timeout, poll_interval=0
+    )
+
+
+async def stop_polling(app: HoaTocApp) -> None:
+    assert app.updater is not None
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    await _post_shutdown(app)

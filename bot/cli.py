@@ -1,0 +1,165 @@
+"""`hoatoc run | import FILE | check` (also `python -m bot ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.clock import SystemClock
+from bot.logs import setup_logging
+from config.settings import Settings, describe_errors
+
+EXIT_CONFIG = 2
+
+NO_TOKEN = """\
+HOATOC_BOT_TOKEN is not set: the bot needs its own Telegram bot token to start.
+
+How to get one:
+  1. In Telegram, open a chat with @BotFather (the official bot for creating bots).
+  2. Send /newbot, then a display name (e.g. "Hỏa Tốc Sở TT&TT") and a username that
+     ends in "bot" (e.g. hoatoc_angiang_bot).
+  3. BotFather replies with a token like 123456789:AA...; keep it secret.
+  4. Put it in the environment or in a .env file next to the Makefile:
+       HOATOC_BOT_TOKEN=123456789:AA...
+     then run `make run` again. See .env.example for every setting.
+"""
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        print("Configuration error:", file=sys.stderr)
+        for line in describe_errors(exc):
+            print(f"  {line}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    settings = load_settings()
+    if settings.bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(settings.log_level, [settings.token()])
+    from bot.app import build_application, run
+
+    run(build_application(settings))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging("WARNING")
+    from bot.services.importer import Importer, ImportError_
+    from bot.storage.db import Database
+
+    async def go() -> int:
+        clock = SystemClock()
+        db = Database(settings.database, clock)
+        await db.open()
+        try:
+            report = await Importer(db, clock).import_file(Path(args.file))
+        except ImportError_ as exc:
+            print(f"{args.file}: rejected, nothing was written. {len(exc.errors)} error(s):",
+                  file=sys.stderr)
+            for line in exc.errors:
+                print(f"  {line}", file=sys.stderr)
+            return EXIT_CONFIG
+        finally:
+            await db.close()
+        for kind in ("agencies", "groups", "people"):
+            print(f"{kind}: {report.created[kind]} created, {report.updated[kind]} updated, "
+                  f"{report.unchanged[kind]} unchanged")
+        return 0
+
+    return asyncio.run(go())
+
+
+def cmd_check(_: argparse.Namespace) -> int:
+    """Validate every setting and print a readable report; 2 when anything is wrong."""
+    problems: list[str] = []
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = describe_errors(exc)
+        print("Configuration: INVALID")
+        for line in problems:
+            print(f"  ✗ {line}")
+        return EXIT_CONFIG
+    rows = [
+        ("HOATOC_BOT_TOKEN", "set (hidden)" if settings.bot_token else "MISSING"),
+        ("HOATOC_API_BASE_URL", settings.api_base_url),
+        ("HOATOC_PROXY_URL", settings.proxy_url or "(none)"),
+        ("HOATOC_DATABASE", str(settings.database)),
+        ("HOATOC_ADMIN_IDS", ", ".join(map(str, settings.admin_ids)) or "(none)"),
+        ("HOATOC_TIMEZONE", settings.timezone),
+        ("HOATOC_POLICY_FILE", str(settings.policy_file)),
+        ("HOATOC_FOCAL_NAME", settings.focal_name),
+        ("HOATOC_FOCAL_HOTLINE", settings.focal_hotline or "(none)"),
+        ("HOATOC_FOCAL_EMAIL", settings.focal_email or "(none)"),
+        ("HOATOC_INVITE_TTL_HOURS", f"{settings.invite_ttl_hours:g}"),
+        ("HOATOC_LOG_LEVEL", settings.log_level),
+    ]
+    if settings.bot_token is None:
+        problems.append("HOATOC_BOT_TOKEN: missing (create a bot with @BotFather)")
+    if not settings.admin_ids:
+        problems.append("HOATOC_ADMIN_IDS: no super-admin, so nobody can create invites")
+    problems += _check_policy(settings.policy_file)
+    problems += _check_database(settings.database)
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"  {name.ljust(width)}  {value}")
+    if problems:
+        print("Configuration: INVALID")
+        for line in problems:
+            print(f"  ✗ {line}")
+        return EXIT_CONFIG
+    print("Configuration: OK")
+    return 0
+
+
+def _check_policy(path: Path) -> list[str]:
+    try:
+        doc = yaml.safe_load(path.read_text("utf-8"))
+    except OSError as exc:
+        return [f"HOATOC_POLICY_FILE: cannot read {path}: {exc.strerror}"]
+    except yaml.YAMLError as exc:
+        return [f"HOATOC_POLICY_FILE: {path} is not valid YAML: {exc}"]
+    if not isinstance(doc, dict):
+        return [f"HOATOC_POLICY_FILE: {path} must hold a mapping at the top"]
+    return []
+
+
+def _check_database(path: Path) -> list[str]:
+    folder = path.parent if str(path.parent) else Path(".")
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        return [f"HOATOC_DATABASE: cannot create or write {path} ({probe} is not writable)"]
+    if path.exists() and not os.access(path, os.W_OK):
+        return [f"HOATOC_DATABASE: {path} is not writable"]
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hoatoc", description="Hỏa Tốc Telegram bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the bot (long polling)").set_defaults(func=cmd_run)
+    p_import = sub.add_parser("import", help="import agencies, groups, people (YAML or CSV)")
+    p_import.add_argument("file")
+    p_import.set_defaults(func=cmd_import)
+    sub.add_parser("check", help="validate the configuration").set_defaults(func=cmd_check)
+    args = parser.parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

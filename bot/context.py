@@ -1,0 +1,38 @@
+"""The services handlers use, reached through a typed PTB context instead of raw bot_data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.services.access import AccessService
+from bot.services.onboarding import OnboardingService
+from bot.storage.db import Database
+from config.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    access: AccessService
+    onboarding: OnboardingService
+
+
+class BotData:
+    """PTB's bot_data, typed: it holds the services and nothing else."""
+
+    services: Services | None = None
+
+
+class HoaTocContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not wired: build the app with bot.app")
+        return services

@@ -1,0 +1,366 @@
+"""`hoatoc import FILE`: agencies, groups and people from YAML or CSV, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from bot.clock import Clock, to_epoch
+from bot.domain.models import AgencyKind, Rank, Role
+from bot.domain.phones import normalise_phone
+from bot.storage.agencies import AgencyRepository, GroupRepository
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
+from bot.storage.people import PeopleRepository
+
+_CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TRUE = {"true", "1", "yes", "y", "có", "co", "x"}
+_FALSE = {"false", "0", "no", "n", "không", "khong", ""}
+
+
+def _code(value: Any) -> str:
+    text = str(value).strip().upper()
+    if not _CODE.match(text):
+        raise ValueError("a code is 1-32 characters of A-Z, 0-9, '_' or '-'")
+    return text
+
+
+def _opt_text(value: Any) -> Any:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _phone(value: Any) -> str | None:
+    text: str | None = _opt_text(value)
+    if text is None:
+        return None
+    phone = normalise_phone(text)
+    if phone is None:
+        raise ValueError(f"'{text}' is not a valid Vietnamese phone number")
+    return phone
+
+
+def _email(value: Any) -> str | None:
+    text: str | None = _opt_text(value)
+    if text is not None and not _EMAIL.match(text):
+        raise ValueError(f"'{text}' is not an e-mail address")
+    return text
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return value
+
+
+def _list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p for p in re.split(r"[;,\s]+", value.strip()) if p]
+    return value
+
+
+def _enum_text(value: Any) -> Any:
+    return _opt_text(value.lower() if isinstance(value, str) else value)
+
+
+Code = Annotated[str, BeforeValidator(_code)]
+OptText = Annotated[str | None, BeforeValidator(_opt_text), Field(max_length=500)]
+Phone = Annotated[str | None, BeforeValidator(_phone)]
+Email = Annotated[str | None, BeforeValidator(_email)]
+Flag = Annotated[bool, BeforeValidator(_bool)]
+Name = Annotated[str, BeforeValidator(lambda v: str(v).strip()), Field(min_length=1, max_length=200)]
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgencyRow(_Row):
+    code: Code
+    name: Name
+    kind: Annotated[AgencyKind, BeforeValidator(_enum_text)]
+    address: OptText = None
+    email: Email = None
+    phone: Phone = None
+    active: Flag = True
+
+
+class GroupRow(_Row):
+    code: Code
+    name: Name
+    agencies: Annotated[list[Code], BeforeValidator(_list)] = []
+
+
+class PersonRow(_Row):
+    code: Code
+    full_name: Name
+    phone: Phone = None
+    roles: Annotated[list[Role], BeforeValidator(_list), Field(min_length=1)]
+    agency: Annotated[Code | None, BeforeValidator(_opt_text)] = None
+    rank: Annotated[Rank | None, BeforeValidator(_enum_text)] = None
+    lead: Flag = False
+    telegram_id: Annotated[int | None, BeforeValidator(_opt_text), Field(gt=0)] = None
+    active: Flag = True
+
+    @model_validator(mode="after")
+    def _rules(self) -> PersonRow:
+        if Role.LIAISON in self.roles and self.agency is None:
+            raise ValueError("a liaison needs an agency")
+        if self.lead and Role.RESPONDER not in self.roles:
+            raise ValueError("only a responder can be the team lead")
+        if self.rank is not None and Role.LIAISON not in self.roles:
+            raise ValueError("rank applies to liaisons only")
+        return self
+
+
+@dataclass
+class ImportData:
+    agencies: list[tuple[str, AgencyRow]] = field(default_factory=list)
+    groups: list[tuple[str, GroupRow]] = field(default_factory=list)
+    people: list[tuple[str, PersonRow]] = field(default_factory=list)
+    # (place, agency code) referenced but not defined in the file: must exist in the database
+    unresolved: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=lambda: {"agencies": 0, "groups": 0, "people": 0})
+    updated: dict[str, int] = field(default_factory=lambda: {"agencies": 0, "groups": 0, "people": 0})
+    unchanged: dict[str, int] = field(
+        default_factory=lambda: {"agencies": 0, "groups": 0, "people": 0})
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values()) or any(self.updated.values())
+
+
+class ImportError_(Exception):
+    """The file was rejected; `errors` lists every problem with its place."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+_SECTIONS: dict[str, type[_Row]] = {"agencies": AgencyRow, "groups": GroupRow, "people": PersonRow}
+
+
+def _validate(section: str, place: str, raw: Any, out: ImportData, errors: list[str]) -> None:
+    model = _SECTIONS[section]
+    if not isinstance(raw, dict):
+        errors.append(f"{place}: expected a mapping of fields, got {type(raw).__name__}")
+        return
+    try:
+        row = model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            errors.append(f"{place}{'.' + loc if loc else ''}: {msg}")
+        return
+    getattr(out, section).append((place, row))
+
+
+def parse_file(path: Path) -> ImportData:
+    """Read and validate a YAML or CSV file; ImportError_ lists every problem found."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportError_([f"{path}: cannot read: {exc}"]) from exc
+    suffix = path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        data = _parse_yaml(text, path)
+    elif suffix == ".csv":
+        data = _parse_csv(text, path)
+    else:
+        raise ImportError_([f"{path}: unknown file type '{suffix}' (use .yaml, .yml or .csv)"])
+    return data
+
+
+def _parse_yaml(text: str, path: Path) -> ImportData:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ImportError_([f"{path}: not valid YAML: {exc}"]) from exc
+    if not isinstance(doc, dict):
+        raise ImportError_([f"{path}: expected sections agencies, groups, people at the top"])
+    errors, out = [], ImportData()
+    for key in doc:
+        if key not in _SECTIONS and key != "duty":
+            errors.append(f"{path}: unknown section '{key}' (expected agencies, groups, people)")
+    for section in _SECTIONS:
+        items = doc.get(section) or []
+        if not isinstance(items, list):
+            errors.append(f"{section}: expected a list")
+            continue
+        for i, raw in enumerate(items, start=1):
+            code = raw.get("code") if isinstance(raw, dict) else None
+            place = f"{section}[{i}]" + (f" ({code})" if code else "")
+            _validate(section, place, raw, out, errors)
+    _check_references(out, errors)
+    if errors:
+        raise ImportError_(errors)
+    return out
+
+
+def _parse_csv(text: str, path: Path) -> ImportData:
+    reader = csv.DictReader(io.StringIO(text))
+    header = {h.strip() for h in (reader.fieldnames or [])}
+    if "full_name" in header:
+        section = "people"
+    elif "kind" in header:
+        section = "agencies"
+    elif "agencies" in header:
+        section = "groups"
+    else:
+        raise ImportError_([
+            f"{path}: cannot tell what the CSV holds: people need a 'full_name' column, "
+            "agencies a 'kind' column, groups an 'agencies' column"
+        ])
+    errors, out = [], ImportData()
+    for line_no, raw in enumerate(reader, start=2):
+        if None in raw:
+            errors.append(f"line {line_no}: more cells than columns")
+            continue
+        row = {k.strip(): v for k, v in raw.items() if k is not None and (v or "").strip() != ""}
+        if not row:
+            continue
+        code = row.get("code")
+        place = f"line {line_no}" + (f" ({code})" if code else "")
+        _validate(section, place, row, out, errors)
+    _check_references(out, errors)
+    if errors:
+        raise ImportError_(errors)
+    return out
+
+
+def _dupes(items: Iterable[tuple[str, Any]], key: str, errors: list[str]) -> None:
+    seen: dict[Any, str] = {}
+    for place, row in items:
+        value = getattr(row, key)
+        if value is None:
+            continue
+        if value in seen:
+            errors.append(f"{place}.{key}: '{value}' is already used at {seen[value]}")
+        else:
+            seen[value] = place
+
+
+def _check_references(data: ImportData, errors: list[str]) -> None:
+    """Duplicates within the file; note references the database must resolve."""
+    _dupes(data.agencies, "code", errors)
+    _dupes(data.groups, "code", errors)
+    _dupes(data.people, "code", errors)
+    _dupes(data.people, "telegram_id", errors)
+    codes = {row.code for _, row in data.agencies}
+    for place, group in data.groups:
+        for code in group.agencies:
+            if code not in codes:
+                data.unresolved.append((f"{place}.agencies", code))
+    for place, person in data.people:
+        if person.agency is not None and person.agency not in codes:
+            data.unresolved.append((f"{place}.agency", person.agency))
+
+
+class Importer:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def import_file(self, path: Path) -> ImportReport:
+        return await self.apply(parse_file(path), source=path.name)
+
+    async def apply(self, data: ImportData, source: str = "") -> ImportReport:
+        now = to_epoch(self.clock.now())
+        report = ImportReport()
+        async with self.db.transaction() as conn:
+            agencies, groups, people = (
+                AgencyRepository(conn), GroupRepository(conn), PeopleRepository(conn))
+            errors: list[str] = []
+            for place, code in data.unresolved:
+                if await agencies.find_by_code(code) is None:
+                    errors.append(f"{place}: no agency with code '{code}' in the file or database")
+            for place, row in data.people:
+                if row.telegram_id is not None:
+                    holder = await people.by_telegram_id(row.telegram_id)
+                    if holder is not None and holder.code != row.code:
+                        errors.append(f"{place}.telegram_id: already belongs to "
+                                      f"{holder.full_name} ({holder.code or 'no code'})")
+            if errors:
+                raise ImportError_(errors)
+
+            for _, a in data.agencies:
+                fields = a.model_dump()
+                current = await agencies.find_by_code(a.code)
+                if current is None:
+                    await agencies.insert(fields, now)
+                    report.created["agencies"] += 1
+                elif (current.name, current.kind, current.address, current.email,
+                      current.phone, current.active) != (a.name, a.kind, a.address, a.email,
+                                                         a.phone, a.active):
+                    await agencies.update(current.id, fields, now)
+                    report.updated["agencies"] += 1
+                else:
+                    report.unchanged["agencies"] += 1
+
+            ids = {a.code: a.id for a in await agencies.all()}
+            for _, g in data.groups:
+                members = frozenset(ids[c] for c in g.agencies)
+                existing = await groups.find_by_code(g.code)
+                if existing is None:
+                    group_id = await groups.insert(g.code, g.name, now)
+                    await groups.set_members(group_id, members)
+                    report.created["groups"] += 1
+                elif existing.name != g.name or existing.agency_ids != members:
+                    await groups.rename(existing.id, g.name, now)
+                    await groups.set_members(existing.id, members)
+                    report.updated["groups"] += 1
+                else:
+                    report.unchanged["groups"] += 1
+
+            for _, p in data.people:
+                pfields: dict[str, Any] = {
+                    "full_name": p.full_name, "phone": p.phone, "roles": frozenset(p.roles),
+                    "agency_id": ids[p.agency] if p.agency else None,
+                    "rank": (p.rank or Rank.PRIMARY) if Role.LIAISON in p.roles else None,
+                    "lead": p.lead, "active": p.active,
+                }
+                if p.telegram_id is not None:
+                    pfields.update(telegram_user_id=p.telegram_id, chat_id=p.telegram_id)
+                current_p = await people.by_code(p.code)
+                if current_p is None:
+                    await people.insert({"code": p.code, **pfields}, now)
+                    report.created["people"] += 1
+                    continue
+                if p.phone is None:  # keep a number the person gave the bot
+                    pfields.pop("phone")
+                before = {k: getattr(current_p, k) for k in pfields}
+                if any(before[k] != v for k, v in pfields.items()):
+                    await people.update(current_p.id, pfields, now)
+                    report.updated["people"] += 1
+                else:
+                    report.unchanged["people"] += 1
+
+            if report.changed:
+                await AuditRepository(conn).add(
+                    now, None, "import", source,
+                    {"created": report.created, "updated": report.updated},
+                )
+        return report

@@ -1,0 +1,260 @@
+"""Invites, joining through them, and keeping each person's chat state true."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.clock import Clock, to_epoch
+from bot.domain.errors import EntityDoesNotExist, InvalidInput, InviteRejected
+from bot.domain.invites import InviteSpec, hash_token, looks_like_token, new_token
+from bot.domain.models import Agency, Invite, InviteState, Person, Role
+from bot.domain.phones import normalise_phone
+from bot.storage.agencies import AgencyRepository
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
+from bot.storage.invites import InviteRepository
+from bot.storage.people import PeopleRepository
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramIdentity:
+    user_id: int
+    chat_id: int
+    full_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedInvite:
+    token: str
+    invite: Invite
+    agency: Agency | None
+    person: Person | None
+
+
+@dataclass(frozen=True, slots=True)
+class InviteView:
+    invite: Invite
+    agency: Agency | None
+    person: Person | None
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    person: Person
+    invite: Invite
+    agency: Agency | None
+
+
+class OnboardingService:
+    def __init__(
+        self, db: Database, clock: Clock, *, invite_ttl: timedelta, super_admins: frozenset[int]
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.invite_ttl = invite_ttl
+        self.super_admins = super_admins
+
+    # --- invites (admins) ------------------------------------------------------------------
+
+    async def create_invite(self, admin_user_id: int, spec: InviteSpec) -> CreatedInvite:
+        if spec.role is Role.ADMIN and admin_user_id not in self.super_admins:
+            raise InviteRejected("invite_admin_superonly")
+        now = self.clock.now()
+        token = new_token()
+        async with self.db.transaction() as conn:
+            agency = person = None
+            if spec.agency_code is not None:
+                agency = await AgencyRepository(conn).by_code(spec.agency_code)
+            if spec.person_code is not None:
+                person = await PeopleRepository(conn).by_code(spec.person_code)
+                if person is None:
+                    raise EntityDoesNotExist("person_not_found", code=spec.person_code)
+                if person.telegram_user_id is not None:
+                    raise InvalidInput("invite_person_linked", name=person.full_name)
+            invite_id = await InviteRepository(conn).insert({
+                "token_hash": hash_token(token),
+                "role": str(spec.role) if spec.role else None,
+                "agency_id": agency.id if agency else None,
+                "rank": str(spec.rank) if spec.rank else None,
+                "lead": spec.lead,
+                "person_id": person.id if person else None,
+                "created_by": admin_user_id,
+                "created_at": to_epoch(now),
+                "expires_at": to_epoch(now + self.invite_ttl),
+            })
+            invite = await InviteRepository(conn).get(invite_id)
+            assert invite is not None
+            await AuditRepository(conn).add(
+                to_epoch(now), admin_user_id, "invite.created", invite.public_id,
+                {"role": spec.role, "agency": spec.agency_code, "rank": spec.rank,
+                 "lead": spec.lead, "person": spec.person_code},
+            )
+        return CreatedInvite(token, invite, agency, person)
+
+    async def pending_invites(self) -> list[InviteView]:
+        conn = self.db.reader
+        invites = await InviteRepository(conn).pending(to_epoch(self.clock.now()))
+        return [await self._view(conn, inv) for inv in invites]
+
+    async def revoke(self, admin_user_id: int, invite_id: int) -> Invite:
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            repo = InviteRepository(conn)
+            invite = await repo.get(invite_id)
+            if invite is None or invite.state(self.clock.now()) is not InviteState.PENDING:
+                raise EntityDoesNotExist("revoke_not_pending", public_id=f"INV-{invite_id}")
+            await repo.revoke(invite_id, admin_user_id, now)
+            await AuditRepository(conn).add(now, admin_user_id, "invite.revoked", invite.public_id)
+        return invite
+
+    async def _view(self, conn: aiosqlite.Connection, invite: Invite) -> InviteView:
+        agency = await AgencyRepository(conn).get(invite.agency_id) if invite.agency_id else None
+        person = await PeopleRepository(conn).get(invite.person_id) if invite.person_id else None
+        return InviteView(invite, agency, person)
+
+    # --- joining ---------------------------------------------------------------------------
+
+    async def redeem(self, who: TelegramIdentity, token: str) -> Joined:
+        """Register `who` for the invite behind `token`, or raise InviteRejected; atomic."""
+        try:
+            return await self._redeem(who, token)
+        except InviteRejected as exc:
+            # The refusal changes nothing but is still on record, as every refusal is.
+            await self._audit_rejection(who.user_id, exc.key)
+            raise
+
+    async def _redeem(self, who: TelegramIdentity, token: str) -> Joined:
+        if not looks_like_token(token):
+            raise InviteRejected("invite_invalid")
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            invites, people = InviteRepository(conn), PeopleRepository(conn)
+            invite = await invites.by_hash(hash_token(token))
+            if invite is None:
+                raise InviteRejected("invite_invalid")
+            self._check_state(invite, who.user_id, now)
+            existing = await people.by_telegram_id(who.user_id)
+            person_id = await self._apply(conn, invite, existing, who, to_epoch(now))
+            if not await invites.mark_used(invite.id, who.user_id, to_epoch(now)):
+                raise InviteRejected("invite_used")
+            await AuditRepository(conn).add(
+                to_epoch(now), who.user_id, "invite.redeemed", invite.public_id,
+                {"person_id": person_id},
+            )
+            person = await people.get(person_id)
+            agency = await AgencyRepository(conn).get(person.agency_id) if person.agency_id else None
+        return Joined(person, invite, agency)
+
+    async def _audit_rejection(self, user_id: int, why: str) -> None:
+        async with self.db.transaction() as conn:
+            await AuditRepository(conn).add(
+                to_epoch(self.clock.now()), user_id, "invite.rejected", None, {"why": why}
+            )
+
+    @staticmethod
+    def _check_state(invite: Invite, user_id: int, now: datetime) -> None:
+        state = invite.state(now)
+        if state is InviteState.USED:
+            raise InviteRejected("invite_used_by_you" if invite.used_by == user_id else "invite_used")
+        if state is InviteState.REVOKED:
+            raise InviteRejected("invite_revoked")
+        if state is InviteState.EXPIRED:
+            raise InviteRejected("invite_expired", when=invite.expires_at)
+
+    async def _apply(
+        self, conn: aiosqlite.Connection, invite: Invite, existing: Person | None,
+        who: TelegramIdentity, now: int,
+    ) -> int:
+        people = PeopleRepository(conn)
+        linked = {"telegram_user_id": who.user_id, "chat_id": who.chat_id,
+                  "activated": True, "reachable": True, "active": True}
+        if invite.person_id is not None:
+            target = await people.get(invite.person_id)
+            if target.telegram_user_id not in (None, who.user_id):
+                raise InviteRejected("invite_for_other_person")
+            if existing is not None and existing.id != target.id:
+                raise InviteRejected("invite_account_linked", name=existing.full_name)
+            await people.update(target.id, linked, now)
+            return target.id
+        assert invite.role is not None
+        fields: dict[str, object] = dict(linked)
+        if invite.role is Role.LIAISON:
+            if (existing is not None and existing.has(Role.LIAISON)
+                    and existing.agency_id not in (None, invite.agency_id)):
+                agency = await AgencyRepository(conn).get(existing.agency_id)
+                raise InviteRejected("invite_other_agency", agency=agency.name)
+            fields.update(agency_id=invite.agency_id, rank=invite.rank)
+        if invite.role is Role.RESPONDER and invite.lead:
+            fields["lead"] = True
+        if existing is None:
+            fields.update(full_name=who.full_name or str(who.user_id), roles={invite.role})
+            return await people.insert(fields, now)
+        fields["roles"] = set(existing.roles) | {invite.role}
+        await people.update(existing.id, fields, now)
+        return existing.id
+
+    # --- every contact with a person ---------------------------------------------------------
+
+    async def touch(self, user_id: int, chat_id: int | None) -> Person | None:
+        """A person who writes to the bot is activated and reachable again; cheap when unchanged."""
+        person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
+        if person is None or chat_id is None:
+            return person
+        if person.activated and person.reachable and person.chat_id == chat_id:
+            return person
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            await PeopleRepository(conn).update(
+                person.id, {"activated": True, "reachable": True, "chat_id": chat_id}, now
+            )
+            if not person.reachable:
+                await AuditRepository(conn).add(now, user_id, "person.reachable", str(person.id))
+            return await PeopleRepository(conn).get(person.id)
+
+    async def mark_unreachable(self, user_id: int, reason: str) -> None:
+        """Telegram said the bot cannot write to this person (blocked, chat gone)."""
+        person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
+        if person is None or not person.reachable:
+            return
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            await PeopleRepository(conn).update(person.id, {"reachable": False}, now)
+            await AuditRepository(conn).add(
+                now, user_id, "person.unreachable", str(person.id), {"reason": reason})
+
+    async def ensure_super_admin(self, who: TelegramIdentity) -> Person | None:
+        """Give a super-admin a person record (for their chat id and phone) on first contact."""
+        if who.user_id not in self.super_admins:
+            return None
+        people = PeopleRepository(self.db.reader)
+        person = await people.by_telegram_id(who.user_id)
+        if person is not None:
+            return person
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            repo = PeopleRepository(conn)
+            person_id = await repo.insert({
+                "full_name": who.full_name or str(who.user_id), "telegram_user_id": who.user_id,
+                "chat_id": who.chat_id, "activated": True, "roles": set(),
+            }, now)
+            await AuditRepository(conn).add(now, who.user_id, "person.super_admin", str(person_id))
+            return await repo.get(person_id)
+
+    async def save_phone(self, user_id: int, raw: str) -> str:
+        """Store a normalised phone number for the person; InvalidInput if it is not one."""
+        phone = normalise_phone(raw)
+        if phone is None:
+            raise InvalidInput("phone_invalid", text=raw[:40])
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            repo = PeopleRepository(conn)
+            person = await repo.by_telegram_id(user_id)
+            if person is None:
+                raise EntityDoesNotExist("not_registered")
+            if person.phone != phone:
+                await repo.update(person.id, {"phone": phone}, now)
+                await AuditRepository(conn).add(now, user_id, "person.phone", str(person.id))
+        return phone

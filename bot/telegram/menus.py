@@ -1,0 +1,54 @@
+"""Per-chat command menus, set in the background so they never block start-up or polling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+from bot.domain.models import Role
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+# (command, text key) in menu order; the help text lists the same commands.
+COMMON: tuple[tuple[str, str], ...] = (("start", "cmd_start"), ("help", "cmd_help"))
+REGISTERED: tuple[tuple[str, str], ...] = (("phone", "cmd_phone"),)
+BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.ADMIN: (("invite", "cmd_invite"), ("invites", "cmd_invites"), ("revoke", "cmd_revoke")),
+    Role.LIAISON: (),
+    Role.RESPONDER: (),
+}
+
+
+def commands_for(roles: Iterable[Role], registered: bool) -> list[tuple[str, str]]:
+    """The (command, description) pairs a person with these roles may use."""
+    pairs = list(COMMON)
+    if registered:
+        pairs += REGISTERED
+    for role in Role:
+        if role in set(roles):
+            pairs += [p for p in BY_ROLE[role] if p not in pairs]
+    return [(cmd, t(key)) for cmd, key in pairs]
+
+
+async def set_default_menu(bot: Bot) -> None:
+    try:
+        await bot.set_my_commands(
+            [BotCommand(c, d) for c, d in commands_for((), registered=False)],
+            scope=BotCommandScopeDefault(),
+        )
+    except TelegramError as exc:
+        log.warning("could not set the default command menu: %s", exc)
+
+
+async def set_chat_menu(bot: Bot, chat_id: int, roles: Iterable[Role]) -> None:
+    try:
+        await bot.set_my_commands(
+            [BotCommand(c, d) for c, d in commands_for(roles, registered=True)],
+            scope=BotCommandScopeChat(chat_id),
+        )
+    except TelegramError as exc:
+        log.warning("could not set the command menu of chat %s: %s", chat_id, exc)

@@ -1,0 +1,71 @@
+"""Turning domain objects into the Vietnamese texts people read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import DomainError
+from bot.domain.models import Agency, Invite, Person, Rank, Role
+from bot.texts import Safe, focal_contact, t
+from config.settings import Settings
+
+
+def local_time(instant: datetime, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+
+
+def role_names(roles: Iterable[Role]) -> str:
+    names = [t(f"role_{r}") for r in Role if r in set(roles)]
+    return ", ".join(names) if names else t("role_none")
+
+
+def rank_name(rank: Rank | None) -> str:
+    return t(f"rank_{rank or Rank.PRIMARY}")
+
+
+def focal(settings: Settings) -> dict[str, object]:
+    """The parameters every text that names the focal point takes."""
+    return {
+        "focal_name": settings.focal_name,
+        "focal_contact": focal_contact(settings.focal_hotline, settings.focal_email),
+    }
+
+
+def domain_error(exc: DomainError, settings: Settings) -> str:
+    params: dict[str, object] = focal(settings)
+    for name, value in exc.params.items():
+        if isinstance(value, Role):
+            value = t(f"role_{value}")
+        elif isinstance(value, datetime):
+            value = local_time(value, settings.tz)
+        params[name] = value
+    return t(exc.key, **params)
+
+
+def invite_what(invite: Invite, agency: Agency | None, person: Person | None) -> str:
+    if person is not None:
+        return t("what_person", name=person.full_name)
+    if invite.role is Role.LIAISON and agency is not None:
+        return t("what_liaison", rank=rank_name(invite.rank), agency=f"{agency.name} ({agency.code})")
+    if invite.role is Role.RESPONDER:
+        return t("what_responder_lead" if invite.lead else "what_responder")
+    return t("what_admin")
+
+
+def welcome(person: Person, invite: Invite, agency: Agency | None) -> str:
+    if invite.person_id is not None:
+        return t("welcome_person", name=person.full_name, roles=role_names(person.roles))
+    if invite.role is Role.LIAISON and agency is not None:
+        return t("welcome_liaison", rank=rank_name(person.rank), agency=agency.name)
+    if invite.role is Role.RESPONDER:
+        return t("welcome_responder", lead=Safe(t("lead_suffix")) if person.lead else "")
+    return t("welcome_admin")
+
+
+def help_text(commands: list[tuple[str, str]], settings: Settings) -> str:
+    lines = [t("help_header")]
+    lines += [f"/{cmd} — {desc}" for cmd, desc in commands]
+    lines += ["", t("help_footer", **focal(settings))]
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""Every message a person sees, in Vietnamese, rendered as Telegram HTML.
+
+`t(key, **params)` escapes every parameter unless it is wrapped in `Safe` (already HTML).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Final
+
+
+class Safe(str):
+    """A string that is already valid Telegram HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+TEXTS: Final[dict[str, str]] = {
+    # --- /start and onboarding ---------------------------------------------------------
+    "start_stranger": (
+        "Xin chào! Đây là <b>Hỏa Tốc</b> — kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố "
+        "an toàn thông tin mạng của {focal_name}.\n\n"
+        "Bạn chưa được đăng ký. Để tham gia, hãy liên hệ {focal_name}{focal_contact} "
+        "để nhận đường dẫn mời dành riêng cho bạn."
+    ),
+    "start_known": (
+        "Xin chào {name}!\nVai trò của bạn: {roles}.\n\nGõ /help để xem các lệnh bạn dùng được."
+    ),
+    "welcome_liaison": (
+        "✅ Bạn đã được đăng ký là <b>cán bộ đầu mối ({rank})</b> của <b>{agency}</b>.\n\n"
+        "Văn bản chỉ đạo khẩn gửi đơn vị sẽ đến tại đây. Khi nhận được, hãy bấm "
+        "«✅ Đã nhận văn bản» để xác nhận cho cả đơn vị. Gõ /help để xem các lệnh."
+    ),
+    "welcome_responder": (
+        "✅ Bạn đã được đăng ký là <b>thành viên Đội ứng cứu sự cố</b>{lead}.\n\n"
+        "Bạn sẽ nhận cảnh báo chuyển cấp và thông báo sự cố mới tại đây. "
+        "Gõ /help để xem các lệnh."
+    ),
+    "welcome_admin": (
+        "✅ Bạn đã được cấp quyền <b>quản trị</b>.\n\n"
+        "Dùng /invite để mời cán bộ đầu mối và thành viên Đội ứng cứu; gõ /help để xem các lệnh."
+    ),
+    "welcome_person": (
+        "✅ Tài khoản Telegram của bạn đã được liên kết với hồ sơ <b>{name}</b>.\n"
+        "Vai trò: {roles}.\n\nGõ /help để xem các lệnh."
+    ),
+    "lead_suffix": " — <b>Đội trưởng</b>",
+    "invite_invalid": (
+        "❌ Đường dẫn mời không hợp lệ. Vui lòng kiểm tra lại đường dẫn, hoặc liên hệ "
+        "{focal_name}{focal_contact} để nhận đường dẫn mới."
+    ),
+    "invite_used": (
+        "❌ Đường dẫn mời này đã được sử dụng. Mỗi đường dẫn chỉ dùng được một lần; "
+        "vui lòng xin quản trị một đường dẫn mới."
+    ),
+    "invite_used_by_you": (
+        "ℹ️ Bạn đã dùng đường dẫn mời này rồi, tài khoản của bạn đã được đăng ký. "
+        "Gõ /help để xem các lệnh."
+    ),
+    "invite_expired": (
+        "❌ Đường dẫn mời đã hết hạn lúc {when}. Vui lòng xin quản trị một đường dẫn mới."
+    ),
+    "invite_revoked": (
+        "❌ Đường dẫn mời này đã bị quản trị thu hồi. Nếu bạn cần tham gia, "
+        "vui lòng xin quản trị một đường dẫn mới."
+    ),
+    "invite_other_agency": (
+        "❌ Bạn đang là cán bộ đầu mối của <b>{agency}</b>, nên không thể nhận lời mời làm đầu "
+        "mối của đơn vị khác. Vui lòng liên hệ quản trị."
+    ),
+    "invite_for_other_person": (
+        "❌ Đường dẫn mời này dành cho một cán bộ khác. Vui lòng liên hệ quản trị."
+    ),
+    "invite_account_linked": (
+        "❌ Tài khoản Telegram của bạn đã gắn với một hồ sơ khác ({name}). "
+        "Vui lòng liên hệ quản trị để gộp hồ sơ."
+    ),
+    # --- phone ---------------------------------------------------------------------------
+    "ask_phone": (
+        "📱 Vui lòng cung cấp số điện thoại để Đội ứng cứu và quản trị gọi được cho bạn khi "
+        "khẩn cấp: bấm nút «📱 Chia sẻ số điện thoại» bên dưới, hoặc gõ số "
+        "(ví dụ 0912 345 678)."
+    ),
+    "button_share_phone": "📱 Chia sẻ số điện thoại",
+    "phone_saved": "✅ Đã lưu số điện thoại {phone}. Cảm ơn bạn!",
+    "phone_current": (
+        "Số điện thoại đang lưu: {phone}.\nĐể đổi, bấm «📱 Chia sẻ số điện thoại» "
+        "hoặc gõ /phone kèm số mới, ví dụ <code>/phone 0912 345 678</code>."
+    ),
+    "phone_invalid": (
+        "❌ «{text}» không phải số điện thoại hợp lệ. Vui lòng gõ lại, ví dụ 0912 345 678, "
+        "hoặc bấm nút «📱 Chia sẻ số điện thoại»."
+    ),
+    "phone_not_yours": (
+        "❌ Vui lòng chia sẻ số điện thoại của chính bạn bằng nút «📱 Chia sẻ số điện thoại»."
+    ),
+    # --- admin: invites ------------------------------------------------------------------
+    "invite_usage": (
+        "Cách dùng:\n"
+        "<code>/invite liaison &lt;mã đơn vị&gt; [chinh|du_phong]</code> — mời cán bộ đầu mối\n"
+        "<code>/invite responder [lead]</code> — mời thành viên Đội ứng cứu (lead: Đội trưởng)\n"
+        "<code>/invite person &lt;mã cán bộ&gt;</code> — mời một cán bộ đã có trong danh sách\n"
+        "<code>/invite admin</code> — mời quản trị (chỉ quản trị cấp cao)"
+    ),
+    "invite_created": (
+        "🔗 Lời mời <b>{public_id}</b>: {what}\n{link}\n\n"
+        "Hết hạn: {expires}. Đường dẫn chỉ dùng được một lần; hãy gửi riêng cho đúng người "
+        "nhận. Thu hồi bằng <code>/revoke {public_id}</code>."
+    ),
+    "invite_admin_superonly": (
+        "⛔ Chỉ quản trị cấp cao (khai báo trong cấu hình) mới được tạo lời mời quản trị."
+    ),
+    "invite_person_linked": (
+        "ℹ️ Cán bộ {name} đã liên kết tài khoản Telegram; không cần mời nữa."
+    ),
+    "invites_none": "Không có lời mời nào đang chờ.",
+    "invites_header": "Lời mời đang chờ ({count}):",
+    "invites_line": "• <b>{public_id}</b> — {what} — hết hạn {expires}",
+    "revoke_usage": "Cách dùng: <code>/revoke INV-17</code>",
+    "revoke_done": "✅ Đã thu hồi lời mời {public_id}. Đường dẫn này không còn dùng được.",
+    "revoke_not_pending": "❌ Không có lời mời đang chờ mang mã {public_id}.",
+    "what_liaison": "cán bộ đầu mối ({rank}) của {agency}",
+    "what_responder": "thành viên Đội ứng cứu",
+    "what_responder_lead": "Đội trưởng Đội ứng cứu",
+    "what_admin": "quản trị",
+    "what_person": "liên kết tài khoản cho {name}",
+    "agency_not_found": "❌ Không tìm thấy đơn vị có mã «{code}». Vui lòng kiểm tra lại mã.",
+    "person_not_found": "❌ Không tìm thấy cán bộ có mã «{code}». Vui lòng kiểm tra lại mã.",
+    "rank_invalid": (
+        "❌ Hạng đầu mối «{value}» không hợp lệ: dùng <code>chinh</code> hoặc <code>du_phong</code>."
+    ),
+    # --- roles, permissions, help --------------------------------------------------------
+    "role_admin": "quản trị",
+    "role_liaison": "cán bộ đầu mối",
+    "role_responder": "thành viên Đội ứng cứu",
+    "role_none": "chưa có vai trò",
+    "rank_primary": "chính",
+    "rank_backup": "dự phòng",
+    "permission_denied": (
+        "⛔ Lệnh {command} chỉ dành cho {role}. Bạn không có quyền này; "
+        "yêu cầu đã được ghi lại."
+    ),
+    "not_registered": (
+        "⛔ Bạn chưa được đăng ký nên chưa dùng được lệnh này. Liên hệ {focal_name}"
+        "{focal_contact} để nhận đường dẫn mời."
+    ),
+    "help_header": "<b>Các lệnh bạn dùng được</b>",
+    "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",
+    "cmd_start": "Bắt đầu, xem vai trò của bạn",
+    "cmd_help": "Danh sách lệnh",
+    "cmd_phone": "Xem hoặc đổi số điện thoại",
+    "cmd_invite": "Tạo đường dẫn mời",
+    "cmd_invites": "Lời mời đang chờ",
+    "cmd_revoke": "Thu hồi lời mời",
+    # --- general -------------------------------------------------------------------------
+    "error_generic": (
+        "⚠️ Có lỗi khi xử lý yêu cầu của bạn. Lỗi đã được ghi nhận; vui lòng thử lại sau "
+        "ít phút.{hotline_hint}"
+    ),
+    "hotline_hint": " Nếu khẩn cấp, hãy gọi đường dây nóng {hotline}.",
+    "unknown_command": "Không có lệnh {command}. Gõ /help để xem các lệnh bạn dùng được.",
+    "unexpected_message": "Tin nhắn này chưa được hỗ trợ ở đây. Gõ /help để xem các lệnh.",
+    "group_refused": (
+        "Hỏa Tốc chỉ làm việc trong tin nhắn riêng, để văn bản, sự cố và số điện thoại "
+        "không lọt vào nhóm. Bot sẽ rời nhóm này."
+    ),
+    "not_found": "❌ Không tìm thấy.",
+    "invalid_input": "❌ Dữ liệu không hợp lệ.",
+}
+
+
+def t(key: str, **params: object) -> str:
+    """The text for `key`, every parameter HTML-escaped unless it is `Safe`."""
+    template = TEXTS[key]
+    escaped = {
+        name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
+        for name, value in params.items()
+    }
+    return template.format(**escaped)
+
+
+def focal_contact(hotline: str, email: str) -> str:
+    """' (đường dây nóng 0296…, thư điện tử …)', or '' when neither is set."""
+    parts = []
+    if hotline:
+        parts.append(f"đường dây nóng {hotline}")
+    if email:
+        parts.append(f"thư điện tử {email}")
+    return f" ({', '.join(parts)})" if parts else ""

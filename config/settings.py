@@ -1,0 +1,137 @@
+"""Runtime configuration: environment variables prefixed HOATOC_, also read from `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_POLICY_FILE = CONFIG_DIR / "escalation.yaml"
+ENV_PREFIX = "HOATOC_"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; see `.env.example` for the documentation of each."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    bot_token: SecretStr | None = None
+    api_base_url: str = "https://api.telegram.org"
+    proxy_url: str | None = None
+    database: Path = Path("data/hoatoc.db")
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    timezone: str = "Asia/Ho_Chi_Minh"
+    policy_file: Path = DEFAULT_POLICY_FILE
+    focal_name: str = "Sở Thông tin và Truyền thông"
+    focal_hotline: str = ""
+    focal_email: str = ""
+    invite_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 90)
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        """Accept `9001` or `9001,9002` (plain comma-separated, not JSON)."""
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            ids: list[int] = []
+            for part in parts:
+                if not part:
+                    continue
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"'{part}' is not a Telegram user id (digits only)")
+                ids.append(int(part))
+            return tuple(ids)
+        return value
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _blank_token_is_missing(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            token = value.get_secret_value().strip()
+            head, sep, tail = token.partition(":")
+            if not (sep and head.isdigit() and len(tail) >= 10):
+                raise ValueError(
+                    "does not look like a bot token from @BotFather (digits, ':', then letters)"
+                )
+            return SecretStr(token)
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("proxy_url", mode="before")
+    @classmethod
+    def _proxy(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("http://", "https://", "socks5://", "socks5h://")):
+                raise ValueError("must start with http://, https://, socks5:// or socks5h://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}' (e.g. Asia/Ho_Chi_Minh)") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token(self) -> str:
+        """The bot token; raises MissingTokenError when it is not set."""
+        if self.bot_token is None:
+            raise MissingTokenError
+        return self.bot_token.get_secret_value()
+
+
+class MissingTokenError(RuntimeError):
+    """HOATOC_BOT_TOKEN is not set."""
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """Turn pydantic's errors into lines naming the environment variable and the problem."""
+    lines = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{ENV_PREFIX}{field.upper()}: {msg}")
+    return lines

@@ -1,0 +1,32 @@
+"""Telegram adapters; `register` wires them onto the application in one explicit order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+
+from handlers import admin, errors, gate, start
+from handlers.fallback import unexpected, unknown_command
+
+GATE_GROUP = -1
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Add every handler; later groups only see what earlier ones let through."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, gate.gate), group=GATE_GROUP)
+    app.add_handlers([
+        CommandHandler("start", start.start, filters=private),
+        CommandHandler("help", start.help_command, filters=private),
+        CommandHandler("phone", start.phone, filters=private),
+        CommandHandler("invite", admin.invite, filters=private),
+        CommandHandler("invites", admin.invites, filters=private),
+        CommandHandler("revoke", admin.revoke, filters=private),
+        MessageHandler(private & filters.CONTACT, start.contact),
+        MessageHandler(private & filters.COMMAND, unknown_command),
+        MessageHandler(private & filters.TEXT, start.text),
+        MessageHandler(private & filters.ALL, unexpected),
+    ])
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,38 @@
+"""The error handler: rule violations get their own text; anything else is logged and admitted."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import HoaTocContext
+from bot.domain.errors import DomainError
+from bot.telegram import render
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: HoaTocContext) -> None:
+    """Tell the user something true; log unexpected failures with the update id."""
+    exc = context.error
+    settings = context.services.settings
+    if isinstance(exc, DomainError):
+        text = render.domain_error(exc, settings)
+    else:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed: %r", update_id, exc, exc_info=exc)
+        hint = t("hotline_hint", hotline=settings.focal_hotline) if settings.focal_hotline else ""
+        text = t("error_generic", hotline_hint=hint)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+        try:
+            await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as send_exc:
+            log.warning("could not tell chat %s about an error: %s",
+                        update.effective_chat.id, send_exc)

@@ -1,0 +1,20 @@
+"""What nothing else answered."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import HoaTocContext
+from bot.texts import t
+from handlers.common import message
+
+
+async def unknown_command(update: Update, context: HoaTocContext) -> None:
+    """A command the bot does not have."""
+    command = (message(update).text or "").split()[0][:40]
+    await message(update).reply_text(t("unknown_command", command=command))
+
+
+async def unexpected(update: Update, context: HoaTocContext) -> None:
+    """A sticker, a voice note, ... outside any conversation."""
+    await message(update).reply_text(t("unexpected_message"))

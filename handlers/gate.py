@@ -1,0 +1,44 @@
+"""Runs before every other handler: private chats only, and keep each person's chat state true."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import HoaTocContext
+from bot.texts import t
+
+log = logging.getLogger(__name__)
+
+
+async def gate(update: Update, context: HoaTocContext) -> None:
+    """Leave groups (nothing sensitive may go there); note who is reachable."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        member = update.my_chat_member
+        if member is not None and member.new_chat_member.status in (
+                ChatMember.MEMBER, ChatMember.ADMINISTRATOR):
+            try:
+                await context.bot.send_message(chat.id, t("group_refused"))
+            except TelegramError as exc:
+                log.warning("could not tell group %s why the bot leaves: %s", chat.id, exc)
+        if member is None or member.new_chat_member.status not in (
+                ChatMember.LEFT, ChatMember.BANNED):
+            try:
+                await context.bot.leave_chat(chat.id)
+            except TelegramError as exc:
+                log.warning("could not leave group %s: %s", chat.id, exc)
+        raise ApplicationHandlerStop
+    if user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    onboarding = context.services.onboarding
+    member = update.my_chat_member
+    if member is not None and member.new_chat_member.status == ChatMember.BANNED:
+        # The person blocked the bot: nothing more can reach them until they write again.
+        await onboarding.mark_unreachable(user.id, "blocked")
+        raise ApplicationHandlerStop
+    await onboarding.touch(user.id, chat.id if chat is not None else None)

@@ -1,0 +1,91 @@
+"""/start (with or without an invite token), /help, and phone numbers."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import HoaTocContext
+from bot.domain.errors import InvalidInput
+from bot.domain.phones import display_phone
+from bot.telegram import render
+from bot.telegram.menus import commands_for
+from bot.texts import t
+from handlers.common import NO_KEYBOARD, identity, message, phone_keyboard, refresh_menu, user_id
+
+
+async def start(update: Update, context: HoaTocContext) -> None:
+    """Join through an invite deep link, or tell the caller who they are here."""
+    s, who = context.services, identity(update)
+    if context.args:
+        token = context.args[0] if len(context.args) == 1 else ""
+        joined = await s.onboarding.redeem(who, token)
+        await message(update).reply_text(render.welcome(joined.person, joined.invite, joined.agency))
+        refresh_menu(context, who, joined.person)
+        if not joined.person.phone:
+            await message(update).reply_text(t("ask_phone"), reply_markup=phone_keyboard())
+        return
+    person = await s.onboarding.ensure_super_admin(who) or await s.access.person(who.user_id)
+    roles = s.access.effective_roles(who.user_id, person)
+    if not roles:
+        await message(update).reply_text(t("start_stranger", **render.focal(s.settings)))
+        return
+    name = person.full_name if person else who.full_name
+    await message(update).reply_text(t("start_known", name=name, roles=render.role_names(roles)))
+    refresh_menu(context, who, person)
+    if person is not None and not person.phone:
+        await message(update).reply_text(t("ask_phone"), reply_markup=phone_keyboard())
+
+
+async def help_command(update: Update, context: HoaTocContext) -> None:
+    """List the commands of the caller's roles."""
+    s = context.services
+    person = await s.access.person(user_id(update))
+    roles = s.access.effective_roles(user_id(update), person)
+    commands = commands_for(roles, registered=bool(roles))
+    await message(update).reply_text(render.help_text(commands, s.settings))
+
+
+async def contact(update: Update, context: HoaTocContext) -> None:
+    """A shared contact: store it as the sender's phone, if it is the sender's own."""
+    shared = message(update).contact
+    assert shared is not None
+    if shared.user_id != user_id(update):
+        await message(update).reply_text(t("phone_not_yours"), reply_markup=phone_keyboard())
+        return
+    await _save_phone(update, context, shared.phone_number)
+
+
+async def phone(update: Update, context: HoaTocContext) -> None:
+    """/phone [number]: show the stored number, or replace it."""
+    s = context.services
+    person = await s.access.person(user_id(update))
+    if person is None:
+        raise InvalidInput("not_registered", **render.focal(s.settings))
+    if context.args:
+        await _save_phone(update, context, " ".join(context.args))
+    elif person.phone:
+        await message(update).reply_text(
+            t("phone_current", phone=display_phone(person.phone)), reply_markup=phone_keyboard())
+    else:
+        await message(update).reply_text(t("ask_phone"), reply_markup=phone_keyboard())
+
+
+async def text(update: Update, context: HoaTocContext) -> None:
+    """Plain text outside any conversation: a phone number if we are waiting for one."""
+    s = context.services
+    person = await s.access.person(user_id(update))
+    if person is not None and not person.phone:
+        await _save_phone(update, context, message(update).text or "")
+        return
+    await message(update).reply_text(t("unexpected_message"))
+
+
+async def _save_phone(update: Update, context: HoaTocContext, raw: str) -> None:
+    try:
+        stored = await context.services.onboarding.save_phone(user_id(update), raw)
+    except InvalidInput as exc:
+        await message(update).reply_text(
+            render.domain_error(exc, context.services.settings), reply_markup=phone_keyboard())
+        return
+    await message(update).reply_text(
+        t("phone_saved", phone=display_phone(stored)), reply_markup=NO_KEYBOARD)
