@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.domain.models import AgencyKind, Rank, Role
+from bot.services.importer import Importer, ImportError_
+from bot.storage.agencies import AgencyRepository, GroupRepository
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
+from bot.storage.people import PeopleRepository
+from tests.conftest import PROVINCE
+
+
+async def dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    out = {}
+    for table in ("agencies", "groups", "group_members", "people", "person_roles"):
+        async with db.reader.execute(f"SELECT * FROM {table} ORDER BY 1, 2") as cur:
+            out[table] = [tuple(r) for r in await cur.fetchall()]
+    return out
+
+
+async def test_example_province_imports_and_reimport_changes_nothing(
+    db: Database, clock: FakeClock
+) -> None:
+    importer = Importer(db, clock)
+    first = await importer.import_file(PROVINCE)
+    assert first.created["agencies"] >= 120 and first.created["people"] >= 50
+    before = await dump(db)
+    clock.advance(hours=1)
+    second = await importer.import_file(PROVINCE)
+    assert not second.changed
+    assert second.unchanged == first.created
+    assert await dump(db) == before  # not even updated_at moved
+
+    agencies = AgencyRepository(db.reader)
+    stttt = await agencies.by_code("STTTT")
+    kinds = [a.kind for a in await agencies.all()]
+    assert kinds.count(AgencyKind.COMMITTEE) >= 100
+    assert 18 <= kinds.count(AgencyKind.DEPARTMENT) <= 25
+    assert 4 <= kinds.count(AgencyKind.TELECOM) <= 5
+    people = await PeopleRepository(db.reader).all()
+    assert sum(p.lead for p in people) == 1
+    assert any(p.agency_id == stttt.id and p.has(Role.LIAISON) for p in people)
+    groups = {g.code: g for g in await GroupRepository(db.reader).all()}
+    assert len(groups["UBND_XA"].agency_ids) >= 100
+    audit = await AuditRepository(db.reader).entries("import")
+    assert len(audit) == 1  # the unchanged re-import wrote no audit entry
+
+
+async def test_file_with_bad_rows_is_rejected_whole(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        """
+agencies:
+  - {code: STTTT, name: Sở TT&TT, kind: department}
+  - {code: XA_A, name: UBND xã A, kind: village}
+  - {code: STTTT, name: Trùng mã, kind: department}
+groups:
+  - {code: G1, name: Nhóm, agencies: [STTTT, NOPE]}
+people:
+  - {code: P1, full_name: Nguyễn Văn A, phone: "0912 345 678", roles: [liaison], agency: STTTT}
+  - {code: P2, full_name: Trần B, phone: "12345", roles: [liaison], agency: STTTT}
+  - {code: P3, full_name: Lê C, roles: [liaison], agency: STTTT, lead: true}
+  - {code: P4, full_name: Võ D, roles: [liaison]}
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(bad)
+    errors = "\n".join(info.value.errors)
+    assert "agencies[2] (XA_A).kind" in errors
+    assert "agencies[3] (STTTT).code: 'STTTT' is already used at agencies[1]" in errors
+    assert "people[2] (P2).phone: '12345' is not a valid Vietnamese phone number" in errors
+    assert "people[4] (P4): a liaison needs an agency" in errors
+    assert "people[3] (P3): only a responder can be the team lead" in errors
+    assert all(rows == [] for rows in (await dump(db)).values())
+
+
+async def test_unknown_agency_reference_rejected_whole(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    bad = tmp_path / "refs.yaml"
+    bad.write_text("agencies:\n  - {code: A1, name: Một, kind: other}\n"
+                   "groups:\n  - {code: G1, name: Nhóm, agencies: [A1, NOPE]}\n", encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(bad)
+    assert info.value.errors == [
+        "groups[1] (G1).agencies: no agency with code 'NOPE' in the file or database"]
+    assert all(rows == [] for rows in (await dump(db)).values())
+
+
+async def test_csv_people_update_and_row_errors(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    agencies = tmp_path / "agencies.csv"
+    agencies.write_text("code,name,kind,phone\nSTTTT,Sở TT&TT,department,0296 3852 000\n"
+                        "VNPT,VNPT An Giang,telecom,\n", encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "code,full_name,phone,roles,agency,rank,lead\n"
+        "P1,Nguyễn Văn A,0912 345 678,liaison,STTTT,backup,\n"
+        "P2,Trần Thị B,0987 654 321,responder;liaison,VNPT,,có\n", encoding="utf-8")
+    importer = Importer(db, clock)
+    await importer.import_file(agencies)
+    report = await importer.import_file(people)
+    assert report.created["people"] == 2
+    p1 = await PeopleRepository(db.reader).by_code("P1")
+    assert p1 is not None and p1.rank is Rank.BACKUP and p1.phone == "+84912345678"
+    p2 = await PeopleRepository(db.reader).by_code("P2")
+    assert p2 is not None and p2.lead and p2.roles == {Role.RESPONDER, Role.LIAISON}
+
+    people.write_text("code,full_name,phone,roles,agency\n"
+                      "P1,Nguyễn Văn Anh,0912 345 678,liaison,STTTT\n", encoding="utf-8")
+    report = await importer.import_file(people)
+    assert report.updated["people"] == 1
+    p1 = await PeopleRepository(db.reader).by_code("P1")
+    assert p1 is not None and p1.full_name == "Nguyễn Văn Anh"
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("code,full_name,roles,agency\nP3,Lê C,liaison,STTTT\nP4,Phạm D,chief,STTTT\n",
+                      encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await importer.import_file(broken)
+    assert len(info.value.errors) == 1 and info.value.errors[0].startswith("line 3 (P4).roles")
+    assert await PeopleRepository(db.reader).by_code("P3") is None  # whole file rejected
+
+
+async def test_unreadable_and_unknown_files(tmp_path: Path, db: Database, clock: FakeClock) -> None:
+    importer = Importer(db, clock)
+    with pytest.raises(ImportError_, match="error"):
+        await importer.import_file(tmp_path / "missing.yaml")
+    (tmp_path / "x.txt").write_text("hello")
+    with pytest.raises(ImportError_) as info:
+        await importer.import_file(tmp_path / "x.txt")
+    assert "unknown file type" in info.value.errors[0]
+    (tmp_path / "y.yaml").write_text("agencies: [unclosed")
+    with pytest.raises(ImportError_) as info:
+        await importer.import_file(tmp_path / "y.yaml")
+    assert "not valid YAML" in info.value.errors[0]

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from config.settings import DEFAULT_POLICY_FILE, MissingTokenError, Settings, describe_errors
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefgh"
+
+
+def test_defaults() -> None:
+    s = Settings()
+    assert s.bot_token is None
+    assert s.api_base_url == "https://api.telegram.org"
+    assert s.database == Path("data/hoatoc.db")
+    assert s.timezone == "Asia/Ho_Chi_Minh"
+    assert s.admin_ids == ()
+    assert s.policy_file == DEFAULT_POLICY_FILE
+    with pytest.raises(MissingTokenError):
+        s.token()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("9001", (9001,)), ("9001,9002", (9001, 9002)), (" 9001 , 9002 ,", (9001, 9002)), ("", ())],
+)
+def test_admin_ids_plain_comma_separated(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: tuple[int, ...]
+) -> None:
+    monkeypatch.setenv("HOATOC_ADMIN_IDS", raw)
+    assert Settings().admin_ids == expected
+
+
+def test_admin_ids_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"HOATOC_ADMIN_IDS=9001,9002\nHOATOC_BOT_TOKEN={TOKEN}\n")
+    s = Settings()
+    assert s.admin_ids == (9001, 9002)
+    assert s.token() == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("HOATOC_ADMIN_IDS", "9001,abc", "'abc' is not a Telegram user id"),
+        ("HOATOC_TIMEZONE", "Mars/Base", "unknown time zone"),
+        ("HOATOC_API_BASE_URL", "api.telegram.org", "must start with http"),
+        ("HOATOC_PROXY_URL", "ftp://proxy", "socks5"),
+        ("HOATOC_BOT_TOKEN", "not-a-token", "@BotFather"),
+        ("HOATOC_INVITE_TTL_HOURS", "0", "greater than 0"),
+    ],
+)
+def test_bad_values_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, fragment: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as info:
+        Settings()
+    lines = describe_errors(info.value)
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{name}:")
+    assert fragment in lines[0]
+
+
+def test_token_is_secret_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOATOC_BOT_TOKEN", TOKEN)
+    s = Settings()
+    assert TOKEN not in repr(s) and TOKEN not in str(s)
+    assert s.token() == TOKEN
+
+
+def test_base_url_trailing_slash_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOATOC_API_BASE_URL", "http://127.0.0.1:8081/")
+    assert Settings().api_base_url == "http://127.0.0.1:8081"

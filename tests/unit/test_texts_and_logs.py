@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import logging
+
+from bot.logs import REDACTED, RedactingFormatter, redact
+from bot.texts import TEXTS, Safe, t
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefgh"
+
+
+def test_parameters_are_escaped_unless_safe() -> None:
+    assert t("phone_saved", phone="<b>x</b>") == "✅ Đã lưu số điện thoại &lt;b&gt;x&lt;/b&gt;. Cảm ơn bạn!"
+    assert "<b>x</b>" in t("phone_saved", phone=Safe("<b>x</b>"))
+
+
+def test_every_text_is_vietnamese_and_formats() -> None:
+    # Every template formats with dummy parameters (no stray braces).
+    import string
+
+    for key, template in TEXTS.items():
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        t(key, **{n: "x" for n in names})
+
+
+def test_redact_bot_token_and_invite_tokens() -> None:
+    line = (f"POST https://api.telegram.org/bot{TOKEN}/getUpdates; "
+            "link https://t.me/hoatoc_bot?start=AbCdEf_123-xyz; text '/start AbCdEf_123-xyz'")
+    out = redact(line, [TOKEN])
+    assert TOKEN not in out and "AAFakeToken" not in out
+    assert "AbCdEf_123-xyz" not in out
+    assert out.count(REDACTED) == 3
+
+
+def test_formatter_redacts_tracebacks() -> None:
+    formatter = RedactingFormatter("%(message)s", [TOKEN])
+    try:
+        raise RuntimeError(f"failed at /bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom %s", (TOKEN,),
+                                   sys.exc_info())
+    text = formatter.format(record)
+    assert TOKEN not in text and "Traceback" in text
