@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 HoaTocApp = Application[
     ExtBot[None], HoaTocContext, dict[Any, Any], dict[Any, Any], BotData, Any
 ]
+
+# Strong references to fire-and-forget tasks started before the application runs.
+_background: set[asyncio.Task[None]] = set()
 
 # Long polling holds a request open for this many seconds; the read timeout must exceed it.
 POLL_TIMEOUT = 25
@@ -83,7 +87,9 @@ def services_of(app: HoaTocApp) -> Services:
 async def _post_init(app: HoaTocApp) -> None:
     await services_of(app).db.open()
     # The menu is cosmetic: never let it hold up start-up or polling.
-    app.create_task(set_default_menu(app.bot), name="default-menu")
+    task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
+    _background.add(task)
+    task.add_done_callback(_background.discard)
     log.info("Hỏa Tốc started as @%s", app.bot.username)
 
 
