@@ -1,0 +1,127 @@
+"""The real entry points as separate processes: `make run`, `hoatoc check`, `hoatoc import`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.conftest import PROVINCE, ROOT
+
+# Recognisable, so any leak into the logs is found by a plain substring search.
+TOKEN = "7000000001:AAHLeakCanaryTokenMustNeverBeLogged42"
+TOKEN_SECRET_PART = TOKEN.split(":")[1]
+
+
+def clean_env(tmp: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOATOC_")}
+    env.update({"HOATOC_DATABASE": str(tmp / "data" / "hoatoc.db"), "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+def hoatoc(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_make_run_without_token_explains_how_to_get_one(tmp_path: Path) -> None:
+    result = subprocess.run(["make", "-s", "run"], cwd=ROOT, env=clean_env(tmp_path),
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode != 0
+    assert "HOATOC_BOT_TOKEN" in result.stderr
+    assert "@BotFather" in result.stderr and "/newbot" in result.stderr
+
+
+async def test_make_run_with_token_answers_start_and_never_logs_secrets(tmp_path: Path) -> None:
+    async with FakeTelegram(TOKEN) as fake:
+        fake.add_user(9001, "Quản trị")
+        fake.add_user(101, "Lan")
+        env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_API_BASE_URL=fake.base_url,
+                        HOATOC_ADMIN_IDS="9001", HOATOC_LOG_LEVEL="DEBUG")
+        log_path = tmp_path / "bot.log"
+        with log_path.open("w") as log_file:
+            proc = subprocess.Popen(["make", "-s", "run"], cwd=ROOT, env=env, stdout=log_file,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                await fake.wait_for_long_poll(timeout=120)
+                fake.send_text(101, "/start")
+                reply = await fake.wait_for_message(101, timeout=30)
+                assert "chưa được đăng ký" in (reply.plain_text or "")
+                fake.send_text(9001, "/invite responder")
+                link = await fake.wait_for_message(9001, lambda m: "Lời mời" in (m.text or ""),
+                                                   timeout=30)
+                match = re.search(r"start=([A-Za-z0-9_-]+)", link.plain_text or "")
+                assert match
+                invite_token = match.group(1)
+                before = len(fake.messages_to(101))
+                fake.send_text(101, f"/start {invite_token}")
+                welcome = await fake.wait_for_message(101, after=before, timeout=30)
+                assert "Đội ứng cứu" in (welcome.plain_text or "")
+            finally:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    await asyncio.to_thread(proc.wait, 30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+        logs = log_path.read_text()
+    assert "Hỏa Tốc started" in logs, logs[-2000:]
+    assert "getUpdates" in logs  # DEBUG logging really ran
+    assert TOKEN_SECRET_PART not in logs
+    assert invite_token not in logs
+
+
+def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
+    ok = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="9001"),
+                cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "Configuration: OK" in ok.stdout and "HOATOC_TIMEZONE" in ok.stdout
+    assert TOKEN_SECRET_PART not in ok.stdout + ok.stderr
+
+    bad = hoatoc("check", env=clean_env(tmp_path, HOATOC_ADMIN_IDS="9001,abc"), cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "HOATOC_ADMIN_IDS: 'abc' is not a Telegram user id" in bad.stdout
+
+    missing = hoatoc("check", env=clean_env(tmp_path), cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "HOATOC_BOT_TOKEN: missing" in missing.stdout
+
+    (tmp_path / "policy.yaml").write_text("- not: [a mapping")
+    policy = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
+                                           HOATOC_POLICY_FILE=str(tmp_path / "policy.yaml")),
+                    cwd=tmp_path)
+    assert policy.returncode == 2 and "HOATOC_POLICY_FILE" in policy.stdout
+
+
+def test_import_cli_twice_then_bad_file(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    first = hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"agencies: \d{3} created", first.stdout)
+    second = hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path)
+    assert second.returncode == 0
+    assert "0 created, 0 updated" in second.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,full_name,phone,roles,agency\nP9,Lê Văn Chín,0912 000 999,liaison,STTTT\n"
+                   "P10,,0912 000 111,liaison,STTTT\n", encoding="utf-8")
+    rejected = hoatoc("import", str(bad), env=env, cwd=tmp_path)
+    assert rejected.returncode == 2
+    assert "rejected, nothing was written" in rejected.stderr
+    assert "line 3 (P10).full_name" in rejected.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"]])
+def test_console_script_and_module_both_work(args: list[str], tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "hoatoc"
+    for command in ([str(script), *args], [sys.executable, "-m", "bot", *args]):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                                cwd=tmp_path, check=False)
+        assert result.returncode == 0 and "usage: hoatoc" in result.stdout
