@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
@@ -18,14 +18,13 @@ from bot.context import BotData, HoaTocContext, Services
 from bot.services.access import AccessService
 from bot.services.onboarding import OnboardingService
 from bot.storage.db import Database
+from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
-HoaTocApp = Application[
-    ExtBot[None], HoaTocContext, dict[Any, Any], dict[Any, Any], BotData, Any
-]
+HoaTocApp = Application[HoaTocBot, HoaTocContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 # Strong references to fire-and-forget tasks started before the application runs.
 _background: set[asyncio.Task[None]] = set()
@@ -60,15 +59,20 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaT
         connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
         read_timeout=POLL_TIMEOUT + 10,
     )
+    client = HoaTocBot(
+        settings.token(),
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        request=request,
+        get_updates_request=updates_request,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        # Replies honour a 429's retry_after and are tried again rather than lost.
+        rate_limiter=AIORateLimiter(overall_max_rate=29, max_retries=3),
+    )
     app: HoaTocApp = (
         ApplicationBuilder()
-        .token(settings.token())
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
-        .request(request)
-        .get_updates_request(updates_request)
+        .bot(client)
         .context_types(ContextTypes(context=HoaTocContext, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import CallbackContext
 
 from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.onboarding import OnboardingService
 from bot.storage.db import Database
+from bot.telegram.client import HoaTocBot
 from config.settings import Settings
 
 
@@ -29,7 +30,7 @@ class BotData:
     services: Services | None = None
 
 
-class HoaTocContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class HoaTocContext(CallbackContext[HoaTocBot, dict[Any, Any], dict[Any, Any], BotData]):
     @property
     def services(self) -> Services:
         services = self.bot_data.services

@@ -159,6 +159,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "hotline_hint": " Nếu khẩn cấp, hãy gọi đường dây nóng {hotline}.",
     "unknown_command": "Không có lệnh {command}. Gõ /help để xem các lệnh bạn dùng được.",
+    "button_unknown": "Nút này không còn hiệu lực. Gõ /help để xem các lệnh.",
     "unexpected_message": "Tin nhắn này chưa được hỗ trợ ở đây. Gõ /help để xem các lệnh.",
     "group_refused": (
         "Hỏa Tốc chỉ làm việc trong tin nhắn riêng, để văn bản, sự cố và số điện thoại "

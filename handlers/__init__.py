@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from handlers import admin, errors, gate, start
-from handlers.fallback import unexpected, unknown_command
+from handlers.fallback import stale_button, unexpected, unknown_command
 
 GATE_GROUP = -1
 
@@ -28,5 +35,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),
         MessageHandler(private & filters.ALL, unexpected),
+        CallbackQueryHandler(stale_button),
     ])
     app.add_error_handler(errors.on_error)

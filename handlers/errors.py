@@ -6,7 +6,7 @@ import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.context import HoaTocContext
 from bot.domain.errors import DomainError
@@ -20,6 +20,12 @@ async def on_error(update: object, context: HoaTocContext) -> None:
     """Tell the user something true; log unexpected failures with the update id."""
     exc = context.error
     settings = context.services.settings
+    if isinstance(exc, Forbidden) and isinstance(update, Update) and update.effective_user:
+        # The person blocked the bot: mark them so broadcasts and escalations know.
+        await context.services.onboarding.mark_unreachable(update.effective_user.id, str(exc))
+        log.warning("update %s: chat %s is not reachable: %s", update.update_id,
+                    update.effective_user.id, exc)
+        return
     if isinstance(exc, DomainError):
         text = render.domain_error(exc, settings)
     else:

@@ -15,6 +15,13 @@ async def unknown_command(update: Update, context: HoaTocContext) -> None:
     await message(update).reply_text(t("unknown_command", command=command))
 
 
+async def stale_button(update: Update, context: HoaTocContext) -> None:
+    """A button no handler claims: old, from a removed feature, or forged."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(t("button_unknown"), show_alert=True)
+
+
 async def unexpected(update: Update, context: HoaTocContext) -> None:
     """A sticker, a voice note, ... outside any conversation."""
     await message(update).reply_text(t("unexpected_message"))
