@@ -76,6 +76,13 @@ class Settings(BaseSettings):
             return SecretStr(token)
         return value
 
+    @field_validator("policy_file", mode="before")
+    @classmethod
+    def _default_policy(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return DEFAULT_POLICY_FILE
+        return value
+
     @field_validator("api_base_url")
     @classmethod
     def _url(cls, value: str) -> str:

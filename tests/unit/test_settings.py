@@ -70,6 +70,22 @@ def test_token_is_secret_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.token() == TOKEN
 
 
+def test_env_example_is_complete_and_valid(tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    (tmp_path / ".env").write_text(example.replace("HOATOC_POLICY_FILE", "X"), encoding="utf-8")
+    s = Settings()
+    assert s.bot_token is None and s.policy_file == DEFAULT_POLICY_FILE
+    documented = {line.lstrip("# ").split("=")[0] for line in example.splitlines() if "=" in line}
+    assert {f"HOATOC_{name.upper()}" for name in Settings.model_fields} <= documented
+
+
+def test_empty_policy_file_means_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOATOC_POLICY_FILE", "")
+    assert Settings().policy_file == DEFAULT_POLICY_FILE
+
+
 def test_base_url_trailing_slash_removed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOATOC_API_BASE_URL", "http://127.0.0.1:8081/")
     assert Settings().api_base_url == "http://127.0.0.1:8081"
