@@ -1,0 +1,321 @@
+"""Drains the outbox under Telegram's limits: N per second overall, one per second per chat.
+
+Each chat's operations go out in order. A 429 delays only its chat, by its `retry_after`;
+timeouts and server errors are retried with backoff; 403 and "chat not found" fail the chat's
+queue and report the chat unreachable. The queue lives in SQLite, so a restart resumes it;
+an operation is marked done only after Telegram answered, so delivery is at-least-once, and
+at most `max_in_flight` operations can be repeated after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.clock import Clock, to_epoch
+from bot.storage.db import Database
+from bot.storage.outbox import OutboxOp, OutboxRepository
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE_ERRORS = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    op_id: int
+    chat_id: int
+    delivery_id: int | None
+    ok: bool
+    message_id: int | None = None
+    error: str | None = None
+    unreachable: bool = False
+    payload: dict[str, Any] | None = None
+
+
+class SlidingWindow:
+    """At most `rate` acquisitions in any window of `period` seconds (what Telegram counts)."""
+
+    def __init__(self, rate: float, period: float = 1.0) -> None:
+        self.rate = max(1, int(rate))
+        self.period = period
+        self._stamps: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self._lock:
+            while True:
+                now = loop.time()
+                while self._stamps and now - self._stamps[0] >= self.period:
+                    self._stamps.popleft()
+                if len(self._stamps) < self.rate:
+                    self._stamps.append(now)
+                    return
+                await asyncio.sleep(self._stamps[0] + self.period - now)
+
+
+Listener = Callable[[Outcome], Awaitable[None]]
+
+
+class OutboxSender:
+    def __init__(
+        self, db: Database, clock: Clock, bot: Bot, *, rate: float = 29.0,
+        per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 8,
+        max_backoff: float = 60.0,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.bot = bot
+        self.per_chat_interval = per_chat_interval
+        self.max_attempts = max_attempts
+        self.max_backoff = max_backoff
+        self.max_in_flight = max_in_flight
+        self._window = SlidingWindow(rate)
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._queues: dict[int, deque[int]] = {}
+        self._heap: list[tuple[float, int]] = []
+        self._scheduled: set[int] = set()  # chats in the heap or in flight
+        self._last_start: dict[int, float] = {}
+        self._last_loaded = 0
+        self._dirty = True
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._listeners: list[Listener] = []
+        self._idle = asyncio.Event()
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def wake(self) -> None:
+        """New rows were committed: load them."""
+        self._dirty = True
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    @property
+    def pending(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+    async def drained(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Wait until nothing is queued or in flight (tests and benchmarks)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self._idle.clear()
+                if not self._dirty and self.pending == 0 and not self._in_flight:
+                    return
+                await self._idle.wait()
+
+    # --- the loop -------------------------------------------------------------------------
+
+    async def _load(self) -> None:
+        self._dirty = False
+        rows = await OutboxRepository(self.db.reader).queued_after(self._last_loaded)
+        loop = asyncio.get_running_loop()
+        for op_id, chat_id in rows:
+            self._last_loaded = max(self._last_loaded, op_id)
+            self._queues.setdefault(chat_id, deque()).append(op_id)
+            if chat_id not in self._scheduled:
+                start = self._last_start.get(chat_id, -1e9) + self.per_chat_interval
+                self._schedule(chat_id, max(loop.time(), start))
+
+    def _schedule(self, chat_id: int, at: float) -> None:
+        self._scheduled.add(chat_id)
+        heapq.heappush(self._heap, (at, chat_id))
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                if self._dirty:
+                    await self._load()
+                if not self._heap:
+                    self._idle.set()
+                    await self._wait(None)
+                    continue
+                at, chat_id = self._heap[0]
+                delay = at - loop.time()
+                if delay > 0:
+                    await self._wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+                if not self._queues.get(chat_id):
+                    self._scheduled.discard(chat_id)
+                    continue
+                await self._window.acquire()
+                await self._slots.acquire()
+                self._last_start[chat_id] = loop.time()
+                task = loop.create_task(self._send(chat_id, self._queues[chat_id][0]))
+                self._in_flight.add(task)
+                task.add_done_callback(self._task_done)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the loop must survive anything (e.g. a database hiccup)
+                log.exception("outbox loop error; retrying in 1 s")
+                await asyncio.sleep(1)
+                self._dirty = True
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._idle.set()
+
+    async def _wait(self, delay: float | None) -> None:
+        self._wake.clear()
+        if self._dirty:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), delay)
+
+    # --- one operation ----------------------------------------------------------------------
+
+    async def _send(self, chat_id: int, op_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        next_at: float | None = None
+        try:
+            op = await OutboxRepository(self.db.reader).get(op_id)
+            if op is None:  # done or cancelled meanwhile
+                self._queues[chat_id].popleft()
+                return
+            try:
+                message_id = await self._perform(op)
+            except RetryAfter as exc:
+                wait = _seconds(exc.retry_after)
+                log.info("429 for chat %s: waiting %.0f s", chat_id, wait)
+                next_at = loop.time() + wait
+                return
+            except Forbidden as exc:
+                await self._fail_chat(chat_id, str(exc), unreachable=True)
+                return
+            except BadRequest as exc:
+                await self._bad_request(op, exc)
+                return
+            except NetworkError as exc:  # timeouts and 5xx: try again later
+                if op.attempts + 1 >= self.max_attempts:
+                    await self._finish_failed(op, f"gave up: {exc}")
+                else:
+                    async with self.db.transaction() as conn:
+                        await OutboxRepository(conn).bump_attempts(op.id, str(exc))
+                    next_at = loop.time() + min(self.max_backoff, 2.0 ** op.attempts)
+                return
+            except TelegramError as exc:
+                await self._finish_failed(op, str(exc))
+                return
+            async with self.db.transaction() as conn:
+                await OutboxRepository(conn).mark_sent(op, message_id, to_epoch(self.clock.now()))
+            self._queues[chat_id].popleft()
+            await self._notify(Outcome(op.id, chat_id, op.delivery_id, True, message_id,
+                                       payload=op.payload))
+        except Exception:
+            log.exception("outbox op %s failed unexpectedly; it will be retried", op_id)
+            next_at = loop.time() + 5
+        finally:
+            self._slots.release()
+            queue = self._queues.get(chat_id)
+            if queue:
+                start = self._last_start.get(chat_id, loop.time()) + self.per_chat_interval
+                self._schedule(chat_id, max(start, next_at or 0.0))
+            else:
+                self._scheduled.discard(chat_id)
+                self._queues.pop(chat_id, None)
+            self._wake.set()
+            self._idle.set()
+
+    async def _perform(self, op: OutboxOp) -> int | None:
+        p = op.payload
+        markup = InlineKeyboardMarkup.de_json(p["reply_markup"], self.bot) if p.get(
+            "reply_markup") else None
+        message: Message | bool
+        if op.method == "send_message":
+            message = await self.bot.send_message(
+                op.chat_id, p["text"], reply_markup=markup,
+                reply_to_message_id=p.get("reply_to"), disable_web_page_preview=True,
+            )
+        elif op.method == "send_document":
+            message = await self.bot.send_document(
+                op.chat_id, p["file_id"], caption=p.get("caption"), reply_markup=markup)
+        elif op.method == "send_photo":
+            message = await self.bot.send_photo(
+                op.chat_id, p["file_id"], caption=p.get("caption"), reply_markup=markup)
+        elif op.method == "edit_message_text":
+            target = p.get("message_id")
+            if target is None and op.delivery_id is not None:
+                target = await OutboxRepository(self.db.reader).delivery_message_id(op.delivery_id)
+            if target is None:
+                raise BadRequest("Message to edit not found (never delivered)")
+            message = await self.bot.edit_message_text(
+                p["text"], chat_id=op.chat_id, message_id=target, reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        else:
+            raise BadRequest(f"unknown outbox method {op.method}")
+        return message.message_id if isinstance(message, Message) else None
+
+    async def _bad_request(self, op: OutboxOp, exc: BadRequest) -> None:
+        text = str(exc).lower()
+        if "message is not modified" in text:
+            async with self.db.transaction() as conn:
+                await OutboxRepository(conn).mark_sent(op, None, to_epoch(self.clock.now()))
+            self._queues[op.chat_id].popleft()
+            return
+        if any(marker in text for marker in UNREACHABLE_ERRORS):
+            await self._fail_chat(op.chat_id, str(exc), unreachable=True)
+            return
+        await self._finish_failed(op, str(exc))
+
+    async def _finish_failed(self, op: OutboxOp, error: str) -> None:
+        log.warning("outbox op %s to chat %s failed: %s", op.id, op.chat_id, error)
+        async with self.db.transaction() as conn:
+            await OutboxRepository(conn).mark_failed(
+                [op.id], error, to_epoch(self.clock.now()), blocked=False)
+        self._queues[op.chat_id].popleft()
+        await self._notify(Outcome(op.id, op.chat_id, op.delivery_id, False, error=error,
+                                   payload=op.payload))
+
+    async def _fail_chat(self, chat_id: int, error: str, *, unreachable: bool) -> None:
+        """The chat cannot be written to: everything queued for it fails at once."""
+        ops = list(self._queues.get(chat_id, ()))
+        async with self.db.transaction() as conn:
+            repo = OutboxRepository(conn)
+            details = [await repo.get(op_id) for op_id in ops]
+            await repo.mark_failed(ops, error, to_epoch(self.clock.now()), blocked=unreachable)
+        self._queues[chat_id].clear()
+        log.warning("chat %s unreachable (%s): %d queued operation(s) failed",
+                    chat_id, error, len(ops))
+        for op in details:
+            if op is not None:
+                await self._notify(Outcome(op.id, chat_id, op.delivery_id, False, error=error,
+                                           unreachable=unreachable, payload=op.payload))
+
+    async def _notify(self, outcome: Outcome) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(outcome)
+            except Exception:
+                log.exception("outbox listener failed")
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
