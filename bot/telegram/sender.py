@@ -43,11 +43,13 @@ class Outcome:
 
 
 class SlidingWindow:
-    """At most `rate` acquisitions in any window of `period` seconds (what Telegram counts)."""
+    """At most `rate` acquisitions in any window of `period` seconds (what Telegram counts),
+    evenly paced: bursts that arrive bunched at the server would trip its window on jitter."""
 
     def __init__(self, rate: float, period: float = 1.0) -> None:
         self.rate = max(1, int(rate))
         self.period = period
+        self.spacing = period / self.rate
         self._stamps: deque[float] = deque()
         self._lock = asyncio.Lock()
 
@@ -58,10 +60,15 @@ class SlidingWindow:
                 now = loop.time()
                 while self._stamps and now - self._stamps[0] >= self.period:
                     self._stamps.popleft()
-                if len(self._stamps) < self.rate:
+                wait = 0.0
+                if len(self._stamps) >= self.rate:
+                    wait = self._stamps[0] + self.period - now
+                if self._stamps:
+                    wait = max(wait, self._stamps[-1] + self.spacing - now)
+                if wait <= 0:
                     self._stamps.append(now)
                     return
-                await asyncio.sleep(self._stamps[0] + self.period - now)
+                await asyncio.sleep(wait)
 
 
 Listener = Callable[[Outcome], Awaitable[None]]

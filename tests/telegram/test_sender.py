@@ -212,13 +212,14 @@ async def test_rate_window_holds_overall_limit(
         fake.add_user(user, "x")
         await enqueue(db, clock, user, "hi")
     fake.set_rate_limit(10, per_chat_per_second=None)
-    sender = make_sender(db, clock, bot, rate=10, max_in_flight=10)
+    # As in production (29 against Telegram's 30), the sender keeps one below the server.
+    sender = make_sender(db, clock, bot, rate=9, max_in_flight=10)
     await sender.start()
     await sender.drained(timeout=30)
     await sender.stop()
     # Arrival jitter on loopback may still trip the server's window now and then; a 429
     # then only delays its chat. What matters: few of them, and every message exactly once.
-    assert fake.rejected_429 <= 4
+    assert fake.rejected_429 <= 2
     assert all(len(fake.messages_to(u)) == 1 for u in range(300, 340))
 
 
