@@ -9,12 +9,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Time-zone database for zoneinfo (HOATOC_TIMEZONE, default Asia/Ho_Chi_Minh): the current
-# python:3.11-slim (Debian trixie) no longer ships tzdata, and the lock has no PyPI tzdata.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends tzdata \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
-
 # Dependencies first, so code changes do not reinstall them.
 COPY requirements.lock ./
 RUN pip install -r requirements.lock

@@ -6,13 +6,14 @@ import argparse
 import asyncio
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from bot.clock import SystemClock
-from bot.logs import setup_logging
+from bot.logs import redact, setup_logging
 from config.settings import Settings, describe_errors
 
 EXIT_CONFIG = 2
@@ -27,7 +28,8 @@ How to get one:
   3. BotFather replies with a token like 123456789:AA...; keep it secret.
   4. Put it in the environment or in a .env file next to the Makefile:
        HOATOC_BOT_TOKEN=123456789:AA...
-     then run `make run` again. See .env.example for every setting.
+     then run `make run` again (with Docker: docker run -e HOATOC_BOT_TOKEN=...).
+     See .env.example for every setting.
 """
 
 
@@ -46,10 +48,26 @@ def cmd_run(_: argparse.Namespace) -> int:
     if settings.bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(settings.log_level, [settings.token()])
+    token = settings.token()
+    setup_logging(settings.log_level, [token])
+    # Whatever escapes (PTB puts the token in some messages) is printed redacted.
+    sys.excepthook = lambda kind, exc, tb: print(
+        redact("".join(traceback.format_exception(kind, exc, tb)), [token]), file=sys.stderr)
+    # Imported here: PTB is slow to import and `check`/`import` do not need it.
+    from telegram.error import InvalidToken, TelegramError
+
     from bot.app import build_application, run
 
-    run(build_application(settings))
+    try:
+        run(build_application(settings))
+    except InvalidToken:
+        print("Telegram rejected HOATOC_BOT_TOKEN: check it with @BotFather (/mybots, API Token).",
+              file=sys.stderr)
+        return EXIT_CONFIG
+    except TelegramError as exc:
+        print(f"Could not reach the Bot API at {settings.api_base_url}: "
+              f"{redact(str(exc), [token])}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -95,7 +113,7 @@ def cmd_check(_: argparse.Namespace) -> int:
     rows = [
         ("HOATOC_BOT_TOKEN", "set (hidden)" if settings.bot_token else "MISSING"),
         ("HOATOC_API_BASE_URL", settings.api_base_url),
-        ("HOATOC_PROXY_URL", settings.proxy_url or "(none)"),
+        ("HOATOC_PROXY_URL", _mask_userinfo(settings.proxy_url) or "(none)"),
         ("HOATOC_DATABASE", str(settings.database)),
         ("HOATOC_ADMIN_IDS", ", ".join(map(str, settings.admin_ids)) or "(none)"),
         ("HOATOC_TIMEZONE", settings.timezone),
@@ -110,6 +128,7 @@ def cmd_check(_: argparse.Namespace) -> int:
         problems.append("HOATOC_BOT_TOKEN: missing (create a bot with @BotFather)")
     if not settings.admin_ids:
         problems.append("HOATOC_ADMIN_IDS: no super-admin, so nobody can create invites")
+    problems += _check_proxy(settings.proxy_url)
     problems += _check_policy(settings.policy_file)
     problems += _check_database(settings.database)
     width = max(len(name) for name, _ in rows)
@@ -122,6 +141,26 @@ def cmd_check(_: argparse.Namespace) -> int:
         return EXIT_CONFIG
     print("Configuration: OK")
     return 0
+
+
+def _mask_userinfo(url: str | None) -> str | None:
+    if not url or "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+
+
+def _check_proxy(url: str | None) -> list[str]:
+    """Build the HTTP client the bot would build, so a proxy that cannot work fails here."""
+    if not url:
+        return []
+    from telegram.request import HTTPXRequest
+
+    try:
+        HTTPXRequest(proxy=url)
+    except Exception as exc:  # report whatever the client refuses
+        return [f"HOATOC_PROXY_URL: cannot be used: {exc}"]
+    return []
 
 
 def _check_policy(path: Path) -> list[str]:

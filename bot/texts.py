@@ -110,6 +110,10 @@ TEXTS: Final[dict[str, str]] = {
     "invite_admin_superonly": (
         "⛔ Chỉ quản trị cấp cao (khai báo trong cấu hình) mới được tạo lời mời quản trị."
     ),
+    "invite_person_inactive": (
+        "❌ Cán bộ {name} đang ở trạng thái không hoạt động (đã nghỉ hoặc chuyển công tác); "
+        "hãy cập nhật danh sách trước khi mời."
+    ),
     "invite_person_linked": (
         "ℹ️ Cán bộ {name} đã liên kết tài khoản Telegram; không cần mời nữa."
     ),
@@ -170,14 +174,19 @@ TEXTS: Final[dict[str, str]] = {
 }
 
 
-def t(key: str, **params: object) -> str:
-    """The text for `key`, every parameter HTML-escaped unless it is `Safe`."""
+def t(key: str, **params: object) -> Safe:
+    """The text for `key`, every parameter HTML-escaped unless it is `Safe` (as t's own are)."""
     template = TEXTS[key]
     escaped = {
         name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
         for name, value in params.items()
     }
-    return template.format(**escaped)
+    return Safe(template.format(**escaped))
+
+
+def join(parts: list[Safe], sep: str = "\n") -> Safe:
+    """Join already-rendered texts (the separator is plain text, so safe)."""
+    return Safe(html.escape(sep, quote=False).join(parts))
 
 
 def focal_contact(hotline: str, email: str) -> str:

@@ -22,7 +22,8 @@ GATE_GROUP = -1
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler; later groups only see what earlier ones let through."""
-    private = filters.ChatType.PRIVATE
+    # New private messages only: an edited "/invite ..." must not create a second invite.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, gate.gate), group=GATE_GROUP)
     app.add_handlers([
         CommandHandler("start", start.start, filters=private),

@@ -42,7 +42,8 @@ async def invites(update: Update, context: HoaTocContext) -> None:
           expires=render.local_time(v.invite.expires_at, s.settings.tz))
         for v in views
     ]
-    await message(update).reply_text("\n".join(lines))
+    for part in render.pack(lines):
+        await message(update).reply_text(part)
 
 
 async def revoke(update: Update, context: HoaTocContext) -> None:

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import HoaTocContext
+from bot.services.onboarding import TelegramIdentity
 from bot.texts import t
 
 log = logging.getLogger(__name__)
@@ -41,4 +42,5 @@ async def gate(update: Update, context: HoaTocContext) -> None:
         # The person blocked the bot: nothing more can reach them until they write again.
         await onboarding.mark_unreachable(user.id, "blocked")
         raise ApplicationHandlerStop
-    await onboarding.touch(user.id, chat.id if chat is not None else None)
+    if chat is not None:
+        await onboarding.touch(TelegramIdentity(user.id, chat.id, user.full_name))

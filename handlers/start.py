@@ -60,6 +60,7 @@ async def phone(update: Update, context: HoaTocContext) -> None:
     s = context.services
     person = await s.access.person(user_id(update))
     if person is None:
+        await s.onboarding.audit_refusal(user_id(update), "/phone", "not_registered")
         raise InvalidInput("not_registered", **render.focal(s.settings))
     if context.args:
         await _save_phone(update, context, " ".join(context.args))

@@ -109,7 +109,7 @@ def public_invite_id(invite_id: int) -> str:
 def parse_public_invite_id(text: str) -> int | None:
     """`INV-17`, `inv-17` or `17` -> 17; anything else -> None."""
     text = text.strip().upper().removeprefix("INV-")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,7 +116,7 @@ class PersonRow(_Row):
     agency: Annotated[Code | None, BeforeValidator(_opt_text)] = None
     rank: Annotated[Rank | None, BeforeValidator(_enum_text)] = None
     lead: Flag = False
-    telegram_id: Annotated[int | None, BeforeValidator(_opt_text), Field(gt=0)] = None
+    telegram_id: Annotated[int | None, BeforeValidator(_opt_text), Field(gt=0, le=2**53)] = None
     active: Flag = True
 
     @model_validator(mode="after")
@@ -222,7 +222,10 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
 
 def _parse_csv(text: str, path: Path) -> ImportData:
     reader = csv.DictReader(io.StringIO(text))
-    header = {h.strip() for h in (reader.fieldnames or [])}
+    try:
+        header = {h.strip() for h in (reader.fieldnames or [])}
+    except csv.Error as exc:
+        raise ImportError_([f"{path}: not a valid CSV file: {exc}"]) from exc
     if "full_name" in header:
         section = "people"
     elif "kind" in header:
@@ -235,7 +238,11 @@ def _parse_csv(text: str, path: Path) -> ImportData:
             "agencies a 'kind' column, groups an 'agencies' column"
         ])
     errors, out = [], ImportData()
-    for line_no, raw in enumerate(reader, start=2):
+    try:
+        rows = list(enumerate(reader, start=2))
+    except csv.Error as exc:
+        raise ImportError_([f"{path}: not a valid CSV file: {exc}"]) from exc
+    for line_no, raw in rows:
         if None in raw:
             errors.append(f"line {line_no}: more cells than columns")
             continue

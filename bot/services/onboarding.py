@@ -60,6 +60,13 @@ class OnboardingService:
     # --- invites (admins) ------------------------------------------------------------------
 
     async def create_invite(self, admin_user_id: int, spec: InviteSpec) -> CreatedInvite:
+        try:
+            return await self._create_invite(admin_user_id, spec)
+        except InviteRejected as exc:
+            await self._audit(admin_user_id, "invite.create_refused", {"why": exc.key})
+            raise
+
+    async def _create_invite(self, admin_user_id: int, spec: InviteSpec) -> CreatedInvite:
         if spec.role is Role.ADMIN and admin_user_id not in self.super_admins:
             raise InviteRejected("invite_admin_superonly")
         now = self.clock.now()
@@ -74,6 +81,11 @@ class OnboardingService:
                     raise EntityDoesNotExist("person_not_found", code=spec.person_code)
                 if person.telegram_user_id is not None:
                     raise InvalidInput("invite_person_linked", name=person.full_name)
+                if not person.active:
+                    raise InvalidInput("invite_person_inactive", name=person.full_name)
+                # Linking a record hands over its roles: admin ones only from a super-admin.
+                if person.has(Role.ADMIN) and admin_user_id not in self.super_admins:
+                    raise InviteRejected("invite_admin_superonly")
             invite_id = await InviteRepository(conn).insert({
                 "token_hash": hash_token(token),
                 "role": str(spec.role) if spec.role else None,
@@ -149,10 +161,12 @@ class OnboardingService:
         return Joined(person, invite, agency)
 
     async def _audit_rejection(self, user_id: int, why: str) -> None:
+        await self._audit(user_id, "invite.rejected", {"why": why})
+
+    async def _audit(self, user_id: int, action: str, details: dict[str, object]) -> None:
         async with self.db.transaction() as conn:
             await AuditRepository(conn).add(
-                to_epoch(self.clock.now()), user_id, "invite.rejected", None, {"why": why}
-            )
+                to_epoch(self.clock.now()), user_id, action, None, details)
 
     @staticmethod
     def _check_state(invite: Invite, user_id: int, now: datetime) -> None:
@@ -177,6 +191,8 @@ class OnboardingService:
                 raise InviteRejected("invite_for_other_person")
             if existing is not None and existing.id != target.id:
                 raise InviteRejected("invite_account_linked", name=existing.full_name)
+            if not target.active:
+                raise InviteRejected("invite_invalid")
             await people.update(target.id, linked, now)
             return target.id
         assert invite.role is not None
@@ -192,17 +208,26 @@ class OnboardingService:
         if existing is None:
             fields.update(full_name=who.full_name or str(who.user_id), roles={invite.role})
             return await people.insert(fields, now)
+        if not existing.active:
+            # Someone who left comes back with this invite's role only, nothing of the past.
+            fields.setdefault("lead", False)
+            if invite.role is not Role.LIAISON:
+                fields.update(agency_id=None, rank=None)
+            fields["roles"] = {invite.role}
+            await people.update(existing.id, fields, now)
+            return existing.id
         fields["roles"] = set(existing.roles) | {invite.role}
         await people.update(existing.id, fields, now)
         return existing.id
 
     # --- every contact with a person ---------------------------------------------------------
 
-    async def touch(self, user_id: int, chat_id: int | None) -> Person | None:
+    async def touch(self, who: TelegramIdentity) -> Person | None:
         """A person who writes to the bot is activated and reachable again; cheap when unchanged."""
+        user_id, chat_id = who.user_id, who.chat_id
         person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
-        if person is None or chat_id is None:
-            return person
+        if person is None:
+            return await self.ensure_super_admin(who)
         if person.activated and person.reachable and person.chat_id == chat_id:
             return person
         now = to_epoch(self.clock.now())
@@ -242,6 +267,9 @@ class OnboardingService:
             }, now)
             await AuditRepository(conn).add(now, who.user_id, "person.super_admin", str(person_id))
             return await repo.get(person_id)
+
+    async def audit_refusal(self, user_id: int, command: str, why: str) -> None:
+        await self._audit(user_id, "access.denied", {"command": command, "why": why})
 
     async def save_phone(self, user_id: int, raw: str) -> str:
         """Store a normalised phone number for the person; InvalidInput if it is not one."""

@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput, TimePeriod
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,16 @@ class HoaTocBot(ExtBot[int]):
                 read_timeout=read_timeout, write_timeout=write_timeout,
                 connect_timeout=connect_timeout, pool_timeout=pool_timeout, api_kwargs=api_kwargs,
             )
-        except (TypeError, ValueError, KeyError, AttributeError):
-            pass
+        except TelegramError:
+            raise
+        except Exception as exc:  # any parse failure: handled update by update below
+            log.debug("batch of updates failed to parse (%r); parsing one by one", exc)
         raw = await self._post("getUpdates", {"offset": offset, "limit": limit, "timeout": 0})
         updates = []
         for item in raw if isinstance(raw, list) else []:
             try:
                 update = Update.de_json(item, self)
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            except Exception as exc:
                 update_id = item.get("update_id") if isinstance(item, dict) else None
                 if not isinstance(update_id, int):
                     continue

@@ -9,7 +9,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.error import TelegramError
 
 from bot.domain.models import Role
-from bot.texts import t
+from bot.texts import TEXTS
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def commands_for(roles: Iterable[Role], registered: bool) -> list[tuple[str, str
     for role in Role:
         if role in set(roles):
             pairs += [p for p in BY_ROLE[role] if p not in pairs]
-    return [(cmd, t(key)) for cmd, key in pairs]
+    return [(cmd, TEXTS[key]) for cmd, key in pairs]  # plain text, not HTML
 
 
 async def set_default_menu(bot: Bot) -> None:

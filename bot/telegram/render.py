@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError
 from bot.domain.models import Agency, Invite, Person, Rank, Role
-from bot.texts import Safe, focal_contact, t
+from bot.texts import Safe, focal_contact, join, t
 from config.settings import Settings
 
 
@@ -16,9 +17,9 @@ def local_time(instant: datetime, tz: ZoneInfo) -> str:
     return instant.astimezone(tz).strftime("%H:%M %d/%m/%Y")
 
 
-def role_names(roles: Iterable[Role]) -> str:
+def role_names(roles: Iterable[Role]) -> Safe:
     names = [t(f"role_{r}") for r in Role if r in set(roles)]
-    return ", ".join(names) if names else t("role_none")
+    return join(names, ", ") if names else t("role_none")
 
 
 def rank_name(rank: Rank | None) -> str:
@@ -64,8 +65,24 @@ def welcome(person: Person, invite: Invite, agency: Agency | None) -> str:
     return t("welcome_admin")
 
 
-def help_text(commands: list[tuple[str, str]], settings: Settings) -> str:
+def pack(lines: list[Safe], limit: int = 4000) -> list[Safe]:
+    """Group lines into as few messages as fit Telegram's 4,096 characters; never cut a line."""
+    messages: list[Safe] = []
+    current: list[Safe] = []
+    size = 0
+    for line in lines:
+        if current and size + len(line) + 1 > limit:
+            messages.append(join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        messages.append(join(current))
+    return messages
+
+
+def help_text(commands: list[tuple[str, str]], settings: Settings) -> Safe:
     lines = [t("help_header")]
-    lines += [f"/{cmd} — {desc}" for cmd, desc in commands]
-    lines += ["", t("help_footer", **focal(settings))]
-    return "\n".join(lines)
+    lines += [Safe(f"/{cmd} — {html.escape(desc, quote=False)}") for cmd, desc in commands]
+    lines += [Safe(""), t("help_footer", **focal(settings))]
+    return join(lines)

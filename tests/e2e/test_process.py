@@ -79,6 +79,15 @@ async def test_make_run_with_token_answers_start_and_never_logs_secrets(tmp_path
     assert invite_token not in logs
 
 
+async def test_rejected_token_is_reported_without_printing_it(tmp_path: Path) -> None:
+    async with FakeTelegram("7000000001:AAOtherTokenTheServerAcceptsXXXXX") as fake:
+        env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_API_BASE_URL=fake.base_url)
+        result = await asyncio.to_thread(hoatoc, "run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Telegram rejected HOATOC_BOT_TOKEN" in result.stderr
+    assert TOKEN_SECRET_PART not in result.stdout + result.stderr
+
+
 def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
     ok = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="9001"),
                 cwd=tmp_path)
@@ -94,6 +103,12 @@ def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "HOATOC_BOT_TOKEN: missing" in missing.stdout
 
+    proxied = hoatoc("check", env=clean_env(
+        tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
+        HOATOC_PROXY_URL="socks5://user:hunter2@127.0.0.1:1080"), cwd=tmp_path)
+    assert proxied.returncode == 0, proxied.stdout
+    assert "socks5://***@127.0.0.1:1080" in proxied.stdout and "hunter2" not in proxied.stdout
+
     (tmp_path / "policy.yaml").write_text("- not: [a mapping")
     policy = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
                                            HOATOC_POLICY_FILE=str(tmp_path / "policy.yaml")),
@@ -108,7 +123,9 @@ def test_import_cli_twice_then_bad_file(tmp_path: Path) -> None:
     assert re.search(r"agencies: \d{3} created", first.stdout)
     second = hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path)
     assert second.returncode == 0
-    assert "0 created, 0 updated" in second.stdout
+    assert re.findall(r"^\w+: 0 created, 0 updated", second.stdout, re.M) == [
+        "agencies: 0 created, 0 updated", "groups: 0 created, 0 updated",
+        "people: 0 created, 0 updated"]
     bad = tmp_path / "bad.csv"
     bad.write_text("code,full_name,phone,roles,agency\nP9,Lê Văn Chín,0912 000 999,liaison,STTTT\n"
                    "P10,,0912 000 111,liaison,STTTT\n", encoding="utf-8")

@@ -156,3 +156,53 @@ async def _until(probe, expected: object, attempts: int = 200) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"database never showed {expected!r}")
+
+
+async def test_edited_command_does_not_run_again(harness: Harness) -> None:
+    h = harness
+    await h.start()
+    reply = await h.say(SUPER_ADMIN, "/invite responder", lambda m: "Lời mời" in (m.text or ""))
+    assert reply
+    h.fake.push_raw_update({
+        "update_id": 700001,
+        "edited_message": {
+            "message_id": 999, "date": int(time.time()), "edit_date": int(time.time()),
+            "chat": {"id": SUPER_ADMIN, "type": "private", "first_name": "Quản trị"},
+            "from": {"id": SUPER_ADMIN, "is_bot": False, "first_name": "Quản trị"},
+            "text": "/invite admin",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+        },
+    })
+    listing = await h.say(SUPER_ADMIN, "/invites")
+    assert (listing.plain_text or "").count("INV-") == 1
+
+
+async def test_long_invite_list_is_split_not_refused(harness: Harness) -> None:
+    h = harness
+    await h.start()
+    await import_province(h)
+    from bot.domain.invites import InviteSpec
+    from bot.domain.models import Rank, Role
+
+    for _ in range(60):
+        await h.services.onboarding.create_invite(
+            SUPER_ADMIN, InviteSpec(Role.LIAISON, "TT_CNTT", Rank.PRIMARY))
+    before = len(h.fake.messages_to(SUPER_ADMIN))
+    h.fake.send_text(SUPER_ADMIN, "/invites")
+    await h.fake.wait_for_message(SUPER_ADMIN, lambda m: "INV-60" in (m.text or ""), after=before)
+    parts = h.fake.messages_to(SUPER_ADMIN)[before:]
+    assert len(parts) >= 2
+    assert sum((m.plain_text or "").count("INV-") for m in parts) == 60
+
+
+async def test_super_admin_may_use_phone_before_start(harness: Harness) -> None:
+    h = harness
+    await h.start()
+    reply = await h.say(SUPER_ADMIN, "/phone 0912 345 678")
+    assert "0912 345 678" in (reply.plain_text or "")
+    odd = await h.say(SUPER_ADMIN, "/revoke ²")
+    assert "Cách dùng" in (odd.plain_text or "")
+    stranger = await h.say(104, "/phone 0912 000 000")
+    assert "chưa được đăng ký" in (stranger.plain_text or "")
+    denied = await AuditRepository(h.services.db.reader).entries("access.denied")
+    assert [(e.actor_user_id, e.details.get("command")) for e in denied] == [(104, "/phone")]

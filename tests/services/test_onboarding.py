@@ -149,7 +149,7 @@ async def test_phone_and_reachability(onboarding: OnboardingService, db: Databas
     await onboarding.mark_unreachable(ALICE.user_id, "blocked")
     person = await PeopleRepository(db.reader).by_telegram_id(ALICE.user_id)
     assert person is not None and not person.reachable and person.phone == "+84912345678"
-    person = await onboarding.touch(ALICE.user_id, ALICE.chat_id)
+    person = await onboarding.touch(ALICE)
     assert person is not None and person.reachable
     actions = [e.action for e in await AuditRepository(db.reader).entries()]
     assert "person.unreachable" in actions and "person.reachable" in actions
@@ -163,3 +163,45 @@ async def test_access_refusal_is_audited(db: Database, clock: FakeClock) -> None
     assert info.value.params == {"command": "/invite", "role": Role.ADMIN}
     [entry] = await AuditRepository(db.reader).entries("access.denied")
     assert entry.actor_user_id == ALICE.user_id and entry.subject == "/invite"
+
+
+async def test_plain_admin_cannot_mint_admins_through_person_invites(
+    onboarding: OnboardingService, db: Database
+) -> None:
+    people = PeopleRepository(db.reader)
+    admin_record = next(p for p in await people.all() if p.has(Role.ADMIN))
+    assert admin_record.code is not None
+    created = await onboarding.create_invite(ADMIN, InviteSpec(Role.ADMIN))
+    plain_admin = (await onboarding.redeem(ALICE, created.token)).person
+    with pytest.raises(InviteRejected) as info:
+        await onboarding.create_invite(plain_admin.telegram_user_id or 0,
+                                       InviteSpec(None, person_code=admin_record.code))
+    assert info.value.key == "invite_admin_superonly"
+    refused = await AuditRepository(db.reader).entries("invite.create_refused")
+    assert [e.actor_user_id for e in refused] == [ALICE.user_id]
+    # A super-admin may.
+    await onboarding.create_invite(ADMIN, InviteSpec(None, person_code=admin_record.code))
+
+
+async def test_someone_who_left_comes_back_with_the_new_role_only(
+    onboarding: OnboardingService, db: Database, clock: FakeClock
+) -> None:
+    created = await onboarding.create_invite(ADMIN, InviteSpec(Role.ADMIN))
+    person = (await onboarding.redeem(ALICE, created.token)).person
+    async with db.transaction() as conn:  # as an import with active: false would
+        await PeopleRepository(conn).update(person.id, {"active": False}, 0)
+    again = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "STTTT", Rank.BACKUP))
+    joined = await onboarding.redeem(ALICE, again.token)
+    assert joined.person.roles == {Role.LIAISON} and joined.person.active
+
+
+async def test_inactive_person_cannot_be_invited(
+    onboarding: OnboardingService, db: Database
+) -> None:
+    people = PeopleRepository(db.reader)
+    record = (await people.all())[0]
+    async with db.transaction() as conn:
+        await PeopleRepository(conn).update(record.id, {"active": False}, 0)
+    with pytest.raises(InvalidInput) as info:
+        await onboarding.create_invite(ADMIN, InviteSpec(None, person_code=record.code))
+    assert info.value.key == "invite_person_inactive"

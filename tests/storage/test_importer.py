@@ -130,6 +130,21 @@ async def test_csv_people_update_and_row_errors(
     assert await PeopleRepository(db.reader).by_code("P3") is None  # whole file rejected
 
 
+async def test_odd_csv_and_huge_ids_are_listed_not_crashing(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("agencies:\n  - {code: A, name: A, kind: other}\npeople:\n"
+                    "  - {code: P, full_name: P, roles: [responder], telegram_id: 99999999999999999999}\n")
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(huge)
+    assert info.value.errors[0].startswith("people[1] (P).telegram_id")
+    nul = tmp_path / "nul.csv"
+    nul.write_text("code,name,kind\nA,\"unterminated,other\n" + "x" * 200_000)
+    with pytest.raises(ImportError_):
+        await Importer(db, clock).import_file(nul)
+
+
 async def test_unreadable_and_unknown_files(tmp_path: Path, db: Database, clock: FakeClock) -> None:
     importer = Importer(db, clock)
     with pytest.raises(ImportError_, match="error"):

@@ -42,3 +42,22 @@ def test_formatter_redacts_tracebacks() -> None:
                                    sys.exc_info())
     text = formatter.format(record)
     assert TOKEN not in text and "Traceback" in text
+
+
+def test_rendered_texts_are_not_escaped_twice() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain.models import Agency, AgencyKind, Invite, Rank, Role
+    from bot.telegram.render import invite_what, pack
+
+    agency = Agency(1, "TT_CNTT", "Trung tâm CNTT&TT", AgencyKind.CENTRE)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    invite = Invite(id=3, role=Role.LIAISON, created_by=1, created_at=now, expires_at=now,
+                    agency_id=1, rank=Rank.PRIMARY)
+    text = t("invites_line", public_id="INV-3", what=invite_what(invite, agency, None),
+             expires="x")
+    assert "CNTT&amp;TT" in text and "&amp;amp;" not in text
+    lines = [Safe("x" * 100)] * 100
+    parts = pack(lines)
+    assert len(parts) == 3 and all(len(p) <= 4000 for p in parts)
+    assert sum(p.count("x" * 100) for p in parts) == 100
