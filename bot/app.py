@@ -16,10 +16,14 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, HoaTocContext, Services
 from bot.services.access import AccessService
+from bot.services.acks import AckService
+from bot.services.broadcast import BroadcastService
 from bot.services.onboarding import OnboardingService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
+from bot.telegram.sender import OutboxSender, Outcome
+from config.policy import load_policy
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,24 +37,51 @@ _background: set[asyncio.Task[None]] = set()
 POLL_TIMEOUT = 25
 
 
+def make_bot(settings: Settings, request: HTTPXRequest, **kwargs: Any) -> HoaTocBot:
+    root = settings.api_base_url
+    return HoaTocBot(
+        settings.token(), base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
+        request=request, defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        **kwargs,
+    )
+
+
 def build_services(settings: Settings, clock: Clock) -> Services:
+    """Every service, wired; nothing touches the network or the disk until started."""
     db = Database(settings.database, clock)
     super_admins = frozenset(settings.admin_ids)
+    policy = load_policy(settings.policy_file)
+    # The outbox has its own client: its own connection pool, and no PTB rate limiter
+    # (it paces itself per chat, and a 429 must hold back only its chat).
+    sender_bot = make_bot(settings, HTTPXRequest(
+        connection_pool_size=settings.send_in_flight + 2, proxy=settings.proxy_url,
+        connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10,
+    ))
+    sender = OutboxSender(db, clock, sender_bot, rate=settings.send_rate,
+                          per_chat_interval=settings.per_chat_interval,
+                          max_in_flight=settings.send_in_flight)
+    onboarding = OnboardingService(
+        db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins)
+    broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake)
+
+    async def on_outcome(outcome: Outcome) -> None:
+        if outcome.unreachable:
+            await onboarding.mark_unreachable(outcome.chat_id, outcome.error or "unreachable")
+        directive_id = (outcome.payload or {}).get("directive_id")
+        if isinstance(directive_id, int):
+            broadcast.board.touch(directive_id)
+
+    sender.add_listener(on_outcome)
     return Services(
-        settings=settings,
-        clock=clock,
-        db=db,
+        settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins),
-        onboarding=OnboardingService(
-            db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours),
-            super_admins=super_admins,
-        ),
+        onboarding=onboarding, broadcast=broadcast,
+        acks=AckService(db, clock, broadcast), sender=sender,
     )
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaTocApp:
     """Everything the bot needs, not yet started; the database opens in `post_init`."""
-    root = settings.api_base_url
     request = HTTPXRequest(
         connection_pool_size=32, proxy=settings.proxy_url, connect_timeout=10, read_timeout=15,
         write_timeout=15, pool_timeout=5,
@@ -59,16 +90,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaT
         connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
         read_timeout=POLL_TIMEOUT + 10,
     )
-    client = HoaTocBot(
-        settings.token(),
-        base_url=f"{root}/bot",
-        base_file_url=f"{root}/file/bot",
-        request=request,
-        get_updates_request=updates_request,
-        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        # Replies honour a 429's retry_after and are tried again rather than lost.
-        rate_limiter=AIORateLimiter(overall_max_rate=29, max_retries=3),
-    )
+    # Direct replies honour a 429's retry_after and are tried again rather than lost;
+    # pacing is the outbox's job, so no overall rate here.
+    client = make_bot(settings, request, get_updates_request=updates_request,
+                      rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0,
+                                                  max_retries=3))
     app: HoaTocApp = (
         ApplicationBuilder()
         .bot(client)
@@ -89,7 +115,10 @@ def services_of(app: HoaTocApp) -> Services:
 
 
 async def _post_init(app: HoaTocApp) -> None:
-    await services_of(app).db.open()
+    services = services_of(app)
+    await services.db.open()
+    await services.sender.bot.initialize()
+    await services.sender.start()  # resumes whatever a previous run left in the outbox
     # The menu is cosmetic: never let it hold up start-up or polling.
     task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
     _background.add(task)
@@ -98,7 +127,10 @@ async def _post_init(app: HoaTocApp) -> None:
 
 
 async def _post_shutdown(app: HoaTocApp) -> None:
-    await services_of(app).db.close()
+    services = services_of(app)
+    await services.sender.stop()
+    await services.sender.bot.shutdown()
+    await services.db.close()
 
 
 def run(app: HoaTocApp) -> None:

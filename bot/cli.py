@@ -9,7 +9,6 @@ import sys
 import traceback
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from bot.clock import SystemClock
@@ -164,14 +163,12 @@ def _check_proxy(url: str | None) -> list[str]:
 
 
 def _check_policy(path: Path) -> list[str]:
+    from config.policy import PolicyError, load_policy
+
     try:
-        doc = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        return [f"HOATOC_POLICY_FILE: cannot read {path}: {exc.strerror}"]
-    except yaml.YAMLError as exc:
-        return [f"HOATOC_POLICY_FILE: {path} is not valid YAML: {exc}"]
-    if not isinstance(doc, dict):
-        return [f"HOATOC_POLICY_FILE: {path} must hold a mapping at the top"]
+        load_policy(path)
+    except PolicyError as exc:
+        return [f"HOATOC_POLICY_FILE: {line}" for line in str(exc).splitlines()]
     return []
 
 

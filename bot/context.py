@@ -9,9 +9,12 @@ from telegram.ext import CallbackContext
 
 from bot.clock import Clock
 from bot.services.access import AccessService
+from bot.services.acks import AckService
+from bot.services.broadcast import BroadcastService
 from bot.services.onboarding import OnboardingService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
+from bot.telegram.sender import OutboxSender
 from config.settings import Settings
 
 
@@ -22,6 +25,9 @@ class Services:
     db: Database
     access: AccessService
     onboarding: OnboardingService
+    broadcast: BroadcastService
+    acks: AckService
+    sender: OutboxSender
 
 
 class BotData:

@@ -156,6 +156,78 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_invite": "Tạo đường dẫn mời",
     "cmd_invites": "Lời mời đang chờ",
     "cmd_revoke": "Thu hồi lời mời",
+    # --- directives: what recipients see ---------------------------------------------------
+    "urgency_hoa_toc": "🔴 <b>HỎA TỐC</b>",
+    "urgency_thuong_khan": "🟠 <b>THƯỢNG KHẨN</b>",
+    "urgency_khan": "🟡 <b>KHẨN</b>",
+    "urgency_thuong": "📄 <b>VĂN BẢN CHỈ ĐẠO</b>",
+    "urgency_name_hoa_toc": "Hỏa tốc",
+    "urgency_name_thuong_khan": "Thượng khẩn",
+    "urgency_name_khan": "Khẩn",
+    "urgency_name_thuong": "Thường",
+    "secrecy_name_none": "Không mật",
+    "secrecy_name_mat": "Mật",
+    "secrecy_name_toi_mat": "Tối mật",
+    "secrecy_name_tuyet_mat": "Tuyệt mật",
+    "directive_head": (
+        "{urgency}\n<b>Số:</b> {number} · ngày {date}\n<b>Cơ quan ban hành:</b> {issuer}\n"
+        "<b>V/v:</b> {summary}"
+    ),
+    "directive_deadline": "⏰ <b>Hạn xác nhận đã nhận:</b> {deadline}",
+    "directive_report_deadline": "📝 <b>Hạn báo cáo kết quả:</b> {deadline}",
+    "directive_hotline": "☎️ Đường dây nóng {focal_name}: {hotline}",
+    "directive_continued": "(tiếp theo — {number}, phần {part}/{total})",
+    "directive_file_caption": "{urgency} · Số {number} — tệp đính kèm",
+    "button_ack": "✅ Đã nhận văn bản",
+    "button_report": "📝 Báo cáo kết quả",
+    "acked_footer": "✅ <b>Đã nhận</b> — {name}, {time}",
+    "acked_late_footer": "⚠️ <b>Đã nhận (nhận trễ)</b> — {name}, {time}",
+    "recalled_footer": "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Không thực hiện văn bản này.",
+    "ack_done": "✅ Đã ghi nhận: {agency} đã nhận văn bản {number}.",
+    "ack_already": "ℹ️ {agency} đã xác nhận trước đó — {name}, {time}. Không cần bấm lại.",
+    "ack_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này. Yêu cầu đã được ghi lại.",
+    "ack_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần xác nhận.",
+    "notice_extended": (
+        "⏰ <b>Gia hạn</b> — văn bản {number} (V/v {summary}): hạn xác nhận mới là {deadline}."
+    ),
+    "notice_correction": "✏️ <b>Đính chính</b> văn bản {number} (V/v {summary}):\n\n{text}",
+    "notice_recalled": (
+        "⛔ <b>Thu hồi văn bản</b> {number} (V/v {summary}). Văn bản đã bị thu hồi lúc {time}; "
+        "không thực hiện văn bản này."
+    ),
+    # --- directives: sender's status ---------------------------------------------------------
+    "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
+    "status_people": (
+        "👤 Người nhận: đã gửi {sent}/{total}{queued}{failed}{blocked}"
+    ),
+    "status_queued": " · đang gửi {count}",
+    "status_failed": " · lỗi {count}",
+    "status_blocked": " · không liên lạc được {count}",
+    "status_agencies": (
+        "🏢 Cơ quan: đã nhận {acked}/{total} · nhận trễ {late} · chưa nhận {pending}"
+        " · không liên lạc được {unreachable}"
+    ),
+    "status_deadline": "⏰ Hạn xác nhận: {deadline}{overdue}",
+    "status_overdue": " — <b>đã quá hạn</b>",
+    "status_recalled": "⛔ Đã thu hồi lúc {time}.",
+    "status_unreachable_list": "⚠️ Không liên lạc được: {names}",
+    "status_pending_header": "<b>Chưa nhận ({count}):</b>",
+    "status_pending_line": "• {agency} — {contact}",
+    "status_no_liaison": "chưa có cán bộ đầu mối",
+    "status_contact": "{name} ({phone})",
+    "status_none": "Chưa có văn bản nào được gửi.",
+    "status_recent_header": "<b>Văn bản gần đây</b> — chọn một văn bản để xem chi tiết:",
+    "status_recent_button": "{number} · {acked}/{total}",
+    "status_not_found": "❌ Không tìm thấy văn bản số «{number}».",
+    "directive_not_found": "❌ Không tìm thấy văn bản.",
+    "pending_none": "✅ Đơn vị của bạn không còn văn bản nào chưa xác nhận.",
+    "pending_header": "<b>Văn bản chờ {agency} xác nhận ({count}):</b>",
+    "pending_line": "• {urgency} {number} — V/v {summary} — hạn {deadline}{overdue}",
+    "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
+    "button_extend": "⏰ Gia hạn",
+    "button_correct": "✏️ Đính chính",
+    "button_recall": "⛔ Thu hồi",
+    "button_refresh": "🔄 Cập nhật",
     # --- general -------------------------------------------------------------------------
     "error_generic": (
         "⚠️ Có lỗi khi xử lý yêu cầu của bạn. Lỗi đã được ghi nhận; vui lòng thử lại sau "

@@ -179,3 +179,22 @@ def split_text(text: str, limit: int = 4096) -> list[str]:
     if rest:
         parts.append(rest)
     return parts
+
+
+class DeliveryStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    directive_id: int
+    agency_id: int
+    person_id: int
+    chat_id: int
+    status: DeliveryStatus
+    message_id: int | None = None
+    error: str | None = None

@@ -1,0 +1,379 @@
+"""Broadcasting directives: recipients, the outbox rows of one send, tallies, later changes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import Clock, to_epoch
+from bot.domain.directives import (
+    AgencyAckState,
+    DeliveryStatus,
+    Directive,
+    DirectiveStatus,
+    Tally,
+    Urgency,
+    agency_state,
+)
+from bot.domain.errors import InvalidInput
+from bot.domain.models import Agency, Person, Role
+from bot.storage.agencies import AgencyRepository, GroupRepository
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
+from bot.storage.directives import DirectiveRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.people import PeopleRepository
+from bot.telegram import directive_view as view
+from bot.telegram.render import local_time
+from bot.texts import t
+from config.policy import PolicyFile
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Draft:
+    """What the /broadcast conversation has collected so far (nothing is stored until sent)."""
+
+    urgency: Urgency | None = None
+    number: str | None = None
+    issuer: str | None = None
+    summary: str | None = None
+    body: str | None = None
+    file_id: str | None = None
+    file_name: str | None = None
+    file_kind: str | None = None
+    all_agencies: bool = False
+    group_ids: set[int] = field(default_factory=set)
+    agency_ids: set[int] = field(default_factory=set)
+    ack_deadline_at: datetime | None = None
+    report_deadline_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    agency: Agency
+    liaisons: list[Person]  # reachable, activated, active liaisons: the ones we send to
+
+
+@dataclass(frozen=True)
+class Audience:
+    recipients: list[Recipient]
+
+    @property
+    def agency_count(self) -> int:
+        return len(self.recipients)
+
+    @property
+    def people_count(self) -> int:
+        return sum(len(r.liaisons) for r in self.recipients)
+
+    @property
+    def unreachable(self) -> list[Agency]:
+        return [r.agency for r in self.recipients if not r.liaisons]
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: Agency
+    state: AgencyAckState
+    primary: Person | None
+
+
+class BroadcastService:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, policy: PolicyFile,
+        wake_sender: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.policy = policy
+        self.wake_sender = wake_sender
+        self.board = StatusBoard(self)
+
+    # --- choosing recipients ------------------------------------------------------------------
+
+    async def audience(self, draft: Draft) -> Audience:
+        conn = self.db.reader
+        agencies = {a.id: a for a in await AgencyRepository(conn).all() if a.active}
+        if draft.all_agencies:
+            chosen = set(agencies)
+        else:
+            chosen = set(draft.agency_ids)
+            for group in await GroupRepository(conn).all():
+                if group.id in draft.group_ids:
+                    chosen |= group.agency_ids
+        by_agency: dict[int, list[Person]] = {}
+        for person in await PeopleRepository(conn).all():
+            if (person.agency_id in chosen and person.has(Role.LIAISON) and person.active
+                    and person.activated and person.reachable and person.chat_id is not None):
+                by_agency.setdefault(person.agency_id, []).append(person)
+        recipients = [
+            Recipient(agencies[a], sorted(by_agency.get(a, []), key=_rank_order))
+            for a in sorted(chosen, key=lambda a: agencies[a].name) if a in agencies
+        ]
+        return Audience(recipients)
+
+    def default_deadline(self, urgency: Urgency) -> datetime:
+        return self.clock.now() + self.policy.ack_window(urgency)
+
+    # --- sending --------------------------------------------------------------------------------
+
+    async def send(self, admin_user_id: int, draft: Draft) -> tuple[Directive, Audience]:
+        """Store the directive and queue one delivery per reachable liaison, in one transaction."""
+        if not (draft.urgency and draft.number and draft.issuer and draft.summary):
+            raise InvalidInput("bc_incomplete")
+        if not (draft.body or draft.file_id):
+            raise InvalidInput("bc_incomplete")
+        audience = await self.audience(draft)
+        if not audience.recipients:
+            raise InvalidInput("bc_no_recipients")
+        now = self.clock.now()
+        deadline = draft.ack_deadline_at or self.default_deadline(draft.urgency)
+        if deadline <= now:
+            raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
+        async with self.db.transaction() as conn:
+            repo = DirectiveRepository(conn)
+            directive_id = await repo.insert({
+                "number": draft.number, "issuer": draft.issuer, "summary": draft.summary,
+                "urgency": str(draft.urgency), "body": draft.body, "file_id": draft.file_id,
+                "file_name": draft.file_name, "file_kind": draft.file_kind,
+                "ack_deadline_at": to_epoch(deadline),
+                "report_deadline_at": to_epoch(draft.report_deadline_at)
+                if draft.report_deadline_at else None,
+                "created_by": admin_user_id, "created_at": to_epoch(now),
+            })
+            await repo.add_agencies(directive_id, [r.agency.id for r in audience.recipients])
+            directive = await repo.get(directive_id)
+            await self._queue_copies(conn, directive, audience, to_epoch(now))
+            await AuditRepository(conn).add(
+                to_epoch(now), admin_user_id, "directive.sent", directive.number,
+                {"directive_id": directive_id, "agencies": audience.agency_count,
+                 "people": audience.people_count,
+                 "unreachable": [a.code for a in audience.unreachable]},
+            )
+        self.wake_sender()
+        return directive, audience
+
+    async def _queue_copies(
+        self, conn: aiosqlite.Connection, d: Directive, audience: Audience, now: int
+    ) -> None:
+        repo, outbox = DirectiveRepository(conn), OutboxRepository(conn)
+        parts = view.message_parts(d, self.settings)
+        tag = {"directive_id": d.id}
+        for recipient in audience.recipients:
+            for person in recipient.liaisons:
+                assert person.chat_id is not None
+                delivery_id = await repo.insert_delivery(
+                    d.id, recipient.agency.id, person.id, person.chat_id, now)
+                if d.file_id:
+                    method = "send_photo" if d.file_kind == "photo" else "send_document"
+                    await outbox.enqueue(person.chat_id, method, {
+                        **tag, "file_id": d.file_id, "caption": view.file_caption(d)},
+                        now, delivery_id=delivery_id)
+                for part in parts[:-1]:
+                    await outbox.enqueue(person.chat_id, "send_message", {**tag, "text": part},
+                                         now, delivery_id=delivery_id)
+                markup = view.buttons(d, delivery_id, acked=False)
+                await outbox.enqueue(person.chat_id, "send_message", {
+                    **tag, "text": parts[-1], "reply_markup": view.markup_dict(markup),
+                    "main": True}, now, delivery_id=delivery_id)
+
+    # --- reading --------------------------------------------------------------------------------
+
+    async def tally(self, directive_id: int) -> tuple[Directive, Tally]:
+        conn = self.db.reader
+        repo = DirectiveRepository(conn)
+        d = await repo.get(directive_id)
+        deliveries = await repo.deliveries(directive_id)
+        acks = await repo.acks(directive_id)
+        agency_ids = await repo.agency_ids(directive_id)
+        agencies = {a.id: a for a in await AgencyRepository(conn).all()}
+        tally = Tally(people_total=len(deliveries), agencies_total=len(agency_ids))
+        by_agency: dict[int, list[str]] = {}
+        for dl in deliveries:
+            by_agency.setdefault(dl.agency_id, []).append(dl.status)
+            if dl.status is DeliveryStatus.SENT:
+                tally.sent += 1
+            elif dl.status is DeliveryStatus.QUEUED:
+                tally.queued += 1
+            elif dl.status is DeliveryStatus.FAILED:
+                tally.failed += 1
+            else:
+                tally.blocked += 1
+        for agency_id in agency_ids:
+            state = agency_state(acks.get(agency_id), by_agency.get(agency_id, []))
+            if state is AgencyAckState.ACKED:
+                tally.acked += 1
+            elif state is AgencyAckState.ACKED_LATE:
+                tally.acked_late += 1
+            elif state is AgencyAckState.UNREACHABLE:
+                tally.unreachable += 1
+                tally.unreachable_names.append(agencies[agency_id].name)
+            else:
+                tally.pending += 1
+        return d, tally
+
+    async def agency_rows(self, directive_id: int) -> list[AgencyRow]:
+        """Each recipient agency with its state and primary liaison (for /status)."""
+        conn = self.db.reader
+        repo = DirectiveRepository(conn)
+        deliveries = await repo.deliveries(directive_id)
+        acks = await repo.acks(directive_id)
+        agencies = {a.id: a for a in await AgencyRepository(conn).all()}
+        people = await PeopleRepository(conn).all()
+        statuses: dict[int, list[str]] = {}
+        for dl in deliveries:
+            statuses.setdefault(dl.agency_id, []).append(dl.status)
+        rows = []
+        for agency_id in await repo.agency_ids(directive_id):
+            liaisons = sorted((p for p in people if p.agency_id == agency_id
+                               and p.has(Role.LIAISON) and p.active), key=_rank_order)
+            rows.append(AgencyRow(agencies[agency_id],
+                                  agency_state(acks.get(agency_id), statuses.get(agency_id, [])),
+                                  liaisons[0] if liaisons else None))
+        return rows
+
+    async def recent(self, limit: int = 8) -> list[tuple[Directive, Tally]]:
+        return [await self.tally(d.id) for d in await DirectiveRepository(self.db.reader).recent(limit)]
+
+    async def find(self, number: str) -> Directive | None:
+        return await DirectiveRepository(self.db.reader).latest_by_number(number.strip())
+
+    async def pending_for(self, user_id: int) -> tuple[Agency, list[Directive]] | None:
+        person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
+        if person is None or not person.has(Role.LIAISON) or person.agency_id is None:
+            return None
+        agency = await AgencyRepository(self.db.reader).get(person.agency_id)
+        return agency, await DirectiveRepository(self.db.reader).pending_for_agency(agency.id)
+
+    async def attach_status_message(self, directive_id: int, chat_id: int, message_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await DirectiveRepository(conn).set_status_message(directive_id, chat_id, message_id)
+
+    # --- after sending ------------------------------------------------------------------------
+
+    async def extend(self, admin_user_id: int, directive_id: int, deadline: datetime) -> Directive:
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            repo = DirectiveRepository(conn)
+            d = await self._active(repo, directive_id)
+            if deadline <= now:
+                raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
+            await repo.set_deadline(directive_id, to_epoch(deadline))
+            d = await repo.get(directive_id)
+            text = t("notice_extended", number=d.number, summary=d.summary,
+                     deadline=local_time(deadline, self.settings.tz))
+            await self._notify_all(conn, d, text, to_epoch(now))
+            await AuditRepository(conn).add(to_epoch(now), admin_user_id, "directive.extended",
+                                            d.number, {"directive_id": d.id,
+                                                       "deadline": to_epoch(deadline)})
+        self.wake_sender()
+        self.board.touch(directive_id)
+        return d
+
+    async def correct(self, admin_user_id: int, directive_id: int, text: str) -> Directive:
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            repo = DirectiveRepository(conn)
+            d = await self._active(repo, directive_id)
+            notice = t("notice_correction", number=d.number, summary=d.summary, text=text)
+            await self._notify_all(conn, d, notice, now)
+            await AuditRepository(conn).add(now, admin_user_id, "directive.corrected", d.number,
+                                            {"directive_id": d.id, "text": text})
+        self.wake_sender()
+        return d
+
+    async def recall(self, admin_user_id: int, directive_id: int) -> Directive:
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            repo = DirectiveRepository(conn)
+            d = await self._active(repo, directive_id)
+            await repo.recall(directive_id, now)
+            d = await repo.get(directive_id)
+            notice = t("notice_recalled", number=d.number, summary=d.summary,
+                       time=local_time(d.recalled_at or self.clock.now(), self.settings.tz))
+            await self._notify_all(conn, d, notice, now)
+            outbox = OutboxRepository(conn)
+            for dl in await repo.deliveries(directive_id):
+                if dl.status in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
+                    await outbox.enqueue(dl.chat_id, "edit_message_text", {
+                        "directive_id": d.id, "text": view.recalled_text(d, self.settings),
+                        "reply_markup": None}, now, delivery_id=dl.id, edit_key=f"dlv:{dl.id}")
+            await AuditRepository(conn).add(now, admin_user_id, "directive.recalled", d.number,
+                                            {"directive_id": d.id})
+        self.wake_sender()
+        self.board.touch(directive_id)
+        return d
+
+    async def _active(self, repo: DirectiveRepository, directive_id: int) -> Directive:
+        d = await repo.get(directive_id)
+        if d.status is not DirectiveStatus.ACTIVE:
+            raise InvalidInput("bc_already_recalled", number=d.number)
+        return d
+
+    async def _notify_all(
+        self, conn: aiosqlite.Connection, d: Directive, text: str, now: int
+    ) -> None:
+        """One notice to every person the directive went to (once per chat)."""
+        outbox = OutboxRepository(conn)
+        seen: set[int] = set()
+        for dl in await DirectiveRepository(conn).deliveries(d.id):
+            if dl.chat_id in seen or dl.status in (DeliveryStatus.BLOCKED,):
+                continue
+            seen.add(dl.chat_id)
+            await outbox.enqueue(dl.chat_id, "send_message", {
+                "directive_id": d.id, "text": text, "reply_to": dl.message_id}, now)
+
+
+class StatusBoard:
+    """Keeps each sender's status message true, edited at most every `interval` seconds."""
+
+    def __init__(self, service: BroadcastService, interval: float = 3.0) -> None:
+        self.service = service
+        self.interval = interval
+        self._last: dict[int, float] = {}
+        self._pending: set[int] = set()
+
+    def touch(self, directive_id: int) -> None:
+        """Something changed: schedule one refresh, no sooner than `interval` after the last."""
+        if directive_id in self._pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._pending.add(directive_id)
+        delay = max(0.0, self._last.get(directive_id, -1e9) + self.interval - loop.time())
+        loop.call_later(delay, lambda: loop.create_task(self._flush(directive_id)))
+
+    async def _flush(self, directive_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        self._pending.discard(directive_id)
+        self._last[directive_id] = loop.time()
+        try:
+            d, tally = await self.service.tally(directive_id)
+            if d.status_chat_id is None or d.status_message_id is None:
+                return
+            text = view.status_text(d, tally, self.service.settings, self.service.clock.now())
+            now = to_epoch(self.service.clock.now())
+            async with self.service.db.transaction() as conn:
+                await OutboxRepository(conn).enqueue(
+                    d.status_chat_id, "edit_message_text",
+                    {"status_of": d.id, "text": text, "message_id": d.status_message_id,
+                     "reply_markup": view.markup_dict(view.admin_buttons(d))},
+                    now, edit_key=f"status:{d.id}")
+            self.service.wake_sender()
+        except Exception:
+            log.exception("could not refresh the status of directive %s", directive_id)
+
+
+def _rank_order(person: Person) -> tuple[int, int]:
+    return (0 if person.rank in (None, "primary") else 1, person.id)

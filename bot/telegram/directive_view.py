@@ -1,0 +1,116 @@
+"""How a directive looks in Telegram: the recipients' message, its buttons, the status view."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.directives import Directive, DirectiveStatus, Tally, split_text
+from bot.telegram.render import local_time
+from bot.texts import Safe, join, t
+from config.settings import Settings
+
+# Room left in the last part for the acknowledgement or recall footer.
+PART_LIMIT = 3800
+CAPTION_LIMIT = 1024
+
+
+def urgency_header(d: Directive) -> Safe:
+    return t(f"urgency_{d.urgency}")
+
+
+def message_parts(d: Directive, settings: Settings) -> list[Safe]:
+    """The text messages a recipient gets, in order; the last one carries the buttons."""
+    tz = settings.tz
+    head = t("directive_head", urgency=urgency_header(d), number=d.number,
+             date=d.created_at.astimezone(tz).strftime("%d/%m/%Y"), issuer=d.issuer,
+             summary=d.summary)
+    tail = [t("directive_deadline", deadline=local_time(d.ack_deadline_at, tz))]
+    if d.report_deadline_at is not None:
+        tail.append(t("directive_report_deadline", deadline=local_time(d.report_deadline_at, tz)))
+    if settings.focal_hotline:
+        tail.append(t("directive_hotline", focal_name=settings.focal_name,
+                      hotline=settings.focal_hotline))
+    body = html.escape(d.body or "", quote=False)
+    whole = join([head, Safe(body), join(tail)], "\n\n") if body else join([head, join(tail)], "\n\n")
+    if len(whole) <= PART_LIMIT:
+        return [whole]
+    chunks = split_text(body, PART_LIMIT - 200)
+    total = len(chunks) + 1
+    parts = [join([head, Safe(chunks[0])], "\n\n")]
+    for i, chunk in enumerate(chunks[1:], start=2):
+        parts.append(join([t("directive_continued", number=d.number, part=i, total=total),
+                           Safe(chunk)], "\n\n"))
+    parts.append(join([t("directive_continued", number=d.number, part=total, total=total),
+                       join(tail)], "\n\n"))
+    return parts
+
+
+def file_caption(d: Directive) -> Safe:
+    return t("directive_file_caption", urgency=urgency_header(d), number=d.number)
+
+
+def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMarkup | None:
+    if d.status is DirectiveStatus.RECALLED:
+        return None
+    row = []
+    if not acked:
+        row.append(InlineKeyboardButton(t("button_ack"), callback_data=f"ack:{delivery_id}"))
+    if d.report_deadline_at is not None:
+        row.append(InlineKeyboardButton(t("button_report"), callback_data=f"rep:{delivery_id}"))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def acked_text(d: Directive, settings: Settings, name: str, at: datetime, late: bool) -> Safe:
+    footer = t("acked_late_footer" if late else "acked_footer", name=name,
+               time=local_time(at, settings.tz))
+    return join([message_parts(d, settings)[-1], footer], "\n\n")
+
+
+def recalled_text(d: Directive, settings: Settings) -> Safe:
+    assert d.recalled_at is not None
+    footer = t("recalled_footer", time=local_time(d.recalled_at, settings.tz))
+    return join([message_parts(d, settings)[-1], footer], "\n\n")
+
+
+def markup_dict(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
+    return markup.to_dict() if markup is not None else None
+
+
+def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -> Safe:
+    tz = settings.tz
+    lines = [t("status_title", number=d.number, urgency=t(f"urgency_name_{d.urgency}"),
+               summary=d.summary)]
+    lines.append(t(
+        "status_people", sent=tally.sent, total=tally.people_total,
+        queued=t("status_queued", count=tally.queued) if tally.queued else "",
+        failed=t("status_failed", count=tally.failed) if tally.failed else "",
+        blocked=t("status_blocked", count=tally.blocked) if tally.blocked else "",
+    ))
+    lines.append(t("status_agencies", acked=tally.acked + tally.acked_late,
+                   total=tally.agencies_total, late=tally.acked_late, pending=tally.pending,
+                   unreachable=tally.unreachable))
+    overdue = t("status_overdue") if now > d.ack_deadline_at and tally.pending else ""
+    lines.append(t("status_deadline", deadline=local_time(d.ack_deadline_at, tz),
+                   overdue=overdue))
+    if d.status is DirectiveStatus.RECALLED and d.recalled_at is not None:
+        lines.append(t("status_recalled", time=local_time(d.recalled_at, tz)))
+    if tally.unreachable_names:
+        names = ", ".join(tally.unreachable_names[:20])
+        more = len(tally.unreachable_names) - 20
+        lines.append(t("status_unreachable_list", names=names + (f" (+{more})" if more > 0 else "")))
+    return join(lines)
+
+
+def admin_buttons(d: Directive) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(t("button_refresh"), callback_data=f"st:{d.id}")]]
+    if d.status is DirectiveStatus.ACTIVE:
+        rows.append([
+            InlineKeyboardButton(t("button_extend"), callback_data=f"adm:ext:{d.id}"),
+            InlineKeyboardButton(t("button_correct"), callback_data=f"adm:cor:{d.id}"),
+            InlineKeyboardButton(t("button_recall"), callback_data=f"adm:rcl:{d.id}"),
+        ])
+    return InlineKeyboardMarkup(rows)
+
