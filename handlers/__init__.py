@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram import Update
@@ -14,10 +15,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, errors, gate, start
+from handlers import acks, admin, errors, gate, start
+from handlers.acks import ACK_PATTERN
 from handlers.fallback import stale_button, unexpected, unknown_command
 
 GATE_GROUP = -1
+TAP_GROUP = 0
+MAIN_GROUP = 1
+
+
+# Everything the tap group did not take (its handler runs in group 0 and does not stop others).
+NOT_A_TAP = re.compile(r"^(?!ack:\d{1,12}$)")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -25,6 +33,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # New private messages only: an edited "/invite ..." must not create a second invite.
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(TypeHandler(Update, gate.gate), group=GATE_GROUP)
+    # Taps are answered concurrently (block=False) in their own group, so neither a slow
+    # update nor a conversation in progress can hold them back or swallow them.
+    app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=ACK_PATTERN, block=False),
+                    group=TAP_GROUP)
     app.add_handlers([
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.help_command, filters=private),
@@ -36,6 +48,6 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),
         MessageHandler(private & filters.ALL, unexpected),
-        CallbackQueryHandler(stale_button),
-    ])
+        CallbackQueryHandler(stale_button, pattern=NOT_A_TAP),
+    ], group=MAIN_GROUP)
     app.add_error_handler(errors.on_error)
