@@ -73,8 +73,9 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     assert "Đã ghi nhận" in (h.fake.callback_answer(query) or {}).get("text", "")
     # Both copies in STTTT's chats show who acknowledged; the centre's copy does not.
     for user in (101, 102):
+        target = copies[user].message_id
         edited = await h.fake.wait_for_message(
-            user, lambda m: m.message_id == copies[user].message_id and "Đã nhận —" in (m.plain_text or ""))
+            user, lambda m, t=target: m.message_id == t and "Đã nhận —" in (m.plain_text or ""))
         assert "Lan Nguyễn" in (edited.plain_text or "") and not edited.buttons
     assert copies[103].edits == []
 
