@@ -195,6 +195,115 @@ TEXTS: Final[dict[str, str]] = {
         "⛔ <b>Thu hồi văn bản</b> {number} (V/v {summary}). Văn bản đã bị thu hồi lúc {time}; "
         "không thực hiện văn bản này."
     ),
+    # --- /broadcast conversation -----------------------------------------------------------
+    "bc_ask_urgency": (
+        "📢 <b>Gửi văn bản chỉ đạo</b>\nChọn <b>độ khẩn</b> (gõ /cancel để hủy bất cứ lúc nào):"
+    ),
+    "bc_ask_secrecy": "Chọn <b>độ mật</b> của văn bản:",
+    "bc_secret_refused": (
+        "⛔ Văn bản có độ mật «{secrecy}» <b>không được gửi qua Telegram</b>: thông tin bí mật "
+        "nhà nước chỉ được chuyển theo quy định về bảo vệ bí mật nhà nước (văn thư mật, "
+        "đường truyền được phép). Không có gì được lưu hay gửi đi."
+    ),
+    "bc_ask_number": "Nhập <b>số, ký hiệu</b> văn bản, ví dụ <code>1556/UBND-KGVX</code>:",
+    "bc_number_invalid": (
+        "❌ «{text}» không giống số, ký hiệu văn bản. Ví dụ hợp lệ: <code>1556/UBND-KGVX</code>, "
+        "<code>33/CĐ-TTg</code>, <code>06/2009/CT-UBND</code>. Vui lòng nhập lại:"
+    ),
+    "bc_ask_issuer": "Nhập <b>cơ quan ban hành</b>, ví dụ «UBND tỉnh An Giang»:",
+    "bc_issuer_invalid": "❌ Tên cơ quan ban hành cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
+    "bc_ask_summary": (
+        "Nhập <b>trích yếu</b> (V/v …), ví dụ «tăng cường bảo đảm an toàn thông tin mạng "
+        "dịp nghỉ lễ Quốc khánh»:"
+    ),
+    "bc_summary_invalid": "❌ Trích yếu cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
+    "bc_ask_body": (
+        "Gửi <b>nội dung</b> văn bản (tin nhắn chữ) và/hoặc <b>tệp</b> văn bản (PDF, Word, ảnh; "
+        "có thể chuyển tiếp từ nơi khác). Bấm «Tiếp tục» khi xong."
+    ),
+    "bc_body_got_text": (
+        "✅ Đã nhận nội dung ({chars} ký tự). Gửi thêm nội dung hoặc tệp đính kèm nếu có, "
+        "hoặc bấm «Tiếp tục»."
+    ),
+    "bc_body_got_file": (
+        "✅ Đã nhận tệp «{name}». Gửi thêm nội dung văn bản nếu cần, hoặc bấm «Tiếp tục»."
+    ),
+    "bc_body_missing": "❌ Cần có nội dung hoặc tệp văn bản trước khi tiếp tục.",
+    "bc_body_too_long": "❌ Nội dung dài quá {max_len} ký tự. Hãy rút gọn hoặc gửi dạng tệp.",
+    "bc_file_unsupported": (
+        "❌ Tệp «{name}» không được hỗ trợ. Chỉ nhận PDF, Word, Excel, ảnh hoặc tệp chữ."
+    ),
+    "bc_file_too_big": "❌ Tệp «{name}» lớn quá 20 MB; hãy gửi bản nén hoặc bản rút gọn.",
+    "bc_ask_recipients": (
+        "Chọn <b>nơi nhận</b>: bấm nhóm hoặc từng cơ quan để chọn/bỏ chọn; gõ một phần tên để "
+        "lọc danh sách cơ quan.\n\nĐã chọn: <b>{agencies}</b> cơ quan · <b>{people}</b> người nhận"
+        "{filter}"
+    ),
+    "bc_filter_line": "\nĐang lọc: «{text}» ({count} cơ quan)",
+    "bc_filter_empty": "Không có cơ quan nào khớp «{text}». Gõ tên khác hoặc bấm «Bỏ lọc».",
+    "bc_no_recipients": (
+        "❌ Chưa chọn nơi nhận nào (hoặc các cơ quan đã chọn không còn hoạt động). Hãy chọn ít "
+        "nhất một nhóm hoặc cơ quan."
+    ),
+    "bc_btn_all": "Tất cả",
+    "bc_btn_done": "✔️ Xong",
+    "bc_btn_clear_filter": "✖️ Bỏ lọc",
+    "bc_btn_continue": "Tiếp tục ▶️",
+    "bc_btn_cancel": "Hủy",
+    "bc_btn_default_deadline": "Mặc định: {deadline}",
+    "bc_btn_no_report": "Không yêu cầu báo cáo",
+    "bc_btn_send": "📤 Gửi",
+    "bc_btn_edit": "✏️ Sửa",
+    "bc_page": "Trang {page}/{pages}",
+    "bc_ask_deadline": (
+        "Nhập <b>hạn xác nhận đã nhận</b>: <code>45p</code>, <code>2h</code>, <code>17:00</code> "
+        "hoặc <code>25/11 17:00</code>; hoặc bấm nút để dùng mặc định cho {urgency} ({deadline})."
+    ),
+    "bc_deadline_invalid": (
+        "❌ «{text}» không phải thời hạn hợp lệ. Ví dụ: <code>45p</code>, <code>2h</code>, "
+        "<code>17:00</code>, <code>25/11 17:00</code>. Vui lòng nhập lại:"
+    ),
+    "bc_deadline_past": "❌ Thời hạn «{text}» đã qua. Vui lòng nhập một thời điểm trong tương lai:",
+    "bc_ask_report": (
+        "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập hạn báo cáo (ví dụ "
+        "<code>30/11</code> hoặc <code>30/11 17:00</code>), hoặc bấm «Không yêu cầu báo cáo»."
+    ),
+    "bc_preview_header": "👁 <b>Xem trước</b> — người nhận sẽ thấy đúng như sau:",
+    "bc_preview_summary": (
+        "📋 <b>Tóm tắt trước khi gửi</b>\nĐộ khẩn: {urgency}\nNơi nhận: <b>{agencies}</b> cơ quan, "
+        "<b>{people}</b> người nhận\n{unreachable}\n\nBấm «Gửi» để gửi ngay, «Sửa» để sửa một mục, "
+        "«Hủy» để bỏ."
+    ),
+    "bc_preview_unreachable": (
+        "⚠️ <b>{count}</b> cơ quan chưa có cán bộ đầu mối liên lạc được (sẽ được đánh dấu "
+        "«không liên lạc được» ngay khi gửi): {names}"
+    ),
+    "bc_preview_all_reachable": "✅ Mọi cơ quan đã chọn đều có cán bộ đầu mối liên lạc được.",
+    "bc_preview_button": "Đây là bản xem trước; nút chỉ hoạt động trên văn bản thật.",
+    "bc_edit_menu": "Chọn mục cần sửa:",
+    "bc_field_urgency": "Độ khẩn",
+    "bc_field_number": "Số, ký hiệu",
+    "bc_field_issuer": "Cơ quan ban hành",
+    "bc_field_summary": "Trích yếu",
+    "bc_field_body": "Nội dung, tệp",
+    "bc_field_recipients": "Nơi nhận",
+    "bc_field_deadline": "Hạn xác nhận",
+    "bc_field_report": "Hạn báo cáo",
+    "bc_sent": (
+        "📤 Đã đưa văn bản {number} vào hàng gửi tới <b>{people}</b> người của <b>{agencies}</b> "
+        "cơ quan. Tình hình gửi và xác nhận được cập nhật ở tin nhắn dưới đây."
+    ),
+    "bc_cancelled": "Đã hủy. Không có gì được lưu hay gửi đi.",
+    "bc_incomplete": "❌ Văn bản chưa đủ thông tin; vui lòng bắt đầu lại bằng /broadcast.",
+    "bc_already_recalled": "❌ Văn bản {number} đã bị thu hồi.",
+    "bc_expect_button": "Vui lòng chọn bằng các nút bên trên, hoặc gõ /cancel để hủy.",
+    "bc_expect_text": "Vui lòng trả lời bằng chữ, hoặc gõ /cancel để hủy.",
+    "bc_stale_button": "Nút này thuộc một bước đã qua.",
+    "cancel_nothing": "Không có thao tác nào đang diễn ra.",
+    "cmd_broadcast": "Gửi văn bản chỉ đạo",
+    "cmd_status": "Tình hình các văn bản đã gửi",
+    "cmd_pending": "Văn bản đơn vị chưa xác nhận",
+    "cmd_cancel": "Hủy thao tác đang làm",
     # --- directives: sender's status ---------------------------------------------------------
     "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
     "status_people": (

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import acks, admin, errors, gate, start
+from handlers import acks, admin, broadcast, errors, fallback, gate, start
 from handlers.acks import ACK_PATTERN
 from handlers.fallback import stale_button, unexpected, unknown_command
 
@@ -38,12 +38,14 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=ACK_PATTERN, block=False),
                     group=TAP_GROUP)
     app.add_handlers([
+        broadcast.conversation(),
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.help_command, filters=private),
         CommandHandler("phone", start.phone, filters=private),
         CommandHandler("invite", admin.invite, filters=private),
         CommandHandler("invites", admin.invites, filters=private),
         CommandHandler("revoke", admin.revoke, filters=private),
+        CommandHandler("cancel", fallback.nothing_to_cancel, filters=private),
         MessageHandler(private & filters.CONTACT, start.contact),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),

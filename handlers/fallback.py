@@ -15,6 +15,11 @@ async def unknown_command(update: Update, context: HoaTocContext) -> None:
     await message(update).reply_text(t("unknown_command", command=command))
 
 
+async def nothing_to_cancel(update: Update, context: HoaTocContext) -> None:
+    """/cancel outside any conversation."""
+    await message(update).reply_text(t("cancel_nothing"))
+
+
 async def stale_button(update: Update, context: HoaTocContext) -> None:
     """A button no handler claims: old, from a removed feature, or forged."""
     query = update.callback_query

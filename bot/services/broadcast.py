@@ -21,7 +21,7 @@ from bot.domain.directives import (
     agency_state,
 )
 from bot.domain.errors import InvalidInput
-from bot.domain.models import Agency, Person, Role
+from bot.domain.models import Agency, Group, Person, Role
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -49,8 +49,6 @@ class Draft:
     file_id: str | None = None
     file_name: str | None = None
     file_kind: str | None = None
-    all_agencies: bool = False
-    group_ids: set[int] = field(default_factory=set)
     agency_ids: set[int] = field(default_factory=set)
     ack_deadline_at: datetime | None = None
     report_deadline_at: datetime | None = None
@@ -103,13 +101,7 @@ class BroadcastService:
     async def audience(self, draft: Draft) -> Audience:
         conn = self.db.reader
         agencies = {a.id: a for a in await AgencyRepository(conn).all() if a.active}
-        if draft.all_agencies:
-            chosen = set(agencies)
-        else:
-            chosen = set(draft.agency_ids)
-            for group in await GroupRepository(conn).all():
-                if group.id in draft.group_ids:
-                    chosen |= group.agency_ids
+        chosen = set(draft.agency_ids) & set(agencies)
         by_agency: dict[int, list[Person]] = {}
         for person in await PeopleRepository(conn).all():
             if (person.agency_id in chosen and person.has(Role.LIAISON) and person.active
@@ -117,9 +109,32 @@ class BroadcastService:
                 by_agency.setdefault(person.agency_id, []).append(person)
         recipients = [
             Recipient(agencies[a], sorted(by_agency.get(a, []), key=_rank_order))
-            for a in sorted(chosen, key=lambda a: agencies[a].name) if a in agencies
+            for a in sorted(chosen, key=lambda a: agencies[a].name)
         ]
         return Audience(recipients)
+
+    async def catalog(self) -> tuple[list[Group], list[Agency]]:
+        """Active agencies (by name) and the groups that contain any of them."""
+        conn = self.db.reader
+        agencies = sorted((a for a in await AgencyRepository(conn).all() if a.active),
+                          key=lambda a: a.name)
+        active = {a.id for a in agencies}
+        groups = [Group(g.id, g.code, g.name, g.agency_ids & active)
+                  for g in await GroupRepository(conn).all() if g.agency_ids & active]
+        return groups, agencies
+
+    def preview_directive(self, draft: Draft, admin_user_id: int) -> Directive:
+        """The directive as it would be sent now (not stored), to render the preview."""
+        assert draft.urgency and draft.number and draft.issuer and draft.summary
+        now = self.clock.now()
+        return Directive(
+            id=0, number=draft.number, issuer=draft.issuer, summary=draft.summary,
+            urgency=draft.urgency, body=draft.body, file_id=draft.file_id,
+            file_name=draft.file_name, file_kind=draft.file_kind,
+            ack_deadline_at=draft.ack_deadline_at or self.default_deadline(draft.urgency),
+            report_deadline_at=draft.report_deadline_at, created_by=admin_user_id,
+            created_at=now,
+        )
 
     def default_deadline(self, urgency: Urgency) -> datetime:
         return self.clock.now() + self.policy.ack_window(urgency)

@@ -103,11 +103,14 @@ async def test_forged_button_press_is_answered_and_changes_nothing(harness: Harn
     h = harness
     await h.start()
     reply = await h.say(104, "/start")
-    query_id = h.fake.press_button(104, reply.message_id, "ack:999999")
-    await h.fake.wait_for_call("answerCallbackQuery",
-                               lambda c: c.params.get("callback_query_id") == query_id)
-    answer = h.fake.callback_answer(query_id)
-    assert answer is not None and "không còn hiệu lực" in answer.get("text", "")
+    for data, expected in [("old:feature:1", "không còn hiệu lực"),
+                           ("ack:999999", "không thuộc đơn vị")]:
+        query_id = h.fake.press_button(104, reply.message_id, data)
+        await h.fake.wait_for_call("answerCallbackQuery",
+                                   lambda c, q=query_id: c.params.get("callback_query_id") == q)
+        answer = h.fake.callback_answer(query_id)
+        assert answer is not None and expected in answer.get("text", "")
+    assert len(await AuditRepository(h.services.db.reader).entries("ack.refused")) == 1
 
 
 async def test_unexpected_failure_tells_the_user_and_logs_the_update(

@@ -1,0 +1,124 @@
+"""Keyboards of the /broadcast conversation; callback data is `bc:...` and parsed by us."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.directives import Secrecy, Urgency
+from bot.domain.models import Agency, Group
+from bot.texts import t
+
+PAGE_SIZE = 8
+LABEL_MAX = 40
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so «xa my hoa» finds «Xã Mỹ Hòa»."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def matching(agencies: list[Agency], query: str | None) -> list[Agency]:
+    if not query:
+        return agencies
+    needle = fold(query.strip())
+    return [a for a in agencies if needle in fold(a.name) or needle in fold(a.code)]
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def cancel_row() -> list[InlineKeyboardButton]:
+    return [_button(t("bc_btn_cancel"), "bc:cancel")]
+
+
+def urgency_keyboard() -> InlineKeyboardMarkup:
+    rows = [[_button(t(f"urgency_name_{u}"), f"bc:u:{u}") for u in list(Urgency)[:2]],
+            [_button(t(f"urgency_name_{u}"), f"bc:u:{u}") for u in list(Urgency)[2:]],
+            cancel_row()]
+    return InlineKeyboardMarkup(rows)
+
+
+def secrecy_keyboard() -> InlineKeyboardMarkup:
+    rows = [[_button(t(f"secrecy_name_{s}"), f"bc:s:{s}") for s in list(Secrecy)[:2]],
+            [_button(t(f"secrecy_name_{s}"), f"bc:s:{s}") for s in list(Secrecy)[2:]],
+            cancel_row()]
+    return InlineKeyboardMarkup(rows)
+
+
+def continue_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(t("bc_btn_continue"), "bc:next")], cancel_row()])
+
+
+def picker_keyboard(
+    groups: list[Group], agencies: list[Agency], selected: set[int], page: int,
+    filtered: bool,
+) -> InlineKeyboardMarkup:
+    """Groups and "Tất cả" on top, then one page of agencies, then paging and "Xong"."""
+    all_ids = {a.id for a in agencies} if not filtered else set()
+    rows: list[list[InlineKeyboardButton]] = []
+    group_buttons = []
+    for g in groups:
+        members = set(g.agency_ids)
+        mark = "✅ " if members and members <= selected else ""
+        group_buttons.append(_button(f"{mark}{g.name}"[:LABEL_MAX], f"bc:g:{g.id}"))
+    rows += [group_buttons[i:i + 2] for i in range(0, len(group_buttons), 2)]
+    if not filtered:
+        mark = "✅ " if all_ids and all_ids <= selected else ""
+        rows.append([_button(f"{mark}{t('bc_btn_all')}", "bc:all")])
+    pages = max(1, (len(agencies) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    for a in agencies[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
+        mark = "✅ " if a.id in selected else "▫️ "
+        rows.append([_button(f"{mark}{a.name}"[:LABEL_MAX], f"bc:a:{a.id}:{page}")])
+    nav = []
+    if page > 0:
+        nav.append(_button("◀️", f"bc:p:{page - 1}"))
+    nav.append(_button(t("bc_page", page=page + 1, pages=pages), f"bc:p:{page}"))
+    if page < pages - 1:
+        nav.append(_button("▶️", f"bc:p:{page + 1}"))
+    rows.append(nav)
+    last = [_button(t("bc_btn_done"), "bc:done")]
+    if filtered:
+        last.insert(0, _button(t("bc_btn_clear_filter"), "bc:clr"))
+    rows.append(last)
+    rows.append(cancel_row())
+    return InlineKeyboardMarkup(rows)
+
+
+def deadline_keyboard(default_label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_button(t("bc_btn_default_deadline", deadline=default_label), "bc:dl:default")],
+        cancel_row()])
+
+
+def report_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(t("bc_btn_no_report"), "bc:rp:none")], cancel_row()])
+
+
+def preview_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_button(t("bc_btn_send"), "bc:send"), _button(t("bc_btn_edit"), "bc:edit")],
+        cancel_row()])
+
+
+EDITABLE = ("urgency", "number", "issuer", "summary", "body", "recipients", "deadline", "report")
+
+
+def edit_keyboard() -> InlineKeyboardMarkup:
+    buttons = [_button(t(f"bc_field_{f}"), f"bc:e:{f}") for f in EDITABLE]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(cancel_row())
+    return InlineKeyboardMarkup(rows)
+
+
+def preview_buttons(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The recipients' buttons, inert: they only say that this is a preview."""
+    if markup is None:
+        return None
+    return InlineKeyboardMarkup([[_button(b.text, "bc:noop") for b in row]
+                                 for row in markup.inline_keyboard])

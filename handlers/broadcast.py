@@ -1,0 +1,491 @@
+"""/broadcast: the admin's conversation that builds a directive, previews it and sends it.
+
+Nothing is stored until "Gửi": the draft lives in the conversation's user_data.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, cast
+
+from telegram import CallbackQuery, Message, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import HoaTocContext
+from bot.domain.directives import Secrecy, Urgency, parse_deadline, parse_number, parse_text_field
+from bot.domain.errors import InvalidInput
+from bot.domain.models import Role
+from bot.services.broadcast import Draft
+from bot.telegram import broadcast_view as kb
+from bot.telegram import directive_view as view
+from bot.telegram.render import domain_error, local_time
+from bot.texts import t
+from handlers.common import message, require, user_id
+
+(URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT,
+ PREVIEW) = range(10)
+
+MAX_BODY = 20_000
+MAX_FILE_BYTES = 20 * 1024 * 1024
+ALLOWED_MIME = (
+    "application/pdf", "application/msword", "application/vnd.openxmlformats-officedocument",
+    "application/vnd.ms-excel", "application/vnd.oasis.opendocument", "image/", "text/plain",
+)
+
+
+def _draft(context: HoaTocContext) -> Draft:
+    data = cast(dict[str, Any], context.user_data)
+    return cast(Draft, data.setdefault("bc_draft", Draft()))
+
+
+def _state(context: HoaTocContext) -> dict[str, Any]:
+    data = cast(dict[str, Any], context.user_data)
+    return cast(dict[str, Any], data.setdefault("bc_ui", {}))
+
+
+def _clear(context: HoaTocContext) -> None:
+    data = cast(dict[str, Any], context.user_data)
+    data.pop("bc_draft", None)
+    data.pop("bc_ui", None)
+
+
+async def _answer(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    return query
+
+
+async def _next(update: Update, context: HoaTocContext, step: int) -> int:
+    """Go to `step`, or back to the preview when the admin was editing one field."""
+    if _state(context).get("editing"):
+        return await _show_preview(update, context)
+    return await _ask(update, context, step)
+
+
+async def _ask(update: Update, context: HoaTocContext, step: int) -> int:
+    msg = message(update)
+    if step == URGENCY:
+        await msg.reply_text(t("bc_ask_urgency"), reply_markup=kb.urgency_keyboard())
+    elif step == SECRECY:
+        await msg.reply_text(t("bc_ask_secrecy"), reply_markup=kb.secrecy_keyboard())
+    elif step == NUMBER:
+        await msg.reply_text(t("bc_ask_number"))
+    elif step == ISSUER:
+        await msg.reply_text(t("bc_ask_issuer"))
+    elif step == SUMMARY:
+        await msg.reply_text(t("bc_ask_summary"))
+    elif step == BODY:
+        await msg.reply_text(t("bc_ask_body"), reply_markup=kb.continue_keyboard())
+    elif step == RECIPIENTS:
+        text, markup = await _picker(context)
+        sent = await msg.reply_text(text, reply_markup=markup)
+        _state(context)["picker"] = sent.message_id
+    elif step == DEADLINE:
+        draft, s = _draft(context), context.services
+        assert draft.urgency is not None
+        default = local_time(s.broadcast.default_deadline(draft.urgency), s.settings.tz)
+        await msg.reply_text(
+            t("bc_ask_deadline", urgency=t(f"urgency_name_{draft.urgency}"), deadline=default),
+            reply_markup=kb.deadline_keyboard(default))
+    elif step == REPORT:
+        await msg.reply_text(t("bc_ask_report"), reply_markup=kb.report_keyboard())
+    return step
+
+
+# --- entry and the simple steps ----------------------------------------------------------------
+
+async def start(update: Update, context: HoaTocContext) -> int:
+    """/broadcast: admins only; starts a fresh draft."""
+    await require(update, context, Role.ADMIN, "broadcast")
+    _clear(context)
+    return await _ask(update, context, URGENCY)
+
+
+async def urgency(update: Update, context: HoaTocContext) -> int:
+    """An urgency button."""
+    query = await _answer(update)
+    _draft(context).urgency = Urgency(str(query.data).split(":")[2])
+    await query.edit_message_reply_markup(None)
+    if _state(context).get("editing"):
+        return await _show_preview(update, context)
+    return await _ask(update, context, SECRECY)
+
+
+async def secrecy(update: Update, context: HoaTocContext) -> int:
+    """A secrecy button: any secret mark ends the conversation, nothing saved."""
+    query = await _answer(update)
+    mark = Secrecy(str(query.data).split(":")[2])
+    await query.edit_message_reply_markup(None)
+    if mark.is_secret:
+        _clear(context)
+        await message(update).reply_text(
+            t("bc_secret_refused", secrecy=t(f"secrecy_name_{mark}")))
+        return ConversationHandler.END
+    return await _ask(update, context, NUMBER)
+
+
+async def number(update: Update, context: HoaTocContext) -> int:
+    """Số, ký hiệu."""
+    try:
+        _draft(context).number = parse_number(message(update).text or "")
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, context.services.settings))
+        return NUMBER
+    return await _next(update, context, ISSUER)
+
+
+async def issuer(update: Update, context: HoaTocContext) -> int:
+    """Cơ quan ban hành."""
+    try:
+        _draft(context).issuer = parse_text_field(
+            message(update).text, key="bc_issuer_invalid", max_len=200)
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, context.services.settings))
+        return ISSUER
+    return await _next(update, context, SUMMARY)
+
+
+async def summary(update: Update, context: HoaTocContext) -> int:
+    """Trích yếu (a leading "V/v" is dropped: the message adds it)."""
+    raw = (message(update).text or "").strip()
+    for prefix in ("V/v", "v/v", "V/V", "Về việc", "về việc"):
+        raw = raw.removeprefix(prefix).strip(" :")
+    try:
+        _draft(context).summary = parse_text_field(raw, key="bc_summary_invalid", max_len=500)
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, context.services.settings))
+        return SUMMARY
+    return await _next(update, context, BODY)
+
+
+# --- body and file -----------------------------------------------------------------------------
+
+async def body_text(update: Update, context: HoaTocContext) -> int:
+    """Text of the directive; several messages are joined."""
+    draft = _draft(context)
+    added = (message(update).text or "").strip()
+    combined = f"{draft.body}\n\n{added}" if draft.body else added
+    if len(combined) > MAX_BODY:
+        await message(update).reply_text(t("bc_body_too_long", max_len=MAX_BODY))
+        return BODY
+    draft.body = combined
+    if draft.file_id:
+        return await _next(update, context, RECIPIENTS)
+    await message(update).reply_text(t("bc_body_got_text", chars=len(combined)),
+                                     reply_markup=kb.continue_keyboard())
+    return BODY
+
+
+async def body_file(update: Update, context: HoaTocContext) -> int:
+    """A document or photo, sent or forwarded; its caption becomes the body if there is none."""
+    msg, draft = message(update), _draft(context)
+    name = "ảnh"
+    if msg.document is not None:
+        doc = msg.document
+        name = doc.file_name or "tệp"
+        mime = doc.mime_type or ""
+        if not mime.startswith(ALLOWED_MIME):
+            await msg.reply_text(t("bc_file_unsupported", name=name))
+            return BODY
+        if (doc.file_size or 0) > MAX_FILE_BYTES:
+            await msg.reply_text(t("bc_file_too_big", name=name))
+            return BODY
+        draft.file_id, draft.file_name, draft.file_kind = doc.file_id, name, "document"
+    else:
+        photo = msg.photo[-1]
+        draft.file_id, draft.file_name, draft.file_kind = photo.file_id, None, "photo"
+    if msg.caption and not draft.body:
+        draft.body = msg.caption.strip()
+    if draft.body:
+        return await _next(update, context, RECIPIENTS)
+    await msg.reply_text(t("bc_body_got_file", name=name), reply_markup=kb.continue_keyboard())
+    return BODY
+
+
+async def body_done(update: Update, context: HoaTocContext) -> int:
+    """«Tiếp tục»."""
+    query = await _answer(update)
+    draft = _draft(context)
+    if not (draft.body or draft.file_id):
+        await message(update).reply_text(t("bc_body_missing"))
+        return BODY
+    await query.edit_message_reply_markup(None)
+    return await _next(update, context, RECIPIENTS)
+
+
+# --- recipients ------------------------------------------------------------------------------
+
+async def _picker(context: HoaTocContext) -> tuple[str, Any]:
+    s, ui, draft = context.services, _state(context), _draft(context)
+    groups, agencies = await s.broadcast.catalog()
+    shown = kb.matching(agencies, ui.get("filter"))
+    audience = await s.broadcast.audience(draft)
+    extra = t("bc_filter_line", text=ui["filter"], count=len(shown)) if ui.get("filter") else ""
+    text = t("bc_ask_recipients", agencies=audience.agency_count, people=audience.people_count,
+             filter=extra)
+    markup = kb.picker_keyboard(groups, shown, draft.agency_ids, ui.get("page", 0),
+                                filtered=bool(ui.get("filter")))
+    return text, markup
+
+
+async def recipients_tap(update: Update, context: HoaTocContext) -> int:
+    """Toggle a group, an agency or everything; turn a page; clear the filter."""
+    query = await _answer(update)
+    parts = str(query.data).split(":")
+    draft, ui = _draft(context), _state(context)
+    groups, agencies = await context.services.broadcast.catalog()
+    if parts[1] == "g":
+        members = next((set(g.agency_ids) for g in groups if str(g.id) == parts[2]), set())
+        draft.agency_ids = (draft.agency_ids - members if members <= draft.agency_ids
+                            else draft.agency_ids | members)
+    elif parts[1] == "all":
+        everyone = {a.id for a in agencies}
+        draft.agency_ids = set() if everyone <= draft.agency_ids else everyone
+    elif parts[1] == "a" and parts[2].isdigit():
+        agency_id = int(parts[2])
+        if any(a.id == agency_id for a in agencies):
+            draft.agency_ids ^= {agency_id}
+        ui["page"] = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else ui.get("page", 0)
+    elif parts[1] == "p" and parts[2].isdigit():
+        ui["page"] = int(parts[2])
+    elif parts[1] == "clr":
+        ui.pop("filter", None)
+        ui["page"] = 0
+    text, markup = await _picker(context)
+    await query.edit_message_text(text, reply_markup=markup)
+    return RECIPIENTS
+
+
+async def recipients_filter(update: Update, context: HoaTocContext) -> int:
+    """Typed text filters the agency list."""
+    ui = _state(context)
+    query = (message(update).text or "").strip()[:60]
+    _, agencies = await context.services.broadcast.catalog()
+    if not kb.matching(agencies, query):
+        await message(update).reply_text(t("bc_filter_empty", text=query))
+        return RECIPIENTS
+    ui["filter"], ui["page"] = query, 0
+    text, markup = await _picker(context)
+    sent = await message(update).reply_text(text, reply_markup=markup)
+    ui["picker"] = sent.message_id
+    return RECIPIENTS
+
+
+async def recipients_done(update: Update, context: HoaTocContext) -> int:
+    """«Xong»: at least one agency must be chosen."""
+    query = await _answer(update)
+    audience = await context.services.broadcast.audience(_draft(context))
+    if not audience.recipients:
+        await message(update).reply_text(t("bc_no_recipients"))
+        return RECIPIENTS
+    await query.edit_message_reply_markup(None)
+    return await _next(update, context, DEADLINE)
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+async def deadline_default(update: Update, context: HoaTocContext) -> int:
+    """The urgency's default acknowledgement window."""
+    query = await _answer(update)
+    _draft(context).ack_deadline_at = None
+    await query.edit_message_reply_markup(None)
+    return await _next(update, context, REPORT)
+
+
+async def deadline_text(update: Update, context: HoaTocContext) -> int:
+    """`45p`, `2h`, `17:00`, `25/11 17:00`."""
+    s = context.services
+    try:
+        _draft(context).ack_deadline_at = parse_deadline(
+            message(update).text or "", s.clock.now(), s.settings.tz)
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return DEADLINE
+    return await _next(update, context, REPORT)
+
+
+async def report_none(update: Update, context: HoaTocContext) -> int:
+    """No result report due."""
+    query = await _answer(update)
+    _draft(context).report_deadline_at = None
+    await query.edit_message_reply_markup(None)
+    return await _show_preview(update, context)
+
+
+async def report_text(update: Update, context: HoaTocContext) -> int:
+    """A result-report deadline such as `30/11` or `30/11 17:00`."""
+    s = context.services
+    try:
+        _draft(context).report_deadline_at = parse_deadline(
+            message(update).text or "", s.clock.now(), s.settings.tz)
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return REPORT
+    return await _show_preview(update, context)
+
+
+# --- preview, edit, send -------------------------------------------------------------------------
+
+async def _show_preview(update: Update, context: HoaTocContext) -> int:
+    s, draft = context.services, _draft(context)
+    _state(context)["editing"] = False
+    preview = s.broadcast.preview_directive(draft, user_id(update))
+    audience = await s.broadcast.audience(draft)
+    msg = message(update)
+    await msg.reply_text(t("bc_preview_header"))
+    if preview.file_id:
+        caption = view.file_caption(preview)
+        if preview.file_kind == "photo":
+            await msg.reply_photo(preview.file_id, caption=caption)
+        else:
+            await msg.reply_document(preview.file_id, caption=caption)
+    parts = view.message_parts(preview, s.settings)
+    for part in parts[:-1]:
+        await msg.reply_text(part)
+    await msg.reply_text(parts[-1], reply_markup=kb.preview_buttons(
+        view.buttons(preview, 0, acked=False)))
+    unreachable = audience.unreachable
+    note = (t("bc_preview_unreachable", count=len(unreachable),
+              names=", ".join(a.name for a in unreachable[:30])
+              + (f" (+{len(unreachable) - 30})" if len(unreachable) > 30 else ""))
+            if unreachable else t("bc_preview_all_reachable"))
+    await msg.reply_text(t("bc_preview_summary", urgency=t(f"urgency_name_{preview.urgency}"),
+                           agencies=audience.agency_count, people=audience.people_count,
+                           unreachable=note), reply_markup=kb.preview_keyboard())
+    return PREVIEW
+
+
+async def preview_noop(update: Update, context: HoaTocContext) -> None:
+    """A tap on a preview's recipient button."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(t("bc_preview_button"), show_alert=True)
+
+
+async def edit_menu(update: Update, context: HoaTocContext) -> int:
+    """«Sửa»: which field."""
+    query = await _answer(update)
+    await query.edit_message_reply_markup(kb.edit_keyboard())
+    return PREVIEW
+
+
+async def edit_field(update: Update, context: HoaTocContext) -> int:
+    """Jump to one field's question; answering it returns to the preview."""
+    query = await _answer(update)
+    field = str(query.data).split(":")[2]
+    await query.edit_message_reply_markup(None)
+    _state(context)["editing"] = True
+    step = {"urgency": URGENCY, "number": NUMBER, "issuer": ISSUER, "summary": SUMMARY,
+            "body": BODY, "recipients": RECIPIENTS, "deadline": DEADLINE, "report": REPORT}[field]
+    if step == BODY:  # the body is given afresh, then «Tiếp tục» returns to the preview
+        draft = _draft(context)
+        draft.body = draft.file_id = draft.file_name = draft.file_kind = None
+    return await _ask(update, context, step)
+
+
+async def send(update: Update, context: HoaTocContext) -> int:
+    """«Gửi»: store, queue, and post the live status message."""
+    query = await _answer(update)
+    await require(update, context, Role.ADMIN, "broadcast")
+    s = context.services
+    await query.edit_message_reply_markup(None)
+    try:
+        directive, audience = await s.broadcast.send(user_id(update), _draft(context))
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return PREVIEW
+    _clear(context)
+    msg = message(update)
+    await msg.reply_text(t("bc_sent", number=directive.number, people=audience.people_count,
+                           agencies=audience.agency_count))
+    d, tally = await s.broadcast.tally(directive.id)
+    status: Message = await msg.reply_text(
+        view.status_text(d, tally, s.settings, s.clock.now()), reply_markup=view.admin_buttons(d))
+    await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
+    s.broadcast.board.touch(directive.id)
+    return ConversationHandler.END
+
+
+# --- leaving and stray input ---------------------------------------------------------------------
+
+async def cancel(update: Update, context: HoaTocContext) -> int:
+    """/cancel or «Hủy» at any step."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    _clear(context)
+    await message(update).reply_text(t("bc_cancelled"))
+    return ConversationHandler.END
+
+
+async def expect_button(update: Update, context: HoaTocContext) -> None:
+    """Typed or sent something where a button is expected."""
+    await message(update).reply_text(t("bc_expect_button"))
+
+
+async def expect_text(update: Update, context: HoaTocContext) -> None:
+    """A sticker, photo, ... where text is expected."""
+    await message(update).reply_text(t("bc_expect_text"))
+
+
+async def stale(update: Update, context: HoaTocContext) -> None:
+    """A `bc:` button from an earlier step."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(t("bc_stale_button"))
+
+
+def conversation() -> ConversationHandler[HoaTocContext]:
+    """The /broadcast conversation (per user and chat; its buttons all start with `bc:`)."""
+    text = filters.TEXT & ~filters.COMMAND
+    stray = ~filters.COMMAND
+    files = filters.Document.ALL | filters.PHOTO
+    with warnings.catch_warnings():
+        # PTB warns that CallbackQueryHandlers are tracked per chat, not per message: intended.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return _build(text, stray, files)
+
+
+def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.BaseFilter
+           ) -> ConversationHandler[HoaTocContext]:
+    return ConversationHandler(
+        entry_points=[CommandHandler("broadcast", start)],
+        states={
+            URGENCY: [CallbackQueryHandler(urgency, pattern=r"^bc:u:(hoa_toc|thuong_khan|khan|thuong)$")],
+            SECRECY: [CallbackQueryHandler(secrecy, pattern=r"^bc:s:(none|mat|toi_mat|tuyet_mat)$")],
+            NUMBER: [MessageHandler(text, number)],
+            ISSUER: [MessageHandler(text, issuer)],
+            SUMMARY: [MessageHandler(text, summary)],
+            BODY: [MessageHandler(text, body_text), MessageHandler(files, body_file),
+                   CallbackQueryHandler(body_done, pattern=r"^bc:next$")],
+            RECIPIENTS: [
+                CallbackQueryHandler(recipients_done, pattern=r"^bc:done$"),
+                CallbackQueryHandler(recipients_tap, pattern=r"^bc:(g|a|p|all|clr)(:\d{1,12}){0,2}$"),
+                MessageHandler(text, recipients_filter),
+            ],
+            DEADLINE: [CallbackQueryHandler(deadline_default, pattern=r"^bc:dl:default$"),
+                       MessageHandler(text, deadline_text)],
+            REPORT: [CallbackQueryHandler(report_none, pattern=r"^bc:rp:none$"),
+                     MessageHandler(text, report_text)],
+            PREVIEW: [CallbackQueryHandler(send, pattern=r"^bc:send$"),
+                      CallbackQueryHandler(edit_menu, pattern=r"^bc:edit$"),
+                      CallbackQueryHandler(edit_field, pattern=r"^bc:e:[a-z]{1,12}$")],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
+            CallbackQueryHandler(preview_noop, pattern=r"^bc:noop$"),
+            CallbackQueryHandler(stale, pattern=r"^bc:"),
+            MessageHandler(filters.UpdateType.MESSAGE & stray & ~text, expect_text),
+            MessageHandler(filters.UpdateType.MESSAGE & text, expect_button),
+        ],
+        name="broadcast",
+        allow_reentry=True,
+        conversation_timeout=3600,
+    )
