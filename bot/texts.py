@@ -333,6 +333,29 @@ TEXTS: Final[dict[str, str]] = {
     "pending_header": "<b>Văn bản chờ {agency} xác nhận ({count}):</b>",
     "pending_line": "• {urgency} {number} — V/v {summary} — hạn {deadline}{overdue}",
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
+    "adm_ask_deadline": (
+        "⏰ Gia hạn văn bản {number}: nhập hạn xác nhận mới (<code>45p</code>, <code>2h</code>, "
+        "<code>17:00</code>, <code>25/11 17:00</code>), hoặc /cancel để thôi."
+    ),
+    "adm_ask_correction": (
+        "✏️ Đính chính văn bản {number}: nhập nội dung đính chính (gửi tới mọi người đã nhận), "
+        "hoặc /cancel để thôi."
+    ),
+    "adm_confirm_extend": (
+        "Xác nhận gia hạn văn bản {number} đến <b>{deadline}</b> và báo cho mọi người nhận?"
+    ),
+    "adm_confirm_correct": "Xác nhận gửi đính chính sau tới mọi người nhận văn bản {number}?\n\n{text}",
+    "adm_confirm_recall": (
+        "⚠️ Xác nhận <b>thu hồi</b> văn bản {number}? Mọi người nhận sẽ được báo văn bản bị thu "
+        "hồi, nút xác nhận bị gỡ và việc nhắc hạn dừng lại. Không thể hoàn tác."
+    ),
+    "adm_done_extend": "✅ Đã gia hạn văn bản {number} đến {deadline}; người nhận đang được báo.",
+    "adm_done_correct": "✅ Đã đưa đính chính văn bản {number} vào hàng gửi tới mọi người nhận.",
+    "adm_done_recall": "✅ Đã thu hồi văn bản {number}; người nhận đang được báo.",
+    "adm_aborted": "Đã thôi, không thay đổi gì.",
+    "adm_correction_invalid": "❌ Nội dung đính chính cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
+    "button_confirm": "✅ Xác nhận",
+    "button_abort": "Thôi",
     "button_extend": "⏰ Gia hạn",
     "button_correct": "✏️ Đính chính",
     "button_recall": "⛔ Thu hồi",

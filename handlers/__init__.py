@@ -15,7 +15,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import acks, admin, broadcast, errors, fallback, gate, start
+from handlers import (
+    acks,
+    admin,
+    broadcast,
+    directive_admin,
+    errors,
+    fallback,
+    gate,
+    start,
+    status,
+)
 from handlers.acks import ACK_PATTERN
 from handlers.fallback import stale_button, unexpected, unknown_command
 
@@ -39,6 +49,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                     group=TAP_GROUP)
     app.add_handlers([
         broadcast.conversation(),
+        directive_admin.conversation(),
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.help_command, filters=private),
         CommandHandler("phone", start.phone, filters=private),
@@ -46,6 +57,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("invites", admin.invites, filters=private),
         CommandHandler("revoke", admin.revoke, filters=private),
         CommandHandler("cancel", fallback.nothing_to_cancel, filters=private),
+        CommandHandler("status", status.status, filters=private),
+        CommandHandler("pending", status.pending, filters=private),
+        CallbackQueryHandler(status.status_button, pattern=r"^st:\d{1,12}$"),
         MessageHandler(private & filters.CONTACT, start.contact),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),

@@ -77,7 +77,8 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
 
     await tap(h, summary, "Gửi", "Đã đưa văn bản")
     for user in (101, 102, 103):
-        copy = await h.fake.wait_for_message(user, lambda m: "33/CĐ-TTg" in (m.text or "") and bool(m.buttons))
+        copy = await h.fake.wait_for_message(
+            user, lambda m: "33/CĐ-TTg" in (m.text or "") and bool(m.buttons))
         assert "HỎA TỐC" in (copy.plain_text or "")
     assert await count_directives(h) == 1
     status = await h.fake.wait_for_message(A, has("Tình hình văn bản"))

@@ -1,0 +1,127 @@
+"""After a broadcast: status views, /pending, extend, correct, recall, unreachable recipients."""
+
+from __future__ import annotations
+
+import re
+
+from bot.storage.audit import AuditRepository
+from bot.storage.people import PeopleRepository
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_broadcast_conversation import has, tap
+from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
+
+A = SUPER_ADMIN
+
+
+async def sent(h: Harness, *codes: str):
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, *codes)
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.services.sender.drained()
+    return directive
+
+
+async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    directive = await sent(h, "STTTT", "TT_CNTT", "SNV")  # SNV: nobody has joined
+    listing = await h.say(A, "/status", has("Văn bản gần đây"))
+    assert any("1556/UBND-KGVX" in b["text"] for b in listing.buttons)
+    view = await tap(h, listing, "1556/UBND-KGVX", "Chưa nhận")
+    assert view is not None
+    text = view.plain_text or ""
+    assert "không liên lạc được 1" in text  # SNV has no reachable liaison
+    assert "Sở Nội vụ" in text and "Sở Thông tin và Truyền thông" in text
+    # Whom to call: each waiting agency's primary liaison, with a phone number.
+    assert re.search(r"Sở Thông tin và Truyền thông — [^\n(]+ \(0[\d ]{9,}\)", text), text
+    by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa nhận"))
+    assert "Sở Nội vụ" in (by_number.plain_text or "")
+    missing = await h.say(A, "/status 9/XX-YY")
+    assert "Không tìm thấy văn bản số" in (missing.plain_text or "")
+    assert directive.id
+
+
+async def test_pending_for_liaisons(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    await sent(h, "STTTT")
+    waiting = await h.say(101, "/pending")
+    assert "1556/UBND-KGVX" in (waiting.plain_text or "")
+    copy = await h.fake.wait_for_message(102, is_directive)
+    query = h.fake.press_button(102, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    done = await h.say(101, "/pending")
+    assert "không còn văn bản nào" in (done.plain_text or "")
+    other = await h.say(103, "/pending")
+    assert "không còn văn bản nào" in (other.plain_text or "")  # not addressed to TT_CNTT
+    admin = await h.say(A, "/pending")
+    assert "dành cho cán bộ đầu mối" in (admin.plain_text or "")
+
+
+async def open_status(h: Harness):
+    return await h.say(A, "/status 1556/UBND-KGVX", has("Tình hình văn bản"))
+
+
+async def test_extend_correct_and_recall_reach_every_recipient(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    directive = await sent(h, "STTTT", "TT_CNTT")
+    status = await open_status(h)
+    ask = await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")
+    assert ask is not None
+    bad = await h.say(A, "hôm qua")
+    assert "không phải thời hạn hợp lệ" in (bad.plain_text or "")
+    confirm = await h.say(A, "2h", has("Xác nhận gia hạn"))
+    await tap(h, confirm, "Xác nhận", "Đã gia hạn")
+    for user in (101, 102, 103):
+        await h.fake.wait_for_message(user, has("Gia hạn"))
+
+    status = await open_status(h)
+    await tap(h, status, "Đính chính", "nội dung đính chính")
+    confirm = await h.say(A, "Sửa «24/7» thành «24/7 kể cả ngày nghỉ».", has("Xác nhận gửi đính chính"))
+    await tap(h, confirm, "Xác nhận", "Đã đưa đính chính")
+    for user in (101, 102, 103):
+        note = await h.fake.wait_for_message(user, has("Đính chính"))
+        assert "kể cả ngày nghỉ" in (note.plain_text or "")
+
+    status = await open_status(h)
+    confirm_recall = await tap(h, status, "Thu hồi", "Không thể hoàn tác")
+    assert confirm_recall is not None
+    await tap(h, confirm_recall, "Xác nhận", "Đã thu hồi")
+    for user in (101, 102, 103):
+        await h.fake.wait_for_message(user, has("Thu hồi văn bản"))
+        copy = next(m for m in h.fake.messages_to(user) if "1556/UBND-KGVX" in (m.text or "")
+                    and (m.params.get("reply_markup") or {}).get("inline_keyboard"))
+        await h.fake.wait_for_message(
+            user, lambda m, c=copy.message_id: m.message_id == c and "ĐÃ BỊ THU HỒI" in (m.plain_text or ""))
+    # A tap on an old button of a recalled directive records nothing.
+    copy = next(m for m in h.fake.messages_to(103) if "1556/UBND-KGVX" in (m.text or "")
+                and (m.params.get("reply_markup") or {}).get("inline_keyboard"))
+    data = copy.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    query = h.fake.press_button(103, copy.message_id, data)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "đã bị thu hồi" in (h.fake.callback_answer(query) or {}).get("text", "")
+    actions = [e.action for e in await AuditRepository(h.services.db.reader).entries()
+               if e.action.startswith("directive.")]
+    assert actions == ["directive.sent", "directive.extended", "directive.corrected",
+                       "directive.recalled"]
+    assert directive.id
+
+
+async def test_blocked_recipient_is_marked_and_the_admin_told(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    h.fake.block(102)
+    h.fake.fail_next("sendMessage", 429, retry_after=1)  # and a 429 on the way: delays only
+    directive = await sent(h, "STTTT", "TT_CNTT")
+    for user in (101, 103):
+        await h.fake.wait_for_message(user, is_directive)
+    assert not any(is_directive(m) for m in h.fake.messages_to(102))
+    person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
+    assert person is not None and not person.reachable
+    _, tally = await h.services.broadcast.tally(directive.id)
+    assert (tally.sent, tally.blocked, tally.pending) == (2, 1, 2)
+    view = await h.say(A, "/status 1556/UBND-KGVX", has("Tình hình"))
+    assert "không liên lạc được 1" in (view.plain_text or "")  # people: 102
