@@ -19,6 +19,7 @@ from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
 from bot.services.onboarding import OnboardingService
+from bot.services.reports import ReportService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
@@ -76,7 +77,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins),
         onboarding=onboarding, broadcast=broadcast,
-        acks=AckService(db, clock, broadcast), sender=sender,
+        acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
+        sender=sender,
     )
 
 

@@ -12,6 +12,7 @@ from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
 from bot.services.onboarding import OnboardingService
+from bot.services.reports import ReportService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.sender import OutboxSender
@@ -27,6 +28,7 @@ class Services:
     onboarding: OnboardingService
     broadcast: BroadcastService
     acks: AckService
+    reports: ReportService
     sender: OutboxSender
 
 

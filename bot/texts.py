@@ -304,6 +304,28 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_status": "Tình hình các văn bản đã gửi",
     "cmd_pending": "Văn bản đơn vị chưa xác nhận",
     "cmd_cancel": "Hủy thao tác đang làm",
+    # --- result reports ----------------------------------------------------------------------
+    "rr_ask": (
+        "📝 <b>Báo cáo kết quả thực hiện</b> văn bản {number} (V/v {summary}) cho {agency}.\n"
+        "Gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm «Gửi báo cáo». "
+        "Gõ /cancel để hủy."
+    ),
+    "rr_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm hoặc bấm «Gửi báo cáo».",
+    "rr_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
+    "rr_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
+    "rr_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
+    "rr_confirm": "Gửi báo cáo ({chars} ký tự, {files} tệp) cho văn bản {number}?",
+    "rr_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
+    "rr_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
+    "rr_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
+    "rr_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần báo cáo.",
+    "rr_not_due": "Văn bản {number} không yêu cầu báo cáo kết quả.",
+    "rr_notice": (
+        "📝 <b>Báo cáo kết quả</b> — {agency} ({name}) — văn bản {number}{late}:\n\n{text}"
+    ),
+    "rr_notice_late": " (nộp sau hạn)",
+    "rr_button_send": "📤 Gửi báo cáo",
+    "rr_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     # --- directives: sender's status ---------------------------------------------------------
     "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
     "status_people": (

@@ -23,6 +23,7 @@ from handlers import (
     errors,
     fallback,
     gate,
+    reports,
     start,
     status,
 )
@@ -50,6 +51,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handlers([
         broadcast.conversation(),
         directive_admin.conversation(),
+        reports.conversation(),
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.help_command, filters=private),
         CommandHandler("phone", start.phone, filters=private),

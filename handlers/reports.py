@@ -1,0 +1,147 @@
+"""«📝 Báo cáo kết quả»: a short conversation, text and files, confirm, stored, admin told."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import HoaTocContext
+from bot.domain.errors import InvalidInput
+from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
+from bot.telegram.render import domain_error
+from bot.texts import t
+from handlers.common import message, user_id
+
+COLLECT = 0
+
+
+def _draft(context: HoaTocContext) -> ReportDraft | None:
+    return cast(ReportDraft | None, cast(dict[str, Any], context.user_data).get("rr"))
+
+
+def _keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t("rr_button_send"), callback_data="rr:send"),
+        InlineKeyboardButton(t("bc_btn_cancel"), callback_data="rr:cancel"),
+    ]])
+
+
+async def begin(update: Update, context: HoaTocContext) -> int:
+    """The button on a directive: check the tapper, then ask for the report."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    delivery_id = int(query.data.split(":")[1])
+    s = context.services
+    try:
+        target = await s.reports.target(user_id(update), delivery_id)
+    except InvalidInput as exc:
+        await query.answer(domain_error(exc, s.settings)[:200], show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    cast(dict[str, Any], context.user_data)["rr"] = ReportDraft(delivery_id)
+    await message(update).reply_text(
+        t("rr_ask", number=target.directive.number, summary=target.directive.summary,
+          agency=target.agency.name), reply_markup=_keyboard())
+    return COLLECT
+
+
+async def add_text(update: Update, context: HoaTocContext) -> int:
+    """Report text; several messages are joined."""
+    draft = _draft(context)
+    assert draft is not None
+    added = (message(update).text or "").strip()
+    combined = f"{draft.text}\n{added}".strip()
+    if len(combined) > MAX_TEXT:
+        await message(update).reply_text(t("rr_too_long", max_len=MAX_TEXT))
+        return COLLECT
+    draft.text = combined
+    await message(update).reply_text(t("rr_got", chars=len(draft.text), files=len(draft.files)),
+                                     reply_markup=_keyboard())
+    return COLLECT
+
+
+async def add_file(update: Update, context: HoaTocContext) -> int:
+    """A document or photo for the report."""
+    draft, msg = _draft(context), message(update)
+    assert draft is not None
+    if len(draft.files) >= MAX_FILES:
+        await msg.reply_text(t("rr_too_many_files", max_files=MAX_FILES))
+        return COLLECT
+    if msg.document is not None:
+        draft.files.append({"file_id": msg.document.file_id, "kind": "document",
+                            "name": msg.document.file_name or ""})
+    else:
+        draft.files.append({"file_id": msg.photo[-1].file_id, "kind": "photo", "name": ""})
+    if msg.caption:
+        draft.text = f"{draft.text}\n{msg.caption.strip()}".strip()[:MAX_TEXT]
+    await msg.reply_text(t("rr_got", chars=len(draft.text), files=len(draft.files)),
+                         reply_markup=_keyboard())
+    return COLLECT
+
+
+async def send(update: Update, context: HoaTocContext) -> int:
+    """«Gửi báo cáo»: stored, then the admin is told."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    draft = _draft(context)
+    if draft is None:
+        return ConversationHandler.END
+    s = context.services
+    try:
+        target = await s.reports.submit(user_id(update), draft)
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return COLLECT if exc.key == "rr_empty" else ConversationHandler.END
+    await query.edit_message_reply_markup(None)
+    cast(dict[str, Any], context.user_data).pop("rr", None)
+    await message(update).reply_text(t("rr_sent", agency=target.agency.name,
+                                       number=target.directive.number))
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: HoaTocContext) -> int:
+    """/cancel or «Hủy»."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    cast(dict[str, Any], context.user_data).pop("rr", None)
+    await message(update).reply_text(t("rr_cancelled"))
+    return ConversationHandler.END
+
+
+async def expect(update: Update, context: HoaTocContext) -> None:
+    """A sticker or the like."""
+    await message(update).reply_text(t("bc_expect_text"))
+
+
+def conversation() -> ConversationHandler[HoaTocContext]:
+    """The result-report conversation (buttons `rep:<delivery>` and `rr:...`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CallbackQueryHandler(begin, pattern=r"^rep:\d{1,12}$")],
+            states={COLLECT: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, add_text),
+                MessageHandler(filters.Document.ALL | filters.PHOTO, add_file),
+                CallbackQueryHandler(send, pattern=r"^rr:send$"),
+            ]},
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CallbackQueryHandler(cancel, pattern=r"^rr:cancel$"),
+                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect),
+            ],
+            name="result_report",
+            allow_reentry=True,
+            conversation_timeout=3600,
+        )

@@ -1,0 +1,70 @@
+"""«📝 Báo cáo kết quả»: text and files, confirmed, stored, the broadcasting admin told."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.storage.audit import AuditRepository
+from bot.storage.directives import DirectiveRepository
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_broadcast_conversation import has
+from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
+
+A = SUPER_ADMIN
+
+
+async def test_liaison_reports_results_and_the_admin_gets_them(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
+    d.agency_ids = await agency_ids(h, "TT_CNTT", "STTTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    copy = await h.fake.wait_for_message(103, is_directive)
+    assert [b["text"] for b in copy.buttons] == ["✅ Đã nhận văn bản", "📝 Báo cáo kết quả"]
+
+    # A liaison of another agency cannot report on this copy.
+    query = h.fake.press_button(101, copy.message_id, copy.button_data("Báo cáo"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "không thuộc đơn vị" in (h.fake.callback_answer(query) or {}).get("text", "")
+
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
+    ask = await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    early = await h.say(103, "Đã bố trí trực 24/7 từ 01/9.", has("Đã nhận ("))
+    before = len(h.fake.messages_to(103))
+    h.fake.send_document(103, "bao-cao.pdf", b"%PDF-1.4 report", caption="Kèm danh sách trực")
+    got = await h.fake.wait_for_message(103, has("1 tệp"), after=before)
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.fake.wait_for_message(103, has("Đã lưu báo cáo"), after=before)
+
+    notice = await h.fake.wait_for_message(A, has("Báo cáo kết quả"))
+    assert "Trung tâm Công nghệ thông tin" in (notice.plain_text or "")
+    assert "Đã bố trí trực 24/7" in (notice.plain_text or "")
+    document = await h.fake.wait_for_message(A, lambda m: m.kind == "document")
+    assert document.file_bytes == b"%PDF-1.4 report"
+    [report] = await DirectiveRepository(h.services.db.reader).result_reports(directive.id)
+    assert "Kèm danh sách trực" in report["text"] and len(report["files"]) == 1
+    assert len(await AuditRepository(h.services.db.reader).entries("report.submitted")) == 1
+    assert ask and early
+
+
+async def test_report_cancelled_saves_nothing_and_acks_still_work(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
+    d.agency_ids = await agency_ids(h, "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    copy = await h.fake.wait_for_message(103, is_directive)
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
+    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    # In the middle of the report, the liaison acknowledges: the tap is recorded.
+    query = h.fake.press_button(103, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert len(await DirectiveRepository(h.services.db.reader).acks(directive.id)) == 1
+    cancelled = await h.say(103, "/cancel")
+    assert "Đã hủy báo cáo" in (cancelled.plain_text or "")
+    assert await DirectiveRepository(h.services.db.reader).result_reports(directive.id) == []
