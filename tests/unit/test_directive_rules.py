@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.directives import (
+    Acknowledgement,
+    AgencyAckState,
+    Directive,
+    Urgency,
+    agency_state,
+    parse_deadline,
+    parse_number,
+    split_text,
+)
+from bot.domain.errors import InvalidInput
+from bot.telegram import directive_view as view
+from config.settings import Settings
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
+
+
+@pytest.mark.parametrize("text", ["1556/UBND-KGVX", "33/CĐ-TTg", "06/2009/CT-UBND",
+                                  " 576/UBND-VHXH ", "1612/UBND-VXNV"])
+def test_real_numbers_are_valid(text: str) -> None:
+    assert parse_number(text) == text.strip()
+
+
+@pytest.mark.parametrize("text", ["", "công văn", "1556", "1556/", "/UBND", "abc/UBND-X",
+                                  "1556/UBND KGVX;drop", "1" * 8 + "/X"])
+def test_other_numbers_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_local"),
+    [("45p", "08:45 23/11"), ("45 phút", "08:45 23/11"), ("2h", "10:00 23/11"),
+     ("2 giờ", "10:00 23/11"), ("17:00", "17:00 23/11"), ("17h30", "17:30 23/11"),
+     ("25/11 17:00", "17:00 25/11"), ("25/11/2026 07:15", "07:15 25/11"), ("30/11", "17:00 30/11")],
+)
+def test_deadlines_people_type(text: str, expected_local: str) -> None:
+    result = parse_deadline(text, NOW, TZ)
+    assert result.tzinfo is not None
+    assert result.astimezone(TZ).strftime("%H:%M %d/%m") == expected_local
+
+
+@pytest.mark.parametrize(("text", "key"), [("07:00", "bc_deadline_past"),
+                                           ("22/11 17:00", "bc_deadline_past"),
+                                           ("ngày mai", "bc_deadline_invalid"),
+                                           ("31/02 10:00", "bc_deadline_invalid"),
+                                           ("0p", "bc_deadline_invalid"), ("", "bc_deadline_invalid")])
+def test_bad_deadlines(text: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_deadline(text, NOW, TZ)
+    assert info.value.key == key
+
+
+def test_agency_states() -> None:
+    ack = Acknowledgement(1, 1, 1, NOW, late=False)
+    late = Acknowledgement(1, 1, 1, NOW, late=True)
+    assert agency_state(ack, ["sent"]) is AgencyAckState.ACKED
+    assert agency_state(late, ["sent"]) is AgencyAckState.ACKED_LATE
+    assert agency_state(None, ["sent", "blocked"]) is AgencyAckState.PENDING
+    assert agency_state(None, ["queued"]) is AgencyAckState.PENDING
+    assert agency_state(None, ["failed", "blocked"]) is AgencyAckState.UNREACHABLE
+    assert agency_state(None, []) is AgencyAckState.UNREACHABLE
+
+
+def test_split_text_never_loses_or_exceeds() -> None:
+    text = "\n\n".join(f"Đoạn {i}: " + "chữ " * 300 for i in range(20))
+    parts = split_text(text, 4000)
+    assert all(len(p) <= 4000 for p in parts)
+    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+
+
+def directive(**kw: object) -> Directive:
+    fields: dict[str, object] = dict(
+        id=7, number="1556/UBND-KGVX", issuer="UBND tỉnh", summary="an toàn <thông tin>",
+        urgency=Urgency.HOA_TOC, ack_deadline_at=NOW + timedelta(minutes=30), created_by=1,
+        created_at=NOW, body="Nội dung & yêu cầu.")
+    fields.update(kw)
+    return Directive(**fields)  # type: ignore[arg-type]
+
+
+def test_message_has_header_fields_and_escapes() -> None:
+    settings = Settings(focal_hotline="0296 3 852 000")
+    [part] = view.message_parts(directive(), settings)
+    assert part.startswith("🔴 <b>HỎA TỐC</b>")
+    assert "1556/UBND-KGVX" in part and "23/11/2026" in part
+    assert "an toàn &lt;thông tin&gt;" in part and "Nội dung &amp; yêu cầu." in part
+    assert "08:30 23/11/2026" in part and "0296 3 852 000" in part
+
+
+def test_long_body_is_split_and_the_last_part_carries_the_deadline() -> None:
+    settings = Settings()
+    body = "\n".join(f"Dòng {i}: " + "nội dung chỉ đạo " * 20 for i in range(60))
+    parts = view.message_parts(directive(body=body), settings)
+    assert len(parts) >= 3 and all(len(p) <= 4096 for p in parts)
+    assert "Hạn xác nhận" in parts[-1] and "Hạn xác nhận" not in parts[0]
+    assert "phần 2/" in parts[1]
+    acked = view.acked_text(directive(body=body), settings, "Lan", NOW, late=False)
+    assert len(acked) <= 4096
+
+
+def test_buttons() -> None:
+    plain = view.buttons(directive(), 5, acked=False)
+    assert plain is not None
+    assert [b.callback_data for b in plain.inline_keyboard[0]] == ["ack:5"]
+    with_report = view.buttons(directive(report_deadline_at=NOW), 5, acked=True)
+    assert with_report is not None
+    assert [b.callback_data for b in with_report.inline_keyboard[0]] == ["rep:5"]
+    assert view.buttons(directive(), 5, acked=True) is None
