@@ -125,3 +125,20 @@ async def test_forged_and_malformed_ack_data(harness: Harness) -> None:
         text = (h.fake.callback_answer(query) or {}).get("text", "")
         assert "không thuộc đơn vị" in text or "không còn hiệu lực" in text
 
+
+
+async def test_file_goes_first_then_the_text_that_carries_the_buttons(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    h.fake.send_document(SUPER_ADMIN, "1556-UBND-KGVX.pdf", b"%PDF-1.7 directive")
+    file_id = h.fake.updates_log[-1]["message"]["document"]["file_id"]
+    d = draft(h, file_id=file_id, file_name="1556-UBND-KGVX.pdf", file_kind="document",
+              body="x " * 3000)  # long enough to be split into two text parts
+    d.agency_ids = await agency_ids(h, "TT_CNTT")
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await h.fake.wait_for_message(103, is_directive)
+    received = [m for m in h.fake.messages_to(103) if m.kind == "document" or "1556" in (m.text or "")]
+    assert [m.kind for m in received] == ["document", "text", "text"]
+    assert received[0].file_bytes == b"%PDF-1.7 directive"
+    assert not received[1].buttons and received[2].buttons
+    assert all(len(m.text or "") <= 4096 for m in received)
