@@ -37,14 +37,17 @@ def message_parts(d: Directive, settings: Settings) -> list[Safe]:
     whole = join([head, Safe(body), join(tail)], "\n\n") if body else join([head, join(tail)], "\n\n")
     if len(whole) <= PART_LIMIT:
         return [whole]
-    chunks = split_text(body, PART_LIMIT - 200)
-    total = len(chunks) + 1
-    parts = [join([head, Safe(chunks[0])], "\n\n")]
-    for i, chunk in enumerate(chunks[1:], start=2):
+    blocks = [Safe(c) for c in split_text(body, PART_LIMIT - len(head) - 100)]
+    tail_text = join(tail)
+    if len(blocks[-1]) + len(tail_text) + 2 <= PART_LIMIT - 100:
+        blocks[-1] = join([blocks[-1], tail_text], "\n\n")  # the deadline rides on the last
+    else:
+        blocks.append(tail_text)
+    total = len(blocks)
+    parts = [join([head, blocks[0]], "\n\n")]
+    for i, block in enumerate(blocks[1:], start=2):
         parts.append(join([t("directive_continued", number=d.number, part=i, total=total),
-                           Safe(chunk)], "\n\n"))
-    parts.append(join([t("directive_continued", number=d.number, part=total, total=total),
-                       join(tail)], "\n\n"))
+                           block], "\n\n"))
     return parts
 
 
