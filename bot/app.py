@@ -52,13 +52,14 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     db = Database(settings.database, clock)
     super_admins = frozenset(settings.admin_ids)
     policy = load_policy(settings.policy_file)
-    # The outbox has its own client: its own connection pool, and no PTB rate limiter
+    # The outbox has its own clients: their own connection pools, and no PTB rate limiter
     # (it paces itself per chat, and a 429 must hold back only its chat).
-    sender_bot = make_bot(settings, HTTPXRequest(
-        connection_pool_size=settings.send_in_flight + 2, proxy=settings.proxy_url,
+    per_client = 8
+    sender_bots = [make_bot(settings, HTTPXRequest(
+        connection_pool_size=per_client + 1, proxy=settings.proxy_url,
         connect_timeout=10, read_timeout=20, write_timeout=20, pool_timeout=10,
-    ))
-    sender = OutboxSender(db, clock, sender_bot, rate=settings.send_rate,
+    )) for _ in range(-(-settings.send_in_flight // per_client))]
+    sender = OutboxSender(db, clock, sender_bots, rate=settings.send_rate,
                           per_chat_interval=settings.per_chat_interval,
                           max_in_flight=settings.send_in_flight)
     onboarding = OnboardingService(
@@ -119,7 +120,8 @@ def services_of(app: HoaTocApp) -> Services:
 async def _post_init(app: HoaTocApp) -> None:
     services = services_of(app)
     await services.db.open()
-    await services.sender.bot.initialize()
+    for client in services.sender.bots:
+        await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox
     # The menu is cosmetic: never let it hold up start-up or polling.
     task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
@@ -131,7 +133,8 @@ async def _post_init(app: HoaTocApp) -> None:
 async def _post_shutdown(app: HoaTocApp) -> None:
     services = services_of(app)
     await services.sender.stop()
-    await services.sender.bot.shutdown()
+    for client in services.sender.bots:
+        await client.shutdown()
     await services.db.close()
 
 

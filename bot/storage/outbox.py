@@ -47,13 +47,17 @@ class OutboxRepository:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
-    async def queued_after(self, last_id: int) -> list[tuple[int, int]]:
-        """(id, chat id) of queued operations newer than `last_id`, oldest first."""
+    async def queued_after(self, last_id: int) -> list[tuple[OutboxOp, bool]]:
+        """Queued operations newer than `last_id`, oldest first, each with whether it is an
+        edit that a later edit may still rewrite (its payload must be read again at send)."""
         async with self.conn.execute(
-            "SELECT id, chat_id FROM outbox WHERE status = 'queued' AND id > ? ORDER BY id",
-            (last_id,),
+            "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key FROM outbox"
+            " WHERE status = 'queued' AND id > ? ORDER BY id", (last_id,),
         ) as cur:
-            return [(r[0], r[1]) for r in await cur.fetchall()]
+            rows = await cur.fetchall()
+        return [(OutboxOp(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]),
+                          r["delivery_id"], r["attempts"]), r["edit_key"] is not None)
+                for r in rows]
 
     async def get(self, op_id: int) -> OutboxOp | None:
         async with self.conn.execute(
@@ -65,6 +69,11 @@ class OutboxRepository:
             return None
         return OutboxOp(row["id"], row["chat_id"], row["method"], json.loads(row["payload"]),
                         row["delivery_id"], row["attempts"])
+
+    async def is_queued(self, op_id: int) -> bool:
+        async with self.conn.execute("SELECT status FROM outbox WHERE id = ?", (op_id,)) as cur:
+            row = await cur.fetchone()
+        return row is not None and row[0] == "queued"
 
     async def mark_sent(self, op: OutboxOp, message_id: int | None, now: int) -> None:
         await self.conn.execute(

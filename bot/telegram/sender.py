@@ -14,8 +14,8 @@ import contextlib
 import heapq
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -46,11 +46,16 @@ class SlidingWindow:
     """At most `rate` acquisitions in any window of `period` seconds (what Telegram counts),
     evenly paced: bursts that arrive bunched at the server would trip its window on jitter."""
 
+    # How far pacing may catch up after the event loop woke late (a busy loop would
+    # otherwise allow one send per wake-up, far below the rate at high rates).
+    SLACK = 0.05
+
     def __init__(self, rate: float, period: float = 1.0) -> None:
         self.rate = max(1, int(rate))
         self.period = period
         self.spacing = period / self.rate
         self._stamps: deque[float] = deque()
+        self._next = 0.0  # the paced slot of the next acquisition
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
@@ -60,13 +65,13 @@ class SlidingWindow:
                 now = loop.time()
                 while self._stamps and now - self._stamps[0] >= self.period:
                     self._stamps.popleft()
-                wait = 0.0
+                slot = max(self._next, now - self.SLACK)
+                wait = slot - now
                 if len(self._stamps) >= self.rate:
-                    wait = self._stamps[0] + self.period - now
-                if self._stamps:
-                    wait = max(wait, self._stamps[-1] + self.spacing - now)
+                    wait = max(wait, self._stamps[0] + self.period - now)
                 if wait <= 0:
                     self._stamps.append(now)
+                    self._next = slot + self.spacing
                     return
                 await asyncio.sleep(wait)
 
@@ -76,20 +81,30 @@ Listener = Callable[[Outcome], Awaitable[None]]
 
 class OutboxSender:
     def __init__(
-        self, db: Database, clock: Clock, bot: Bot, *, rate: float = 29.0,
+        self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 8,
         max_backoff: float = 60.0,
     ) -> None:
         self.db = db
         self.clock = clock
-        self.bot = bot
+        # Several clients, each with a small connection pool: httpcore's pool slows down
+        # sharply with many connections (its request assignment is quadratic), so 100 sends
+        # in flight through one pool run slower than 20 (see docs/BENCHMARKS.md).
+        self.bots = [bots] if isinstance(bots, Bot) else list(bots)
         self.per_chat_interval = per_chat_interval
         self.max_attempts = max_attempts
         self.max_backoff = max_backoff
         self.max_in_flight = max_in_flight
         self._window = SlidingWindow(rate)
-        self._slots = asyncio.Semaphore(max_in_flight)
+        self._free: asyncio.Queue[Bot] = asyncio.Queue()  # one entry per send slot
+        for i in range(max_in_flight):
+            self._free.put_nowait(self.bots[i % len(self.bots)])
         self._queues: dict[int, deque[int]] = {}
+        self._ops: dict[int, OutboxOp] = {}  # loaded operations, by id
+        self._volatile: set[int] = set()  # edits whose text a later edit may still replace
+        self._done: list[tuple[OutboxOp, int | None, asyncio.Future[None]]] = []
+        self._done_ready = asyncio.Event()
+        self._recorder: asyncio.Task[None] | None = None
         self._heap: list[tuple[float, int]] = []
         self._scheduled: set[int] = set()  # chats in the heap or in flight
         self._last_start: dict[int, float] = {}
@@ -111,7 +126,9 @@ class OutboxSender:
 
     async def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox")
+            loop = asyncio.get_running_loop()
+            self._task = loop.create_task(self._run(), name="outbox")
+            self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -121,6 +138,11 @@ class OutboxSender:
             self._task = None
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        if self._recorder is not None:
+            self._recorder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recorder
+            self._recorder = None
 
     @property
     def pending(self) -> int:
@@ -141,8 +163,12 @@ class OutboxSender:
         self._dirty = False
         rows = await OutboxRepository(self.db.reader).queued_after(self._last_loaded)
         loop = asyncio.get_running_loop()
-        for op_id, chat_id in rows:
+        for op, volatile in rows:
+            op_id, chat_id = op.id, op.chat_id
             self._last_loaded = max(self._last_loaded, op_id)
+            self._ops[op_id] = op
+            if volatile:
+                self._volatile.add(op_id)
             self._queues.setdefault(chat_id, deque()).append(op_id)
             if chat_id not in self._scheduled:
                 start = self._last_start.get(chat_id, -1e9) + self.per_chat_interval
@@ -172,9 +198,9 @@ class OutboxSender:
                     self._scheduled.discard(chat_id)
                     continue
                 await self._window.acquire()
-                await self._slots.acquire()
+                client = await self._free.get()
                 self._last_start[chat_id] = loop.time()
-                task = loop.create_task(self._send(chat_id, self._queues[chat_id][0]))
+                task = loop.create_task(self._send(chat_id, self._queues[chat_id][0], client))
                 self._in_flight.add(task)
                 task.add_done_callback(self._task_done)
             except asyncio.CancelledError:
@@ -197,16 +223,18 @@ class OutboxSender:
 
     # --- one operation ----------------------------------------------------------------------
 
-    async def _send(self, chat_id: int, op_id: int) -> None:
+    async def _send(self, chat_id: int, op_id: int, client: Bot) -> None:
         loop = asyncio.get_running_loop()
         next_at: float | None = None
         try:
-            op = await OutboxRepository(self.db.reader).get(op_id)
+            op: OutboxOp | None = self._ops.get(op_id)
+            if op_id in self._volatile:  # read the latest text of a coalesced edit
+                op = await OutboxRepository(self.db.reader).get(op_id)
             if op is None:  # done or cancelled meanwhile
-                self._queues[chat_id].popleft()
+                self._pop(chat_id)
                 return
             try:
-                message_id = await self._perform(op)
+                message_id = await self._perform(op, client)
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
                 log.info("429 for chat %s: waiting %.0f s", chat_id, wait)
@@ -224,21 +252,21 @@ class OutboxSender:
                 else:
                     async with self.db.transaction() as conn:
                         await OutboxRepository(conn).bump_attempts(op.id, str(exc))
+                    self._ops[op.id] = replace(op, attempts=op.attempts + 1)
                     next_at = loop.time() + min(self.max_backoff, 2.0 ** op.attempts)
                 return
             except TelegramError as exc:
                 await self._finish_failed(op, str(exc))
                 return
-            async with self.db.transaction() as conn:
-                await OutboxRepository(conn).mark_sent(op, message_id, to_epoch(self.clock.now()))
-            self._queues[chat_id].popleft()
+            await self._record_sent(op, message_id)
+            self._pop(chat_id)
             await self._notify(Outcome(op.id, chat_id, op.delivery_id, True, message_id,
                                        payload=op.payload))
         except Exception:
             log.exception("outbox op %s failed unexpectedly; it will be retried", op_id)
             next_at = loop.time() + 5
         finally:
-            self._slots.release()
+            self._free.put_nowait(client)
             queue = self._queues.get(chat_id)
             if queue:
                 start = self._last_start.get(chat_id, loop.time()) + self.per_chat_interval
@@ -249,21 +277,56 @@ class OutboxSender:
             self._wake.set()
             self._idle.set()
 
-    async def _perform(self, op: OutboxOp) -> int | None:
+    def _pop(self, chat_id: int) -> None:
+        """The chat's head operation is finished, one way or another."""
+        op_id = self._queues[chat_id].popleft()
+        self._ops.pop(op_id, None)
+        self._volatile.discard(op_id)
+
+    async def _record_sent(self, op: OutboxOp, message_id: int | None) -> None:
+        """Mark the operation done; waits for the commit. Many results share one commit."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._done.append((op, message_id, done))
+        self._done_ready.set()
+        await done
+
+    async def _record_loop(self) -> None:
+        """Group commit: one transaction for every result that arrived since the last one."""
+        while True:
+            await self._done_ready.wait()
+            self._done_ready.clear()
+            batch, self._done = self._done, []
+            if not batch:
+                continue
+            try:
+                async with self.db.transaction() as conn:
+                    repo, now = OutboxRepository(conn), to_epoch(self.clock.now())
+                    for op, message_id, _ in batch:
+                        await repo.mark_sent(op, message_id, now)
+            except Exception as exc:  # each waiting send decides what to do
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _, _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+
+    async def _perform(self, op: OutboxOp, bot: Bot) -> int | None:
         p = op.payload
-        markup = InlineKeyboardMarkup.de_json(p["reply_markup"], self.bot) if p.get(
+        markup = InlineKeyboardMarkup.de_json(p["reply_markup"], bot) if p.get(
             "reply_markup") else None
         message: Message | bool
         if op.method == "send_message":
-            message = await self.bot.send_message(
+            message = await bot.send_message(
                 op.chat_id, p["text"], reply_markup=markup,
                 reply_to_message_id=p.get("reply_to"), disable_web_page_preview=True,
             )
         elif op.method == "send_document":
-            message = await self.bot.send_document(
+            message = await bot.send_document(
                 op.chat_id, p["file_id"], caption=p.get("caption"), reply_markup=markup)
         elif op.method == "send_photo":
-            message = await self.bot.send_photo(
+            message = await bot.send_photo(
                 op.chat_id, p["file_id"], caption=p.get("caption"), reply_markup=markup)
         elif op.method == "edit_message_text":
             target = p.get("message_id")
@@ -271,7 +334,7 @@ class OutboxSender:
                 target = await OutboxRepository(self.db.reader).delivery_message_id(op.delivery_id)
             if target is None:
                 raise BadRequest("Message to edit not found (never delivered)")
-            message = await self.bot.edit_message_text(
+            message = await bot.edit_message_text(
                 p["text"], chat_id=op.chat_id, message_id=target, reply_markup=markup,
                 disable_web_page_preview=True,
             )
@@ -282,9 +345,8 @@ class OutboxSender:
     async def _bad_request(self, op: OutboxOp, exc: BadRequest) -> None:
         text = str(exc).lower()
         if "message is not modified" in text:
-            async with self.db.transaction() as conn:
-                await OutboxRepository(conn).mark_sent(op, None, to_epoch(self.clock.now()))
-            self._queues[op.chat_id].popleft()
+            await self._record_sent(op, None)
+            self._pop(op.chat_id)
             return
         if any(marker in text for marker in UNREACHABLE_ERRORS):
             await self._fail_chat(op.chat_id, str(exc), unreachable=True)
@@ -296,18 +358,19 @@ class OutboxSender:
         async with self.db.transaction() as conn:
             await OutboxRepository(conn).mark_failed(
                 [op.id], error, to_epoch(self.clock.now()), blocked=False)
-        self._queues[op.chat_id].popleft()
+        self._pop(op.chat_id)
         await self._notify(Outcome(op.id, op.chat_id, op.delivery_id, False, error=error,
                                    payload=op.payload))
 
     async def _fail_chat(self, chat_id: int, error: str, *, unreachable: bool) -> None:
         """The chat cannot be written to: everything queued for it fails at once."""
         ops = list(self._queues.get(chat_id, ()))
+        details = [self._ops.get(op_id) for op_id in ops]
         async with self.db.transaction() as conn:
-            repo = OutboxRepository(conn)
-            details = [await repo.get(op_id) for op_id in ops]
-            await repo.mark_failed(ops, error, to_epoch(self.clock.now()), blocked=unreachable)
-        self._queues[chat_id].clear()
+            await OutboxRepository(conn).mark_failed(
+                ops, error, to_epoch(self.clock.now()), blocked=unreachable)
+        while self._queues.get(chat_id):
+            self._pop(chat_id)
         log.warning("chat %s unreachable (%s): %d queued operation(s) failed",
                     chat_id, error, len(ops))
         for op in details:
