@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
+import pytest
+
 from bot.storage.directives import DirectiveRepository
 from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
@@ -88,13 +92,14 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
         timeout=10)
 
 
-async def test_secret_directive_is_refused_and_nothing_saved(harness: Harness) -> None:
+@pytest.mark.parametrize("mark", ["Mật", "Tối mật", "Tuyệt mật"])
+async def test_secret_directive_is_refused_and_nothing_saved(harness: Harness, mark: str) -> None:
     h = harness
     await setup_liaisons(h)
     ask = await h.say(A, "/broadcast", has("độ khẩn"))
     secrecy = await tap(h, ask, "Khẩn", "độ mật")
     assert secrecy is not None
-    refused = await tap(h, secrecy, "Tối mật", "không được gửi qua Telegram")
+    refused = await tap(h, secrecy, mark, "không được gửi qua Telegram")
     assert refused is not None
     assert await count_directives(h) == 0
     after = await h.say(A, "1556/UBND-KGVX")  # the conversation is over
@@ -138,3 +143,87 @@ async def test_ack_tap_reaches_its_handler_during_a_conversation(harness: Harnes
                                lambda c: c.params.get("callback_query_id") == query)
     assert "Đã ghi nhận" in (h.fake.callback_answer(query) or {}).get("text", "")
     assert len(await DirectiveRepository(h.services.db.reader).acks(directive.id)) == 1
+
+
+async def pick_to_preview(h: Harness, *group_labels: str) -> SentMessage:
+    """Run /broadcast up to the preview, choosing the given groups; returns the summary."""
+    ask = await h.say(A, "/broadcast", has("độ khẩn"))
+    secrecy = await tap(h, ask, "Khẩn", "độ mật")
+    assert secrecy is not None
+    await tap(h, secrecy, "Không mật", "số, ký hiệu")
+    await h.say(A, "576/UBND-VHXH", has("cơ quan ban hành"))
+    await h.say(A, "UBND tỉnh", has("trích yếu"))
+    await h.say(A, "bảo đảm an toàn thông tin mạng dịp bầu cử", has("nội dung"))
+    body = await h.say(A, "Trực 24/7.", has("Đã nhận nội dung"))
+    picker = await tap(h, body, "Tiếp tục", "nơi nhận")
+    assert picker is not None
+    for label in group_labels:
+        await tap(h, picker, label)
+        picker = await h.fake.wait_for_message(
+            A, lambda m, p=picker.message_id, lab=label: m.message_id == p
+            and f"✅ {lab}" in str(m.reply_markup))
+    deadline = await tap(h, picker, "Xong", "hạn xác nhận")
+    assert deadline is not None
+    report = await tap(h, deadline, "Mặc định", "báo cáo kết quả")
+    assert report is not None
+    summary = await tap(h, report, "Không yêu cầu", "Tóm tắt trước khi gửi")
+    assert summary is not None
+    return summary
+
+
+async def test_two_groups_reach_exactly_their_reachable_liaisons_once(harness: Harness) -> None:
+    h = harness
+    from tests.e2e.test_directives import FAST, join
+    from tests.e2e.test_onboarding import import_province
+
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 101, "liaison VNPT_AG")
+    await join(h, 102, "liaison TT_CNTT")
+    await join(h, 103, "liaison SNV")  # in neither group
+    summary = await pick_to_preview(h, "Các doanh nghiệp viễn thông", "Trung tâm Công nghệ")
+    text = summary.plain_text or ""
+    assert "6 cơ quan, 2 người nhận" in text
+    assert "4 cơ quan chưa có cán bộ đầu mối liên lạc được" in text and "Viettel" in text
+    await tap(h, summary, "Gửi", "Đã đưa văn bản")
+    for user in (101, 102):
+        copy = await h.fake.wait_for_message(user, lambda m: "576/UBND-VHXH" in (m.text or "")
+                                             and bool(m.buttons))
+        assert [b["text"] for b in copy.buttons] == ["✅ Đã nhận văn bản"]
+    status = await h.fake.wait_for_message(A, has("Tình hình văn bản"))
+    final = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == status.message_id and "đã gửi 2/2" in (m.plain_text or ""),
+        timeout=10)
+    assert "đã nhận 0/6" in (final.plain_text or "")
+    assert "không liên lạc được 4" in (final.plain_text or "")
+    await h.services.sender.drained()
+    for user in (101, 102):
+        assert sum("576/UBND-VHXH" in (m.text or "") for m in h.fake.messages_to(user)) == 1
+    assert not any("576/UBND-VHXH" in (m.text or "") for m in h.fake.messages_to(103))
+    # The live status is edited, never more often than every 3 seconds.
+    times = [e.time for e in final.edits]
+    assert all(b - a >= 2.9 for a, b in itertools.pairwise(times))
+
+
+async def test_edit_from_the_preview_changes_one_field(harness: Harness) -> None:
+    h = harness
+    from tests.e2e.test_directives import FAST, join
+    from tests.e2e.test_onboarding import import_province
+
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 102, "liaison TT_CNTT")
+    summary = await pick_to_preview(h, "Trung tâm Công nghệ")
+    menu_before = len(h.fake.messages_to(A))
+    query = h.fake.press_button(A, summary.message_id, summary.button_data("Sửa"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    menu = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == summary.message_id and "Số, ký hiệu" in str(m.reply_markup))
+    await tap(h, menu, "Số, ký hiệu", "số, ký hiệu")
+    new_summary = await h.say(A, "577/UBND-VHXH", has("Tóm tắt trước khi gửi"))
+    preview = [m for m in h.fake.messages_to(A)[menu_before:] if "577/UBND-VHXH" in (m.text or "")]
+    assert preview and "Trực 24/7." in (preview[-1].plain_text or "")  # the rest is kept
+    await tap(h, new_summary, "Gửi", "Đã đưa văn bản")
+    copy = await h.fake.wait_for_message(102, lambda m: "577/UBND-VHXH" in (m.text or ""))
+    assert "KHẨN" in (copy.plain_text or "")
