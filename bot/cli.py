@@ -56,9 +56,16 @@ def cmd_run(_: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from bot.app import build_application, run
+    from config.policy import PolicyError
 
     try:
-        run(build_application(settings))
+        app = build_application(settings)
+    except PolicyError as exc:
+        print("The escalation policy is invalid (HOATOC_POLICY_FILE):", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        run(app)
     except InvalidToken:
         print("Telegram rejected HOATOC_BOT_TOKEN: check it with @BotFather (/mybots, API Token).",
               file=sys.stderr)

@@ -1,7 +1,8 @@
-"""The escalation policy file, validated into typed settings at start-up.
+"""The escalation policy file (`config/escalation.yaml`), validated at start-up.
 
-This release reads each urgency's acknowledgement window; the escalation steps join the
-schema with the escalation engine.
+Per urgency for directives and per severity for incidents: a window and an ordered list of
+steps, each at an offset from the deadline (`-15m` before it, `0` at it, `+30m` after it),
+with targets and optional repeats. Errors name the file, the policy and the field.
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from bot.domain.directives import Urgency
+from bot.domain.escalation import Severity, Step, Target
 
 _DURATION = re.compile(r"^(\d+)\s*(s|m|h|d)$")
+_OFFSET = re.compile(r"^([+-]?)\s*(\d+)\s*(s|m|h|d)?$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -30,19 +41,88 @@ def parse_duration(value: Any) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
+def parse_offset(value: Any) -> timedelta:
+    """`-15m`, `0`, `+30m`, `1h` -> signed timedelta from the deadline."""
+    if isinstance(value, timedelta):
+        return value
+    match = _OFFSET.match(str(value).strip().lower())
+    if not match or (match.group(3) is None and int(match.group(2)) != 0):
+        raise ValueError(f"'{value}' is not an offset like -15m, 0 or +30m")
+    if int(match.group(2)) == 0:
+        return timedelta()
+    amount = timedelta(**{_UNITS[match.group(3)]: int(match.group(2))})
+    return -amount if match.group(1) == "-" else amount
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Offset = Annotated[timedelta, BeforeValidator(parse_offset)]
+
+
+class StepModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: Offset
+    notify: Annotated[list[Target], Field(min_length=1)]
+    repeat_every: Duration | None = None
+    max_repeats: Annotated[int, Field(ge=0, le=100)] = 0
+
+    @model_validator(mode="after")
+    def _repeats(self) -> StepModel:
+        if self.max_repeats and self.repeat_every is None:
+            raise ValueError("max_repeats needs repeat_every")
+        if self.repeat_every is not None and not self.max_repeats:
+            raise ValueError("repeat_every needs max_repeats (how many times, at most)")
+        return self
+
+    def to_step(self) -> Step:
+        return Step(self.at, tuple(self.notify), self.repeat_every, self.max_repeats)
+
+
+def _ordered(steps: list[StepModel]) -> list[StepModel]:
+    ats = [s.at for s in steps]
+    if ats != sorted(ats):
+        raise ValueError("steps must be in order of their 'at' offsets")
+    return steps
+
+
+Steps = Annotated[list[StepModel], AfterValidator(_ordered)]
 
 
 class DirectivePolicy(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     ack_within: Duration
+    steps: Steps = []
+
+    def snapshot(self) -> tuple[Step, ...]:
+        return tuple(s.to_step() for s in self.steps)
+
+
+class IncidentPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    take_within: Duration
+    steps: Steps = []
+
+    def snapshot(self) -> tuple[Step, ...]:
+        return tuple(s.to_step() for s in self.steps)
+
+
+class ResultPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    steps: Steps = []
+
+    def snapshot(self) -> tuple[Step, ...]:
+        return tuple(s.to_step() for s in self.steps)
 
 
 class PolicyFile(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     directives: dict[Urgency, DirectivePolicy]
+    incidents: dict[Severity, IncidentPolicy] = {}
+    results: ResultPolicy = ResultPolicy()
 
     def ack_window(self, urgency: Urgency) -> timedelta:
         return self.directives[urgency].ack_within
@@ -65,7 +145,8 @@ def load_policy(path: Path) -> PolicyFile:
         lines = [f"{path}: " + ".".join(str(p) for p in e["loc"]) + ": "
                  + e["msg"].removeprefix("Value error, ") for e in exc.errors()]
         raise PolicyError("\n".join(lines)) from exc
-    missing = [u for u in Urgency if u not in policy.directives]
+    missing = [f"directives.{u}" for u in Urgency if u not in policy.directives]
+    missing += [f"incidents.{s}" for s in Severity if s not in policy.incidents]
     if missing:
-        raise PolicyError(f"{path}: directives: missing {', '.join(missing)}")
+        raise PolicyError(f"{path}: missing policies: {', '.join(missing)}")
     return policy

@@ -142,3 +142,18 @@ def test_console_script_and_module_both_work(args: list[str], tmp_path: Path) ->
         result = subprocess.run(command, capture_output=True, text=True, timeout=60,
                                 cwd=tmp_path, check=False)
         assert result.returncode == 0 and "usage: hoatoc" in result.stdout
+
+
+def test_invalid_policy_refused_at_start_up_naming_the_field(tmp_path: Path) -> None:
+    from config.settings import DEFAULT_POLICY_FILE
+
+    bad = tmp_path / "policy.yaml"
+    bad.write_text(DEFAULT_POLICY_FILE.read_text("utf-8").replace(
+        "notify: [on_duty]}", "notify: [oncall]}", 1), "utf-8")
+    env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_POLICY_FILE=str(bad))
+    run = hoatoc("run", env=env, cwd=tmp_path)
+    assert run.returncode == 2
+    assert "directives.hoa_toc.steps.1.notify.0" in run.stderr and str(bad) in run.stderr
+    check = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
+                                          HOATOC_POLICY_FILE=str(bad)), cwd=tmp_path)
+    assert check.returncode == 2 and "directives.hoa_toc.steps.1.notify.0" in check.stdout
