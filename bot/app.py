@@ -18,11 +18,13 @@ from bot.context import BotData, HoaTocContext, Services
 from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
+from bot.services.escalation import EscalationService
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
+from bot.telegram.scheduler import WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
 from config.policy import load_policy
 from config.settings import Settings
@@ -64,7 +66,9 @@ def build_services(settings: Settings, clock: Clock) -> Services:
                           max_in_flight=settings.send_in_flight)
     onboarding = OnboardingService(
         db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins)
-    broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake)
+    escalation = EscalationService(db, clock, settings, policy, wake_sender=sender.wake)
+    broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake,
+                                 escalation=escalation)
 
     async def on_outcome(outcome: Outcome) -> None:
         if outcome.unreachable:
@@ -79,7 +83,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         access=AccessService(db, clock, super_admins),
         onboarding=onboarding, broadcast=broadcast,
         acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
-        sender=sender,
+        escalation=escalation, sender=sender,
     )
 
 
@@ -123,6 +127,8 @@ async def _post_init(app: HoaTocApp) -> None:
     for client in services.sender.bots:
         await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox
+    if app.job_queue is not None:  # a first sweep at once: steps missed while down fire now
+        WakeUps(app.job_queue, services.escalation, services.clock).start()
     # The menu is cosmetic: never let it hold up start-up or polling.
     task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
     _background.add(task)

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
+from bot.services.escalation import EscalationService
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
 from bot.storage.db import Database
@@ -29,6 +30,7 @@ class Services:
     broadcast: BroadcastService
     acks: AckService
     reports: ReportService
+    escalation: EscalationService
     sender: OutboxSender
 
 

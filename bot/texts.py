@@ -326,6 +326,54 @@ TEXTS: Final[dict[str, str]] = {
     "rr_notice_late": " (nộp sau hạn)",
     "rr_button_send": "📤 Gửi báo cáo",
     "rr_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
+    # --- escalation ---------------------------------------------------------------------------
+    "esc_reminder": (
+        "⏰ <b>Nhắc nhở</b>: đơn vị {agency} chưa xác nhận đã nhận văn bản {urgency} {number} "
+        "(V/v {summary}). Hạn: {deadline}{when}. Vui lòng bấm «✅ Đã nhận văn bản»."
+    ),
+    "esc_reminder_report": (
+        "📝 <b>Nhắc nhở</b>: đơn vị {agency} chưa gửi báo cáo kết quả thực hiện văn bản {number} "
+        "(V/v {summary}). Hạn báo cáo: {deadline}{when}."
+    ),
+    "esc_before": " (còn {left})",
+    "esc_overdue": " — <b>đã quá hạn {late}</b>",
+    "esc_digest_head": (
+        "🚨 <b>Cảnh báo chưa phản hồi (chuyển cấp)</b> — văn bản {urgency} {number}\n"
+        "V/v {summary}\nHạn xác nhận: {deadline}. <b>{count}</b> cơ quan chưa xác nhận:"
+    ),
+    "esc_digest_head_report": (
+        "🚨 <b>Chưa báo cáo kết quả (chuyển cấp)</b> — văn bản {number}\nV/v {summary}\n"
+        "Hạn báo cáo: {deadline}. <b>{count}</b> cơ quan chưa báo cáo:"
+    ),
+    "esc_digest_line": "• <b>{agency}</b> — {state}{contacts}",
+    "esc_state_overdue": "quá hạn {late}",
+    "esc_state_unreachable": "không liên lạc được với cán bộ đầu mối",
+    "esc_state_before": "còn {left}",
+    "esc_contacts": "\n   ☎️ {people}",
+    "esc_no_contact": "\n   ☎️ chưa có cán bộ đầu mối — liên hệ trực tiếp cơ quan{phone}",
+    "esc_agency_phone": " ({phone})",
+    "esc_late_note": "\n⏱ Thông báo này trễ {late} so với lịch (bot tạm dừng); đã gộp {collapsed} lần nhắc.",
+    "esc_late_note_plain": "\n⏱ Thông báo này trễ {late} so với lịch.",
+    "esc_nobody_on_duty": "\n⚠️ Hiện không có ai đang trực: thông báo gửi Đội trưởng và quản trị.",
+    "esc_footer_responder": "\nBấm «Tôi sẽ liên hệ» để nhận gọi cho cơ quan.",
+    "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
+    "esc_button_one": "📞 {agency}",
+    "esc_handled_line": "\n\n📞 <b>{name}</b> sẽ liên hệ: {agencies}",
+    "esc_claimed": "Đã ghi nhận: bạn sẽ liên hệ {agencies}.",
+    "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
+    "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu mới nhận liên hệ được.",
+    "duty_header": "🛡 <b>Lịch trực Đội ứng cứu</b>",
+    "duty_now": "Đang trực: {people}",
+    "duty_next": "Ca tiếp theo: {person}, từ {start}",
+    "duty_nobody": "Hiện không có ai trong lịch trực. Cảnh báo sẽ gửi Đội trưởng và quản trị.",
+    "duty_no_next": "Chưa có ca tiếp theo trong 14 ngày tới.",
+    "duty_person": "{name} ({phone}) đến {end}",
+    "duty_hotline": "Đường dây nóng {focal_name}: {hotline}",
+    "duty_shift_start": (
+        "🛡 <b>Bắt đầu ca trực</b> của bạn: từ {start} đến {end}. Cảnh báo chuyển cấp và sự cố "
+        "mới sẽ gửi tới bạn trong ca này."
+    ),
+    "cmd_duty": "Ai đang trực",
     # --- directives: sender's status ---------------------------------------------------------
     "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
     "status_people": (

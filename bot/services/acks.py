@@ -11,6 +11,7 @@ from bot.clock import Clock, to_epoch
 from bot.domain.directives import Acknowledgement, DeliveryStatus, Directive, DirectiveStatus
 from bot.domain.models import Agency, Person, Role
 from bot.services.broadcast import BroadcastService
+from bot.services.escalation import ACK
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -71,6 +72,8 @@ class AckService:
                     to_epoch(now), user_id, "ack.recorded", directive.number,
                     {"directive_id": directive.id, "agency": agency.code, "late": late})
                 await self._queue_edits(conn, directive, agency.id, acker, ack)
+                await self.broadcast.escalation.stop(conn, ACK, directive.id, agency.id,
+                                                     "acknowledged", to_epoch(now))
         if recorded:
             self.broadcast.wake_sender()
             self.broadcast.board.touch(directive.id)

@@ -22,6 +22,7 @@ from bot.domain.directives import (
 )
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Agency, Group, Person, Role
+from bot.services.escalation import ACK, REPORT, EscalationService
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -88,12 +89,14 @@ class BroadcastService:
     def __init__(
         self, db: Database, clock: Clock, settings: Settings, policy: PolicyFile,
         wake_sender: Callable[[], None] = lambda: None,
+        escalation: EscalationService | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.policy = policy
         self.wake_sender = wake_sender
+        self.escalation = escalation or EscalationService(db, clock, settings, policy, wake_sender)
         self.board = StatusBoard(self)
 
     # --- choosing recipients ------------------------------------------------------------------
@@ -168,6 +171,9 @@ class BroadcastService:
             await repo.add_agencies(directive_id, [r.agency.id for r in audience.recipients])
             directive = await repo.get(directive_id)
             await self._queue_copies(conn, directive, audience, to_epoch(now))
+            await self.escalation.start_for_directive(
+                conn, directive, [r.agency.id for r in audience.recipients],
+                {a.id for a in audience.unreachable}, to_epoch(now))
             await AuditRepository(conn).add(
                 to_epoch(now), admin_user_id, "directive.sent", directive.number,
                 {"directive_id": directive_id, "agencies": audience.agency_count,
@@ -175,6 +181,7 @@ class BroadcastService:
                  "unreachable": [a.code for a in audience.unreachable]},
             )
         self.wake_sender()
+        self.escalation.on_schedule()
         return directive, audience
 
     async def _queue_copies(
@@ -283,6 +290,7 @@ class BroadcastService:
             if deadline <= now:
                 raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
             await repo.set_deadline(directive_id, to_epoch(deadline))
+            await self.escalation.reschedule(conn, directive_id, deadline, to_epoch(now))
             d = await repo.get(directive_id)
             text = t("notice_extended", number=d.number, summary=d.summary,
                      deadline=local_time(deadline, self.settings.tz))
@@ -291,6 +299,7 @@ class BroadcastService:
                                             d.number, {"directive_id": d.id,
                                                        "deadline": to_epoch(deadline)})
         self.wake_sender()
+        self.escalation.on_schedule()
         self.board.touch(directive_id)
         return d
 
@@ -312,6 +321,8 @@ class BroadcastService:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
             await repo.recall(directive_id, now)
+            for kind in (ACK, REPORT):  # a recalled directive stops escalating
+                await self.escalation.stop(conn, kind, directive_id, None, "recalled", now)
             d = await repo.get(directive_id)
             notice = t("notice_recalled", number=d.number, summary=d.summary,
                        time=local_time(d.recalled_at or self.clock.now(), self.settings.tz))

@@ -10,6 +10,7 @@ from bot.domain.directives import Directive, DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Agency, Person, Role
 from bot.services.broadcast import BroadcastService
+from bot.services.escalation import REPORT
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -84,6 +85,8 @@ class ReportService:
                     "file_id": f["file_id"],
                     "caption": html.escape(f"{target.agency.name} — {d.number}", quote=False)},
                     to_epoch(now))
+            await self.broadcast.escalation.stop(conn, REPORT, d.id, target.agency.id,
+                                                 "reported", to_epoch(now))
             await AuditRepository(conn).add(
                 to_epoch(now), user_id, "report.submitted", d.number,
                 {"directive_id": d.id, "agency": target.agency.code, "files": len(draft.files),

@@ -105,6 +105,11 @@ class OutboxRepository:
             "UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", (error[:500], op_id)
         )
 
+    async def op_message_id(self, op_id: int) -> int | None:
+        async with self.conn.execute("SELECT message_id FROM outbox WHERE id = ?", (op_id,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None else row[0]
+
     async def delivery_message_id(self, delivery_id: int) -> int | None:
         async with self.conn.execute(
             "SELECT message_id FROM deliveries WHERE id = ?", (delivery_id,)

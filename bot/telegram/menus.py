@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 # (command, text key) in menu order; the help text lists the same commands.
 COMMON: tuple[tuple[str, str], ...] = (("start", "cmd_start"), ("help", "cmd_help"))
-REGISTERED: tuple[tuple[str, str], ...] = (("phone", "cmd_phone"), ("cancel", "cmd_cancel"))
+REGISTERED: tuple[tuple[str, str], ...] = (
+    ("duty", "cmd_duty"), ("phone", "cmd_phone"), ("cancel", "cmd_cancel"))
 BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (("broadcast", "cmd_broadcast"), ("status", "cmd_status"),
                  ("invite", "cmd_invite"), ("invites", "cmd_invites"), ("revoke", "cmd_revoke")),

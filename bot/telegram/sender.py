@@ -332,6 +332,8 @@ class OutboxSender:
             target = p.get("message_id")
             if target is None and op.delivery_id is not None:
                 target = await OutboxRepository(self.db.reader).delivery_message_id(op.delivery_id)
+            if target is None and p.get("target_op") is not None:
+                target = await OutboxRepository(self.db.reader).op_message_id(p["target_op"])
             if target is None:
                 raise BadRequest("Message to edit not found (never delivered)")
             message = await bot.edit_message_text(

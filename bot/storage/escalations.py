@@ -1,0 +1,182 @@
+"""Escalation rows: the frozen steps, what was done, the next due time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import from_epoch, to_epoch
+from bot.domain.escalation import Step, Target, first_due
+
+
+def steps_to_json(steps: tuple[Step, ...]) -> str:
+    return json.dumps([
+        {"at": s.at.total_seconds(), "targets": list(s.targets),
+         "repeat_every": s.repeat_every.total_seconds() if s.repeat_every else None,
+         "max_repeats": s.max_repeats} for s in steps])
+
+
+def steps_from_json(text: str) -> tuple[Step, ...]:
+    return tuple(
+        Step(timedelta(seconds=d["at"]), tuple(Target(t) for t in d["targets"]),
+             timedelta(seconds=d["repeat_every"]) if d["repeat_every"] is not None else None,
+             d["max_repeats"]) for d in json.loads(text))
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRow:
+    id: int
+    subject_kind: str
+    subject_id: int
+    agency_id: int
+    deadline_at: datetime
+    steps: tuple[Step, ...]
+    done: tuple[int, ...]
+    next_due_at: datetime | None
+    status: str
+    token: int
+    unreachable: bool
+    unreachable_notified: bool
+    handled_by: int | None
+
+
+def _row(r: aiosqlite.Row) -> EscalationRow:
+    return EscalationRow(
+        id=r["id"], subject_kind=r["subject_kind"], subject_id=r["subject_id"],
+        agency_id=r["agency_id"], deadline_at=from_epoch(r["deadline_at"]),
+        steps=steps_from_json(r["steps"]), done=tuple(json.loads(r["done"])),
+        next_due_at=from_epoch(r["next_due_at"]) if r["next_due_at"] is not None else None,
+        status=r["status"], token=r["token"], unreachable=bool(r["unreachable"]),
+        unreachable_notified=bool(r["unreachable_notified"]), handled_by=r["handled_by"],
+    )
+
+
+class EscalationRepository:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def create(self, kind: str, subject_id: int, agency_id: int, deadline: datetime,
+                     steps: tuple[Step, ...], next_due: datetime | None, unreachable: bool,
+                     now: int) -> None:
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO escalations (subject_kind, subject_id, agency_id, deadline_at,"
+            " steps, done, next_due_at, status, unreachable, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (kind, subject_id, agency_id, to_epoch(deadline), steps_to_json(steps),
+             json.dumps([0] * len(steps)), to_epoch(next_due) if next_due else None,
+             "active" if (next_due or unreachable) else "finished", int(unreachable), now, now),
+        )
+
+    async def due(self, now: datetime) -> list[EscalationRow]:
+        """Active escalations with a step due, or an unreachable agency not yet reported."""
+        async with self.conn.execute(
+            "SELECT * FROM escalations WHERE status = 'active' AND (next_due_at <= ?"
+            " OR (unreachable = 1 AND unreachable_notified = 0)) ORDER BY subject_kind,"
+            " subject_id, agency_id", (to_epoch(now),),
+        ) as cur:
+            return [_row(r) for r in await cur.fetchall()]
+
+    async def next_due_at(self) -> datetime | None:
+        async with self.conn.execute(
+            "SELECT min(next_due_at) FROM escalations WHERE status = 'active'"
+        ) as cur:
+            row = await cur.fetchone()
+        return from_epoch(row[0]) if row and row[0] is not None else None
+
+    async def get(self, escalation_id: int) -> EscalationRow | None:
+        async with self.conn.execute(
+            "SELECT * FROM escalations WHERE id = ?", (escalation_id,)) as cur:
+            r = await cur.fetchone()
+        return _row(r) if r else None
+
+    async def of_subject(self, kind: str, subject_id: int) -> list[EscalationRow]:
+        async with self.conn.execute(
+            "SELECT * FROM escalations WHERE subject_kind = ? AND subject_id = ? ORDER BY id",
+            (kind, subject_id)) as cur:
+            return [_row(r) for r in await cur.fetchall()]
+
+    async def advance(self, row: EscalationRow, done: tuple[int, ...], next_due: datetime | None,
+                      now: int, *, unreachable_notified: bool | None = None) -> bool:
+        """Record progress; False if someone else changed the row meanwhile (stale token)."""
+        cur = await self.conn.execute(
+            "UPDATE escalations SET done = ?, next_due_at = ?, status = ?, token = token + 1,"
+            " unreachable_notified = ?, updated_at = ? WHERE id = ? AND token = ?",
+            (json.dumps(list(done)), to_epoch(next_due) if next_due else None,
+             "active" if next_due else "finished",
+             int(row.unreachable_notified if unreachable_notified is None
+                 else unreachable_notified), now, row.id, row.token),
+        )
+        return cur.rowcount == 1
+
+    async def stop(self, kind: str, subject_id: int, agency_id: int | None, reason: str,
+                   now: int) -> int:
+        sql = ("UPDATE escalations SET status = 'stopped', stop_reason = ?, next_due_at = NULL,"
+               " token = token + 1, updated_at = ? WHERE status = 'active' AND subject_kind = ?"
+               " AND subject_id = ?")
+        args: tuple[Any, ...] = (reason, now, kind, subject_id)
+        if agency_id is not None:
+            sql, args = sql + " AND agency_id = ?", (*args, agency_id)
+        cur = await self.conn.execute(sql, args)
+        return cur.rowcount
+
+    async def reschedule(self, kind: str, subject_id: int, deadline: datetime, now: int) -> None:
+        """A new deadline: the frozen steps run again from it."""
+        async with self.conn.execute(
+            "SELECT id, steps FROM escalations WHERE status = 'active' AND subject_kind = ?"
+            " AND subject_id = ?", (kind, subject_id)) as cur:
+            rows = await cur.fetchall()
+        for r in rows:
+            steps = steps_from_json(r["steps"])
+            next_due = first_due(steps, deadline)
+            await self.conn.execute(
+                "UPDATE escalations SET deadline_at = ?, done = ?, next_due_at = ?,"
+                " token = token + 1, updated_at = ? WHERE id = ?",
+                (to_epoch(deadline), json.dumps([0] * len(steps)),
+                 to_epoch(next_due) if next_due else None, now, r["id"]))
+
+    async def set_handled(self, escalation_ids: list[int], person_id: int, now: int) -> list[int]:
+        """Mark as handled those not handled yet; returns the ids this call claimed."""
+        claimed = []
+        for escalation_id in escalation_ids:
+            cur = await self.conn.execute(
+                "UPDATE escalations SET handled_by = ?, handled_at = ?, token = token + 1"
+                " WHERE id = ? AND handled_by IS NULL", (person_id, now, escalation_id))
+            if cur.rowcount == 1:
+                claimed.append(escalation_id)
+        return claimed
+
+    # --- digests ---------------------------------------------------------------------------
+
+    async def add_notice(self, kind: str, subject_id: int, escalation_ids: list[int], text: str,
+                         now: int) -> int:
+        cur = await self.conn.execute(
+            "INSERT INTO escalation_notices (subject_kind, subject_id, escalation_ids, text,"
+            " created_at) VALUES (?, ?, ?, ?, ?)",
+            (kind, subject_id, json.dumps(escalation_ids), text, now))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def add_notice_copy(self, notice_id: int, person_id: int, chat_id: int,
+                              outbox_id: int, text: str) -> None:
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO escalation_notice_copies (notice_id, person_id, chat_id,"
+            " outbox_id, text) VALUES (?, ?, ?, ?, ?)",
+            (notice_id, person_id, chat_id, outbox_id, text))
+
+    async def notice(self, notice_id: int) -> tuple[list[int], str] | None:
+        async with self.conn.execute(
+            "SELECT escalation_ids, text FROM escalation_notices WHERE id = ?", (notice_id,)
+        ) as cur:
+            r = await cur.fetchone()
+        return (json.loads(r[0]), r[1]) if r else None
+
+    async def notice_copies(self, notice_id: int) -> list[tuple[int, int, int, str]]:
+        """(person id, chat id, outbox id, text) of each responder's copy of a digest."""
+        async with self.conn.execute(
+            "SELECT person_id, chat_id, outbox_id, text FROM escalation_notice_copies"
+            " WHERE notice_id = ?", (notice_id,)) as cur:
+            return [(r[0], r[1], r[2], r[3]) for r in await cur.fetchall()]

@@ -1,0 +1,71 @@
+"""Wake-ups on PTB's JobQueue. The database is the truth; the scheduler only wakes us.
+
+A one-off job is armed at the earliest due escalation, and a sweep runs every 30 s (and once
+at start-up, which is how steps missed while the bot was down fire). Jobs are never dropped
+as "misfired": APScheduler's default grace of 1 s would silently skip a late wake-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram.ext import CallbackContext, JobQueue
+
+from bot.clock import Clock
+from bot.services.escalation import EscalationService
+
+log = logging.getLogger(__name__)
+
+NEVER_MISFIRE: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
+WAKE = "escalation-wake"
+
+
+class WakeUps:
+    def __init__(self, job_queue: JobQueue[Any], engine: EscalationService, clock: Clock,
+                 sweep_every: float = 30.0) -> None:
+        self.job_queue = job_queue
+        self.engine = engine
+        self.clock = clock
+        self.sweep_every = sweep_every
+        self._arming: set[asyncio.Task[None]] = set()
+        engine.on_schedule = self.arm
+
+    def start(self) -> None:
+        self.job_queue.run_repeating(self._sweep, interval=self.sweep_every, first=0,
+                                     name="escalation-sweep", job_kwargs=NEVER_MISFIRE)
+
+    def arm(self) -> None:
+        """Re-arm the one-off wake-up at the earliest due time (in the background)."""
+        try:
+            task = asyncio.get_running_loop().create_task(self._arm())
+        except RuntimeError:
+            return
+        self._arming.add(task)
+        task.add_done_callback(self._arming.discard)
+
+    async def _arm(self) -> None:
+        due = await self.engine.next_due_at()
+        for job in self.job_queue.get_jobs_by_name(WAKE):
+            job.schedule_removal()
+        if due is None:
+            return
+        delay = max(0.0, (due - self.clock.now()).total_seconds())
+        self.job_queue.run_once(self._wake, when=delay, name=WAKE, job_kwargs=NEVER_MISFIRE)
+
+    async def _wake(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await self._run("wake-up")
+
+    async def _sweep(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await self._run("sweep")
+        try:
+            await self.engine.shift_start_notices()
+        except Exception:
+            log.exception("shift-start notices failed")
+
+    async def _run(self, why: str) -> None:
+        try:
+            await self.engine.run_due()
+        except Exception:  # the next sweep tries again; nothing is lost (the DB is the truth)
+            log.exception("escalation %s failed", why)

@@ -1,0 +1,67 @@
+"""/duty, and «Tôi sẽ liên hệ» on escalation digests."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import HoaTocContext
+from bot.domain.phones import display_phone
+from bot.telegram.render import local_time
+from bot.texts import join, t
+from handlers.acks import _plain
+from handlers.common import message, user_id
+
+log = logging.getLogger(__name__)
+
+CLAIM_PATTERN = r"^(escn:\d{1,12}|esc:\d{1,12}:\d{1,12})$"
+
+
+async def duty(update: Update, context: HoaTocContext) -> None:
+    """Who is on duty now and next, with phone numbers, and the hotline."""
+    s = context.services
+    if await s.access.person(user_id(update)) is None and not s.access.is_super_admin(
+            user_id(update)):
+        await s.onboarding.audit_refusal(user_id(update), "/duty", "not_registered")
+        await message(update).reply_text(t("not_registered", focal_name=s.settings.focal_name,
+                                           focal_contact=""))
+        return
+    current, nxt = await s.escalation.duty_view()
+    tz = s.settings.tz
+    lines = [t("duty_header")]
+    if current:
+        lines.append(t("duty_now", people=join([
+            t("duty_person", name=p.full_name, phone=display_phone(p.phone) or "—",
+              end=local_time(shift.end_at, tz)) for shift, p in current], "; ")))
+    else:
+        lines.append(t("duty_nobody"))
+    if nxt is not None:
+        shift, person = nxt
+        lines.append(t("duty_next", person=t("duty_person", name=person.full_name,
+                                             phone=display_phone(person.phone) or "—",
+                                             end=local_time(shift.end_at, tz)),
+                       start=local_time(shift.start_at, tz)))
+    elif current:
+        lines.append(t("duty_no_next"))
+    if s.settings.focal_hotline:
+        lines.append(t("duty_hotline", focal_name=s.settings.focal_name,
+                       hotline=s.settings.focal_hotline))
+    await message(update).reply_text(join(lines))
+
+
+async def claim(update: Update, context: HoaTocContext) -> None:
+    """«Tôi sẽ liên hệ»: the first responder to press it handles those agencies."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = query.data.split(":")
+    escalation_id = int(parts[2]) if parts[0] == "esc" else None
+    outcome, names = await context.services.escalation.claim(
+        user_id(update), int(parts[1]), escalation_id)
+    text = (t("esc_claimed", agencies=", ".join(names)) if outcome == "claimed"
+            else t("esc_claimed_none") if outcome == "none" else t("esc_claim_refused"))
+    try:
+        await query.answer(_plain(text), show_alert=outcome != "claimed")
+    except TelegramError as exc:
+        log.warning("could not answer claim %s: %s", query.id, exc)
