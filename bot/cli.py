@@ -88,7 +88,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         db = Database(settings.database, clock)
         await db.open()
         try:
-            report = await Importer(db, clock).import_file(Path(args.file))
+            report = await Importer(db, clock, settings.tz).import_file(Path(args.file))
         except ImportError_ as exc:
             print(f"{args.file}: rejected, nothing was written. {len(exc.errors)} error(s):",
                   file=sys.stderr)
@@ -100,6 +100,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         for kind in ("agencies", "groups", "people"):
             print(f"{kind}: {report.created[kind]} created, {report.updated[kind]} updated, "
                   f"{report.unchanged[kind]} unchanged")
+        if "duty" in report.created or "duty" in report.updated:
+            print(f"duty: rotation {'replaced' if report.updated.get('duty') else 'unchanged'}, "
+                  f"{report.created.get('duty', 0)} override(s) added")
         return 0
 
     return asyncio.run(go())

@@ -43,11 +43,15 @@ ACK = "directive_ack"
 REPORT = "directive_report"
 RESPONDER_TARGETS = frozenset({Target.ON_DUTY, Target.RESPONDERS, Target.TEAM_LEAD})
 MAX_AGENCY_BUTTONS = 8
+# A notice later than this against its schedule (the bot was down) says so.
+LATE_NOTE_AFTER = timedelta(seconds=30)
 
 
 def humanize(delta: timedelta) -> str:
-    """`5 phút`, `1 giờ 20 phút`, `2 ngày 3 giờ`."""
-    minutes = max(0, int(delta.total_seconds() // 60))
+    """`40 giây`, `5 phút`, `1 giờ 20 phút`, `2 ngày 3 giờ`."""
+    if delta < timedelta(minutes=1):
+        return f"{max(0, int(delta.total_seconds()))} giây"
+    minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     parts = []
@@ -262,7 +266,8 @@ class EscalationService:
                 phone = t("esc_agency_phone", phone=display_phone(agency.phone)) if agency.phone else ""
                 contacts = t("esc_no_contact", phone=phone)
             lines.append(t("esc_digest_line", agency=agency.name, state=state, contacts=contacts))
-        late = [f for i in items for f in i.fired if f.late_by >= timedelta(minutes=1)]
+        late = [f for i in items for f in i.fired
+                if f.late_by >= LATE_NOTE_AFTER or f.collapsed]
         if late:
             worst = max(late, key=lambda f: f.late_by)
             collapsed = sum(f.collapsed for f in late)

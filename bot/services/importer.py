@@ -7,19 +7,25 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
+import aiosqlite
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from bot.clock import Clock, to_epoch
 from bot.domain.models import AgencyKind, Rank, Role
 from bot.domain.phones import normalise_phone
+from bot.domain.roster import Rotation
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
+from bot.storage.duty import DutyRepository
 from bot.storage.people import PeopleRepository
+from config.policy import parse_duration
 
 _CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -130,6 +136,46 @@ class PersonRow(_Row):
         return self
 
 
+_LOCAL_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _hhmm(value: Any) -> str:
+    text = str(value).strip()
+    match = _LOCAL_TIME.match(text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(f"'{text}' is not a time like 07:30")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _local_datetime(value: Any) -> str:
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            datetime.strptime(text, fmt)  # noqa: DTZ007 (local time, zone added on import)
+            return text
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date and time like 24/11/2026 07:30")
+
+
+class RotationRow(_Row):
+    people: Annotated[list[Code], Field(min_length=1)]
+    shift: Annotated[timedelta, BeforeValidator(lambda v: parse_duration(v))]
+    handover: Annotated[str, BeforeValidator(_hhmm)]
+    start: date
+
+
+class OverrideRow(_Row):
+    person: Code
+    from_: Annotated[str, BeforeValidator(_local_datetime), Field(alias="from")]
+    to: Annotated[str, BeforeValidator(_local_datetime)]
+
+
+class DutyRow(_Row):
+    rotation: RotationRow | None = None
+    overrides: list[OverrideRow] = []
+
+
 @dataclass
 class ImportData:
     agencies: list[tuple[str, AgencyRow]] = field(default_factory=list)
@@ -137,6 +183,7 @@ class ImportData:
     people: list[tuple[str, PersonRow]] = field(default_factory=list)
     # (place, agency code) referenced but not defined in the file: must exist in the database
     unresolved: list[tuple[str, str]] = field(default_factory=list)
+    duty: DutyRow | None = None
 
 
 @dataclass
@@ -204,7 +251,15 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
     errors, out = [], ImportData()
     for key in doc:
         if key not in _SECTIONS and key != "duty":
-            errors.append(f"{path}: unknown section '{key}' (expected agencies, groups, people)")
+            errors.append(f"{path}: unknown section '{key}' (expected agencies, groups, people,"
+                          " duty)")
+    if doc.get("duty") is not None:
+        try:
+            out.duty = DutyRow.model_validate(doc["duty"])
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]).replace("from_", "from")
+                errors.append(f"duty.{loc}: {err['msg'].removeprefix('Value error, ')}")
     for section in _SECTIONS:
         items = doc.get(section) or []
         if not isinstance(items, list):
@@ -287,9 +342,10 @@ def _check_references(data: ImportData, errors: list[str]) -> None:
 
 
 class Importer:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
 
     async def import_file(self, path: Path) -> ImportReport:
         return await self.apply(parse_file(path), source=path.name)
@@ -365,9 +421,65 @@ class Importer:
                 else:
                     report.unchanged["people"] += 1
 
+            if data.duty is not None:
+                await self._apply_duty(conn, data.duty, report, now)
+
             if report.changed:
                 await AuditRepository(conn).add(
                     now, None, "import", source,
                     {"created": report.created, "updated": report.updated},
                 )
         return report
+
+    async def _apply_duty(self, conn: aiosqlite.Connection, duty: DutyRow, report: ImportReport,
+                          now: int) -> None:
+        """The rotation (replaced) and overrides (added once); everyone must be a responder."""
+        people, repo = PeopleRepository(conn), DutyRepository(conn)
+        errors: list[str] = []
+
+        async def responder(code: str, place: str) -> int | None:
+            person = await people.by_code(code)
+            if person is None:
+                errors.append(f"{place}: no person with code '{code}'")
+                return None
+            if not person.has(Role.RESPONDER):
+                errors.append(f"{place}: {person.full_name} ({code}) is not a responder")
+                return None
+            return person.id
+
+        rotation = None
+        if duty.rotation is not None:
+            r = duty.rotation
+            ids = [await responder(c, f"duty.rotation.people[{i}]")
+                   for i, c in enumerate(r.people, start=1)]
+            hour, minute = (int(x) for x in r.handover.split(":"))
+            starts = datetime(r.start.year, r.start.month, r.start.day, hour, minute, tzinfo=self.tz)
+            if all(i is not None for i in ids):
+                rotation = Rotation(tuple(i for i in ids if i is not None), r.shift,
+                                    starts.astimezone(UTC))
+        overrides = []
+        for n, o in enumerate(duty.overrides, start=1):
+            person_id = await responder(o.person, f"duty.overrides[{n}].person")
+            start, end = self._local(o.from_), self._local(o.to)
+            if end <= start:
+                errors.append(f"duty.overrides[{n}]: 'to' must be after 'from'")
+            elif person_id is not None:
+                overrides.append((person_id, start, end))
+        if errors:
+            raise ImportError_(errors)
+        if rotation is not None and rotation != await repo.rotation():
+            await repo.set_rotation(rotation, now)
+            report.updated["duty"] = report.updated.get("duty", 0) + 1
+        for person_id, start, end in overrides:
+            if not await repo.has_override(person_id, start, end):
+                await repo.add_override(person_id, start, end, None, now)
+                report.created["duty"] = report.created.get("duty", 0) + 1
+
+    def _local(self, text: str) -> datetime:
+        for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"):
+            try:
+                naive = datetime.strptime(text, fmt)  # noqa: DTZ007 (zone added below)
+            except ValueError:
+                continue
+            return naive.replace(tzinfo=self.tz).astimezone(UTC)
+        raise ImportError_([f"'{text}' is not a date and time"])

@@ -33,7 +33,7 @@ class WakeUps:
         engine.on_schedule = self.arm
 
     def start(self) -> None:
-        self.job_queue.run_repeating(self._sweep, interval=self.sweep_every, first=0,
+        self.job_queue.run_repeating(self._sweep, interval=self.sweep_every, first=0.01,
                                      name="escalation-sweep", job_kwargs=NEVER_MISFIRE)
 
     def arm(self) -> None:

@@ -1,0 +1,283 @@
+"""Escalation end to end through the fake Telegram, with a policy of seconds and a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import to_epoch
+from bot.domain.roster import Rotation
+from bot.storage.duty import DutyRepository
+from bot.storage.escalations import EscalationRepository
+from bot.storage.people import PeopleRepository
+from bot.testing.fake_telegram import SentMessage
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_directives import FAST, agency_ids, draft, is_directive, join
+from tests.e2e.test_onboarding import import_province
+
+S = timedelta(seconds=1)
+
+POLICY = """
+directives:
+  hoa_toc:
+    ack_within: 60s
+    steps:
+      - {at: -10s, notify: [agency_liaisons]}
+      - {at: 0, notify: [on_duty]}
+      - {at: +10s, notify: [team_lead, admins], repeat_every: 10s, max_repeats: 2}
+  thuong_khan: {ack_within: 2h}
+  khan: {ack_within: 4h}
+  thuong: {ack_within: 8h}
+incidents:
+  thap: {take_within: 8h}
+  trung_binh: {take_within: 2h}
+  cao: {take_within: 30m}
+  nghiem_trong: {take_within: 15m}
+"""
+
+
+async def start(h: Harness, tmp_path: Path, policy: str = POLICY) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(policy, encoding="utf-8")
+    await h.start(policy_file=path, **FAST)
+    await import_province(h)
+    await join(h, 101, "liaison STTTT")
+    await join(h, 102, "liaison STTTT du_phong")
+    await join(h, 103, "responder")
+    await join(h, 104, "responder lead")
+
+
+async def set_rotation(h: Harness, *user_ids: int) -> None:
+    people = PeopleRepository(h.services.db.reader)
+    ids = []
+    for user_id in user_ids:
+        person = await people.by_telegram_id(user_id)
+        assert person is not None
+        ids.append(person.id)
+    async with h.services.db.transaction() as conn:
+        await DutyRepository(conn).set_rotation(
+            Rotation(tuple(ids), timedelta(days=1), h.clock.now() - timedelta(hours=1)), 0)
+
+
+async def step(h: Harness, to: timedelta) -> None:
+    """Move the fake clock to `to` after the broadcast, run what is due, let the outbox drain."""
+    h.clock.set(h.t0 + to)  # type: ignore[attr-defined]
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+
+
+def texts(h: Harness, user_id: int, fragment: str) -> list[SentMessage]:
+    return [m for m in h.fake.messages_to(user_id) if fragment in (m.plain_text or "")]
+
+
+async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")  # nobody joined for TT_CNTT
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    await h.services.sender.drained()
+
+    # An agency with no reachable liaison goes to the on-duty responder at once.
+    await step(h, 0 * S)
+    [first] = texts(h, 103, "Cảnh báo chưa phản hồi")
+    assert "Trung tâm Công nghệ thông tin" in (first.plain_text or "")
+    assert "không liên lạc được" in (first.plain_text or "")
+    assert "Sở Thông tin" not in (first.plain_text or "")
+
+    # -10 s: a reminder to STTTT's liaisons, with the button.
+    await step(h, 49 * S)
+    assert texts(h, 101, "Nhắc nhở") == []  # not yet, to the second
+    await step(h, 50 * S)
+    for user in (101, 102):
+        [reminder] = texts(h, user, "Nhắc nhở")
+        assert "còn 0 phút" in (reminder.plain_text or "") or "còn" in (reminder.plain_text or "")
+        assert any("Đã nhận" in b["text"] for b in reminder.buttons)
+    assert texts(h, 103, "Nhắc nhở") == []
+
+    # 0: the on-duty responder gets ONE digest listing both agencies, with phone numbers.
+    await step(h, 60 * S)
+    digests = texts(h, 103, "Cảnh báo chưa phản hồi")
+    assert len(digests) == 2
+    latest = digests[-1].plain_text or ""
+    assert "Sở Thông tin và Truyền thông" in latest and "Trung tâm Công nghệ" in latest
+    assert "Lan Nguyễn" in latest  # whom to call
+    assert texts(h, 104, "Cảnh báo") == [] and texts(h, SUPER_ADMIN, "Cảnh báo") == []
+
+    # STTTT acknowledges: what remains stops for it.
+    copy = await h.fake.wait_for_message(102, is_directive)
+    query = h.fake.press_button(102, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+
+    # +10 s: the lead and the admins, for the centre only.
+    await step(h, 70 * S)
+    for user in (104, SUPER_ADMIN):
+        [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
+        assert "Trung tâm Công nghệ" in (digest.plain_text or "")
+        assert "Sở Thông tin và Truyền thông —" not in (digest.plain_text or "")
+    # Repeats, then max_repeats ends it; running again changes nothing.
+    await step(h, 80 * S)
+    await step(h, 90 * S)
+    await step(h, 200 * S)
+    await step(h, 200 * S)
+    assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 3
+    rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
+    assert sorted(r.status for r in rows) == ["finished", "stopped"]
+
+
+async def test_forty_late_agencies_make_one_digest(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    communes = sorted(a.id for a in (await h.services.broadcast.catalog())[1]
+                      if a.kind == "committee")[:40]
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = set(communes)
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await step(h, 60 * S)
+    # One digest (split into parts only where it passes Telegram's 4,096 characters).
+    parts = [m for m in h.fake.messages_to(103) if "• " in (m.plain_text or "")]
+    assert 1 <= len(parts) <= 2
+    assert sum((m.plain_text or "").count("• ") for m in parts) == 40
+    async with h.services.db.reader.execute("SELECT count(*) FROM escalation_notices") as cur:
+        assert (await cur.fetchone())[0] == 1
+
+
+async def test_nobody_on_duty_goes_to_lead_and_admins_and_says_so(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    async with h.services.db.transaction() as conn:  # an empty roster
+        await DutyRepository(conn).set_rotation(Rotation((), timedelta(days=1), h.clock.now()), 0)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await step(h, 60 * S)
+    for user in (104, SUPER_ADMIN):
+        [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
+        assert "không có ai đang trực" in (digest.plain_text or "")
+    assert texts(h, 103, "Cảnh báo") == []
+
+
+async def test_one_responder_takes_it_and_the_others_copies_say_who(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    policy = POLICY.replace("{at: 0, notify: [on_duty]}", "{at: 0, notify: [responders]}")
+    await start(h, tmp_path, policy)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await step(h, 60 * S)
+    [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
+    [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
+    claim_all = theirs.button_data("Tôi sẽ liên hệ tất cả")
+    assert any("Sở Thông tin" in b["text"] for b in theirs.buttons)  # one per agency too
+    query = h.fake.press_button(103, mine.message_id, mine.button_data("Tôi sẽ liên hệ tất cả"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "Đã ghi nhận" in (h.fake.callback_answer(query) or {}).get("text", "")
+    await h.services.sender.drained()
+    edited = await h.fake.wait_for_message(
+        104, lambda m: m.message_id == theirs.message_id and "sẽ liên hệ" in (m.plain_text or ""))
+    assert "Hùng" in (edited.plain_text or "") and not edited.buttons
+    # A second press changes nothing; the lead's step no longer goes to responders.
+    again = h.fake.press_button(104, theirs.message_id, claim_all)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == again)
+    assert "đã có người nhận" in (h.fake.callback_answer(again) or {}).get("text", "")
+    await step(h, 70 * S)
+    assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 1
+    assert len(texts(h, SUPER_ADMIN, "Cảnh báo chưa phản hồi")) == 1  # admins still told
+    # A liaison cannot claim.
+    forged = h.fake.press_button(101, mine.message_id, claim_all)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == forged)
+    assert "Chỉ thành viên Đội ứng cứu" in (h.fake.callback_answer(forged) or {}).get("text", "")
+
+
+async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await h.services.sender.drained()
+    await h.stop()
+    h.clock.set(h.t0 + 95 * S)  # type: ignore[attr-defined]  # down across every step
+    started = time.monotonic()
+    await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
+    digest = await h.fake.wait_for_message(
+        103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+    assert time.monotonic() - started < 5
+    assert "trễ" in (digest.plain_text or "")  # says how late it is
+    lead = await h.fake.wait_for_message(
+        104, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+    assert "gộp" in (lead.plain_text or "")  # missed repeats collapsed into one
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+    assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1
+    assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 1
+    assert len(texts(h, 101, "Nhắc nhở")) == 1
+
+
+async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await h.services.sender.drained()
+    h.clock.set(h.t0 + 60 * S - timedelta(milliseconds=300))  # type: ignore[attr-defined]
+    h.services.escalation.on_schedule()  # arm: the next step is 0.3 s away
+    await asyncio.sleep(0.05)
+    h.clock.set(h.t0 + 60 * S)  # type: ignore[attr-defined]
+    time.sleep(1.6)  # noqa: ASYNC251 (the event loop is busy: the wake-up comes 1.3 s late)
+    digest = await h.fake.wait_for_message(
+        103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+    assert digest
+
+
+async def test_duty_across_handover_with_override_and_empty(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await h.say(103, "/phone 0912 345 678")
+    people = PeopleRepository(h.services.db.reader)
+    p103, p104 = await people.by_telegram_id(103), await people.by_telegram_id(104)
+    assert p103 and p104
+    handover = h.clock.now() + timedelta(hours=2)
+    async with h.services.db.transaction() as conn:
+        await DutyRepository(conn).set_rotation(
+            Rotation((p103.id, p104.id), timedelta(days=1), handover - timedelta(days=1)), 0)
+    now_view = await h.say(101, "/duty")
+    text = now_view.plain_text or ""
+    assert "Đang trực: Hùng Nguyễn (0912 345 678)" in text and "Ca tiếp theo: Khách Nguyễn" in text
+    h.clock.set(handover)  # across the handover, to the second
+    after = await h.say(101, "/duty")
+    assert "Đang trực: Khách Nguyễn" in (after.plain_text or "")
+    async with h.services.db.transaction() as conn:
+        await DutyRepository(conn).add_override(p103.id, handover, handover + timedelta(hours=3),
+                                                None, to_epoch(h.clock.now()))
+    override = await h.say(101, "/duty")
+    assert "Đang trực: Hùng Nguyễn" in (override.plain_text or "")
+    async with h.services.db.transaction() as conn:
+        await DutyRepository(conn).set_rotation(Rotation((), timedelta(days=1), handover), 0)
+        await conn.execute("DELETE FROM duty_overrides")
+    empty = await h.say(101, "/duty")
+    assert "không có ai trong lịch trực" in (empty.plain_text or "")
+    assert "0296 3 852 000" in (empty.plain_text or "")
