@@ -78,6 +78,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
             broadcast.board.touch(directive_id)
 
     sender.add_listener(on_outcome)
+    broadcast.forget_ops = sender.forget
     return Services(
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins),

@@ -264,6 +264,7 @@ TEXTS: Final[dict[str, str]] = {
         "<code>17:00</code>, <code>25/11 17:00</code>. Vui lòng nhập lại:"
     ),
     "bc_deadline_past": "❌ Thời hạn «{text}» đã qua. Vui lòng nhập một thời điểm trong tương lai:",
+    "bc_deadline_set": "⏰ Hạn xác nhận: <b>{deadline}</b>.",
     "bc_ask_report": (
         "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập hạn báo cáo (ví dụ "
         "<code>30/11</code> hoặc <code>30/11 17:00</code>), hoặc bấm «Không yêu cầu báo cáo»."
@@ -280,7 +281,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "bc_preview_all_reachable": "✅ Mọi cơ quan đã chọn đều có cán bộ đầu mối liên lạc được.",
     "bc_preview_button": "Đây là bản xem trước; nút chỉ hoạt động trên văn bản thật.",
-    "bc_edit_menu": "Chọn mục cần sửa:",
+    "bc_edit_menu": "Chọn «Gửi» để thử lại, «Sửa» để sửa một mục, hoặc «Hủy».",
     "bc_field_urgency": "Độ khẩn",
     "bc_field_number": "Số, ký hiệu",
     "bc_field_issuer": "Cơ quan ban hành",
@@ -314,7 +315,6 @@ TEXTS: Final[dict[str, str]] = {
     "rr_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
     "rr_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
     "rr_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
-    "rr_confirm": "Gửi báo cáo ({chars} ký tự, {files} tệp) cho văn bản {number}?",
     "rr_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
     "rr_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
     "rr_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
@@ -396,7 +396,6 @@ TEXTS: Final[dict[str, str]] = {
     "status_contact": "{name} ({phone})",
     "status_none": "Chưa có văn bản nào được gửi.",
     "status_recent_header": "<b>Văn bản gần đây</b> — chọn một văn bản để xem chi tiết:",
-    "status_recent_button": "{number} · {acked}/{total}",
     "status_not_found": "❌ Không tìm thấy văn bản số «{number}».",
     "directive_not_found": "❌ Không tìm thấy văn bản.",
     "pending_none": "✅ Đơn vị của bạn không còn văn bản nào chưa xác nhận.",
@@ -423,6 +422,8 @@ TEXTS: Final[dict[str, str]] = {
     "adm_done_correct": "✅ Đã đưa đính chính văn bản {number} vào hàng gửi tới mọi người nhận.",
     "adm_done_recall": "✅ Đã thu hồi văn bản {number}; người nhận đang được báo.",
     "adm_aborted": "Đã thôi, không thay đổi gì.",
+    "adm_stale": "Nút xác nhận này thuộc một thao tác cũ; không có gì được thực hiện.",
+    "adm_extend_earlier": "❌ Hạn mới phải sau hạn hiện tại ({deadline}). Vui lòng nhập lại:",
     "adm_correction_invalid": "❌ Nội dung đính chính cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
     "button_confirm": "✅ Xác nhận",
     "button_abort": "Thôi",

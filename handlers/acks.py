@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from bot.context import HoaTocContext
 from bot.services.acks import AckStatus
-from bot.telegram.render import local_time
+from bot.telegram.render import local_time, plain
 from bot.texts import t
 from handlers.common import user_id
 
@@ -38,13 +38,7 @@ async def acknowledge(update: Update, context: HoaTocContext) -> None:
         text = t("ack_refused")
     try:
         # Plain text: callback answers are not HTML.
-        await query.answer(_plain(text), show_alert=result.status is not AckStatus.RECORDED)
+        await query.answer(plain(text), show_alert=result.status is not AckStatus.RECORDED)
     except TelegramError as exc:  # the record stands whatever happens to the answer
         log.warning("could not answer ack tap %s: %s", query.id, exc)
 
-
-def _plain(text: str) -> str:
-    import html
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]

@@ -9,6 +9,7 @@ import warnings
 from typing import Any, cast
 
 from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -260,7 +261,11 @@ async def recipients_tap(update: Update, context: HoaTocContext) -> int:
         ui.pop("filter", None)
         ui["page"] = 0
     text, markup = await _picker(context)
-    await query.edit_message_text(text, reply_markup=markup)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:  # a tap that changed nothing (the same page, say)
+        if "not modified" not in str(exc).lower():
+            raise
     return RECIPIENTS
 
 
@@ -304,11 +309,13 @@ async def deadline_text(update: Update, context: HoaTocContext) -> int:
     """`45p`, `2h`, `17:00`, `25/11 17:00`."""
     s = context.services
     try:
-        _draft(context).ack_deadline_at = parse_deadline(
-            message(update).text or "", s.clock.now(), s.settings.tz)
+        deadline = parse_deadline(message(update).text or "", s.clock.now(), s.settings.tz)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return DEADLINE
+    _draft(context).ack_deadline_at = deadline
+    # Echo the instant: «17h» reads as 17 hours here, and people should see what we took.
+    await message(update).reply_text(t("bc_deadline_set", deadline=local_time(deadline, s.settings.tz)))
     return await _next(update, context, REPORT)
 
 
@@ -369,6 +376,12 @@ async def preview_noop(update: Update, context: HoaTocContext) -> None:
     await update.callback_query.answer(t("bc_preview_button"), show_alert=True)
 
 
+async def page_label(update: Update, context: HoaTocContext) -> None:
+    """The «Trang 2/13» label: nothing to do."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
 async def edit_menu(update: Update, context: HoaTocContext) -> int:
     """«Sửa»: which field."""
     query = await _answer(update)
@@ -400,6 +413,10 @@ async def send(update: Update, context: HoaTocContext) -> int:
         directive, audience = await s.broadcast.send(user_id(update), _draft(context))
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
+        if exc.key == "bc_deadline_past":  # the deadline passed while previewing: ask again
+            _state(context)["editing"] = True
+            return await _ask(update, context, DEADLINE)
+        await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard())
         return PREVIEW
     _clear(context)
     msg = message(update)
@@ -481,6 +498,7 @@ def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.B
             CommandHandler("cancel", cancel),
             CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
             CallbackQueryHandler(preview_noop, pattern=r"^bc:noop$"),
+            CallbackQueryHandler(page_label, pattern=r"^bc:pg$"),
             CallbackQueryHandler(stale, pattern=r"^bc:"),
             MessageHandler(filters.UpdateType.MESSAGE & stray & ~text, expect_text),
             MessageHandler(filters.UpdateType.MESSAGE & text, expect_button),

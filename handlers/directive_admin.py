@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import warnings
 from typing import Any, cast
 
@@ -19,7 +20,6 @@ from bot.context import HoaTocContext
 from bot.domain.directives import parse_deadline, parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
-from bot.storage.directives import DirectiveRepository
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import message, require, user_id
@@ -33,10 +33,13 @@ def _pending(context: HoaTocContext) -> dict[str, Any]:
     return cast(dict[str, Any], data.setdefault("adm", {}))
 
 
-def _confirm_keyboard() -> InlineKeyboardMarkup:
+def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
+    """Buttons bound to the pending action: an old «Xác nhận» cannot run a newer action."""
+    nonce = secrets.token_hex(4)
+    _pending(context)["nonce"] = nonce
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("button_confirm"), callback_data="adm:ok"),
-        InlineKeyboardButton(t("button_abort"), callback_data="adm:no"),
+        InlineKeyboardButton(t("button_confirm"), callback_data=f"adm:ok:{nonce}"),
+        InlineKeyboardButton(t("button_abort"), callback_data=f"adm:no:{nonce}"),
     ]])
 
 
@@ -47,7 +50,7 @@ async def begin(update: Update, context: HoaTocContext) -> int:
     await require(update, context, Role.ADMIN, "status")
     await query.answer()
     _, action, raw_id = query.data.split(":")
-    directive = await DirectiveRepository(context.services.db.reader).get(int(raw_id))
+    directive = await context.services.broadcast.get(int(raw_id))
     _pending(context).clear()
     _pending(context).update(action=action, directive_id=directive.id, number=directive.number)
     if action == "ext":
@@ -57,7 +60,7 @@ async def begin(update: Update, context: HoaTocContext) -> int:
         await message(update).reply_text(t("adm_ask_correction", number=directive.number))
         return ASK
     await message(update).reply_text(t("adm_confirm_recall", number=directive.number),
-                                     reply_markup=_confirm_keyboard())
+                                     reply_markup=_confirm_keyboard(context))
     return CONFIRM
 
 
@@ -68,6 +71,10 @@ async def answer(update: Update, context: HoaTocContext) -> int:
     try:
         if p["action"] == "ext":
             deadline = parse_deadline(text, s.clock.now(), s.settings.tz)
+            current = (await s.broadcast.get(p["directive_id"])).ack_deadline_at
+            if deadline <= current:
+                raise InvalidInput("adm_extend_earlier",
+                                   deadline=local_time(current, s.settings.tz))
             p["deadline"] = deadline
             prompt = t("adm_confirm_extend", number=p["number"],
                        deadline=local_time(deadline, s.settings.tz))
@@ -77,14 +84,18 @@ async def answer(update: Update, context: HoaTocContext) -> int:
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return ASK
-    await message(update).reply_text(prompt, reply_markup=_confirm_keyboard())
+    await message(update).reply_text(prompt, reply_markup=_confirm_keyboard(context))
     return CONFIRM
 
 
 async def confirm(update: Update, context: HoaTocContext) -> int:
     """«Xác nhận»: do it (the service audits it)."""
     query = update.callback_query
-    assert query is not None
+    assert query is not None and query.data is not None
+    if query.data.split(":")[2] != _pending(context).get("nonce"):
+        await query.answer(t("adm_stale"), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return CONFIRM if _pending(context).get("action") else ConversationHandler.END
     await query.answer()
     await query.edit_message_reply_markup(None)
     await require(update, context, Role.ADMIN, "status")
@@ -131,11 +142,11 @@ def conversation() -> ConversationHandler[HoaTocContext]:
             entry_points=[CallbackQueryHandler(begin, pattern=r"^adm:(ext|cor|rcl):\d{1,12}$")],
             states={
                 ASK: [MessageHandler(filters.TEXT & ~filters.COMMAND, answer)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^adm:ok$")],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^adm:ok:[0-9a-f]{8}$")],
             },
             fallbacks=[
                 CommandHandler("cancel", abort),
-                CallbackQueryHandler(abort, pattern=r"^adm:no$"),
+                CallbackQueryHandler(abort, pattern=r"^adm:no:[0-9a-f]{8}$"),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT,
                                expect_text),
             ],

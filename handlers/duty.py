@@ -9,9 +9,8 @@ from telegram.error import TelegramError
 
 from bot.context import HoaTocContext
 from bot.domain.phones import display_phone
-from bot.telegram.render import local_time
+from bot.telegram.render import local_time, plain
 from bot.texts import join, t
-from handlers.acks import _plain
 from handlers.common import message, user_id
 
 log = logging.getLogger(__name__)
@@ -62,6 +61,6 @@ async def claim(update: Update, context: HoaTocContext) -> None:
     text = (t("esc_claimed", agencies=", ".join(names)) if outcome == "claimed"
             else t("esc_claimed_none") if outcome == "none" else t("esc_claim_refused"))
     try:
-        await query.answer(_plain(text), show_alert=outcome != "claimed")
+        await query.answer(plain(text), show_alert=outcome != "claimed")
     except TelegramError as exc:
         log.warning("could not answer claim %s: %s", query.id, exc)

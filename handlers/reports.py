@@ -18,7 +18,7 @@ from telegram.warnings import PTBUserWarning
 from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
 from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
-from bot.telegram.render import domain_error
+from bot.telegram.render import domain_error, plain
 from bot.texts import t
 from handlers.common import message, user_id
 
@@ -45,7 +45,7 @@ async def begin(update: Update, context: HoaTocContext) -> int:
     try:
         target = await s.reports.target(user_id(update), delivery_id)
     except InvalidInput as exc:
-        await query.answer(domain_error(exc, s.settings)[:200], show_alert=True)
+        await query.answer(plain(domain_error(exc, s.settings)), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     cast(dict[str, Any], context.user_data)["rr"] = ReportDraft(delivery_id)

@@ -11,7 +11,7 @@ from bot.domain.models import Role
 from bot.domain.phones import display_phone
 from bot.telegram import directive_view as view
 from bot.telegram.render import local_time, pack
-from bot.texts import t
+from bot.texts import TEXTS, t
 from handlers.common import message, require, user_id
 
 
@@ -30,10 +30,10 @@ async def status(update: Update, context: HoaTocContext) -> None:
     if not recent:
         await message(update).reply_text(t("status_none"))
         return
+    # Button labels are plain text, not HTML: build them without escaping.
     rows = [[InlineKeyboardButton(
-        f"{t(f'urgency_name_{d.urgency}')} · " + t("status_recent_button", number=d.number,
-                                                    acked=tally.acked + tally.acked_late,
-                                                    total=tally.agencies_total),
+        f"{TEXTS[f'urgency_name_{d.urgency}']} · {d.number} · "
+        f"{tally.acked + tally.acked_late}/{tally.agencies_total}",
         callback_data=f"st:{d.id}")] for d, tally in recent]
     await message(update).reply_text(t("status_recent_header"),
                                      reply_markup=InlineKeyboardMarkup(rows))

@@ -174,6 +174,9 @@ def split_text(text: str, limit: int = 4096) -> list[str]:
                 break
         if cut <= 0:
             cut = limit
+            amp = rest.rfind("&", 0, cut)  # never cut an HTML entity such as &amp; in two
+            if amp > 0 and rest.find(";", amp) >= cut:
+                cut = amp
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:

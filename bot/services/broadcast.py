@@ -96,6 +96,8 @@ class BroadcastService:
         self.settings = settings
         self.policy = policy
         self.wake_sender = wake_sender
+        # Told which queued operations were cancelled, so the sender drops them from memory.
+        self.forget_ops: Callable[[list[int]], None] = lambda ids: None
         self.escalation = escalation or EscalationService(db, clock, settings, policy, wake_sender)
         self.board = StatusBoard(self)
 
@@ -266,6 +268,9 @@ class BroadcastService:
     async def recent(self, limit: int = 8) -> list[tuple[Directive, Tally]]:
         return [await self.tally(d.id) for d in await DirectiveRepository(self.db.reader).recent(limit)]
 
+    async def get(self, directive_id: int) -> Directive:
+        return await DirectiveRepository(self.db.reader).get(directive_id)
+
     async def find(self, number: str) -> Directive | None:
         return await DirectiveRepository(self.db.reader).latest_by_number(number.strip())
 
@@ -289,6 +294,9 @@ class BroadcastService:
             d = await self._active(repo, directive_id)
             if deadline <= now:
                 raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
+            if deadline <= d.ack_deadline_at:
+                raise InvalidInput("adm_extend_earlier",
+                                   deadline=local_time(d.ack_deadline_at, self.settings.tz))
             await repo.set_deadline(directive_id, to_epoch(deadline))
             await self.escalation.reschedule(conn, directive_id, deadline, to_epoch(now))
             d = await repo.get(directive_id)
@@ -321,6 +329,8 @@ class BroadcastService:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
             await repo.recall(directive_id, now)
+            # Copies and notices not yet sent are dropped: nobody needs a withdrawn directive.
+            dropped = await OutboxRepository(conn).cancel_directive(directive_id, now)
             for kind in (ACK, REPORT):  # a recalled directive stops escalating
                 await self.escalation.stop(conn, kind, directive_id, None, "recalled", now)
             d = await repo.get(directive_id)
@@ -334,7 +344,8 @@ class BroadcastService:
                         "directive_id": d.id, "text": view.recalled_text(d, self.settings),
                         "reply_markup": None}, now, delivery_id=dl.id, edit_key=f"dlv:{dl.id}")
             await AuditRepository(conn).add(now, admin_user_id, "directive.recalled", d.number,
-                                            {"directive_id": d.id})
+                                            {"directive_id": d.id, "dropped": len(dropped)})
+        self.forget_ops(dropped)
         self.wake_sender()
         self.board.touch(directive_id)
         return d
@@ -351,8 +362,11 @@ class BroadcastService:
         """One notice to every person the directive went to (once per chat)."""
         outbox = OutboxRepository(conn)
         seen: set[int] = set()
+        active = {p.id for p in await PeopleRepository(conn).all() if p.active}
         for dl in await DirectiveRepository(conn).deliveries(d.id):
-            if dl.chat_id in seen or dl.status in (DeliveryStatus.BLOCKED,):
+            # Only to those the directive reached or is reaching, and who are still here.
+            if (dl.chat_id in seen or dl.person_id not in active
+                    or dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED)):
                 continue
             seen.add(dl.chat_id)
             await outbox.enqueue(dl.chat_id, "send_message", {

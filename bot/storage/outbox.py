@@ -19,6 +19,7 @@ class OutboxOp:
     payload: dict[str, Any]
     delivery_id: int | None
     attempts: int
+    version: int = 0
 
 
 class OutboxRepository:
@@ -37,7 +38,9 @@ class OutboxRepository:
             ) as cur:
                 row = await cur.fetchone()
             if row is not None:
-                await self.conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (data, row[0]))
+                await self.conn.execute(
+                    "UPDATE outbox SET payload = ?, version = version + 1 WHERE id = ?",
+                    (data, row[0]))
                 return int(row[0])
         cur = await self.conn.execute(
             "INSERT INTO outbox (chat_id, method, payload, delivery_id, edit_key, created_at)"
@@ -51,40 +54,39 @@ class OutboxRepository:
         """Queued operations newer than `last_id`, oldest first, each with whether it is an
         edit that a later edit may still rewrite (its payload must be read again at send)."""
         async with self.conn.execute(
-            "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key FROM outbox"
-            " WHERE status = 'queued' AND id > ? ORDER BY id", (last_id,),
+            "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key, version"
+            " FROM outbox WHERE status = 'queued' AND id > ? ORDER BY id", (last_id,),
         ) as cur:
             rows = await cur.fetchall()
         return [(OutboxOp(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]),
-                          r["delivery_id"], r["attempts"]), r["edit_key"] is not None)
-                for r in rows]
+                          r["delivery_id"], r["attempts"], r["version"]),
+                 r["edit_key"] is not None) for r in rows]
 
     async def get(self, op_id: int) -> OutboxOp | None:
         async with self.conn.execute(
-            "SELECT id, chat_id, method, payload, delivery_id, attempts, status FROM outbox"
-            " WHERE id = ?", (op_id,),
+            "SELECT id, chat_id, method, payload, delivery_id, attempts, status, version"
+            " FROM outbox WHERE id = ?", (op_id,),
         ) as cur:
             row = await cur.fetchone()
         if row is None or row["status"] != "queued":
             return None
         return OutboxOp(row["id"], row["chat_id"], row["method"], json.loads(row["payload"]),
-                        row["delivery_id"], row["attempts"])
+                        row["delivery_id"], row["attempts"], row["version"])
 
-    async def is_queued(self, op_id: int) -> bool:
-        async with self.conn.execute("SELECT status FROM outbox WHERE id = ?", (op_id,)) as cur:
-            row = await cur.fetchone()
-        return row is not None and row[0] == "queued"
-
-    async def mark_sent(self, op: OutboxOp, message_id: int | None, now: int) -> None:
-        await self.conn.execute(
+    async def mark_sent(self, op: OutboxOp, message_id: int | None, now: int) -> bool:
+        """Done; False when a newer edit rewrote the row meanwhile (it must go out too)."""
+        cur = await self.conn.execute(
             "UPDATE outbox SET status = 'sent', message_id = ?, attempts = attempts + 1,"
-            " done_at = ? WHERE id = ?", (message_id, now, op.id),
+            " done_at = ? WHERE id = ? AND version = ?", (message_id, now, op.id, op.version),
         )
+        if cur.rowcount != 1:
+            return False
         if op.delivery_id is not None and op.payload.get("main") and message_id is not None:
             await self.conn.execute(
                 "UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL,"
                 " updated_at = ? WHERE id = ?", (message_id, now, op.delivery_id),
             )
+        return True
 
     async def mark_failed(self, op_ids: list[int], error: str, now: int, *, blocked: bool) -> None:
         """Give up on these operations; the deliveries they carried are failed (or blocked)."""
@@ -104,6 +106,16 @@ class OutboxRepository:
         await self.conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", (error[:500], op_id)
         )
+
+    async def cancel_directive(self, directive_id: int, now: int) -> list[int]:
+        """Drop what is still queued for a directive (it was recalled); returns their ids."""
+        async with self.conn.execute(
+            "SELECT id FROM outbox WHERE status = 'queued'"
+            " AND json_extract(payload, '$.directive_id') = ?", (directive_id,)) as cur:
+            ids = [r[0] for r in await cur.fetchall()]
+        if ids:
+            await self.mark_failed(ids, "recalled", now, blocked=False)
+        return ids
 
     async def op_message_id(self, op_id: int) -> int | None:
         async with self.conn.execute("SELECT message_id FROM outbox WHERE id = ?", (op_id,)) as cur:

@@ -78,7 +78,7 @@ def picker_keyboard(
     nav = []
     if page > 0:
         nav.append(_button("◀️", f"bc:p:{page - 1}"))
-    nav.append(_button(t("bc_page", page=page + 1, pages=pages), f"bc:p:{page}"))
+    nav.append(_button(t("bc_page", page=page + 1, pages=pages), "bc:pg"))
     if page < pages - 1:
         nav.append(_button("▶️", f"bc:p:{page + 1}"))
     rows.append(nav)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -11,6 +12,11 @@ from bot.domain.errors import DomainError
 from bot.domain.models import Agency, Invite, Person, Rank, Role
 from bot.texts import Safe, focal_contact, join, t
 from config.settings import Settings
+
+
+def plain(text: str, limit: int = 200) -> str:
+    """HTML to the plain text a callback answer shows (Telegram allows 200 characters)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:limit]
 
 
 def local_time(instant: datetime, tz: ZoneInfo) -> str:

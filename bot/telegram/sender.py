@@ -1,8 +1,10 @@
 """Drains the outbox under Telegram's limits: N per second overall, one per second per chat.
 
 Each chat's operations go out in order. A 429 delays only its chat, by its `retry_after`;
-timeouts and server errors are retried with backoff; 403 and "chat not found" fail the chat's
-queue and report the chat unreachable. The queue lives in SQLite, so a restart resumes it;
+timeouts, connection errors and server errors are retried with backoff capped at a minute,
+for hours (`max_attempts`), so a network outage delays a broadcast but does not fail it;
+403 and "chat not found" fail the chat's queue and report the chat unreachable.
+The queue lives in SQLite, so a restart resumes it;
 an operation is marked done only after Telegram answered, so delivery is at-least-once, and
 at most `max_in_flight` operations can be repeated after a crash.
 """
@@ -18,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock, to_epoch
@@ -82,7 +84,7 @@ Listener = Callable[[Outcome], Awaitable[None]]
 class OutboxSender:
     def __init__(
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
-        per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 8,
+        per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
         max_backoff: float = 60.0,
     ) -> None:
         self.db = db
@@ -102,7 +104,7 @@ class OutboxSender:
         self._queues: dict[int, deque[int]] = {}
         self._ops: dict[int, OutboxOp] = {}  # loaded operations, by id
         self._volatile: set[int] = set()  # edits whose text a later edit may still replace
-        self._done: list[tuple[OutboxOp, int | None, asyncio.Future[None]]] = []
+        self._done: list[tuple[OutboxOp, int | None, asyncio.Future[bool]]] = []
         self._done_ready = asyncio.Event()
         self._recorder: asyncio.Task[None] | None = None
         self._heap: list[tuple[float, int]] = []
@@ -113,11 +115,27 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._sending: set[int] = set()  # chats with an operation in flight
         self._listeners: list[Listener] = []
         self._idle = asyncio.Event()
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def forget(self, op_ids: list[int]) -> None:
+        """Cancelled in the database: drop them, unless already in flight."""
+        for op_id in op_ids:
+            op = self._ops.get(op_id)
+            if op is None:
+                continue
+            queue = self._queues.get(op.chat_id)
+            if queue and op_id in queue and queue[0] != op_id:
+                queue.remove(op_id)
+                self._ops.pop(op_id, None)
+                self._volatile.discard(op_id)
+            elif queue and queue[0] == op_id and op.chat_id not in self._sending:
+                queue.popleft()
+                self._ops.pop(op_id, None)
 
     def wake(self) -> None:
         """New rows were committed: load them."""
@@ -200,6 +218,7 @@ class OutboxSender:
                 await self._window.acquire()
                 client = await self._free.get()
                 self._last_start[chat_id] = loop.time()
+                self._sending.add(chat_id)
                 task = loop.create_task(self._send(chat_id, self._queues[chat_id][0], client))
                 self._in_flight.add(task)
                 task.add_done_callback(self._task_done)
@@ -258,7 +277,9 @@ class OutboxSender:
             except TelegramError as exc:
                 await self._finish_failed(op, str(exc))
                 return
-            await self._record_sent(op, message_id)
+            if not await self._record_sent(op, message_id):
+                next_at = loop.time()  # rewritten meanwhile: send the newer text next
+                return
             self._pop(chat_id)
             await self._notify(Outcome(op.id, chat_id, op.delivery_id, True, message_id,
                                        payload=op.payload))
@@ -266,6 +287,7 @@ class OutboxSender:
             log.exception("outbox op %s failed unexpectedly; it will be retried", op_id)
             next_at = loop.time() + 5
         finally:
+            self._sending.discard(chat_id)
             self._free.put_nowait(client)
             queue = self._queues.get(chat_id)
             if queue:
@@ -283,12 +305,13 @@ class OutboxSender:
         self._ops.pop(op_id, None)
         self._volatile.discard(op_id)
 
-    async def _record_sent(self, op: OutboxOp, message_id: int | None) -> None:
-        """Mark the operation done; waits for the commit. Many results share one commit."""
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def _record_sent(self, op: OutboxOp, message_id: int | None) -> bool:
+        """Mark the operation done; waits for the commit. Many results share one commit.
+        False: a newer edit rewrote it while it was in flight, so it must be sent again."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._done.append((op, message_id, done))
         self._done_ready.set()
-        await done
+        return await done
 
     async def _record_loop(self) -> None:
         """Group commit: one transaction for every result that arrived since the last one."""
@@ -299,18 +322,19 @@ class OutboxSender:
             if not batch:
                 continue
             try:
+                results = []
                 async with self.db.transaction() as conn:
                     repo, now = OutboxRepository(conn), to_epoch(self.clock.now())
                     for op, message_id, _ in batch:
-                        await repo.mark_sent(op, message_id, now)
+                        results.append(await repo.mark_sent(op, message_id, now))
             except Exception as exc:  # each waiting send decides what to do
                 for _, _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
                 continue
-            for _, _, done in batch:
+            for (_, _, done), result in zip(batch, results, strict=True):
                 if not done.done():
-                    done.set_result(None)
+                    done.set_result(result)
 
     async def _perform(self, op: OutboxOp, bot: Bot) -> int | None:
         p = op.payload
@@ -318,9 +342,12 @@ class OutboxSender:
             "reply_markup") else None
         message: Message | bool
         if op.method == "send_message":
+            # A notice threads under the directive; if that copy was deleted, it goes anyway.
+            reply = (ReplyParameters(p["reply_to"], allow_sending_without_reply=True)
+                     if p.get("reply_to") else None)
             message = await bot.send_message(
-                op.chat_id, p["text"], reply_markup=markup,
-                reply_to_message_id=p.get("reply_to"), disable_web_page_preview=True,
+                op.chat_id, p["text"], reply_markup=markup, reply_parameters=reply,
+                disable_web_page_preview=True,
             )
         elif op.method == "send_document":
             message = await bot.send_document(
@@ -347,8 +374,8 @@ class OutboxSender:
     async def _bad_request(self, op: OutboxOp, exc: BadRequest) -> None:
         text = str(exc).lower()
         if "message is not modified" in text:
-            await self._record_sent(op, None)
-            self._pop(op.chat_id)
+            if await self._record_sent(op, None):
+                self._pop(op.chat_id)
             return
         if any(marker in text for marker in UNREACHABLE_ERRORS):
             await self._fail_chat(op.chat_id, str(exc), unreachable=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 
@@ -234,3 +235,43 @@ async def test_sliding_window_never_exceeds_its_rate() -> None:
         stamps.append(loop.time())
     for i in range(len(stamps) - 5):
         assert stamps[i + 5] - stamps[i] >= 0.2 - 1e-3
+
+
+async def test_edit_rewritten_while_in_flight_is_sent_again(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    message = await bot.send_message(201, "v0")
+    key = f"status:{message.message_id}"
+
+    async def edit(text: str) -> None:
+        async with db.transaction() as conn:
+            await OutboxRepository(conn).enqueue(
+                201, "edit_message_text", {"text": text, "message_id": message.message_id},
+                to_epoch(clock.now()), edit_key=key)
+
+    await edit("v1")
+    fake.hang_next("editMessageText", 0.5)  # v1 is in flight for half a second
+    sender = make_sender(db, clock, bot)
+    await sender.start()
+    await asyncio.sleep(0.2)
+    await edit("v2")  # rewrites the row v1 came from
+    sender.wake()
+    await sender.drained()
+    await sender.stop()
+    assert fake.messages_to(201)[0].text == "v2"
+    assert await OutboxRepository(db.reader).counts() == {"sent": 1}
+
+
+async def test_notice_to_a_deleted_copy_still_goes_out(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    async with db.transaction() as conn:
+        await OutboxRepository(conn).enqueue(
+            201, "send_message", {"text": "Thu hồi", "reply_to": 987654}, to_epoch(clock.now()))
+    sender = make_sender(db, clock, bot)
+    await sender.start()
+    await sender.drained()
+    await sender.stop()
+    call = next(c for c in fake.calls if c.method == "sendMessage")
+    assert call.params["reply_parameters"]["allow_sending_without_reply"] is True
+    assert texts(fake, 201) == ["Thu hồi"]
