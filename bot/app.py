@@ -26,6 +26,7 @@ from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
 from bot.telegram.scheduler import WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
+from bot.telegram.updates import PerUserUpdateProcessor
 from config.policy import load_policy
 from config.settings import Settings
 
@@ -106,6 +107,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaT
     app: HoaTocApp = (
         ApplicationBuilder()
         .bot(client)
+        .concurrent_updates(PerUserUpdateProcessor())
         .context_types(ContextTypes(context=HoaTocContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -301,6 +301,13 @@ TEXTS: Final[dict[str, str]] = {
     "bc_expect_text": "Vui lòng trả lời bằng chữ, hoặc gõ /cancel để hủy.",
     "bc_stale_button": "Nút này thuộc một bước đã qua.",
     "cancel_nothing": "Không có thao tác nào đang diễn ra.",
+    "cancel_stale": "Đã hủy thao tác còn dở; không có gì được lưu.",
+    "conv_busy": (
+        "Bạn đang {what} dở. Hãy hoàn tất, hoặc gõ /cancel để hủy, rồi làm thao tác mới."
+    ),
+    "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
+    "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",
+    "conv_report": "báo cáo kết quả",
     "cmd_broadcast": "Gửi văn bản chỉ đạo",
     "cmd_status": "Tình hình các văn bản đã gửi",
     "cmd_pending": "Văn bản đơn vị chưa xác nhận",

@@ -15,6 +15,7 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -28,7 +29,7 @@ from bot.telegram import broadcast_view as kb
 from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
-from handlers.common import message, require, user_id
+from handlers.common import busy_with, expire_drafts, message, require, user_id
 
 (URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT,
  PREVIEW) = range(10)
@@ -106,7 +107,12 @@ async def _ask(update: Update, context: HoaTocContext, step: int) -> int:
 async def start(update: Update, context: HoaTocContext) -> int:
     """/broadcast: admins only; starts a fresh draft."""
     await require(update, context, Role.ADMIN, "broadcast")
+    other = busy_with(context, "bc_draft")
+    if other is not None:
+        await message(update).reply_text(t("conv_busy", what=t(other)))
+        return ConversationHandler.END
     _clear(context)
+    _draft(context)  # open: other conversations now wait for this one
     return await _ask(update, context, URGENCY)
 
 
@@ -490,6 +496,7 @@ def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.B
                        MessageHandler(text, deadline_text)],
             REPORT: [CallbackQueryHandler(report_none, pattern=r"^bc:rp:none$"),
                      MessageHandler(text, report_text)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
             PREVIEW: [CallbackQueryHandler(send, pattern=r"^bc:send$"),
                       CallbackQueryHandler(edit_menu, pattern=r"^bc:edit$"),
                       CallbackQueryHandler(edit_field, pattern=r"^bc:e:[a-z]{1,12}$")],

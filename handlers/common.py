@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from telegram import (
     KeyboardButton,
     Message,
@@ -37,6 +39,33 @@ def user_id(update: Update) -> int:
 async def require(update: Update, context: HoaTocContext, role: Role, command: str) -> None:
     """Refuse (audited, with a reply saying which role is needed) unless the caller has `role`."""
     await context.services.access.require(user_id(update), role, f"/{command}")
+
+
+# Where each conversation keeps its draft in user_data, and how people know it.
+CONVERSATIONS = {"bc_draft": "conv_broadcast", "adm": "conv_admin", "rr": "conv_report"}
+
+
+def busy_with(context: HoaTocContext, own: str) -> str | None:
+    """The text key of another conversation this user has open, if any (one at a time)."""
+    data = cast(dict[str, Any], context.user_data)
+    for key, name in CONVERSATIONS.items():
+        if key != own and data.get(key):
+            return name
+    return None
+
+
+def drop_drafts(context: HoaTocContext) -> bool:
+    """Forget every conversation's draft; True if there was one."""
+    data = cast(dict[str, Any], context.user_data)
+    found = any(data.get(key) for key in CONVERSATIONS)
+    for key in (*CONVERSATIONS, "bc_ui"):
+        data.pop(key, None)
+    return found
+
+
+async def expire_drafts(update: object, context: HoaTocContext) -> None:
+    """A conversation timed out (an hour without an answer): its draft goes too."""
+    drop_drafts(context)
 
 
 def phone_keyboard() -> ReplyKeyboardMarkup:

@@ -12,6 +12,7 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -20,9 +21,9 @@ from bot.context import HoaTocContext
 from bot.domain.directives import parse_deadline, parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
-from bot.telegram.render import domain_error, local_time
+from bot.telegram.render import domain_error, local_time, plain
 from bot.texts import t
-from handlers.common import message, require, user_id
+from handlers.common import busy_with, expire_drafts, message, require, user_id
 
 ASK, CONFIRM = range(2)
 MAX_CORRECTION = 3000
@@ -48,6 +49,10 @@ async def begin(update: Update, context: HoaTocContext) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     await require(update, context, Role.ADMIN, "status")
+    other = busy_with(context, "adm")
+    if other is not None:
+        await query.answer(plain(t("conv_busy", what=t(other))), show_alert=True)
+        return ConversationHandler.END
     await query.answer()
     _, action, raw_id = query.data.split(":")
     directive = await context.services.broadcast.get(int(raw_id))
@@ -143,6 +148,7 @@ def conversation() -> ConversationHandler[HoaTocContext]:
             states={
                 ASK: [MessageHandler(filters.TEXT & ~filters.COMMAND, answer)],
                 CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^adm:ok:[0-9a-f]{8}$")],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
             },
             fallbacks=[
                 CommandHandler("cancel", abort),

@@ -11,6 +11,7 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -20,7 +21,7 @@ from bot.domain.errors import InvalidInput
 from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
-from handlers.common import message, user_id
+from handlers.common import busy_with, expire_drafts, message, user_id
 
 COLLECT = 0
 
@@ -42,6 +43,10 @@ async def begin(update: Update, context: HoaTocContext) -> int:
     assert query is not None and query.data is not None
     delivery_id = int(query.data.split(":")[1])
     s = context.services
+    other = busy_with(context, "rr")
+    if other is not None:
+        await query.answer(plain(t("conv_busy", what=t(other))), show_alert=True)
+        return ConversationHandler.END
     try:
         target = await s.reports.target(user_id(update), delivery_id)
     except InvalidInput as exc:
@@ -131,7 +136,7 @@ def conversation() -> ConversationHandler[HoaTocContext]:
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
             entry_points=[CallbackQueryHandler(begin, pattern=r"^rep:\d{1,12}$")],
-            states={COLLECT: [
+            states={ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)], COLLECT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, add_text),
                 MessageHandler(filters.Document.ALL | filters.PHOTO, add_file),
                 CallbackQueryHandler(send, pattern=r"^rr:send$"),

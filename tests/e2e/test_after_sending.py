@@ -125,3 +125,37 @@ async def test_blocked_recipient_is_marked_and_the_admin_told(harness: Harness) 
     assert (tally.sent, tally.blocked, tally.pending) == (2, 1, 2)
     view = await h.say(A, "/status 1556/UBND-KGVX", has("Tình hình"))
     assert "không liên lạc được 1" in (view.plain_text or "")  # people: 102
+
+
+async def test_old_confirm_button_cannot_run_a_newer_action(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    directive = await sent(h, "TT_CNTT")
+    status = await open_status(h)
+    await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")
+    extend_confirm = await h.say(A, "2h", has("Xác nhận gia hạn"))
+    stale_data = extend_confirm.button_data("Xác nhận")
+    await tap(h, status, "Thu hồi", "Không thể hoàn tác")  # a different action now pending
+    query = h.fake.press_button(A, extend_confirm.message_id, stale_data)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "thao tác cũ" in (h.fake.callback_answer(query) or {}).get("text", "")
+    d = await h.services.broadcast.get(directive.id)
+    assert d.status == "active" and d.ack_deadline_at == directive.ack_deadline_at
+
+
+async def test_one_conversation_at_a_time(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    await sent(h, "TT_CNTT")
+    status = await open_status(h)
+    ask = await h.say(A, "/broadcast", has("độ khẩn"))
+    query = h.fake.press_button(A, status.message_id, status.button_data("Gia hạn"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "đang soạn văn bản" in (h.fake.callback_answer(query) or {}).get("text", "")
+    secrecy = await tap(h, ask, "Khẩn", "độ mật")  # the broadcast goes on undisturbed
+    assert secrecy is not None
+    cancelled = await h.say(A, "/cancel")
+    assert "Đã hủy" in (cancelled.plain_text or "")
+    await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")  # now it may start
