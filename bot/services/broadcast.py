@@ -268,6 +268,14 @@ class BroadcastService:
     async def recent(self, limit: int = 8) -> list[tuple[Directive, Tally]]:
         return [await self.tally(d.id) for d in await DirectiveRepository(self.db.reader).recent(limit)]
 
+    async def touch_deadlines_passed(self, since: datetime, until: datetime) -> None:
+        """Status messages of directives whose deadline passed in (since, until] now say so."""
+        async with self.db.reader.execute(
+            "SELECT id FROM directives WHERE status = 'active' AND ack_deadline_at > ?"
+            " AND ack_deadline_at <= ?", (to_epoch(since), to_epoch(until))) as cur:
+            for row in await cur.fetchall():
+                self.board.touch(row[0])
+
     async def get(self, directive_id: int) -> Directive:
         return await DirectiveRepository(self.db.reader).get(directive_id)
 

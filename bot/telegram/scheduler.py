@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.ext import CallbackContext, JobQueue
@@ -24,11 +26,14 @@ WAKE = "escalation-wake"
 
 class WakeUps:
     def __init__(self, job_queue: JobQueue[Any], engine: EscalationService, clock: Clock,
-                 sweep_every: float = 30.0) -> None:
+                 sweep_every: float = 30.0,
+                 on_sweep: Callable[[datetime, datetime], Awaitable[None]] | None = None) -> None:
         self.job_queue = job_queue
         self.engine = engine
         self.clock = clock
         self.sweep_every = sweep_every
+        self.on_sweep = on_sweep  # (previous sweep, now): e.g. deadlines passed in between
+        self._last_sweep = clock.now() - timedelta(seconds=sweep_every)
         self._arming: set[asyncio.Task[None]] = set()
         engine.on_schedule = self.arm
 
@@ -59,10 +64,14 @@ class WakeUps:
 
     async def _sweep(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
         await self._run("sweep")
+        now = self.clock.now()
         try:
             await self.engine.shift_start_notices()
+            if self.on_sweep is not None:
+                await self.on_sweep(self._last_sweep, now)
         except Exception:
-            log.exception("shift-start notices failed")
+            log.exception("sweep extras failed")
+        self._last_sweep = now
 
     async def _run(self, why: str) -> None:
         try:

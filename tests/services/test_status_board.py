@@ -1,0 +1,33 @@
+"""The sender's status message is refreshed at most once per interval, never lost."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.services.broadcast import StatusBoard
+
+
+class FakeService:
+    """Only what StatusBoard touches: tally() counts the refreshes."""
+
+    def __init__(self) -> None:
+        self.refreshes: list[float] = []
+
+    async def tally(self, directive_id: int) -> object:
+        self.refreshes.append(asyncio.get_running_loop().time())
+        raise LookupError("stop here: the refresh itself is not under test")
+
+
+async def test_many_changes_make_few_refreshes_spaced_by_the_interval() -> None:
+    service = FakeService()
+    board = StatusBoard(service, interval=0.3)  # type: ignore[arg-type]
+    board.touch(1)  # the first change refreshes at once
+    for _ in range(20):  # a burst of changes right after
+        await asyncio.sleep(0.01)
+        board.touch(1)
+    await asyncio.sleep(0.6)
+    assert len(service.refreshes) == 2  # not 21
+    assert service.refreshes[1] - service.refreshes[0] >= 0.29
+    board.touch(1)  # a later change is not lost either
+    await asyncio.sleep(0.35)
+    assert len(service.refreshes) == 3
