@@ -18,6 +18,7 @@ from bot.context import BotData, HoaTocContext, Services
 from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
+from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
@@ -85,7 +86,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         access=AccessService(db, clock, super_admins),
         onboarding=onboarding, broadcast=broadcast,
         acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
-        escalation=escalation, sender=sender,
+        escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,
     )
 
 

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
+from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
@@ -31,6 +32,7 @@ class Services:
     acks: AckService
     reports: ReportService
     escalation: EscalationService
+    duty: DutyService
     sender: OutboxSender
 
 

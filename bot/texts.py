@@ -308,6 +308,7 @@ TEXTS: Final[dict[str, str]] = {
     "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
     "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",
     "conv_report": "báo cáo kết quả",
+    "conv_duty": "sửa lịch trực",
     "cmd_broadcast": "Gửi văn bản chỉ đạo",
     "cmd_status": "Tình hình các văn bản đã gửi",
     "cmd_pending": "Văn bản đơn vị chưa xác nhận",
@@ -381,6 +382,30 @@ TEXTS: Final[dict[str, str]] = {
         "mới sẽ gửi tới bạn trong ca này."
     ),
     "cmd_duty": "Ai đang trực",
+    "cmd_duty_set": "Phân công trực (một người, một khoảng thời gian)",
+    "cmd_duty_swap": "Đổi ca trực giữa hai người",
+    "duty_when_invalid": (
+        "❌ «{text}» không đúng dạng <code>dd/mm HH:MM</code>, ví dụ <code>24/11 07:30</code>. "
+        "Vui lòng nhập lại:"
+    ),
+    "duty_end_before_start": "❌ Thời điểm kết thúc phải sau {start}. Vui lòng nhập lại:",
+    "duty_end_past": "❌ Thời điểm kết thúc đã qua. Vui lòng nhập lại:",
+    "duty_pick_person": "Chọn thành viên Đội ứng cứu:",
+    "duty_pick_second": "Chọn người thứ hai để đổi ca với {name}:",
+    "duty_no_responders": "Chưa có thành viên Đội ứng cứu nào đang hoạt động.",
+    "duty_ask_from": "Trực từ lúc nào? Nhập <code>dd/mm HH:MM</code>, ví dụ <code>24/11 07:30</code>:",
+    "duty_ask_to": "Đến lúc nào? Nhập <code>dd/mm HH:MM</code>:",
+    "duty_confirm_set": "Xác nhận phân công <b>{name}</b> trực từ {start} đến {end}?",
+    "duty_done_set": "✅ Đã phân công {name} trực từ {start} đến {end}.",
+    "duty_pick_shift": "Chọn ca của {name}:",
+    "duty_no_shifts": "{name} không có ca nào sắp tới trong lịch xoay vòng.",
+    "duty_confirm_swap": (
+        "Xác nhận đổi ca: <b>{a}</b> trực thay ca {b_shift}, <b>{b}</b> trực thay ca {a_shift}?"
+    ),
+    "duty_done_swap": "✅ Đã đổi ca giữa {a} và {b}.",
+    "duty_assigned": "🛡 Bạn được phân công trực từ {start} đến {end}.",
+    "duty_cancelled": "Đã thôi, lịch trực không đổi.",
+    "duty_same_person": "Hãy chọn một người khác.",
     # --- directives: sender's status ---------------------------------------------------------
     "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
     "status_people": (

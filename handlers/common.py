@@ -42,7 +42,8 @@ async def require(update: Update, context: HoaTocContext, role: Role, command: s
 
 
 # Where each conversation keeps its draft in user_data, and how people know it.
-CONVERSATIONS = {"bc_draft": "conv_broadcast", "adm": "conv_admin", "rr": "conv_report"}
+CONVERSATIONS = {"bc_draft": "conv_broadcast", "adm": "conv_admin", "rr": "conv_report",
+                 "duty": "conv_duty"}
 
 
 def busy_with(context: HoaTocContext, own: str) -> str | None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import InvalidInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +90,19 @@ def shifts_of(rotation: Rotation, person_id: int, after: datetime, count: int) -
                 break
         at = shift.end_at
     return found
+
+
+_WHEN = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\d{1,2})[:h](\d{2})$")
+
+
+def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """`24/11 07:30` or `24/11/2026 07:30` (local) -> aware UTC; InvalidInput otherwise."""
+    match = _WHEN.match((text or "").strip().lower())
+    if match:
+        year = int(match.group(3)) if match.group(3) else now.astimezone(tz).year
+        try:
+            return datetime(year, int(match.group(2)), int(match.group(1)), int(match.group(4)),
+                            int(match.group(5)), tzinfo=tz).astimezone(now.tzinfo)
+        except ValueError:
+            pass
+    raise InvalidInput("duty_when_invalid", text=(text or "")[:40])

@@ -116,6 +116,7 @@ class OutboxSender:
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._sending: set[int] = set()  # chats with an operation in flight
+        self._loading = False
         self._listeners: list[Listener] = []
         self._idle = asyncio.Event()
 
@@ -171,15 +172,20 @@ class OutboxSender:
         async with asyncio.timeout(timeout):
             while True:
                 self._idle.clear()
-                if not self._dirty and self.pending == 0 and not self._in_flight:
+                if (not self._dirty and not self._loading and self.pending == 0
+                        and not self._in_flight):
                     return
                 await self._idle.wait()
 
     # --- the loop -------------------------------------------------------------------------
 
     async def _load(self) -> None:
-        self._dirty = False
-        rows = await OutboxRepository(self.db.reader).queued_after(self._last_loaded)
+        self._dirty = False  # a wake() during the query below sets it again: nothing is missed
+        self._loading = True
+        try:
+            rows = await OutboxRepository(self.db.reader).queued_after(self._last_loaded)
+        finally:
+            self._loading = False
         loop = asyncio.get_running_loop()
         for op, volatile in rows:
             op_id, chat_id = op.id, op.chat_id

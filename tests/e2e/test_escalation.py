@@ -281,3 +281,57 @@ async def test_duty_across_handover_with_override_and_empty(harness: Harness, tm
     empty = await h.say(101, "/duty")
     assert "không có ai trong lịch trực" in (empty.plain_text or "")
     assert "0296 3 852 000" in (empty.plain_text or "")
+
+
+async def test_duty_set_and_swap_conversations(harness: Harness, tmp_path: Path) -> None:
+    from tests.e2e.test_broadcast_conversation import has, tap
+
+    h = harness
+    await start(h, tmp_path)
+    people = PeopleRepository(h.services.db.reader)
+    p103, p104 = await people.by_telegram_id(103), await people.by_telegram_id(104)
+    assert p103 and p104
+    async with h.services.db.transaction() as conn:
+        await DutyRepository(conn).set_rotation(
+            Rotation((p103.id, p104.id), timedelta(days=1), h.clock.now() - timedelta(hours=1)), 0)
+    # /duty_set: 104 on duty for the next three hours (local times typed by the admin).
+    pick = await h.say(SUPER_ADMIN, "/duty_set", has("Chọn thành viên"))
+    await tap(h, pick, "Khách", "Trực từ lúc nào")
+    bad = await h.say(SUPER_ADMIN, "mai 8 giờ")
+    assert "không đúng dạng" in (bad.plain_text or "")
+    await h.say(SUPER_ADMIN, "23/11 09:00", has("Đến lúc nào"))
+    earlier = await h.say(SUPER_ADMIN, "23/11 08:30")
+    assert "phải sau" in (earlier.plain_text or "")
+    confirm = await h.say(SUPER_ADMIN, "23/11 11:00", has("Xác nhận phân công"))
+    await tap(h, confirm, "Xác nhận", "Đã phân công")
+    await h.services.sender.drained()
+    assert texts(h, 104, "Bạn được phân công trực")
+    h.clock.set(h.clock.now() + timedelta(minutes=90))  # 08:00 → 09:30 local
+    view = await h.say(101, "/duty")
+    assert "Đang trực: Khách Nguyễn" in (view.plain_text or "")
+
+    # /duty_swap: 103's next shift against 104's next shift.
+    pick = await h.say(SUPER_ADMIN, "/duty_swap", has("Chọn thành viên"))
+    shifts = await tap(h, pick, "Hùng", "Chọn ca của Hùng")
+    assert shifts is not None
+    second = await tap(h, shifts, "→", "Chọn người thứ hai")
+    assert second is not None
+    b_shifts = await tap(h, second, "Khách", "Chọn ca của Khách")
+    assert b_shifts is not None
+    confirm = await tap(h, b_shifts, "→", "Xác nhận đổi ca")
+    assert confirm is not None
+    await tap(h, confirm, "Xác nhận", "Đã đổi ca")
+    overrides = await DutyRepository(h.services.db.reader).overrides()
+    assert {o.person_id for o in overrides} == {p103.id, p104.id} and len(overrides) == 3
+    refused = await h.say(101, "/duty_set")
+    assert "chỉ dành cho quản trị" in (refused.plain_text or "")
+
+
+async def test_shift_start_notice_goes_once(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    assert await h.services.escalation.shift_start_notices() == 1
+    assert await h.services.escalation.shift_start_notices() == 0
+    await h.services.sender.drained()
+    assert len(texts(h, 103, "Bắt đầu ca trực")) == 1

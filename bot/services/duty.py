@@ -1,0 +1,91 @@
+"""Editing the duty roster: an override for a period, or a swap of two shifts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import aiosqlite
+
+from bot.clock import Clock, to_epoch
+from bot.domain.errors import InvalidInput
+from bot.domain.models import Person, Role
+from bot.domain.roster import Shift, shifts_of
+from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
+from bot.storage.duty import DutyRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.people import PeopleRepository
+from bot.telegram.render import local_time
+from bot.texts import t
+from config.settings import Settings
+
+
+class DutyService:
+    def __init__(self, db: Database, clock: Clock, settings: Settings,
+                 wake_sender: Callable[[], None] = lambda: None) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.wake_sender = wake_sender
+
+    async def responders(self) -> list[Person]:
+        people = await PeopleRepository(self.db.reader).all()
+        return sorted((p for p in people if p.active and p.has(Role.RESPONDER)),
+                      key=lambda p: p.full_name)
+
+    async def person(self, person_id: int) -> Person:
+        return await PeopleRepository(self.db.reader).get(person_id)
+
+    async def upcoming_shifts(self, person_id: int, count: int = 6) -> list[Shift]:
+        rotation = await DutyRepository(self.db.reader).rotation()
+        if rotation is None:
+            return []
+        now = self.clock.now()
+        current = [s for s in shifts_of(rotation, person_id, now - rotation.shift, 1)
+                   if s.end_at > now]
+        return (current + shifts_of(rotation, person_id, now, count))[:count]
+
+    async def assign(self, admin_user_id: int, person_id: int, start: datetime,
+                     end: datetime) -> Person:
+        """Put a person on duty for a period (an override), and tell them."""
+        if end <= start:
+            raise InvalidInput("duty_end_before_start",
+                               start=local_time(start, self.settings.tz))
+        if end <= self.clock.now():
+            raise InvalidInput("duty_end_past")
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            person = await PeopleRepository(conn).get(person_id)
+            await DutyRepository(conn).add_override(person_id, start, end, admin_user_id, now)
+            await self._tell(conn, person, start, end, now)
+            await AuditRepository(conn).add(now, admin_user_id, "duty.assigned", str(person_id),
+                                            {"start": to_epoch(start), "end": to_epoch(end)})
+        self.wake_sender()
+        return person
+
+    async def swap(self, admin_user_id: int, a: Shift, b: Shift) -> tuple[Person, Person]:
+        """A takes B's shift and B takes A's: two overrides, in one transaction."""
+        now = to_epoch(self.clock.now())
+        async with self.db.transaction() as conn:
+            people = PeopleRepository(conn)
+            pa, pb = await people.get(a.person_id), await people.get(b.person_id)
+            duty = DutyRepository(conn)
+            await duty.add_override(pa.id, b.start_at, b.end_at, admin_user_id, now)
+            await duty.add_override(pb.id, a.start_at, a.end_at, admin_user_id, now)
+            await self._tell(conn, pa, b.start_at, b.end_at, now)
+            await self._tell(conn, pb, a.start_at, a.end_at, now)
+            await AuditRepository(conn).add(
+                now, admin_user_id, "duty.swapped", f"{pa.id}<->{pb.id}",
+                {"a_shift": to_epoch(a.start_at), "b_shift": to_epoch(b.start_at)})
+        self.wake_sender()
+        return pa, pb
+
+    async def _tell(self, conn: aiosqlite.Connection, person: Person, start: datetime, end: datetime,
+                    now: int) -> None:
+        if person.chat_id is None:
+            return
+        await OutboxRepository(conn).enqueue(
+            person.chat_id, "send_message", {"text": t(
+                "duty_assigned", start=local_time(start, self.settings.tz),
+                end=local_time(end, self.settings.tz))}, now)

@@ -1,0 +1,273 @@
+"""/duty_set and /duty_swap: short conversations with buttons to edit the duty roster."""
+
+from __future__ import annotations
+
+import secrets
+import warnings
+from datetime import datetime
+from typing import Any, cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.clock import from_epoch, to_epoch
+from bot.context import HoaTocContext
+from bot.domain.errors import InvalidInput
+from bot.domain.models import Role
+from bot.domain.roster import Shift, parse_when
+from bot.telegram.render import domain_error, local_time
+from bot.texts import t
+from handlers.common import busy_with, expire_drafts, message, require, user_id
+
+PERSON, FROM, TO, CONFIRM, SHIFT_A, PERSON_B, SHIFT_B = range(7)
+
+
+def _data(context: HoaTocContext) -> dict[str, Any]:
+    return cast(dict[str, Any], cast(dict[str, Any], context.user_data).setdefault("duty", {}))
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text[:60], callback_data=data)
+
+
+def _cancel_row() -> list[InlineKeyboardButton]:
+    return [_button(t("bc_btn_cancel"), "dt:cancel")]
+
+
+async def _people_keyboard(context: HoaTocContext, prefix: str,
+                           exclude: int | None = None) -> InlineKeyboardMarkup | None:
+    people = [p for p in await context.services.duty.responders() if p.id != exclude]
+    if not people:
+        return None
+    rows = [[_button(p.full_name, f"dt:{prefix}:{p.id}")] for p in people]
+    return InlineKeyboardMarkup([*rows, _cancel_row()])
+
+
+def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
+    nonce = secrets.token_hex(4)
+    _data(context)["nonce"] = nonce
+    return InlineKeyboardMarkup([[_button(t("button_confirm"), f"dt:ok:{nonce}"),
+                                  _button(t("button_abort"), "dt:cancel")]])
+
+
+async def _begin(update: Update, context: HoaTocContext, mode: str) -> int:
+    await require(update, context, Role.ADMIN, f"duty_{mode}")
+    other = busy_with(context, "duty")
+    if other is not None:
+        await message(update).reply_text(t("conv_busy", what=t(other)))
+        return ConversationHandler.END
+    _data(context).clear()
+    _data(context)["mode"] = mode
+    markup = await _people_keyboard(context, "p")
+    if markup is None:
+        await message(update).reply_text(t("duty_no_responders"))
+        _data(context).clear()
+        return ConversationHandler.END
+    await message(update).reply_text(t("duty_pick_person"), reply_markup=markup)
+    return PERSON
+
+
+async def start_set(update: Update, context: HoaTocContext) -> int:
+    """/duty_set: a person on duty for a period."""
+    return await _begin(update, context, "set")
+
+
+async def start_swap(update: Update, context: HoaTocContext) -> int:
+    """/duty_swap: two people exchange one shift each."""
+    return await _begin(update, context, "swap")
+
+
+async def person(update: Update, context: HoaTocContext) -> int:
+    """The first person."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    d = _data(context)
+    d["a"] = int(query.data.split(":")[2])
+    if d["mode"] == "set":
+        await message(update).reply_text(t("duty_ask_from"))
+        return FROM
+    return await _ask_shift(update, context, d["a"], "sa", SHIFT_A)
+
+
+async def _ask_shift(update: Update, context: HoaTocContext, person_id: int, prefix: str,
+                     state: int) -> int:
+    s = context.services
+    who = await s.duty.person(person_id)
+    shifts = await s.duty.upcoming_shifts(person_id)
+    if not shifts:
+        await message(update).reply_text(t("duty_no_shifts", name=who.full_name))
+        _data(context).clear()
+        return ConversationHandler.END
+    rows = [[_button(f"{local_time(sh.start_at, s.settings.tz)} → "
+                     f"{local_time(sh.end_at, s.settings.tz)}",
+                     f"dt:{prefix}:{to_epoch(sh.start_at)}:{to_epoch(sh.end_at)}")]
+            for sh in shifts]
+    await message(update).reply_text(t("duty_pick_shift", name=who.full_name),
+                                     reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
+    return state
+
+
+async def when_from(update: Update, context: HoaTocContext) -> int:
+    """The start of the period."""
+    s = context.services
+    try:
+        _data(context)["from"] = parse_when(message(update).text or "", s.clock.now(), s.settings.tz)
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return FROM
+    await message(update).reply_text(t("duty_ask_to"))
+    return TO
+
+
+async def when_to(update: Update, context: HoaTocContext) -> int:
+    """The end of the period; then confirm."""
+    s, d = context.services, _data(context)
+    try:
+        end = parse_when(message(update).text or "", s.clock.now(), s.settings.tz)
+        start: datetime = d["from"]
+        if end <= start:
+            raise InvalidInput("duty_end_before_start", start=local_time(start, s.settings.tz))
+        if end <= s.clock.now():
+            raise InvalidInput("duty_end_past")
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return TO
+    d["to"] = end
+    who = await s.duty.person(d["a"])
+    await message(update).reply_text(
+        t("duty_confirm_set", name=who.full_name, start=local_time(start, s.settings.tz),
+          end=local_time(end, s.settings.tz)), reply_markup=_confirm_keyboard(context))
+    return CONFIRM
+
+
+def _shift(data: str, person_id: int) -> Shift:
+    _, _, start, end = data.split(":")
+    return Shift(person_id, from_epoch(int(start)), from_epoch(int(end)))
+
+
+async def shift_a(update: Update, context: HoaTocContext) -> int:
+    """The first person's shift; then the second person."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    d = _data(context)
+    d["shift_a"] = _shift(query.data, d["a"])
+    who = await context.services.duty.person(d["a"])
+    markup = await _people_keyboard(context, "q", exclude=d["a"])
+    if markup is None:
+        await message(update).reply_text(t("duty_no_responders"))
+        d.clear()
+        return ConversationHandler.END
+    await message(update).reply_text(t("duty_pick_second", name=who.full_name), reply_markup=markup)
+    return PERSON_B
+
+
+async def person_b(update: Update, context: HoaTocContext) -> int:
+    """The second person."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    d = _data(context)
+    d["b"] = int(query.data.split(":")[2])
+    return await _ask_shift(update, context, d["b"], "sb", SHIFT_B)
+
+
+async def shift_b(update: Update, context: HoaTocContext) -> int:
+    """The second person's shift; then confirm."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    s, d = context.services, _data(context)
+    d["shift_b"] = _shift(query.data, d["b"])
+    a, b = await s.duty.person(d["a"]), await s.duty.person(d["b"])
+    tz = s.settings.tz
+    await message(update).reply_text(t(
+        "duty_confirm_swap", a=a.full_name, b=b.full_name,
+        a_shift=local_time(d["shift_a"].start_at, tz), b_shift=local_time(d["shift_b"].start_at, tz),
+    ), reply_markup=_confirm_keyboard(context))
+    return CONFIRM
+
+
+async def confirm(update: Update, context: HoaTocContext) -> int:
+    """«Xác nhận»: write the override(s); the people concerned are told."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    d, s = _data(context), context.services
+    if query.data.split(":")[2] != d.get("nonce"):
+        await query.answer(t("adm_stale"), show_alert=True)
+        return CONFIRM
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await require(update, context, Role.ADMIN, f"duty_{d['mode']}")
+    tz = s.settings.tz
+    done: str
+    try:
+        if d["mode"] == "set":
+            who = await s.duty.assign(user_id(update), d["a"], d["from"], d["to"])
+            done = t("duty_done_set", name=who.full_name, start=local_time(d["from"], tz),
+                     end=local_time(d["to"], tz))
+        else:
+            a, b = await s.duty.swap(user_id(update), d["shift_a"], d["shift_b"])
+            done = t("duty_done_swap", a=a.full_name, b=b.full_name)
+    except InvalidInput as exc:
+        done = domain_error(exc, s.settings)
+    d.clear()
+    await message(update).reply_text(done)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: HoaTocContext) -> int:
+    """«Hủy» or /cancel."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    _data(context).clear()
+    await message(update).reply_text(t("duty_cancelled"))
+    return ConversationHandler.END
+
+
+async def expect(update: Update, context: HoaTocContext) -> None:
+    """Something else than what this step asks."""
+    await message(update).reply_text(t("bc_expect_button"))
+
+
+def conversation() -> ConversationHandler[HoaTocContext]:
+    """/duty_set and /duty_swap (buttons `dt:...`)."""
+    text = filters.TEXT & ~filters.COMMAND
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler("duty_set", start_set),
+                          CommandHandler("duty_swap", start_swap)],
+            states={
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
+                PERSON: [CallbackQueryHandler(person, pattern=r"^dt:p:\d{1,12}$")],
+                FROM: [MessageHandler(text, when_from)],
+                TO: [MessageHandler(text, when_to)],
+                SHIFT_A: [CallbackQueryHandler(shift_a, pattern=r"^dt:sa:\d{1,12}:\d{1,12}$")],
+                PERSON_B: [CallbackQueryHandler(person_b, pattern=r"^dt:q:\d{1,12}$")],
+                SHIFT_B: [CallbackQueryHandler(shift_b, pattern=r"^dt:sb:\d{1,12}:\d{1,12}$")],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^dt:ok:[0-9a-f]{8}$")],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CallbackQueryHandler(cancel, pattern=r"^dt:cancel$"),
+                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect),
+            ],
+            name="duty_admin",
+            allow_reentry=True,
+            conversation_timeout=3600,
+        )
