@@ -219,8 +219,8 @@ class BroadcastService:
         deliveries = await repo.deliveries(directive_id)
         acks = await repo.acks(directive_id)
         agency_ids = await repo.agency_ids(directive_id)
-        agencies = {a.id: a for a in await AgencyRepository(conn).all()}
         tally = Tally(people_total=len(deliveries), agencies_total=len(agency_ids))
+        unreachable_ids: list[int] = []
         by_agency: dict[int, list[str]] = {}
         for dl in deliveries:
             by_agency.setdefault(dl.agency_id, []).append(dl.status)
@@ -240,9 +240,12 @@ class BroadcastService:
                 tally.acked_late += 1
             elif state is AgencyAckState.UNREACHABLE:
                 tally.unreachable += 1
-                tally.unreachable_names.append(agencies[agency_id].name)
+                unreachable_ids.append(agency_id)
             else:
                 tally.pending += 1
+        if unreachable_ids:
+            names = await AgencyRepository(conn).by_ids(unreachable_ids)
+            tally.unreachable_names = sorted(a.name for a in names.values())
         return d, tally
 
     async def agency_rows(self, directive_id: int) -> list[AgencyRow]:
@@ -272,7 +275,8 @@ class BroadcastService:
         """Status messages of directives whose deadline passed in (since, until] now say so."""
         async with self.db.reader.execute(
             "SELECT id FROM directives WHERE status = 'active' AND ack_deadline_at > ?"
-            " AND ack_deadline_at <= ?", (to_epoch(since), to_epoch(until))) as cur:
+            " AND ack_deadline_at <= ? AND status_message_id IS NOT NULL",
+            (to_epoch(since), to_epoch(until))) as cur:
             for row in await cur.fetchall():
                 self.board.touch(row[0])
 
@@ -407,9 +411,11 @@ class StatusBoard:
         self._pending.discard(directive_id)
         self._last[directive_id] = loop.time()
         try:
-            d, tally = await self.service.tally(directive_id)
+            d = await self.service.get(directive_id)
             if d.status_chat_id is None or d.status_message_id is None:
-                return
+                return  # nobody to show it to: spare the counting
+            d, tally = await self.service.tally(directive_id)
+            assert d.status_chat_id is not None and d.status_message_id is not None
             text = view.status_text(d, tally, self.service.settings, self.service.clock.now())
             now = to_epoch(self.service.clock.now())
             async with self.service.db.transaction() as conn:

@@ -126,8 +126,9 @@ class EscalationService:
         async with self.db.transaction() as conn:
             repo = EscalationRepository(conn)
             by_subject: dict[tuple[str, int], list[_Item]] = {}
+            pending_cache: dict[tuple[str, int], set[int] | None] = {}
             for row in await repo.due(now):
-                if not await self._still_pending(conn, row):
+                if not await self._still_pending(conn, row, pending_cache):
                     await repo.stop(row.subject_kind, row.subject_id, row.agency_id,
                                     "no longer pending", to_epoch(now))
                     continue
@@ -147,22 +148,28 @@ class EscalationService:
         self.on_schedule()
         return queued
 
-    async def _still_pending(self, conn: aiosqlite.Connection, row: EscalationRow) -> bool:
-        repo = DirectiveRepository(conn)
-        d = await repo.get(row.subject_id)
-        if d.status is not DirectiveStatus.ACTIVE:
-            return False
-        if row.subject_kind == ACK:
-            return await repo.ack_of(d.id, row.agency_id) is None
-        reports = await repo.result_reports(d.id)
-        return not any(r["agency_id"] == row.agency_id for r in reports)
+    async def _still_pending(self, conn: aiosqlite.Connection, row: EscalationRow,
+                             cache: dict[tuple[str, int], set[int] | None]) -> bool:
+        """Is the agency still awaited? (Per subject, read once per run.)"""
+        key = (row.subject_kind, row.subject_id)
+        if key not in cache:
+            repo = DirectiveRepository(conn)
+            d = await repo.get(row.subject_id)
+            if d.status is not DirectiveStatus.ACTIVE:
+                cache[key] = None
+            elif row.subject_kind == ACK:
+                cache[key] = set(await repo.acks(d.id))
+            else:
+                cache[key] = {r["agency_id"] for r in await repo.result_reports(d.id)}
+        done = cache[key]
+        return done is not None and row.agency_id not in done
 
     # --- notices ------------------------------------------------------------------------------
 
     async def _notify(self, conn: aiosqlite.Connection, kind: str, subject_id: int,
                       items: list[_Item], now: datetime) -> int:
         d = await DirectiveRepository(conn).get(subject_id)
-        agencies = {a.id: a for a in await AgencyRepository(conn).all()}
+        agencies = await AgencyRepository(conn).by_ids([i.row.agency_id for i in items])
         people = [p for p in await PeopleRepository(conn).all() if p.active]
         queued = 0
         # Agency-side reminders: to each liaison of the agency, with their own button.

@@ -50,6 +50,13 @@ class AgencyRepository:
         except EntityDoesNotExist:
             return None
 
+    async def by_ids(self, ids: list[int]) -> dict[int, Agency]:
+        marks = ",".join("?" * len(ids))
+        async with self.conn.execute(
+            f"SELECT * FROM agencies WHERE id IN ({marks})", ids  # noqa: S608 (placeholders)
+        ) as cur:
+            return {r["id"]: _agency(r) for r in await cur.fetchall()}
+
     async def all(self) -> list[Agency]:
         async with self.conn.execute("SELECT * FROM agencies ORDER BY code") as cur:
             return [_agency(r) for r in await cur.fetchall()]

@@ -8,12 +8,12 @@ from bot.services.broadcast import StatusBoard
 
 
 class FakeService:
-    """Only what StatusBoard touches: tally() counts the refreshes."""
+    """Only what StatusBoard touches first: get() counts the refreshes."""
 
     def __init__(self) -> None:
         self.refreshes: list[float] = []
 
-    async def tally(self, directive_id: int) -> object:
+    async def get(self, directive_id: int) -> object:
         self.refreshes.append(asyncio.get_running_loop().time())
         raise LookupError("stop here: the refresh itself is not under test")
 
