@@ -156,7 +156,7 @@ async def main() -> None:
             duplicated = sum(n - 1 for n in counts.values())
             ordered = sorted(lateness)
             p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-            log(f"  the latest: {sorted(set(worst))[-3:]}")
+            log(f"  the three latest steps (lateness s, due): {sorted(set(worst))[-3:]}")
             log(f"fired {fired}/{total}, duplicated {duplicated}; lateness p50 {p(0.5):.3f} s, "
                 f"p99 {p(0.99):.3f} s, max {ordered[-1]:.3f} s")
             await stop_polling(app)
