@@ -60,7 +60,8 @@ async def _show(update: Update, context: HoaTocContext, directive_id: int) -> No
             contact = (t("status_contact", name=row.primary.full_name,
                          phone=display_phone(row.primary.phone) or "—")
                        if row.primary else t("status_no_liaison"))
-            lines.append(t("status_pending_line", agency=row.agency.name, contact=contact))
+            lines.append(t("status_pending_line", agency=row.agency.name, contact=contact,
+                           level=t("status_level", level=row.level) if row.level else ""))
     parts = pack(lines)
     for i, part in enumerate(parts):
         markup = view.admin_buttons(d) if i == len(parts) - 1 else None

@@ -83,6 +83,14 @@ def decide(
     return Decision(tuple(fire), tuple(new_done), min(upcoming) if upcoming else None)
 
 
+def level(steps: tuple[Step, ...], done: tuple[int, ...]) -> tuple[int, Step] | None:
+    """The latest step that has fired (1-based number and the step), None before any."""
+    fired = [i for i, n in enumerate(done) if n > 0]
+    if not fired:
+        return None
+    return fired[-1] + 1, steps[fired[-1]]
+
+
 def first_due(steps: tuple[Step, ...], deadline: datetime) -> datetime | None:
     times = [s.occurrence(deadline, 0) for s in steps]
     return min(times) if times else None

@@ -21,17 +21,19 @@ from bot.domain.directives import (
     agency_state,
 )
 from bot.domain.errors import InvalidInput
+from bot.domain.escalation import level
 from bot.domain.models import Agency, Group, Person, Role
 from bot.services.escalation import ACK, REPORT, EscalationService
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.directives import DirectiveRepository
+from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
 from bot.telegram.render import local_time
-from bot.texts import t
+from bot.texts import TEXTS, t
 from config.policy import PolicyFile
 from config.settings import Settings
 
@@ -83,6 +85,7 @@ class AgencyRow:
     agency: Agency
     state: AgencyAckState
     primary: Person | None
+    level: str | None = None  # how far its escalation has climbed, in words
 
 
 class BroadcastService:
@@ -246,6 +249,8 @@ class BroadcastService:
         if unreachable_ids:
             names = await AgencyRepository(conn).by_ids(unreachable_ids)
             tally.unreachable_names = sorted(a.name for a in names.values())
+        levels = await self.escalation_levels(directive_id)
+        tally.escalated = sum(1 for a in agency_ids if a in levels and a not in acks)
         return d, tally
 
     async def agency_rows(self, directive_id: int) -> list[AgencyRow]:
@@ -259,14 +264,31 @@ class BroadcastService:
         statuses: dict[int, list[str]] = {}
         for dl in deliveries:
             statuses.setdefault(dl.agency_id, []).append(dl.status)
+        levels = await self.escalation_levels(directive_id)
         rows = []
         for agency_id in await repo.agency_ids(directive_id):
             liaisons = sorted((p for p in people if p.agency_id == agency_id
                                and p.has(Role.LIAISON) and p.active), key=_rank_order)
             rows.append(AgencyRow(agencies[agency_id],
                                   agency_state(acks.get(agency_id), statuses.get(agency_id, [])),
-                                  liaisons[0] if liaisons else None))
+                                  liaisons[0] if liaisons else None, levels.get(agency_id)))
         return rows
+
+    async def escalation_levels(self, directive_id: int) -> dict[int, str]:
+        """Per agency still awaited: the escalation step reached, in words."""
+        rows = await EscalationRepository(self.db.reader).of_subject(ACK, directive_id)
+        out: dict[int, str] = {}
+        for row in rows:
+            if row.status == "stopped":
+                continue
+            reached = level(row.steps, row.done)
+            if reached is None:
+                continue
+            number, step = reached
+            who = ", ".join(TEXTS[f"target_{target}"] for target in step.targets)
+            out[row.agency_id] = t("level_text", number=number, total=len(row.steps), who=who,
+                                   handled=t("level_handled") if row.handled_by else "")
+        return out
 
     async def recent(self, limit: int = 8) -> list[tuple[Directive, Tally]]:
         return [await self.tally(d.id) for d in await DirectiveRepository(self.db.reader).recent(limit)]

@@ -98,6 +98,8 @@ def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -
     overdue = t("status_overdue") if now > d.ack_deadline_at and tally.pending else ""
     lines.append(t("status_deadline", deadline=local_time(d.ack_deadline_at, tz),
                    overdue=overdue))
+    if tally.escalated:
+        lines.append(t("status_escalated", count=tally.escalated))
     if d.status is DirectiveStatus.RECALLED and d.recalled_at is not None:
         lines.append(t("status_recalled", time=local_time(d.recalled_at, tz)))
     if tally.unreachable_names:

@@ -335,3 +335,50 @@ async def test_shift_start_notice_goes_once(harness: Harness, tmp_path: Path) ->
     assert await h.services.escalation.shift_start_notices() == 0
     await h.services.sender.drained()
     assert len(texts(h, 103, "Bắt đầu ca trực")) == 1
+
+
+async def test_status_shows_each_late_agency_escalation_level(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await step(h, 60 * S)
+    view = await h.say(SUPER_ADMIN, "/status 1556/UBND-KGVX",
+                       lambda m: "Chưa nhận" in (m.plain_text or ""))
+    assert "chuyển cấp bước 2/3: đã báo người đang trực" in (view.plain_text or "")
+    assert "Đang chuyển cấp: 1 cơ quan" in (view.plain_text or "")
+
+
+async def test_result_report_reminders_then_admins_and_a_report_stops_them(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    policy = POLICY + """
+results:
+  steps:
+    - {at: -1d, notify: [agency_liaisons]}
+    - {at: 0, notify: [agency_liaisons]}
+    - {at: +1h, notify: [admins]}
+"""
+    await start(h, tmp_path, policy)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S,
+              report_deadline_at=h.clock.now() + timedelta(days=3))
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    copy = await h.fake.wait_for_message(101, is_directive)
+    query = h.fake.press_button(101, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    await step(h, timedelta(days=2))  # a day before the report is due
+    assert len(texts(h, 101, "chưa gửi báo cáo kết quả")) == 1
+    await step(h, timedelta(days=3))
+    assert len(texts(h, 101, "chưa gửi báo cáo kết quả")) == 2
+    await step(h, timedelta(days=3, hours=1))
+    [admin] = texts(h, SUPER_ADMIN, "Chưa báo cáo kết quả")
+    assert "Sở Thông tin và Truyền thông" in (admin.plain_text or "")

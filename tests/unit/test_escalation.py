@@ -80,3 +80,12 @@ def test_policy_edited_mid_way_does_not_change_a_snapshot() -> None:
 def test_counters_must_match_steps() -> None:
     with pytest.raises(ValueError):
         decide(HOA_TOC, T0, (0,), T0)
+
+
+def test_level_reached() -> None:
+    from bot.domain.escalation import level
+
+    assert level(HOA_TOC, (0, 0, 0)) is None
+    assert level(HOA_TOC, (1, 0, 0)) == (1, HOA_TOC[0])
+    assert level(HOA_TOC, (1, 1, 2)) == (3, HOA_TOC[2])
+
