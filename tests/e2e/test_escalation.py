@@ -382,3 +382,22 @@ results:
     await step(h, timedelta(days=3, hours=1))
     [admin] = texts(h, SUPER_ADMIN, "Chưa báo cáo kết quả")
     assert "Sở Thông tin và Truyền thông" in (admin.plain_text or "")
+
+
+async def test_a_recalled_directive_stops_escalating(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    await step(h, 50 * S)
+    assert len(texts(h, 101, "Nhắc nhở")) == 1
+    await h.services.broadcast.recall(SUPER_ADMIN, directive.id)
+    for later in (60, 70, 80, 200):
+        await step(h, later * S)
+    assert texts(h, 103, "Cảnh báo") == [] and texts(h, 104, "Cảnh báo") == []
+    assert len(texts(h, 101, "Nhắc nhở")) == 1
+    rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
+    assert [r.status for r in rows] == ["stopped"]
