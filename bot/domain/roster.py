@@ -69,7 +69,8 @@ def next_shift(rotation: Rotation | None, overrides: list[Override], at: datetim
     for moment in sorted(c for c in candidates if c <= at + horizon):
         now_on = on_duty(rotation, overrides, moment)
         if {s.person_id for s in now_on} != current and now_on:
-            return now_on[0]
+            # Their duty starts at the change, even if their rotation shift began earlier.
+            return Shift(now_on[0].person_id, moment, now_on[0].end_at, now_on[0].override)
     return None
 
 

@@ -74,7 +74,10 @@ class AckService:
                 await self._queue_edits(conn, directive, agency.id, acker, ack)
                 await self.broadcast.escalation.stop(conn, ACK, directive.id, agency.id,
                                                      "acknowledged", to_epoch(now))
+                dropped = await OutboxRepository(conn).cancel_reminders(
+                    directive.id, agency.id, to_epoch(now))
         if recorded:
+            self.broadcast.forget_ops(dropped)
             self.broadcast.wake_sender()
             self.broadcast.board.touch(directive.id)
         return AckResult(AckStatus.RECORDED if recorded else AckStatus.ALREADY, directive,

@@ -199,6 +199,10 @@ class EscalationService:
                     recipients[person.id] = (person, listed, responder or (
                         target in RESPONDER_TARGETS and person.has(Role.RESPONDER)))
         if not recipients:
+            if any(i.fired or i.unreachable_now for i in items):
+                log.warning("escalation of directive %s reached nobody (no lead, no admin)", d.id)
+                await AuditRepository(conn).add(to_epoch(now), None, "escalation.nobody",
+                                                d.number, {"directive_id": d.id})
             return queued
         all_items = [i for i in items if any(i in r[1] for r in recipients.values())]
         text = self._digest_text(kind, d, all_items, agencies, people, now, fallback_used)
@@ -215,7 +219,7 @@ class EscalationService:
             for i, part in enumerate(parts):
                 last = i == len(parts) - 1
                 op_id = await outbox.enqueue(person.chat_id, "send_message", {
-                    "escalation_notice": notice_id, "text": part,
+                    "escalation_notice": notice_id, "directive_id": d.id, "text": part,
                     "reply_markup": view.markup_dict(markup) if last else None},
                     to_epoch(now))
                 queued += 1
@@ -243,8 +247,9 @@ class EscalationService:
                 continue
             markup = view.buttons(d, dl.id, acked=kind != ACK)
             await outbox.enqueue(dl.chat_id, "send_message", {
-                "text": text, "reply_markup": view.markup_dict(markup),
-                "reply_to": dl.message_id}, to_epoch(now))
+                "directive_id": d.id, "reminder_for": agency.id, "text": text,
+                "reply_markup": view.markup_dict(markup), "reply_to": dl.message_id},
+                to_epoch(now))
             queued += 1
         return queued
 
@@ -299,7 +304,8 @@ class EscalationService:
                               now: datetime) -> tuple[list[Person], list[Shift]]:
         duty = DutyRepository(conn)
         shifts = on_duty(await duty.rotation(), await duty.overrides(now), now)
-        by_id = {p.id: p for p in people}
+        # Someone on duty whom Telegram cannot reach does not count: the fallback takes over.
+        by_id = {p.id: p for p in people if p.chat_id is not None and p.reachable}
         return [by_id[s.person_id] for s in shifts if s.person_id in by_id], shifts
 
     def _people_for(self, target: Target, people: list[Person],
@@ -337,20 +343,28 @@ class EscalationService:
                 return "refused", []
             ids = [escalation_id] if escalation_id is not None else notice[0]
             claimed = await repo.set_handled(ids, person.id, now)
-            agencies = {a.id: a for a in await AgencyRepository(conn).all()}
-            names = []
-            for escalation_id_ in claimed:
-                row = await repo.get(escalation_id_)
-                if row is not None:
-                    names.append(agencies[row.agency_id].name)
             if not claimed:
                 return "none", []
-            line = t("esc_handled_line", name=person.full_name, agencies=", ".join(names))
+            rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
+            agencies = await AgencyRepository(conn).by_ids([r.agency_id for r in rows])
+            names = [agencies[r.agency_id].name for r in rows if r.id in claimed]
+            # Every copy shows who takes which agencies; buttons stay for those not yet taken.
+            handlers: dict[int, list[str]] = {}
+            for r in rows:
+                if r.handled_by is not None:
+                    handlers.setdefault(r.handled_by, []).append(agencies[r.agency_id].name)
+            people_repo = PeopleRepository(conn)
+            lines = [t("esc_handled_line", name=(await people_repo.get(pid)).full_name,
+                       agencies=", ".join(agency_names))
+                     for pid, agency_names in handlers.items()]
+            open_items = [_Item(r) for r in rows if r.handled_by is None]
+            markup = (view.markup_dict(self._claim_buttons(notice_id, open_items, agencies))
+                      if open_items else None)
             outbox = OutboxRepository(conn)
             for _, chat_id, outbox_id, copy_text in await repo.notice_copies(notice_id):
                 await outbox.enqueue(chat_id, "edit_message_text", {
-                    "text": join([Safe(copy_text), line], ""), "target_op": outbox_id,
-                    "reply_markup": None}, now, edit_key=f"escn:{notice_id}:{chat_id}")
+                    "text": join([Safe(copy_text), *lines], ""), "target_op": outbox_id,
+                    "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}")
             await AuditRepository(conn).add(now, user_id, "escalation.claimed",
                                             f"escn:{notice_id}", {"escalations": claimed})
         self.wake_sender()

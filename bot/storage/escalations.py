@@ -81,8 +81,10 @@ class EscalationRepository:
             return [_row(r) for r in await cur.fetchall()]
 
     async def next_due_at(self) -> datetime | None:
+        # An agency with no reachable liaison is due at once, whatever its steps say.
         async with self.conn.execute(
-            "SELECT min(next_due_at) FROM escalations WHERE status = 'active'"
+            "SELECT min(CASE WHEN unreachable = 1 AND unreachable_notified = 0 THEN 0"
+            " ELSE next_due_at END) FROM escalations WHERE status = 'active'"
         ) as cur:
             row = await cur.fetchone()
         return from_epoch(row[0]) if row and row[0] is not None else None
@@ -125,17 +127,20 @@ class EscalationRepository:
 
     async def reschedule(self, kind: str, subject_id: int, deadline: datetime, now: int) -> None:
         """A new deadline: the frozen steps run again from it."""
+        # Finished ones run again from the new deadline too; stopped ones stay stopped.
         async with self.conn.execute(
-            "SELECT id, steps FROM escalations WHERE status = 'active' AND subject_kind = ?"
-            " AND subject_id = ?", (kind, subject_id)) as cur:
+            "SELECT id, steps FROM escalations WHERE status IN ('active', 'finished')"
+            " AND subject_kind = ? AND subject_id = ?", (kind, subject_id)) as cur:
             rows = await cur.fetchall()
         for r in rows:
             steps = steps_from_json(r["steps"])
             next_due = first_due(steps, deadline)
             await self.conn.execute(
                 "UPDATE escalations SET deadline_at = ?, done = ?, next_due_at = ?,"
+                " status = CASE WHEN ? IS NULL THEN 'finished' ELSE 'active' END,"
                 " token = token + 1, updated_at = ? WHERE id = ?",
                 (to_epoch(deadline), json.dumps([0] * len(steps)),
+                 to_epoch(next_due) if next_due else None,
                  to_epoch(next_due) if next_due else None, now, r["id"]))
 
     async def set_handled(self, escalation_ids: list[int], person_id: int, now: int) -> list[int]:

@@ -117,6 +117,17 @@ class OutboxRepository:
             await self.mark_failed(ids, "recalled", now, blocked=False)
         return ids
 
+    async def cancel_reminders(self, directive_id: int, agency_id: int, now: int) -> list[int]:
+        """The agency acknowledged: reminders to it not yet sent are dropped."""
+        async with self.conn.execute(
+            "SELECT id FROM outbox WHERE status = 'queued'"
+            " AND json_extract(payload, '$.directive_id') = ?"
+            " AND json_extract(payload, '$.reminder_for') = ?", (directive_id, agency_id)) as cur:
+            ids = [r[0] for r in await cur.fetchall()]
+        if ids:
+            await self.mark_failed(ids, "acknowledged", now, blocked=False)
+        return ids
+
     async def op_message_id(self, op_id: int) -> int | None:
         async with self.conn.execute("SELECT message_id FROM outbox WHERE id = ?", (op_id,)) as cur:
             row = await cur.fetchone()

@@ -401,3 +401,67 @@ async def test_a_recalled_directive_stops_escalating(harness: Harness, tmp_path:
     assert len(texts(h, 101, "Nhắc nhở")) == 1
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
     assert [r.status for r in rows] == ["stopped"]
+
+
+async def test_unreachable_agency_goes_to_on_duty_at_once_by_the_wake_up(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + timedelta(hours=1))
+    d.agency_ids = await agency_ids(h, "TT_CNTT")  # nobody reachable there
+    await h.services.broadcast.send(SUPER_ADMIN, d)  # no manual run: the scheduler does it
+    digest = await h.fake.wait_for_message(
+        103, lambda m: "không liên lạc được" in (m.plain_text or ""), timeout=5)
+    assert "Trung tâm Công nghệ" in (digest.plain_text or "")
+
+
+async def test_claiming_one_agency_keeps_the_others_open(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    policy = POLICY.replace("{at: 0, notify: [on_duty]}", "{at: 0, notify: [responders]}")
+    await start(h, tmp_path, policy)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT", "SNV")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await step(h, 60 * S)
+    [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
+    [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
+    only_snv = mine.button_data("Sở Nội vụ")
+    query = h.fake.press_button(103, mine.message_id, only_snv)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    await h.services.sender.drained()
+    edited = await h.fake.wait_for_message(
+        104, lambda m: m.message_id == theirs.message_id and "sẽ liên hệ" in (m.plain_text or ""))
+    labels = [b["text"] for b in edited.buttons]
+    assert any("Sở Thông tin" in label for label in labels)  # still open
+    assert not any("Sở Nội vụ" in label for label in labels)  # taken
+    second = h.fake.press_button(104, theirs.message_id, edited.button_data("Sở Thông tin"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == second)
+    await h.services.sender.drained()
+    final = await h.fake.wait_for_message(
+        103, lambda m: m.message_id == mine.message_id
+        and (m.plain_text or "").count("sẽ liên hệ") == 2)
+    assert not final.buttons  # both taken, both names shown
+
+
+async def test_extending_after_the_steps_finished_runs_them_again(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    for later in (50, 60, 70, 80, 90):
+        await step(h, later * S)
+    rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
+    assert [r.status for r in rows] == ["finished"]
+    await h.services.broadcast.extend(SUPER_ADMIN, directive.id, h.clock.now() + 60 * S)
+    await step(h, 90 * S + 60 * S)  # the new deadline
+    assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 2

@@ -42,7 +42,7 @@ def test_next_shift() -> None:
     nxt = next_shift(ROT, [override], START + H)
     assert nxt is not None and nxt.person_id == 99 and nxt.start_at == START + 2 * H
     nxt = next_shift(ROT, [override], START + 3 * H)  # back to the rotation at its end
-    assert nxt is not None and nxt.person_id == 11
+    assert nxt is not None and nxt.person_id == 11 and nxt.start_at == START + 5 * H
 
 
 def test_shifts_of_a_person() -> None:
