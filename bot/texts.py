@@ -369,7 +369,7 @@ TEXTS: Final[dict[str, str]] = {
     "esc_handled_line": "\n\n📞 <b>{name}</b> sẽ liên hệ: {agencies}",
     "esc_claimed": "Đã ghi nhận: bạn sẽ liên hệ {agencies}.",
     "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
-    "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu mới nhận liên hệ được.",
+    "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
     "duty_header": "🛡 <b>Lịch trực Đội ứng cứu</b>",
     "duty_now": "Đang trực: {people}",
     "duty_next": "Ca tiếp theo: {person}, từ {start}",

@@ -335,9 +335,10 @@ class EscalationService:
             person = await PeopleRepository(conn).by_telegram_id(user_id)
             repo = EscalationRepository(conn)
             notice = await repo.notice(notice_id)
+            copies = await repo.notice_copies(notice_id) if notice is not None else []
             if (person is None or not person.active or not person.has(Role.RESPONDER)
-                    or notice is None or (escalation_id is not None
-                                          and escalation_id not in notice[0])):
+                    or notice is None or person.id not in {c[0] for c in copies}
+                    or (escalation_id is not None and escalation_id not in notice[0])):
                 await AuditRepository(conn).add(now, user_id, "escalation.claim_refused",
                                                 f"escn:{notice_id}")
                 return "refused", []
@@ -361,7 +362,7 @@ class EscalationService:
             markup = (view.markup_dict(self._claim_buttons(notice_id, open_items, agencies))
                       if open_items else None)
             outbox = OutboxRepository(conn)
-            for _, chat_id, outbox_id, copy_text in await repo.notice_copies(notice_id):
+            for _, chat_id, outbox_id, copy_text in copies:
                 await outbox.enqueue(chat_id, "edit_message_text", {
                     "text": join([Safe(copy_text), *lines], ""), "target_op": outbox_id,
                     "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}")

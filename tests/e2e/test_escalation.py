@@ -90,6 +90,12 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     assert "Trung tâm Công nghệ thông tin" in (first.plain_text or "")
     assert "không liên lạc được" in (first.plain_text or "")
     assert "Sở Thông tin" not in (first.plain_text or "")
+    # A responder who did not get this digest cannot claim it.
+    forged = h.fake.press_button(104, h.fake.messages_to(104)[0].message_id,
+                                 first.button_data("Tôi sẽ liên hệ tất cả"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == forged)
+    assert "đã nhận cảnh báo này" in (h.fake.callback_answer(forged) or {}).get("text", "")
 
     # -10 s: a reminder to STTTT's liaisons, with the button.
     await step(h, 49 * S)
@@ -204,7 +210,7 @@ async def test_one_responder_takes_it_and_the_others_copies_say_who(
     forged = h.fake.press_button(101, mine.message_id, claim_all)
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == forged)
-    assert "Chỉ thành viên Đội ứng cứu" in (h.fake.callback_answer(forged) or {}).get("text", "")
+    assert "đã nhận cảnh báo này" in (h.fake.callback_answer(forged) or {}).get("text", "")
 
 
 async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_path: Path) -> None:
