@@ -29,7 +29,15 @@ from bot.telegram import broadcast_view as kb
 from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
-from handlers.common import busy_with, expire_drafts, message, require, user_id
+from handlers.common import (
+    busy_with,
+    expect_button,
+    expect_text,
+    expire_drafts,
+    message,
+    require,
+    user_id,
+)
 
 (URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT,
  PREVIEW) = range(10)
@@ -446,16 +454,6 @@ async def cancel(update: Update, context: HoaTocContext) -> int:
     _clear(context)
     await message(update).reply_text(t("bc_cancelled"))
     return ConversationHandler.END
-
-
-async def expect_button(update: Update, context: HoaTocContext) -> None:
-    """Typed or sent something where a button is expected."""
-    await message(update).reply_text(t("bc_expect_button"))
-
-
-async def expect_text(update: Update, context: HoaTocContext) -> None:
-    """A sticker, photo, ... where text is expected."""
-    await message(update).reply_text(t("bc_expect_text"))
 
 
 async def stale(update: Update, context: HoaTocContext) -> None:

@@ -11,6 +11,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.ext import ConversationHandler
 
 from bot.context import HoaTocContext
 from bot.domain.models import Person, Role
@@ -62,6 +63,27 @@ def drop_drafts(context: HoaTocContext) -> bool:
     for key in (*CONVERSATIONS, "bc_ui"):
         data.pop(key, None)
     return found
+
+
+async def leave(update: Update, context: HoaTocContext, draft_key: str, text_key: str) -> int:
+    """End a conversation: answer the tap, drop its keyboard and its draft, say so."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+    cast(dict[str, Any], context.user_data).pop(draft_key, None)
+    await message(update).reply_text(t(text_key))
+    return ConversationHandler.END
+
+
+async def expect_text(update: Update, context: HoaTocContext) -> None:
+    """A sticker, photo, ... where text is expected."""
+    await message(update).reply_text(t("bc_expect_text"))
+
+
+async def expect_button(update: Update, context: HoaTocContext) -> None:
+    """Typed something where a button is expected."""
+    await message(update).reply_text(t("bc_expect_button"))
 
 
 async def expire_drafts(update: object, context: HoaTocContext) -> None:

@@ -23,7 +23,15 @@ from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.telegram.render import domain_error, local_time, plain
 from bot.texts import t
-from handlers.common import busy_with, expire_drafts, message, require, user_id
+from handlers.common import (
+    busy_with,
+    expect_text,
+    expire_drafts,
+    leave,
+    message,
+    require,
+    user_id,
+)
 
 ASK, CONFIRM = range(2)
 MAX_CORRECTION = 3000
@@ -126,17 +134,7 @@ async def confirm(update: Update, context: HoaTocContext) -> int:
 
 async def abort(update: Update, context: HoaTocContext) -> int:
     """«Thôi» or /cancel."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    _pending(context).clear()
-    await message(update).reply_text(t("adm_aborted"))
-    return ConversationHandler.END
-
-
-async def expect_text(update: Update, context: HoaTocContext) -> None:
-    """Anything but text where text is expected."""
-    await message(update).reply_text(t("bc_expect_text"))
+    return await leave(update, context, "adm", "adm_aborted")
 
 
 def conversation() -> ConversationHandler[HoaTocContext]:

@@ -25,7 +25,15 @@ from bot.domain.models import Role
 from bot.domain.roster import Shift, parse_when
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
-from handlers.common import busy_with, expire_drafts, message, require, user_id
+from handlers.common import (
+    busy_with,
+    expect_button,
+    expire_drafts,
+    leave,
+    message,
+    require,
+    user_id,
+)
 
 PERSON, FROM, TO, CONFIRM, SHIFT_A, PERSON_B, SHIFT_B = range(7)
 
@@ -231,17 +239,7 @@ async def confirm(update: Update, context: HoaTocContext) -> int:
 
 async def cancel(update: Update, context: HoaTocContext) -> int:
     """«Hủy» or /cancel."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    _data(context).clear()
-    await message(update).reply_text(t("duty_cancelled"))
-    return ConversationHandler.END
-
-
-async def expect(update: Update, context: HoaTocContext) -> None:
-    """Something else than what this step asks."""
-    await message(update).reply_text(t("bc_expect_button"))
+    return await leave(update, context, "duty", "duty_cancelled")
 
 
 def conversation() -> ConversationHandler[HoaTocContext]:
@@ -265,7 +263,7 @@ def conversation() -> ConversationHandler[HoaTocContext]:
             fallbacks=[
                 CommandHandler("cancel", cancel),
                 CallbackQueryHandler(cancel, pattern=r"^dt:cancel$"),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect),
+                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_button),
             ],
             name="duty_admin",
             allow_reentry=True,

@@ -21,7 +21,7 @@ from bot.domain.errors import InvalidInput
 from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
-from handlers.common import busy_with, expire_drafts, message, user_id
+from handlers.common import busy_with, expect_text, expire_drafts, leave, message, user_id
 
 COLLECT = 0
 
@@ -117,17 +117,7 @@ async def send(update: Update, context: HoaTocContext) -> int:
 
 async def cancel(update: Update, context: HoaTocContext) -> int:
     """/cancel or «Hủy»."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    cast(dict[str, Any], context.user_data).pop("rr", None)
-    await message(update).reply_text(t("rr_cancelled"))
-    return ConversationHandler.END
-
-
-async def expect(update: Update, context: HoaTocContext) -> None:
-    """A sticker or the like."""
-    await message(update).reply_text(t("bc_expect_text"))
+    return await leave(update, context, "rr", "rr_cancelled")
 
 
 def conversation() -> ConversationHandler[HoaTocContext]:
@@ -144,7 +134,7 @@ def conversation() -> ConversationHandler[HoaTocContext]:
             fallbacks=[
                 CommandHandler("cancel", cancel),
                 CallbackQueryHandler(cancel, pattern=r"^rr:cancel$"),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect),
+                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_text),
             ],
             name="result_report",
             allow_reentry=True,

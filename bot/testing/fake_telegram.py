@@ -56,6 +56,8 @@ from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 
+from bot.clock import Clock, SystemClock
+
 __all__ = [
     "Call",
     "FakeTelegram",
@@ -246,7 +248,7 @@ class Call:
 
 @dataclass
 class MessageEdit:
-    """State of a message after one edit (``time`` is ``time.time()``)."""
+    """State of a message after one edit (``time``: Unix seconds, from the fake's clock)."""
 
     method: str
     text: str | None
@@ -587,8 +589,11 @@ class FakeTelegram:
         bot_id: int = 7000000001,
         bot_username: str = "hoatoc_test_bot",
         bot_first_name: str = "Hỏa Tốc",
+        clock: Clock | None = None,
     ) -> None:
         self.token = token
+        # Telegram stamps messages with its own (real) time; a test may pass another clock.
+        self._clock: Clock = clock or SystemClock()
         self.bot_id = bot_id
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
@@ -663,6 +668,9 @@ class FakeTelegram:
             "leaveChat": self._api_leave_chat,
             "getChat": self._api_get_chat,
         }
+
+    def _unix(self) -> int:
+        return int(self._clock.now().timestamp())
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -872,7 +880,7 @@ class FakeTelegram:
             {
                 "chat": dict(chat),
                 "from": user,
-                "date": int(time.time()),
+                "date": self._unix(),
                 "old_chat_member": {"user": self.bot_user(), "status": "left"},
                 "new_chat_member": {"user": self.bot_user(), "status": "member"},
             },
@@ -923,7 +931,7 @@ class FakeTelegram:
             "message_id": message_id,
             "from": user,
             "chat": chat,
-            "date": int(time.time()),
+            "date": self._unix(),
             **content,
         }
         if deliver:
@@ -1401,7 +1409,7 @@ class FakeTelegram:
         if plain == message.plain_text and entities == message.entities and (markup == message.reply_markup):
             raise _ApiError(400, _NOT_MODIFIED)
         self._check_rate(message.chat_id)
-        now = time.time()
+        now = self._clock.now().timestamp()
         message.edits.append(
             MessageEdit(
                 method=method,
@@ -1633,7 +1641,7 @@ class FakeTelegram:
             text=text,
             reply_markup=markup,
             parse_mode=parse_mode,
-            date=int(time.time()),
+            date=self._unix(),
             plain_text=plain,
             entities=entities,
             params=params,
@@ -1654,7 +1662,7 @@ class FakeTelegram:
             text=caption,
             reply_markup=markup,
             parse_mode=parse_mode,
-            date=int(time.time()),
+            date=self._unix(),
             plain_text=plain,
             entities=entities,
             file_name=stored.file_name,
