@@ -21,7 +21,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HoaTocContext
-from bot.domain.directives import Secrecy, Urgency, parse_deadline, parse_number, parse_text_field
+from bot.domain.directives import Secrecy, Urgency, parse_number, parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.services.broadcast import Draft
@@ -323,7 +323,7 @@ async def deadline_text(update: Update, context: HoaTocContext) -> int:
     """`45p`, `2h`, `17:00`, `25/11 17:00`."""
     s = context.services
     try:
-        deadline = parse_deadline(message(update).text or "", s.clock.now(), s.settings.tz)
+        deadline = s.broadcast.parse_deadline(message(update).text or "")
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return DEADLINE
@@ -345,8 +345,7 @@ async def report_text(update: Update, context: HoaTocContext) -> int:
     """A result-report deadline such as `30/11` or `30/11 17:00`."""
     s = context.services
     try:
-        _draft(context).report_deadline_at = parse_deadline(
-            message(update).text or "", s.clock.now(), s.settings.tz)
+        _draft(context).report_deadline_at = s.broadcast.parse_deadline(message(update).text or "")
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return REPORT
@@ -438,7 +437,7 @@ async def send(update: Update, context: HoaTocContext) -> int:
                            agencies=audience.agency_count))
     d, tally = await s.broadcast.tally(directive.id)
     status: Message = await msg.reply_text(
-        view.status_text(d, tally, s.settings, s.clock.now()), reply_markup=view.admin_buttons(d))
+        s.broadcast.status_text(d, tally), reply_markup=view.admin_buttons(d))
     await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
     s.broadcast.board.touch(directive.id)
     return ConversationHandler.END

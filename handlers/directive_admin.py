@@ -18,7 +18,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HoaTocContext
-from bot.domain.directives import parse_deadline, parse_text_field
+from bot.domain.directives import parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.telegram.render import domain_error, local_time, plain
@@ -83,7 +83,7 @@ async def answer(update: Update, context: HoaTocContext) -> int:
     text = message(update).text or ""
     try:
         if p["action"] == "ext":
-            deadline = parse_deadline(text, s.clock.now(), s.settings.tz)
+            deadline = s.broadcast.parse_deadline(text)
             current = (await s.broadcast.get(p["directive_id"])).ack_deadline_at
             if deadline <= current:
                 raise InvalidInput("adm_extend_earlier",

@@ -22,7 +22,7 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
-from bot.domain.roster import Shift, parse_when
+from bot.domain.roster import Shift
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import (
@@ -129,7 +129,7 @@ async def when_from(update: Update, context: HoaTocContext) -> int:
     """The start of the period."""
     s = context.services
     try:
-        _data(context)["from"] = parse_when(message(update).text or "", s.clock.now(), s.settings.tz)
+        _data(context)["from"] = s.duty.parse_when(message(update).text or "")
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return FROM
@@ -141,12 +141,9 @@ async def when_to(update: Update, context: HoaTocContext) -> int:
     """The end of the period; then confirm."""
     s, d = context.services, _data(context)
     try:
-        end = parse_when(message(update).text or "", s.clock.now(), s.settings.tz)
+        end = s.duty.parse_when(message(update).text or "")
         start: datetime = d["from"]
-        if end <= start:
-            raise InvalidInput("duty_end_before_start", start=local_time(start, s.settings.tz))
-        if end <= s.clock.now():
-            raise InvalidInput("duty_end_past")
+        s.duty.check_period(start, end)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return TO

@@ -52,7 +52,7 @@ async def _show(update: Update, context: HoaTocContext, directive_id: int) -> No
     s = context.services
     d, tally = await s.broadcast.tally(directive_id)
     rows = await s.broadcast.agency_rows(directive_id)
-    lines = [view.status_text(d, tally, s.settings, s.clock.now())]
+    lines = [s.broadcast.status_text(d, tally)]
     waiting = [r for r in rows if r.state in (AgencyAckState.PENDING, AgencyAckState.UNREACHABLE)]
     if waiting:
         lines.append(t("status_pending_header", count=len(waiting)))
@@ -80,7 +80,7 @@ async def pending(update: Update, context: HoaTocContext) -> None:
     if not directives:
         await message(update).reply_text(t("pending_none"))
         return
-    now = s.clock.now()
+    now = s.broadcast.now()
     lines = [t("pending_header", agency=agency.name, count=len(directives))] + [
         t("pending_line", urgency=view.urgency_header(d), number=d.number, summary=d.summary,
           deadline=local_time(d.ack_deadline_at, s.settings.tz),

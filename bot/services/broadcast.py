@@ -19,6 +19,7 @@ from bot.domain.directives import (
     Tally,
     Urgency,
     agency_state,
+    parse_deadline,
 )
 from bot.domain.errors import InvalidInput
 from bot.domain.escalation import level
@@ -33,7 +34,7 @@ from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
 from bot.telegram.render import local_time
-from bot.texts import TEXTS, t
+from bot.texts import TEXTS, Safe, t
 from config.policy import PolicyFile
 from config.settings import Settings
 
@@ -143,6 +144,16 @@ class BroadcastService:
             report_deadline_at=draft.report_deadline_at, created_by=admin_user_id,
             created_at=now,
         )
+
+    def parse_deadline(self, text: str) -> datetime:
+        """A deadline as people type it (`45p`, `2h`, `17:00`, `25/11 17:00`), from now."""
+        return parse_deadline(text, self.clock.now(), self.settings.tz)
+
+    def status_text(self, d: Directive, tally: Tally) -> Safe:
+        return view.status_text(d, tally, self.settings, self.clock.now())
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
     def default_deadline(self, urgency: Urgency) -> datetime:
         return self.clock.now() + self.policy.ack_window(urgency)

@@ -10,7 +10,7 @@ import aiosqlite
 from bot.clock import Clock, to_epoch
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Person, Role
-from bot.domain.roster import Shift, shifts_of
+from bot.domain.roster import Shift, parse_when, shifts_of
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.duty import DutyRepository
@@ -28,6 +28,16 @@ class DutyService:
         self.clock = clock
         self.settings = settings
         self.wake_sender = wake_sender
+
+    def parse_when(self, text: str) -> datetime:
+        """`24/11 07:30` (local) as an instant."""
+        return parse_when(text, self.clock.now(), self.settings.tz)
+
+    def check_period(self, start: datetime, end: datetime) -> None:
+        if end <= start:
+            raise InvalidInput("duty_end_before_start", start=local_time(start, self.settings.tz))
+        if end <= self.clock.now():
+            raise InvalidInput("duty_end_past")
 
     async def responders(self) -> list[Person]:
         people = await PeopleRepository(self.db.reader).all()
@@ -49,11 +59,7 @@ class DutyService:
     async def assign(self, admin_user_id: int, person_id: int, start: datetime,
                      end: datetime) -> Person:
         """Put a person on duty for a period (an override), and tell them."""
-        if end <= start:
-            raise InvalidInput("duty_end_before_start",
-                               start=local_time(start, self.settings.tz))
-        if end <= self.clock.now():
-            raise InvalidInput("duty_end_past")
+        self.check_period(start, end)
         now = to_epoch(self.clock.now())
         async with self.db.transaction() as conn:
             person = await PeopleRepository(conn).get(person_id)
