@@ -80,7 +80,8 @@ async def test_per_chat_interval_is_respected(
     await sender.stop()
     times = [c.time for c in fake.calls if c.method == "sendMessage"]
     assert len(times) == 3
-    assert all(b - a >= 0.19 for a, b in itertools.pairwise(times))
+    # Sends start 0.2 s apart; answers may jitter a little on a busy machine.
+    assert all(b - a >= 0.15 for a, b in itertools.pairwise(times))
 
 
 async def test_429_delays_only_its_chat_and_loses_nothing(
