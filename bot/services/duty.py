@@ -48,13 +48,19 @@ class DutyService:
         return await PeopleRepository(self.db.reader).get(person_id)
 
     async def upcoming_shifts(self, person_id: int, count: int = 6) -> list[Shift]:
-        rotation = await DutyRepository(self.db.reader).rotation()
+        """The person's coming rotation shifts that nobody else already covers."""
+        duty = DutyRepository(self.db.reader)
+        rotation = await duty.rotation()
         if rotation is None:
             return []
         now = self.clock.now()
+        overrides = [o for o in await duty.overrides(now) if o.person_id != person_id]
         current = [s for s in shifts_of(rotation, person_id, now - rotation.shift, 1)
                    if s.end_at > now]
-        return (current + shifts_of(rotation, person_id, now, count))[:count]
+        shifts = current + shifts_of(rotation, person_id, now, count + len(overrides))
+        free = [s for s in shifts if not any(o.start_at < s.end_at and o.end_at > s.start_at
+                                             for o in overrides)]
+        return free[:count]
 
     async def assign(self, admin_user_id: int, person_id: int, start: datetime,
                      end: datetime) -> Person:
