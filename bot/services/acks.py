@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Acknowledgement, DeliveryStatus, Directive, DirectiveStatus
-from bot.domain.models import Agency, Person, Role
+from bot.domain.models import Agency, Person
 from bot.services.broadcast import BroadcastService
 from bot.services.escalation import ACK
 from bot.storage.agencies import AgencyRepository
@@ -48,14 +48,12 @@ class AckService:
         now = self.clock.now()
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
-            delivery = await repo.delivery(delivery_id)
             person = await PeopleRepository(conn).by_telegram_id(user_id)
-            if (delivery is None or person is None or not person.active
-                    or not person.has(Role.LIAISON) or person.agency_id != delivery.agency_id):
+            delivery = await repo.addressed_to(delivery_id, person)
+            if delivery is None or person is None:
                 await AuditRepository(conn).add(
                     to_epoch(now), user_id, "ack.refused", f"ack:{delivery_id}",
-                    {"delivery_exists": delivery is not None,
-                     "person_agency": person.agency_id if person else None})
+                    {"person_agency": person.agency_id if person else None})
                 return AckResult(AckStatus.REFUSED)
             directive = await repo.get(delivery.directive_id)
             agency = await AgencyRepository(conn).get(delivery.agency_id)

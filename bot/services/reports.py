@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Directive, DirectiveStatus
 from bot.domain.errors import InvalidInput
-from bot.domain.models import Agency, Person, Role
+from bot.domain.models import Agency, Person
 from bot.services.broadcast import BroadcastService
 from bot.services.escalation import REPORT
 from bot.storage.agencies import AgencyRepository
@@ -47,10 +47,9 @@ class ReportService:
         """Who may report on this copy: a liaison of its agency, while the directive stands."""
         conn = self.db.reader
         repo = DirectiveRepository(conn)
-        delivery = await repo.delivery(delivery_id)
         person = await PeopleRepository(conn).by_telegram_id(user_id)
-        if (delivery is None or person is None or not person.active
-                or not person.has(Role.LIAISON) or person.agency_id != delivery.agency_id):
+        delivery = await repo.addressed_to(delivery_id, person)
+        if delivery is None or person is None:
             async with self.db.transaction() as wconn:
                 await AuditRepository(wconn).add(
                     to_epoch(self.clock.now()), user_id, "report.refused", f"rep:{delivery_id}")

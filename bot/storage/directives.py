@@ -17,6 +17,7 @@ from bot.domain.directives import (
     Urgency,
 )
 from bot.domain.errors import EntityDoesNotExist
+from bot.domain.models import Person, Role
 
 
 def _opt_time(value: int | None) -> Any:
@@ -150,6 +151,14 @@ class DirectiveRepository:
         ) as cur:
             row = await cur.fetchone()
         return _delivery(row) if row is not None else None
+
+    async def addressed_to(self, delivery_id: int, person: Person | None) -> Delivery | None:
+        """The delivery, if `person` is an active liaison of the agency it was sent to."""
+        delivery = await self.delivery(delivery_id)
+        if (delivery is None or person is None or not person.active
+                or not person.has(Role.LIAISON) or person.agency_id != delivery.agency_id):
+            return None
+        return delivery
 
     async def deliveries(self, directive_id: int, agency_id: int | None = None) -> list[Delivery]:
         sql = "SELECT * FROM deliveries WHERE directive_id = ?"
