@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ class Harness:
     clock: FakeClock
     tmp: Path
     app: HoaTocApp | None = None
+    t0: datetime | None = None  # when a test's scenario began (escalation tests)
 
     @property
     def services(self) -> Services:

@@ -61,9 +61,19 @@ async def set_rotation(h: Harness, *user_ids: int) -> None:
             Rotation(tuple(ids), timedelta(days=1), h.clock.now() - timedelta(hours=1)), 0)
 
 
+async def broadcast(h: Harness, *codes: str, within: timedelta = 60 * S, **kw: object):
+    """Send a Hỏa tốc directive to these agencies, due `within` from now; the scenario starts."""
+    d = draft(h, ack_deadline_at=h.clock.now() + within, **kw)
+    d.agency_ids = await agency_ids(h, *codes)
+    h.t0 = h.clock.now()
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    return directive
+
+
 async def step(h: Harness, to: timedelta) -> None:
     """Move the fake clock to `to` after the broadcast, run what is due, let the outbox drain."""
-    h.clock.set(h.t0 + to)  # type: ignore[attr-defined]
+    assert h.t0 is not None
+    h.clock.set(h.t0 + to)
     await h.services.escalation.run_due()
     await h.services.sender.drained()
 
@@ -80,7 +90,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     await set_rotation(h, 103)
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
     d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")  # nobody joined for TT_CNTT
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    h.t0 = h.clock.now()
     directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
     await h.services.sender.drained()
 
@@ -146,7 +156,7 @@ async def test_forty_late_agencies_make_one_digest(harness: Harness, tmp_path: P
                       if a.kind == "committee")[:40]
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
     d.agency_ids = set(communes)
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    h.t0 = h.clock.now()
     await h.services.broadcast.send(SUPER_ADMIN, d)
     await step(h, 60 * S)
     # One digest (split into parts only where it passes Telegram's 4,096 characters).
@@ -164,10 +174,7 @@ async def test_nobody_on_duty_goes_to_lead_and_admins_and_says_so(
     await start(h, tmp_path)
     async with h.services.db.transaction() as conn:  # an empty roster
         await DutyRepository(conn).set_rotation(Rotation((), timedelta(days=1), h.clock.now()), 0)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await broadcast(h, "STTTT")
     await step(h, 60 * S)
     for user in (104, SUPER_ADMIN):
         [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
@@ -181,10 +188,7 @@ async def test_one_responder_takes_it_and_the_others_copies_say_who(
     h = harness
     policy = POLICY.replace("{at: 0, notify: [on_duty]}", "{at: 0, notify: [responders]}")
     await start(h, tmp_path, policy)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await broadcast(h, "STTTT")
     await step(h, 60 * S)
     [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
     [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
@@ -217,13 +221,10 @@ async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await broadcast(h, "STTTT")
     await h.services.sender.drained()
     await h.stop()
-    h.clock.set(h.t0 + 95 * S)  # type: ignore[attr-defined]  # down across every step
+    h.clock.set(h.t0 + 95 * S)  # down across every step
     started = time.monotonic()
     await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
     digest = await h.fake.wait_for_message(
@@ -244,15 +245,12 @@ async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> N
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await broadcast(h, "STTTT")
     await h.services.sender.drained()
-    h.clock.set(h.t0 + 60 * S - timedelta(milliseconds=300))  # type: ignore[attr-defined]
+    h.clock.set(h.t0 + 60 * S - timedelta(milliseconds=300))
     h.services.escalation.on_schedule()  # arm: the next step is 0.3 s away
     await asyncio.sleep(0.05)
-    h.clock.set(h.t0 + 60 * S)  # type: ignore[attr-defined]
+    h.clock.set(h.t0 + 60 * S)
     time.sleep(1.6)  # noqa: ASYNC251 (the event loop is busy: the wake-up comes 1.3 s late)
     digest = await h.fake.wait_for_message(
         103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
@@ -352,10 +350,7 @@ async def test_status_shows_each_late_agency_escalation_level(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await broadcast(h, "STTTT")
     await step(h, 60 * S)
     view = await h.say(SUPER_ADMIN, "/status 1556/UBND-KGVX",
                        lambda m: "Chưa nhận" in (m.plain_text or ""))
@@ -378,7 +373,7 @@ results:
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S,
               report_deadline_at=h.clock.now() + timedelta(days=3))
     d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
+    h.t0 = h.clock.now()
     await h.services.broadcast.send(SUPER_ADMIN, d)
     copy = await h.fake.wait_for_message(101, is_directive)
     query = h.fake.press_button(101, copy.message_id, copy.button_data("Đã nhận"))
@@ -397,10 +392,7 @@ async def test_a_recalled_directive_stops_escalating(harness: Harness, tmp_path:
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    directive = await broadcast(h, "STTTT")
     await step(h, 50 * S)
     assert len(texts(h, 101, "Nhắc nhở")) == 1
     await h.services.broadcast.recall(SUPER_ADMIN, directive.id)
@@ -430,10 +422,7 @@ async def test_claiming_one_agency_keeps_the_others_open(harness: Harness, tmp_p
     h = harness
     policy = POLICY.replace("{at: 0, notify: [on_duty]}", "{at: 0, notify: [responders]}")
     await start(h, tmp_path, policy)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT", "SNV")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    await h.services.broadcast.send(SUPER_ADMIN, d)
+    await broadcast(h, "STTTT", "SNV")
     await step(h, 60 * S)
     [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
     [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
@@ -463,10 +452,7 @@ async def test_extending_after_the_steps_finished_runs_them_again(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
-    h.t0 = h.clock.now()  # type: ignore[attr-defined]
-    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    directive = await broadcast(h, "STTTT")
     for later in (50, 60, 70, 80, 90):
         await step(h, later * S)
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
