@@ -65,6 +65,15 @@ def drop_drafts(context: HoaTocContext) -> bool:
     return found
 
 
+async def take_button(update: Update) -> str:
+    """Answer a tap and drop the keyboard it came from (its step is done); its data."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return query.data
+
+
 async def leave(update: Update, context: HoaTocContext, draft_key: str, text_key: str) -> int:
     """End a conversation: answer the tap, drop its keyboard and its draft, say so."""
     query = update.callback_query

@@ -32,6 +32,7 @@ from handlers.common import (
     leave,
     message,
     require,
+    take_button,
     user_id,
 )
 
@@ -95,12 +96,9 @@ async def start_swap(update: Update, context: HoaTocContext) -> int:
 
 async def person(update: Update, context: HoaTocContext) -> int:
     """The first person."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    data = await take_button(update)
     d = _data(context)
-    d["a"] = int(query.data.split(":")[2])
+    d["a"] = int(data.split(":")[2])
     if d["mode"] == "set":
         await message(update).reply_text(t("duty_ask_from"))
         return FROM
@@ -162,12 +160,9 @@ def _shift(data: str, person_id: int) -> Shift:
 
 async def shift_a(update: Update, context: HoaTocContext) -> int:
     """The first person's shift; then the second person."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    data = await take_button(update)
     d = _data(context)
-    d["shift_a"] = _shift(query.data, d["a"])
+    d["shift_a"] = _shift(data, d["a"])
     who = await context.services.duty.person(d["a"])
     markup = await _people_keyboard(context, "q", exclude=d["a"])
     if markup is None:
@@ -180,23 +175,17 @@ async def shift_a(update: Update, context: HoaTocContext) -> int:
 
 async def person_b(update: Update, context: HoaTocContext) -> int:
     """The second person."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    data = await take_button(update)
     d = _data(context)
-    d["b"] = int(query.data.split(":")[2])
+    d["b"] = int(data.split(":")[2])
     return await _ask_shift(update, context, d["b"], "sb", SHIFT_B)
 
 
 async def shift_b(update: Update, context: HoaTocContext) -> int:
     """The second person's shift; then confirm."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+    data = await take_button(update)
     s, d = context.services, _data(context)
-    d["shift_b"] = _shift(query.data, d["b"])
+    d["shift_b"] = _shift(data, d["b"])
     a, b = await s.duty.person(d["a"]), await s.duty.person(d["b"])
     tz = s.settings.tz
     await message(update).reply_text(t(
