@@ -177,6 +177,13 @@ TEXTS: Final[dict[str, str]] = {
     "directive_report_deadline": "📝 <b>Hạn báo cáo kết quả:</b> {deadline}",
     "directive_hotline": "☎️ Đường dây nóng {focal_name}: {hotline}",
     "directive_continued": "(tiếp theo — {number}, phần {part}/{total})",
+    "directive_late_head": (
+        "📨 <b>Gửi bổ sung</b>: văn bản đã gửi các đơn vị lúc {time}, nay gửi bổ sung tới "
+        "cán bộ đầu mối của đơn vị."
+    ),
+    "directive_late_overdue": (
+        "⚠️ <b>Đã quá hạn xác nhận</b> ({deadline}). Đề nghị xác nhận ngay khi nhận được."
+    ),
     "directive_file_caption": "{urgency} · Số {number} — tệp đính kèm",
     "button_ack": "✅ Đã nhận văn bản",
     "button_report": "📝 Báo cáo kết quả",

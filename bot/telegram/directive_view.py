@@ -51,6 +51,18 @@ def message_parts(d: Directive, settings: Settings) -> list[Safe]:
     return parts
 
 
+def late_parts(d: Directive, settings: Settings, now: datetime) -> list[Safe]:
+    """The parts of a copy sent after «Gửi» ("Gửi bổ sung"), saying so if it is overdue."""
+    parts = message_parts(d, settings)
+    parts[0] = join([t("directive_late_head", time=local_time(d.created_at, settings.tz)),
+                     parts[0]], "\n\n")
+    if now > d.ack_deadline_at:
+        parts[-1] = join([parts[-1], t("directive_late_overdue",
+                                       deadline=local_time(d.ack_deadline_at, settings.tz))],
+                         "\n\n")
+    return parts
+
+
 def file_caption(d: Directive) -> Safe:
     return t("directive_file_caption", urgency=urgency_header(d), number=d.number)
 
