@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.clock import Clock, from_epoch, to_epoch
 from bot.domain.directives import (
+    Acknowledgement,
     AgencyAckState,
     DeliveryStatus,
     Directive,
@@ -87,6 +88,9 @@ class AgencyRow:
     state: AgencyAckState
     primary: Person | None
     level: str | None = None  # how far its escalation has climbed, in words
+    ack: Acknowledgement | None = None
+    acker: str | None = None  # who acknowledged (for a phone one: the admin who recorded it)
+    liaisons: tuple[Person, ...] = ()
 
 
 class BroadcastService:
@@ -323,13 +327,17 @@ class BroadcastService:
         for dl in deliveries:
             statuses.setdefault(dl.agency_id, []).append(dl.status)
         levels = await self.escalation_levels(directive_id)
+        names = {p.id: p.full_name for p in people}
         rows = []
         for agency_id in await repo.agency_ids(directive_id):
             liaisons = sorted((p for p in people if p.agency_id == agency_id
                                and p.has(Role.LIAISON) and p.active), key=_rank_order)
+            ack = acks.get(agency_id)
             rows.append(AgencyRow(agencies[agency_id],
-                                  agency_state(acks.get(agency_id), statuses.get(agency_id, [])),
-                                  liaisons[0] if liaisons else None, levels.get(agency_id)))
+                                  agency_state(ack, statuses.get(agency_id, [])),
+                                  liaisons[0] if liaisons else None, levels.get(agency_id),
+                                  ack, names.get(ack.person_id) if ack else None,
+                                  tuple(liaisons)))
         return rows
 
     async def escalation_levels(self, directive_id: int) -> dict[int, str]:

@@ -189,12 +189,14 @@ class DirectiveRepository:
     # --- acknowledgements ---------------------------------------------------------------------
 
     async def acknowledge(
-        self, directive_id: int, agency_id: int, person_id: int, at: int, late: bool
+        self, directive_id: int, agency_id: int, person_id: int, at: int, late: bool,
+        via: str = "telegram",
     ) -> bool:
         """Record the agency's acknowledgement; False if someone acknowledged first."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO acknowledgements (directive_id, agency_id, person_id, acked_at,"
-            " late) VALUES (?, ?, ?, ?, ?)", (directive_id, agency_id, person_id, at, int(late)),
+            " late, via) VALUES (?, ?, ?, ?, ?, ?)",
+            (directive_id, agency_id, person_id, at, int(late), via),
         )
         return cur.rowcount == 1
 
