@@ -177,14 +177,29 @@ TEXTS: Final[dict[str, str]] = {
     "directive_report_deadline": "📝 <b>Hạn báo cáo kết quả:</b> {deadline}",
     "directive_hotline": "☎️ Đường dây nóng {focal_name}: {hotline}",
     "directive_continued": "(tiếp theo — {number}, phần {part}/{total})",
+    "directive_late_head": (
+        "📨 <b>Gửi bổ sung</b>: văn bản đã gửi các đơn vị lúc {time}, nay gửi bổ sung tới "
+        "cán bộ đầu mối của đơn vị."
+    ),
+    "directive_late_overdue": (
+        "⚠️ <b>Đã quá hạn xác nhận</b> ({deadline}). Đề nghị xác nhận ngay khi nhận được."
+    ),
     "directive_file_caption": "{urgency} · Số {number} — tệp đính kèm",
     "button_ack": "✅ Đã nhận văn bản",
     "button_report": "📝 Báo cáo kết quả",
     "acked_footer": "✅ <b>Đã nhận</b> — {name}, {time}",
     "acked_late_footer": "⚠️ <b>Đã nhận (nhận trễ)</b> — {name}, {time}",
+    "acked_phone_footer": "✅ <b>Đã nhận</b> (qua điện thoại, do {name} ghi nhận) — {time}",
+    "acked_phone_late_footer": (
+        "⚠️ <b>Đã nhận (quá hạn)</b> (qua điện thoại, do {name} ghi nhận) — {time}"
+    ),
     "recalled_footer": "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Không thực hiện văn bản này.",
     "ack_done": "✅ Đã ghi nhận: {agency} đã nhận văn bản {number}.",
     "ack_already": "ℹ️ {agency} đã xác nhận trước đó — {name}, {time}. Không cần bấm lại.",
+    "ack_already_phone": (
+        "ℹ️ {agency} đã xác nhận trước đó (qua điện thoại, do {name} ghi nhận), {time}. "
+        "Không cần bấm lại."
+    ),
     "ack_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này. Yêu cầu đã được ghi lại.",
     "ack_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần xác nhận.",
     "notice_extended": (
@@ -424,6 +439,28 @@ TEXTS: Final[dict[str, str]] = {
     "status_unreachable_list": "⚠️ Không liên lạc được: {names}",
     "status_pending_header": "<b>Chưa nhận ({count}):</b>",
     "status_pending_line": "• {agency} — {contact}{level}",
+    "status_phone_header": "<b>Xác nhận qua điện thoại ({count}):</b>",
+    "status_phone_line": "• {agency} — đã xác nhận (qua điện thoại, do {name} ghi nhận), {time}",
+    "status_pick_agency": "☎️ Chọn một đơn vị chưa nhận để xem hoặc ghi nhận đã nhận qua điện thoại.",
+    "ph_card": "<b>{agency}</b> — văn bản {number}\nTrạng thái: {state}\nCán bộ đầu mối: {contacts}",
+    "ph_state_pending": "chưa xác nhận",
+    "ph_state_acked": "đã xác nhận — {name}, {time}",
+    "ph_state_phone": "đã xác nhận (qua điện thoại, do {name} ghi nhận), {time}",
+    "ph_state_recalled": "văn bản đã bị thu hồi",
+    "button_phone_ack": "Ghi nhận đã nhận qua điện thoại",
+    "ph_btn_cancel": "Hủy",
+    "ph_confirm": (
+        "Xác nhận ghi nhận <b>{agency}</b> đã nhận văn bản {number} qua điện thoại hoặc văn bản "
+        "giấy? Việc ghi nhận được lưu vào nhật ký; đôn đốc đối với đơn vị này sẽ dừng."
+    ),
+    "ph_done": (
+        "✅ Đã ghi nhận: {agency} đã nhận văn bản {number} (qua điện thoại, do {name} ghi nhận). "
+        "Đã dừng đôn đốc đối với đơn vị này; các bản văn bản của đơn vị đang được cập nhật."
+    ),
+    "ph_already": "ℹ️ {agency} đã xác nhận trước đó: {state}. Không cần ghi nhận thêm.",
+    "ph_cancelled": "Đã hủy, không ghi nhận gì.",
+    "ph_refused": "⛔ Yêu cầu không hợp lệ: văn bản không gửi tới đơn vị này. Yêu cầu đã được ghi lại.",
+    "ph_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần ghi nhận.",
     "status_level": "\n   🚨 {level}",
     "status_escalated": "🚨 Đang chuyển cấp: {count} cơ quan (xem /status để biết từng cơ quan)",
     "level_text": "chuyển cấp bước {number}/{total}: đã báo {who}{handled}",

@@ -67,6 +67,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("duty", duty.duty, filters=private),
         CallbackQueryHandler(duty.claim, pattern=duty.CLAIM_PATTERN),
         CallbackQueryHandler(status.status_button, pattern=r"^st:\d{1,12}$"),
+        CallbackQueryHandler(status.phone_ack, pattern=status.PHONE_ACK_PATTERN),
         MessageHandler(private & filters.CONTACT, start.contact),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),

@@ -29,7 +29,8 @@ async def acknowledge(update: Update, context: HoaTocContext) -> None:
         text = t("ack_done", agency=result.agency.name, number=result.directive.number)
     elif result.status is AckStatus.ALREADY:
         assert result.agency and result.ack and result.acker
-        text = t("ack_already", agency=result.agency.name, name=result.acker.full_name,
+        text = t("ack_already_phone" if result.ack.via == "phone" else "ack_already",
+                 agency=result.agency.name, name=result.acker.full_name,
                  time=local_time(result.ack.acked_at, s.settings.tz))
     elif result.status is AckStatus.RECALLED:
         assert result.directive

@@ -5,11 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import HoaTocContext
-from bot.domain.directives import AgencyAckState
+from bot.domain.directives import AgencyAckState, Directive, DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.domain.phones import display_phone
+from bot.services.acks import AckStatus
+from bot.services.broadcast import AgencyRow
 from bot.telegram import directive_view as view
+from bot.telegram.broadcast_view import LABEL_MAX
 from bot.telegram.render import local_time, pack
 from bot.texts import TEXTS, t
 from handlers.common import message, require, user_id
@@ -62,10 +65,100 @@ async def _show(update: Update, context: HoaTocContext, directive_id: int) -> No
                        if row.primary else t("status_no_liaison"))
             lines.append(t("status_pending_line", agency=row.agency.name, contact=contact,
                            level=t("status_level", level=row.level) if row.level else ""))
+    by_phone = [r for r in rows if r.ack is not None and r.ack.via == "phone"]
+    if by_phone:
+        lines.append(t("status_phone_header", count=len(by_phone)))
+        lines += [t("status_phone_line", agency=r.agency.name, name=r.acker or "—",
+                    time=local_time(r.ack.acked_at, s.settings.tz))
+                  for r in by_phone if r.ack is not None]
+    if waiting and d.status is DirectiveStatus.ACTIVE:
+        lines.append(t("status_pick_agency"))
     parts = pack(lines)
     for i, part in enumerate(parts):
-        markup = view.admin_buttons(d) if i == len(parts) - 1 else None
+        markup = _status_markup(d, waiting) if i == len(parts) - 1 else None
         await message(update).reply_text(part, reply_markup=markup)
+
+
+# Telegram allows 100 buttons in a keyboard; the admin's own buttons take 4.
+MAX_AGENCY_BUTTONS = 90
+
+
+def _status_markup(d: Directive, waiting: list[AgencyRow]) -> InlineKeyboardMarkup:
+    """The directive's admin buttons, then one button per agency still awaited."""
+    rows = list(view.admin_buttons(d).inline_keyboard)
+    if d.status is DirectiveStatus.ACTIVE:
+        agencies = [InlineKeyboardButton(f"☎️ {r.agency.name}"[:LABEL_MAX],
+                                         callback_data=f"ph:ag:{d.id}:{r.agency.id}")
+                    for r in waiting[:MAX_AGENCY_BUTTONS]]
+        rows += [tuple(agencies[i:i + 2]) for i in range(0, len(agencies), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+PHONE_ACK_PATTERN = r"^ph:(ag|ask|ok|no):\d{1,12}:\d{1,12}$"
+
+
+async def phone_ack(update: Update, context: HoaTocContext) -> None:
+    """An agency picked in /status; «Ghi nhận đã nhận qua điện thoại», confirmed, recorded."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await require(update, context, Role.ADMIN, "status")
+    _, step, raw_directive, raw_agency = query.data.split(":")
+    directive_id, agency_id = int(raw_directive), int(raw_agency)
+    await query.answer()
+    if step in ("ok", "no"):  # the confirmation is used up either way
+        await query.edit_message_reply_markup(None)
+    if step == "no":
+        await message(update).reply_text(t("ph_cancelled"))
+    elif step == "ok":
+        await _record_phone_ack(update, context, directive_id, agency_id)
+    else:
+        await _agency_card(update, context, directive_id, agency_id, confirm=step == "ask")
+
+
+async def _agency_card(update: Update, context: HoaTocContext, directive_id: int,
+                       agency_id: int, *, confirm: bool) -> None:
+    """One agency's acknowledgement and liaisons; the button or the confirmation prompt."""
+    s = context.services
+    if await s.acks.phone_subject(user_id(update), directive_id, agency_id) is None:
+        await message(update).reply_text(t("ph_refused"))
+        return
+    d = await s.broadcast.get(directive_id)
+    row = next(r for r in await s.broadcast.agency_rows(directive_id) if r.agency.id == agency_id)
+    state = view.ack_state(d, row.ack, row.acker, s.settings)
+    if row.ack is not None:
+        await message(update).reply_text(t("ph_already", agency=row.agency.name, state=state))
+    elif d.status is not DirectiveStatus.ACTIVE:
+        await message(update).reply_text(t("ph_recalled", number=d.number))
+    elif confirm:
+        await message(update).reply_text(
+            t("ph_confirm", agency=row.agency.name, number=d.number),
+            reply_markup=view.phone_confirm_buttons(d.id, agency_id))
+    else:
+        contacts = "; ".join(f"{p.full_name} ({display_phone(p.phone) or '—'})"
+                             for p in row.liaisons) or t("status_no_liaison")
+        await message(update).reply_text(
+            t("ph_card", agency=row.agency.name, number=d.number, state=state,
+              contacts=contacts), reply_markup=view.phone_ack_buttons(d.id, agency_id))
+
+
+async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id: int,
+                            agency_id: int) -> None:
+    s = context.services
+    result = await s.acks.acknowledge_by_phone(user_id(update), directive_id, agency_id)
+    if result.status is AckStatus.REFUSED:
+        text = t("ph_refused")
+    elif result.status is AckStatus.RECALLED:
+        assert result.directive is not None
+        text = t("ph_recalled", number=result.directive.number)
+    else:
+        assert result.directive and result.agency and result.ack and result.acker
+        if result.status is AckStatus.RECORDED:
+            text = t("ph_done", agency=result.agency.name, number=result.directive.number,
+                     name=result.acker.full_name)
+        else:
+            text = t("ph_already", agency=result.agency.name, state=view.ack_state(
+                result.directive, result.ack, result.acker.full_name, s.settings))
+    await message(update).reply_text(text)
 
 
 async def pending(update: Update, context: HoaTocContext) -> None:

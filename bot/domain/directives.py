@@ -132,6 +132,7 @@ class Acknowledgement:
     person_id: int
     acked_at: datetime
     late: bool
+    via: str = "telegram"  # or "phone": recorded by an admin (person_id), by phone or on paper
 
 
 @dataclass(slots=True)
@@ -202,3 +203,4 @@ class Delivery:
     status: DeliveryStatus
     message_id: int | None = None
     error: str | None = None
+    late: bool = False  # sent after «Gửi»: the liaison joined or became reachable later

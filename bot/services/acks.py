@@ -59,33 +59,84 @@ class AckService:
             agency = await AgencyRepository(conn).get(delivery.agency_id)
             if directive.status is DirectiveStatus.RECALLED:
                 return AckResult(AckStatus.RECALLED, directive, agency)
-            late = now > directive.ack_deadline_at
-            recorded = await repo.acknowledge(directive.id, agency.id, person.id, to_epoch(now),
-                                              late)
-            ack = await repo.ack_of(directive.id, agency.id)
-            assert ack is not None
-            acker = person if recorded else await PeopleRepository(conn).get(ack.person_id)
-            if recorded:
-                await AuditRepository(conn).add(
-                    to_epoch(now), user_id, "ack.recorded", directive.number,
-                    {"directive_id": directive.id, "agency": agency.code, "late": late})
-                await self._queue_edits(conn, directive, agency.id, acker, ack)
-                await self.broadcast.escalation.stop(conn, ACK, directive.id, agency.id,
-                                                     "acknowledged", to_epoch(now))
-                dropped = await OutboxRepository(conn).cancel_reminders(
-                    directive.id, agency.id, to_epoch(now))
+            result, dropped = await self._record(conn, directive, agency, person, user_id,
+                                                 "telegram")
+        self._after(result, dropped)
+        return result
+
+    async def acknowledge_by_phone(self, admin_user_id: int, directive_id: int,
+                                   agency_id: int) -> AckResult:
+        """An admin records that the agency acknowledged by phone or on paper (the caller
+        checked the admin role); the same path as a tap, with how it came in."""
+        async with self.db.transaction() as conn:
+            directive, agency = await self._phone_subject(conn, admin_user_id, directive_id,
+                                                          agency_id)
+            admin = await PeopleRepository(conn).by_telegram_id(admin_user_id)
+            if directive is None or agency is None or admin is None:
+                return AckResult(AckStatus.REFUSED)
+            if directive.status is DirectiveStatus.RECALLED:
+                return AckResult(AckStatus.RECALLED, directive, agency)
+            result, dropped = await self._record(conn, directive, agency, admin, admin_user_id,
+                                                 "phone")
+        self._after(result, dropped)
+        return result
+
+    async def phone_subject(self, admin_user_id: int, directive_id: int,
+                            agency_id: int) -> tuple[Directive, Agency] | None:
+        """The directive and the agency it was addressed to; None (audited) if not so."""
+        async with self.db.transaction() as conn:
+            directive, agency = await self._phone_subject(conn, admin_user_id, directive_id,
+                                                          agency_id)
+        return (directive, agency) if directive is not None and agency is not None else None
+
+    async def _phone_subject(self, conn: aiosqlite.Connection, admin_user_id: int,
+                             directive_id: int, agency_id: int
+                             ) -> tuple[Directive | None, Agency | None]:
+        repo = DirectiveRepository(conn)
+        if agency_id in await repo.agency_ids(directive_id):
+            return await repo.get(directive_id), await AgencyRepository(conn).get(agency_id)
+        await AuditRepository(conn).add(
+            to_epoch(self.clock.now()), admin_user_id, "ack.phone_refused",
+            f"ph:{directive_id}:{agency_id}", {})
+        return None, None
+
+    async def _record(self, conn: aiosqlite.Connection, directive: Directive, agency: Agency,
+                      person: Person, user_id: int, via: str) -> tuple[AckResult, list[int]]:
+        """The agency's acknowledgement, exactly once; with its edits, audit and escalation stop."""
+        now = self.clock.now()
+        repo = DirectiveRepository(conn)
+        late = now > directive.ack_deadline_at
+        recorded = await repo.acknowledge(directive.id, agency.id, person.id, to_epoch(now),
+                                          late, via)
+        ack = await repo.ack_of(directive.id, agency.id)
+        assert ack is not None
+        acker = person if recorded else await PeopleRepository(conn).get(ack.person_id)
+        dropped: list[int] = []
         if recorded:
+            await AuditRepository(conn).add(
+                to_epoch(now), user_id, "ack.recorded", directive.number,
+                {"directive_id": directive.id, "agency": agency.code, "late": late, "via": via})
+            await self._queue_edits(conn, directive, agency.id, acker, ack)
+            await self.broadcast.escalation.stop(conn, ACK, directive.id, agency.id,
+                                                 "acknowledged", to_epoch(now))
+            dropped = await OutboxRepository(conn).cancel_reminders(
+                directive.id, agency.id, to_epoch(now))
+        return AckResult(AckStatus.RECORDED if recorded else AckStatus.ALREADY, directive,
+                         agency, ack, acker), dropped
+
+    def _after(self, result: AckResult, dropped: list[int]) -> None:
+        if result.status is AckStatus.RECORDED:
+            assert result.directive is not None
             self.broadcast.forget_ops(dropped)
             self.broadcast.wake_sender()
-            self.broadcast.board.touch(directive.id)
-        return AckResult(AckStatus.RECORDED if recorded else AckStatus.ALREADY, directive,
-                         agency, ack, acker)
+            self.broadcast.board.touch(result.directive.id)
 
     async def _queue_edits(self, conn: aiosqlite.Connection, d: Directive, agency_id: int, acker: Person,
                            ack: Acknowledgement) -> None:
         """Every copy in the agency's chats shows who acknowledged, and when."""
         repo, outbox = DirectiveRepository(conn), OutboxRepository(conn)
-        text = view.acked_text(d, self.broadcast.settings, acker.full_name, ack.acked_at, ack.late)
+        text = view.acked_text(d, self.broadcast.settings, acker.full_name, ack.acked_at, ack.late,
+                               ack.via)
         now = to_epoch(self.clock.now())
         for dl in await repo.deliveries(d.id, agency_id):
             if dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):

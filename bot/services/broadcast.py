@@ -10,8 +10,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.clock import Clock, to_epoch
+from bot.clock import Clock, from_epoch, to_epoch
 from bot.domain.directives import (
+    Acknowledgement,
     AgencyAckState,
     DeliveryStatus,
     Directive,
@@ -87,6 +88,9 @@ class AgencyRow:
     state: AgencyAckState
     primary: Person | None
     level: str | None = None  # how far its escalation has climbed, in words
+    ack: Acknowledgement | None = None
+    acker: str | None = None  # who acknowledged (for a phone one: the admin who recorded it)
+    liaisons: tuple[Person, ...] = ()
 
 
 class BroadcastService:
@@ -203,26 +207,73 @@ class BroadcastService:
     async def _queue_copies(
         self, conn: aiosqlite.Connection, d: Directive, audience: Audience, now: int
     ) -> None:
-        repo, outbox = DirectiveRepository(conn), OutboxRepository(conn)
+        repo = DirectiveRepository(conn)
         parts = view.message_parts(d, self.settings)
-        tag = {"directive_id": d.id}
         for recipient in audience.recipients:
             for person in recipient.liaisons:
                 assert person.chat_id is not None
                 delivery_id = await repo.insert_delivery(
                     d.id, recipient.agency.id, person.id, person.chat_id, now)
-                if d.file_id:
-                    method = "send_photo" if d.file_kind == "photo" else "send_document"
-                    await outbox.enqueue(person.chat_id, method, {
-                        **tag, "file_id": d.file_id, "caption": view.file_caption(d)},
-                        now, delivery_id=delivery_id)
-                for part in parts[:-1]:
-                    await outbox.enqueue(person.chat_id, "send_message", {**tag, "text": part},
-                                         now, delivery_id=delivery_id)
-                markup = view.buttons(d, delivery_id, acked=False)
-                await outbox.enqueue(person.chat_id, "send_message", {
-                    **tag, "text": parts[-1], "reply_markup": view.markup_dict(markup),
-                    "main": True}, now, delivery_id=delivery_id)
+                await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
+
+    async def _queue_copy(self, conn: aiosqlite.Connection, d: Directive, parts: list[Safe],
+                          chat_id: int, delivery_id: int, now: int) -> None:
+        """The file (if any), then the text parts; the last one carries the buttons."""
+        outbox = OutboxRepository(conn)
+        tag = {"directive_id": d.id}
+        if d.file_id:
+            method = "send_photo" if d.file_kind == "photo" else "send_document"
+            await outbox.enqueue(chat_id, method, {
+                **tag, "file_id": d.file_id, "caption": view.file_caption(d)},
+                now, delivery_id=delivery_id)
+        for part in parts[:-1]:
+            await outbox.enqueue(chat_id, "send_message", {**tag, "text": part},
+                                 now, delivery_id=delivery_id)
+        markup = view.buttons(d, delivery_id, acked=False)
+        await outbox.enqueue(chat_id, "send_message", {
+            **tag, "text": parts[-1], "reply_markup": view.markup_dict(markup),
+            "main": True}, now, delivery_id=delivery_id)
+
+    async def catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
+        """Queue late copies ("Gửi bổ sung") for a liaison who just joined or became reachable:
+        every directive of their agency not recalled and not yet acknowledged, unless they
+        already have a copy. Runs in the caller's transaction; returns the directive ids."""
+        if not (person.has(Role.LIAISON) and person.active and person.activated
+                and person.reachable and person.chat_id is not None
+                and person.agency_id is not None):
+            return []
+        agency = await AgencyRepository(conn).get(person.agency_id)
+        if not agency.active:
+            return []
+        repo = DirectiveRepository(conn)
+        queued: list[int] = []
+        for d in await repo.pending_for_agency(agency.id):
+            existing = await repo.delivery_of(d.id, person.id)
+            if existing is not None and existing.status in (DeliveryStatus.SENT,
+                                                            DeliveryStatus.QUEUED):
+                continue  # they have it, or it is on its way
+            if existing is not None:
+                delivery_id = existing.id
+                await repo.requeue_delivery(delivery_id, person.chat_id, now)
+            else:
+                delivery_id = await repo.insert_delivery(
+                    d.id, agency.id, person.id, person.chat_id, now, late=True)
+            parts = view.late_parts(d, self.settings, from_epoch(now))
+            await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
+            # The agency is reachable now: its escalation no longer says it is not.
+            await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
+            await AuditRepository(conn).add(
+                now, person.telegram_user_id, "directive.late_delivery", d.number,
+                {"directive_id": d.id, "agency": agency.code, "person_id": person.id})
+            queued.append(d.id)
+        return queued
+
+    def caught_up(self, directive_ids: list[int]) -> None:
+        """After `catch_up` committed: send, and refresh the senders' status messages."""
+        if directive_ids:
+            self.wake_sender()
+            for directive_id in directive_ids:
+                self.board.touch(directive_id)
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -276,13 +327,17 @@ class BroadcastService:
         for dl in deliveries:
             statuses.setdefault(dl.agency_id, []).append(dl.status)
         levels = await self.escalation_levels(directive_id)
+        names = {p.id: p.full_name for p in people}
         rows = []
         for agency_id in await repo.agency_ids(directive_id):
             liaisons = sorted((p for p in people if p.agency_id == agency_id
                                and p.has(Role.LIAISON) and p.active), key=_rank_order)
+            ack = acks.get(agency_id)
             rows.append(AgencyRow(agencies[agency_id],
-                                  agency_state(acks.get(agency_id), statuses.get(agency_id, [])),
-                                  liaisons[0] if liaisons else None, levels.get(agency_id)))
+                                  agency_state(ack, statuses.get(agency_id, [])),
+                                  liaisons[0] if liaisons else None, levels.get(agency_id),
+                                  ack, names.get(ack.person_id) if ack else None,
+                                  tuple(liaisons)))
         return rows
 
     async def escalation_levels(self, directive_id: int) -> dict[int, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import aiosqlite
 
@@ -48,6 +49,14 @@ class Joined:
     agency: Agency | None
 
 
+class LateDelivery(Protocol):
+    """Sends a liaison who just became reachable what was broadcast before (BroadcastService)."""
+
+    async def catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]: ...
+
+    def caught_up(self, directive_ids: list[int]) -> None: ...
+
+
 class OnboardingService:
     def __init__(
         self, db: Database, clock: Clock, *, invite_ttl: timedelta, super_admins: frozenset[int]
@@ -56,6 +65,17 @@ class OnboardingService:
         self.clock = clock
         self.invite_ttl = invite_ttl
         self.super_admins = super_admins
+        # Wired by the composition root: joining, activation and coming back trigger it.
+        self.late_delivery: LateDelivery | None = None
+
+    async def _catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
+        if self.late_delivery is None:
+            return []
+        return await self.late_delivery.catch_up(conn, person, now)
+
+    def _caught_up(self, directive_ids: list[int]) -> None:
+        if self.late_delivery is not None:
+            self.late_delivery.caught_up(directive_ids)
 
     # --- invites (admins) ------------------------------------------------------------------
 
@@ -158,6 +178,8 @@ class OnboardingService:
             )
             person = await people.get(person_id)
             agency = await AgencyRepository(conn).get(person.agency_id) if person.agency_id else None
+            late = await self._catch_up(conn, person, to_epoch(now))
+        self._caught_up(late)
         return Joined(person, invite, agency)
 
     async def _audit_rejection(self, user_id: int, why: str) -> None:
@@ -237,7 +259,11 @@ class OnboardingService:
             )
             if not person.reachable:
                 await AuditRepository(conn).add(now, user_id, "person.reachable", str(person.id))
-            return await PeopleRepository(conn).get(person.id)
+            person = await PeopleRepository(conn).get(person.id)
+            # Activated or reachable again: what went out meanwhile follows now.
+            late = await self._catch_up(conn, person, now)
+        self._caught_up(late)
+        return person
 
     async def mark_unreachable(self, user_id: int, reason: str) -> None:
         """Telegram said the bot cannot write to this person (blocked, chat gone)."""

@@ -42,13 +42,14 @@ def _delivery(row: aiosqlite.Row) -> Delivery:
         id=row["id"], directive_id=row["directive_id"], agency_id=row["agency_id"],
         person_id=row["person_id"], chat_id=row["chat_id"],
         status=DeliveryStatus(row["status"]), message_id=row["message_id"], error=row["error"],
+        late=bool(row["late"]),
     )
 
 
 def _ack(row: aiosqlite.Row) -> Acknowledgement:
     return Acknowledgement(
         directive_id=row["directive_id"], agency_id=row["agency_id"], person_id=row["person_id"],
-        acked_at=from_epoch(row["acked_at"]), late=bool(row["late"]),
+        acked_at=from_epoch(row["acked_at"]), late=bool(row["late"]), via=row["via"],
     )
 
 
@@ -136,14 +137,31 @@ class DirectiveRepository:
             return [r[0] for r in await cur.fetchall()]
 
     async def insert_delivery(
-        self, directive_id: int, agency_id: int, person_id: int, chat_id: int, now: int
+        self, directive_id: int, agency_id: int, person_id: int, chat_id: int, now: int,
+        *, late: bool = False,
     ) -> int:
         cur = await self.conn.execute(
-            "INSERT INTO deliveries (directive_id, agency_id, person_id, chat_id, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)", (directive_id, agency_id, person_id, chat_id, now),
+            "INSERT INTO deliveries (directive_id, agency_id, person_id, chat_id, updated_at, late)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (directive_id, agency_id, person_id, chat_id, now, int(late)),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
+
+    async def delivery_of(self, directive_id: int, person_id: int) -> Delivery | None:
+        async with self.conn.execute(
+            "SELECT * FROM deliveries WHERE directive_id = ? AND person_id = ?",
+            (directive_id, person_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return _delivery(row) if row is not None else None
+
+    async def requeue_delivery(self, delivery_id: int, chat_id: int, now: int) -> None:
+        """A copy that never arrived (blocked, failed) goes out again, as a late copy."""
+        await self.conn.execute(
+            "UPDATE deliveries SET status = 'queued', chat_id = ?, message_id = NULL, error = NULL,"
+            " late = 1, updated_at = ? WHERE id = ?", (chat_id, now, delivery_id),
+        )
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
         async with self.conn.execute(
@@ -171,12 +189,14 @@ class DirectiveRepository:
     # --- acknowledgements ---------------------------------------------------------------------
 
     async def acknowledge(
-        self, directive_id: int, agency_id: int, person_id: int, at: int, late: bool
+        self, directive_id: int, agency_id: int, person_id: int, at: int, late: bool,
+        via: str = "telegram",
     ) -> bool:
         """Record the agency's acknowledgement; False if someone acknowledged first."""
         cur = await self.conn.execute(
             "INSERT OR IGNORE INTO acknowledgements (directive_id, agency_id, person_id, acked_at,"
-            " late) VALUES (?, ?, ?, ?, ?)", (directive_id, agency_id, person_id, at, int(late)),
+            " late, via) VALUES (?, ?, ?, ?, ?, ?)",
+            (directive_id, agency_id, person_id, at, int(late), via),
         )
         return cur.rowcount == 1
 

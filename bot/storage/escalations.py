@@ -125,6 +125,13 @@ class EscalationRepository:
         cur = await self.conn.execute(sql, args)
         return cur.rowcount
 
+    async def mark_reachable(self, subject_id: int, agency_id: int, now: int) -> None:
+        """A liaison of the agency can be reached now (a late copy went out)."""
+        await self.conn.execute(
+            "UPDATE escalations SET unreachable = 0, updated_at = ? WHERE subject_id = ?"
+            " AND agency_id = ? AND status = 'active' AND unreachable = 1",
+            (now, subject_id, agency_id))
+
     async def reschedule(self, kind: str, subject_id: int, deadline: datetime, now: int) -> None:
         """A new deadline: the frozen steps run again from it."""
         # Finished ones run again from the new deadline too; stopped ones stay stopped.

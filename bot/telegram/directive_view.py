@@ -7,7 +7,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.directives import Directive, DirectiveStatus, Tally, split_text
+from bot.domain.directives import Acknowledgement, Directive, DirectiveStatus, Tally, split_text
 from bot.telegram.render import local_time
 from bot.texts import Safe, join, t
 from config.settings import Settings
@@ -51,6 +51,18 @@ def message_parts(d: Directive, settings: Settings) -> list[Safe]:
     return parts
 
 
+def late_parts(d: Directive, settings: Settings, now: datetime) -> list[Safe]:
+    """The parts of a copy sent after «Gửi» ("Gửi bổ sung"), saying so if it is overdue."""
+    parts = message_parts(d, settings)
+    parts[0] = join([t("directive_late_head", time=local_time(d.created_at, settings.tz)),
+                     parts[0]], "\n\n")
+    if now > d.ack_deadline_at:
+        parts[-1] = join([parts[-1], t("directive_late_overdue",
+                                       deadline=local_time(d.ack_deadline_at, settings.tz))],
+                         "\n\n")
+    return parts
+
+
 def file_caption(d: Directive) -> Safe:
     return t("directive_file_caption", urgency=urgency_header(d), number=d.number)
 
@@ -66,8 +78,11 @@ def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMar
     return InlineKeyboardMarkup([row]) if row else None
 
 
-def acked_text(d: Directive, settings: Settings, name: str, at: datetime, late: bool) -> Safe:
-    footer = t("acked_late_footer" if late else "acked_footer", name=name,
+def acked_text(d: Directive, settings: Settings, name: str, at: datetime, late: bool,
+               via: str = "telegram") -> Safe:
+    """The last part with who acknowledged and when (and how, when an admin recorded it)."""
+    key = "acked_phone" if via == "phone" else "acked"
+    footer = t(f"{key}_late_footer" if late else f"{key}_footer", name=name,
                time=local_time(at, settings.tz))
     return join([message_parts(d, settings)[-1], footer], "\n\n")
 
@@ -76,6 +91,28 @@ def recalled_text(d: Directive, settings: Settings) -> Safe:
     assert d.recalled_at is not None
     footer = t("recalled_footer", time=local_time(d.recalled_at, settings.tz))
     return join([message_parts(d, settings)[-1], footer], "\n\n")
+
+
+def ack_state(d: Directive, ack: Acknowledgement | None, name: str | None,
+              settings: Settings) -> Safe:
+    """An agency's acknowledgement in words, saying how when an admin recorded it."""
+    if ack is None:
+        return t("ph_state_recalled" if d.status is DirectiveStatus.RECALLED
+                 else "ph_state_pending")
+    key = "ph_state_phone" if ack.via == "phone" else "ph_state_acked"
+    return t(key, name=name or "—", time=local_time(ack.acked_at, settings.tz))
+
+
+def phone_ack_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        t("button_phone_ack"), callback_data=f"ph:ask:{directive_id}:{agency_id}")]])
+
+
+def phone_confirm_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(t("button_confirm"), callback_data=f"ph:ok:{directive_id}:{agency_id}"),
+        InlineKeyboardButton(t("ph_btn_cancel"), callback_data=f"ph:no:{directive_id}:{agency_id}"),
+    ]])
 
 
 def markup_dict(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:

@@ -1,0 +1,156 @@
+"""Late delivery: a liaison who joins, is activated or becomes reachable after «Gửi» still gets
+every open directive of their agency, marked as sent late, once."""
+
+from __future__ import annotations
+
+from bot.clock import to_epoch
+from bot.domain.models import Role
+from bot.storage.agencies import AgencyRepository
+from bot.storage.audit import AuditRepository
+from bot.storage.directives import DirectiveRepository
+from bot.storage.people import PeopleRepository
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_directives import agency_ids, draft, join, setup_liaisons
+
+A = SUPER_ADMIN
+
+
+async def send(h: Harness, number: str, *codes: str, **kw: object):
+    d = draft(h, number=number, **kw)
+    d.agency_ids = await agency_ids(h, *codes)
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.services.sender.drained()
+    return directive
+
+
+def copy_of(number: str):
+    """A copy of the directive itself (not a reminder about it)."""
+    return lambda m: f"<b>Số:</b> {number}" in (m.text or "") and bool(m.buttons)
+
+
+def copies(h: Harness, user_id: int, number: str) -> list:
+    return [m for m in h.fake.messages_to(user_id) if copy_of(number)(m)]
+
+
+async def tap_ack(h: Harness, user_id: int, msg) -> str:
+    query = h.fake.press_button(user_id, msg.message_id, msg.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    return (h.fake.callback_answer(query) or {}).get("text", "")
+
+
+async def test_liaison_who_joins_later_gets_open_directives_as_late_copies(
+    harness: Harness,
+) -> None:
+    h = harness
+    await setup_liaisons(h)
+    # SNV has no liaison at all when these go out.
+    await send(h, "11/UBND-KGVX", "SNV", "STTTT")
+    await send(h, "12/UBND-KGVX", "SNV")
+    h.clock.advance(hours=30)  # past both deadlines: the copies must say they are overdue
+    await join(h, 104, "liaison SNV")
+    for number in ("11/UBND-KGVX", "12/UBND-KGVX"):
+        late = await h.fake.wait_for_message(104, copy_of(number))
+        text = late.plain_text or ""
+        assert "Gửi bổ sung" in text, text
+        assert "quá hạn" in text, text
+        assert [b["text"] for b in late.buttons] == ["✅ Đã nhận văn bản"]
+    # The late copy acknowledges for the agency like any other.
+    answer = await tap_ack(h, 104, copies(h, 104, "12/UBND-KGVX")[0])
+    assert "Đã ghi nhận" in answer and "Sở Nội vụ" in answer
+    snv = await AgencyRepository(h.services.db.reader).by_code("SNV")
+    d12 = await DirectiveRepository(h.services.db.reader).latest_by_number("12/UBND-KGVX")
+    assert d12 is not None
+    ack = await DirectiveRepository(h.services.db.reader).ack_of(d12.id, snv.id)
+    assert ack is not None and ack.late
+    # Nobody else got a second copy of anything.
+    for user in (101, 102):
+        assert len(copies(h, user, "11/UBND-KGVX")) == 1
+    assert copies(h, 104, "11/UBND-KGVX")[0].message_id != copies(h, 104, "12/UBND-KGVX")[0].message_id
+    entries = [e for e in await AuditRepository(h.services.db.reader).entries()
+               if e.action == "directive.late_delivery"]
+    assert sorted(e.subject or "" for e in entries) == ["11/UBND-KGVX", "12/UBND-KGVX"]
+
+
+async def test_imported_liaison_gets_open_directives_when_first_pressing_start(
+    harness: Harness,
+) -> None:
+    h = harness
+    await setup_liaisons(h)
+    snv = await AgencyRepository(h.services.db.reader).by_code("SNV")
+    async with h.services.db.transaction() as conn:  # imported with a Telegram id, never started
+        await PeopleRepository(conn).insert({
+            "full_name": "Trần Khách", "telegram_user_id": 104, "agency_id": snv.id,
+            "rank": "primary", "roles": {Role.LIAISON}}, to_epoch(h.clock.now()))
+    await send(h, "21/UBND-KGVX", "SNV")
+    assert h.fake.messages_to(104) == []
+    await h.say(104, "/start")
+    late = await h.fake.wait_for_message(104, copy_of("21/UBND-KGVX"))
+    assert "Gửi bổ sung" in (late.plain_text or "")
+    assert "quá hạn" not in (late.plain_text or "")  # still within its deadline
+    await h.say(104, "/help")
+    assert len(copies(h, 104, "21/UBND-KGVX")) == 1
+
+
+async def test_liaison_who_unblocks_the_bot_gets_what_they_missed(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    h.fake.block(102)
+    await send(h, "31/UBND-KGVX", "STTTT")  # 102's copy bounces: 102 is unreachable
+    person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
+    assert person is not None and not person.reachable
+    await send(h, "32/UBND-KGVX", "STTTT")  # 102 is not even tried
+    assert copies(h, 102, "31/UBND-KGVX") == copies(h, 102, "32/UBND-KGVX") == []
+    h.fake.unblock(102)
+    await h.say(102, "/pending")
+    for number in ("31/UBND-KGVX", "32/UBND-KGVX"):
+        late = await h.fake.wait_for_message(102, copy_of(number))
+        assert "Gửi bổ sung" in (late.plain_text or "")
+    # The copies are deliveries like the others: status counts them as sent.
+    d31 = await DirectiveRepository(h.services.db.reader).latest_by_number("31/UBND-KGVX")
+    assert d31 is not None
+    await h.services.sender.drained()
+    _, tally = await h.services.broadcast.tally(d31.id)
+    assert (tally.sent, tally.blocked) == (2, 0)
+
+
+async def test_recalled_and_acknowledged_directives_are_not_sent_late(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    recalled = await send(h, "41/UBND-KGVX", "SNV", "STTTT")
+    await h.services.broadcast.recall(A, recalled.id)
+    await send(h, "42/UBND-KGVX", "SNV")
+    await h.services.sender.drained()
+    await join(h, 104, "liaison SNV")
+    await h.fake.wait_for_message(104, copy_of("42/UBND-KGVX"))
+    await h.say(104, "/help")
+    assert not any("41/UBND-KGVX" in (m.text or "") for m in h.fake.messages_to(104))
+    # STTTT already acknowledged 43: a backup joining later has nothing to acknowledge.
+    acked = await send(h, "43/UBND-KGVX", "STTTT")
+    assert "Đã ghi nhận" in await tap_ack(
+        h, 101, await h.fake.wait_for_message(101, copy_of("43/UBND-KGVX")))
+    await join(h, 9002, "liaison STTTT du_phong")
+    await h.say(9002, "/help")
+    assert not any("43/UBND-KGVX" in (m.text or "") for m in h.fake.messages_to(9002))
+    assert acked.id
+
+
+async def test_no_duplicate_for_a_liaison_who_already_has_a_copy(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    await send(h, "51/UBND-KGVX", "STTTT")
+    first = await h.fake.wait_for_message(101, copy_of("51/UBND-KGVX"))
+    # Telegram once refused a later message (so 101 is marked unreachable); 101 writes again.
+    await h.services.onboarding.mark_unreachable(101, "blocked")
+    await h.say(101, "/pending")
+    await h.say(101, "/help")
+    await h.services.sender.drained()
+    assert copies(h, 101, "51/UBND-KGVX") == [first]
+    # Joining again with a second invite to the same agency sends nothing twice either.
+    await join(h, 101, "liaison STTTT")
+    await h.say(101, "/help")
+    await h.services.sender.drained()
+    assert copies(h, 101, "51/UBND-KGVX") == [first]
+    d = await DirectiveRepository(h.services.db.reader).latest_by_number("51/UBND-KGVX")
+    assert d is not None
+    assert len(await DirectiveRepository(h.services.db.reader).deliveries(d.id)) == 2
