@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from bot.clock import Clock, to_epoch
 from bot.domain.models import AgencyKind, Rank, Role
@@ -147,22 +155,34 @@ def _hhmm(value: Any) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+# Years a roster can be about; beyond them a local time may not convert to UTC at all.
+_YEARS = range(2000, 2101)
+
+
 def _local_datetime(value: Any) -> str:
     text = str(value).strip()
     for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"):
         try:
-            datetime.strptime(text, fmt)  # noqa: DTZ007 (local time, zone added on import)
-            return text
+            parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 (local time, zone added on import)
         except ValueError:
             continue
+        if parsed.year not in _YEARS:
+            raise ValueError(f"'{text}' is out of range (years {_YEARS[0]} to {_YEARS[-1]})")
+        return text
     raise ValueError(f"'{text}' is not a date and time like 24/11/2026 07:30")
+
+
+def _roster_date(value: date) -> date:
+    if value.year not in _YEARS:
+        raise ValueError(f"{value} is out of range (years {_YEARS[0]} to {_YEARS[-1]})")
+    return value
 
 
 class RotationRow(_Row):
     people: Annotated[list[Code], Field(min_length=1)]
     shift: Annotated[timedelta, BeforeValidator(lambda v: parse_duration(v))]
     handover: Annotated[str, BeforeValidator(_hhmm)]
-    start: date
+    start: Annotated[date, AfterValidator(_roster_date)]
 
 
 class OverrideRow(_Row):

@@ -57,3 +57,19 @@ async def test_overrides_and_errors(db: Database, clock: FakeClock, tmp_path: Pa
     assert "is not a responder" in info.value.errors[0]
     rotation = await DutyRepository(db.reader).rotation()
     assert rotation is not None and len(rotation.person_ids) == 8  # unchanged
+
+
+async def test_duty_dates_out_of_range_are_named(db: Database, clock: FakeClock,
+                                                 tmp_path: Path) -> None:
+    importer = Importer(db, clock)
+    await importer.import_file(PROVINCE)
+    bad = tmp_path / "far.yaml"
+    bad.write_text('duty:\n  rotation: {people: [P003], shift: 24h, handover: "07:30",'
+                   ' start: 0001-01-01}\n  overrides:\n'
+                   '    - {person: P004, from: "01/01/0001 00:00", to: "02/01/0001 00:00"}\n',
+                   encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await importer.import_file(bad)
+    errors = "\n".join(info.value.errors)
+    assert "duty.rotation.start: 0001-01-01 is out of range" in errors
+    assert "duty.overrides.0.from: '01/01/0001 00:00' is out of range" in errors
