@@ -115,6 +115,11 @@ def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
                     cwd=tmp_path)
     assert policy.returncode == 2 and "HOATOC_POLICY_FILE" in policy.stdout
 
+    memory = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
+                                           HOATOC_DATABASE=":memory:"), cwd=tmp_path)
+    assert memory.returncode == 2
+    assert "HOATOC_DATABASE: an in-memory database cannot be used" in memory.stdout
+
 
 def test_import_cli_twice_then_bad_file(tmp_path: Path) -> None:
     env = clean_env(tmp_path)
