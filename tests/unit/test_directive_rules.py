@@ -166,3 +166,20 @@ def test_deadlines_out_of_range_are_named(text: str, key: str) -> None:
 def test_sixty_days_ahead_is_the_last_deadline_accepted() -> None:
     assert parse_deadline("22/01/2027 08:00", NOW, TZ) == NOW + timedelta(days=60)
     assert parse_deadline("1440h", NOW, TZ) == NOW + timedelta(days=60)
+
+
+# Between 00:00 and 07:00 in Vietnam it is still the previous day in UTC: a clock-only
+# deadline belongs to the local day.
+@pytest.mark.parametrize(
+    ("now_utc", "text", "expected_local"),
+    [(datetime(2026, 11, 22, 17, 0, tzinfo=UTC), "17:00", "17:00 23/11/2026"),   # 00:00 local
+     (datetime(2026, 11, 22, 18, 30, tzinfo=UTC), "17:00", "17:00 23/11/2026"),  # 01:30 local
+     (datetime(2026, 11, 22, 23, 59, tzinfo=UTC), "17h00", "17:00 23/11/2026"),  # 06:59 local
+     (datetime(2026, 11, 22, 18, 30, tzinfo=UTC), "06:45", "06:45 23/11/2026"),
+     (datetime(2026, 12, 31, 17, 5, tzinfo=UTC), "17:00", "17:00 01/01/2027"),   # new year
+     (datetime(2026, 11, 30, 17, 5, tzinfo=UTC), "00:30", "00:30 01/12/2026")],  # new month
+)
+def test_clock_only_deadline_after_local_midnight(now_utc: datetime, text: str,
+                                                  expected_local: str) -> None:
+    result = parse_deadline(text, now_utc, TZ)
+    assert result.astimezone(TZ).strftime("%H:%M %d/%m/%Y") == expected_local
