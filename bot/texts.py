@@ -279,6 +279,10 @@ TEXTS: Final[dict[str, str]] = {
         "<code>17:00</code>, <code>25/11 17:00</code>. Vui lòng nhập lại:"
     ),
     "bc_deadline_past": "❌ Thời hạn «{text}» đã qua. Vui lòng nhập một thời điểm trong tương lai:",
+    "bc_deadline_too_far": (
+        "❌ Thời hạn “{text}” quá xa: tối đa {days} ngày kể từ bây giờ. "
+        "Vui lòng nhập một thời điểm gần hơn:"
+    ),
     "bc_deadline_set": "⏰ Hạn xác nhận: <b>{deadline}</b>.",
     "bc_ask_report": (
         "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập hạn báo cáo (ví dụ "

@@ -29,6 +29,19 @@ from bot.domain.escalation import Severity, Step, Target
 _DURATION = re.compile(r"^(\d+)\s*(s|m|h|d)$")
 _OFFSET = re.compile(r"^([+-]?)\s*(\d+)\s*(s|m|h|d)?$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# Longer would overflow a timedelta or a deadline plus the offset; no policy needs a year.
+MAX_DURATION = timedelta(days=366)
+
+
+def _amount(value: Any, count: str, unit: str) -> timedelta:
+    too_long = ValueError(f"'{value}' is too long: at most {MAX_DURATION.days}d")
+    try:
+        amount = timedelta(**{_UNITS[unit]: int(count)})
+    except OverflowError:
+        raise too_long from None
+    if amount > MAX_DURATION:
+        raise too_long
+    return amount
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -38,7 +51,7 @@ def parse_duration(value: Any) -> timedelta:
     match = _DURATION.match(str(value).strip().lower())
     if not match or int(match.group(1)) == 0:
         raise ValueError(f"'{value}' is not a duration like 30m, 2h or 1d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    return _amount(value, match.group(1), match.group(2))
 
 
 def parse_offset(value: Any) -> timedelta:
@@ -50,7 +63,7 @@ def parse_offset(value: Any) -> timedelta:
         raise ValueError(f"'{value}' is not an offset like -15m, 0 or +30m")
     if int(match.group(2)) == 0:
         return timedelta()
-    amount = timedelta(**{_UNITS[match.group(3)]: int(match.group(2))})
+    amount = _amount(value, match.group(2), match.group(3))
     return -amount if match.group(1) == "-" else amount
 
 
@@ -137,6 +150,9 @@ def load_policy(path: Path) -> PolicyFile:
         doc = yaml.safe_load(path.read_text("utf-8"))
     except OSError as exc:
         raise PolicyError(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{path}: not UTF-8 text (at byte {exc.start}); save it as UTF-8"
+                          ) from exc
     except yaml.YAMLError as exc:
         raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
     try:

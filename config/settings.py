@@ -86,6 +86,20 @@ class Settings(BaseSettings):
             return DEFAULT_POLICY_FILE
         return value
 
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database_file(cls, value: Any) -> Any:
+        """A file: the bot opens a writer and a reader connection, which must see one database."""
+        if isinstance(value, str | Path):
+            text = str(value).strip()
+            if text == ":memory:":
+                raise ValueError("an in-memory database cannot be used (each connection would "
+                                 "get its own, empty one); give a file path such as data/hoatoc.db")
+            if not text:
+                raise ValueError("a file path is needed, such as data/hoatoc.db")
+            return Path(text)
+        return value
+
     @field_validator("api_base_url")
     @classmethod
     def _url(cls, value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
@@ -68,32 +68,50 @@ _DATE_CLOCK = re.compile(
 )
 
 
+MAX_DEADLINE_AHEAD = timedelta(days=60)
+
+
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = time(17, 0)
                    ) -> datetime:
     """`45p`, `2h`, `17:00`, `25/11 17:00`, `25/11/2026 17:00` -> aware UTC; future only."""
     value = (text or "").strip().lower()
     local_now = now.astimezone(tz)
     result: datetime | None = None
+    next_year = False  # a day without a year, taken as next year's because it has passed
     if m := _REL.match(value):
         amount = int(m.group(1))
         unit = m.group(2)
         minutes = amount if unit in {"p", "ph", "phút", "phut", "m", "min", "'"} else amount * 60
-        if 0 < minutes <= 60 * 24 * 60:
+        if minutes > 0:
             result = now + timedelta(minutes=minutes)
     elif m := _CLOCK.match(value):
         result = _local(local_now.year, local_now.month, local_now.day,
                         int(m.group(1)), int(m.group(2)), tz)
     elif m := _DATE_CLOCK.match(value):
-        year = int(m.group(3)) if m.group(3) else local_now.year
+        year = (int(m.group(3)) if m.group(3)
+                else year_of(int(m.group(1)), int(m.group(2)), local_now.date()))
+        next_year = year != local_now.year and not m.group(3)
         hour = int(m.group(4)) if m.group(4) else default_time.hour
         minute = int(m.group(5)) if m.group(5) else default_time.minute
         result = _local(year, int(m.group(2)), int(m.group(1)), hour, minute, tz)
     if result is None:
         raise InvalidInput("bc_deadline_invalid", text=text[:40])
-    result = result.astimezone(now.tzinfo)
+    try:
+        result = result.astimezone(now.tzinfo)
+    except OverflowError:  # 01/01/0001 00:00 local is before the first UTC instant
+        raise InvalidInput("bc_deadline_past", text=text[:40]) from None
     if result <= now:
         raise InvalidInput("bc_deadline_past", text=text[:40])
+    if result - now > MAX_DEADLINE_AHEAD:
+        # "27/12" typed on 28/12 is yesterday, not a deadline a year away.
+        raise InvalidInput("bc_deadline_past" if next_year else "bc_deadline_too_far",
+                           text=text[:40], days=MAX_DEADLINE_AHEAD.days)
     return result
+
+
+def year_of(day: int, month: int, today: date) -> int:
+    """The year of a day typed without one: this year, or next year if the day has passed."""
+    return today.year + 1 if (month, day) < (today.month, today.day) else today.year
 
 
 def _local(year: int, month: int, day: int, hour: int, minute: int, tz: ZoneInfo

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.directives import year_of
 from bot.domain.errors import InvalidInput
 
 
@@ -100,10 +101,12 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     """`24/11 07:30` or `24/11/2026 07:30` (local) -> aware UTC; InvalidInput otherwise."""
     match = _WHEN.match((text or "").strip().lower())
     if match:
-        year = int(match.group(3)) if match.group(3) else now.astimezone(tz).year
+        day, month = int(match.group(1)), int(match.group(2))
+        year = (int(match.group(3)) if match.group(3)
+                else year_of(day, month, now.astimezone(tz).date()))
         try:
-            return datetime(year, int(match.group(2)), int(match.group(1)), int(match.group(4)),
+            return datetime(year, month, day, int(match.group(4)),
                             int(match.group(5)), tzinfo=tz).astimezone(now.tzinfo)
-        except ValueError:
+        except (ValueError, OverflowError):  # 31/02, or a year 1 instant before UTC's first
             pass
     raise InvalidInput("duty_when_invalid", text=(text or "")[:40])

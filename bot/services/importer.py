@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from bot.clock import Clock, to_epoch
 from bot.domain.models import AgencyKind, Rank, Role
@@ -33,8 +41,19 @@ _TRUE = {"true", "1", "yes", "y", "có", "co", "x"}
 _FALSE = {"false", "0", "no", "n", "không", "khong", ""}
 
 
+def _text(value: Any) -> str:
+    """A YAML scalar as text; a mapping, list or true/false is a mistake, not a name."""
+    if isinstance(value, bool):
+        raise ValueError("expected text, got true/false")
+    if isinstance(value, dict):
+        raise ValueError("expected text, got a mapping")
+    if isinstance(value, list | tuple | set):
+        raise ValueError("expected text, got a list")
+    return str(value)
+
+
 def _code(value: Any) -> str:
-    text = str(value).strip().upper()
+    text = _text(value).strip().upper()
     if not _CODE.match(text):
         raise ValueError("a code is 1-32 characters of A-Z, 0-9, '_' or '-'")
     return text
@@ -43,7 +62,7 @@ def _code(value: Any) -> str:
 def _opt_text(value: Any) -> Any:
     if value is None:
         return None
-    text = str(value).strip()
+    text = _text(value).strip()
     return text or None
 
 
@@ -91,7 +110,7 @@ OptText = Annotated[str | None, BeforeValidator(_opt_text), Field(max_length=500
 Phone = Annotated[str | None, BeforeValidator(_phone)]
 Email = Annotated[str | None, BeforeValidator(_email)]
 Flag = Annotated[bool, BeforeValidator(_bool)]
-Name = Annotated[str, BeforeValidator(lambda v: str(v).strip()), Field(min_length=1, max_length=200)]
+Name = Annotated[str, BeforeValidator(lambda v: _text(v).strip()), Field(min_length=1, max_length=200)]
 
 
 class _Row(BaseModel):
@@ -140,29 +159,41 @@ _LOCAL_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 def _hhmm(value: Any) -> str:
-    text = str(value).strip()
+    text = _text(value).strip()
     match = _LOCAL_TIME.match(text)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise ValueError(f"'{text}' is not a time like 07:30")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+# Years a roster can be about; beyond them a local time may not convert to UTC at all.
+_YEARS = range(2000, 2101)
+
+
 def _local_datetime(value: Any) -> str:
-    text = str(value).strip()
+    text = _text(value).strip()
     for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"):
         try:
-            datetime.strptime(text, fmt)  # noqa: DTZ007 (local time, zone added on import)
-            return text
+            parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 (local time, zone added on import)
         except ValueError:
             continue
+        if parsed.year not in _YEARS:
+            raise ValueError(f"'{text}' is out of range (years {_YEARS[0]} to {_YEARS[-1]})")
+        return text
     raise ValueError(f"'{text}' is not a date and time like 24/11/2026 07:30")
+
+
+def _roster_date(value: date) -> date:
+    if value.year not in _YEARS:
+        raise ValueError(f"{value} is out of range (years {_YEARS[0]} to {_YEARS[-1]})")
+    return value
 
 
 class RotationRow(_Row):
     people: Annotated[list[Code], Field(min_length=1)]
     shift: Annotated[timedelta, BeforeValidator(lambda v: parse_duration(v))]
     handover: Annotated[str, BeforeValidator(_hhmm)]
-    start: date
+    start: Annotated[date, AfterValidator(_roster_date)]
 
 
 class OverrideRow(_Row):
@@ -241,14 +272,65 @@ def parse_file(path: Path) -> ImportData:
     return data
 
 
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers the keys it was given more than once, with their lines."""
+
+    duplicates: tuple[tuple[Any, int], ...] = ()
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys silently; this loader records the others."""
+
+    def construct_strict_map(self, node: yaml.MappingNode) -> Iterable[_Mapping]:
+        data = _Mapping()
+        yield data
+        seen: set[Any] = set()
+        duplicates = []
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *base` then overriding a key is intended
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    duplicates.append((key, key_node.start_mark.line + 1))
+                seen.add(key)
+            except TypeError:  # an unhashable key: construct_mapping reports it
+                continue
+        data.update(self.construct_mapping(node))
+        data.duplicates = tuple(duplicates)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_strict_map)
+
+
+def _row_code(raw: Any) -> Any:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    return code if isinstance(code, str | int) and not isinstance(code, bool) else None
+
+
+def _duplicate_keys(value: Any, place: str, errors: list[str]) -> None:
+    """Every key given twice anywhere in the document, named like the row errors."""
+    if isinstance(value, dict):
+        for key, line in getattr(value, "duplicates", ()):
+            errors.append(f"{place + '.' if place else ''}{key}: given more than once (line {line})")
+        for key, item in value.items():
+            _duplicate_keys(item, f"{place}.{key}" if place else str(key), errors)
+    elif isinstance(value, list):
+        for i, item in enumerate(value, start=1):
+            code = _row_code(item)
+            _duplicate_keys(item, f"{place}[{i}]" + (f" ({code})" if code else ""), errors)
+
+
 def _parse_yaml(text: str, path: Path) -> ImportData:
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         raise ImportError_([f"{path}: not valid YAML: {exc}"]) from exc
     if not isinstance(doc, dict):
         raise ImportError_([f"{path}: expected sections agencies, groups, people at the top"])
-    errors, out = [], ImportData()
+    errors: list[str] = []
+    out = ImportData()
+    _duplicate_keys(doc, "", errors)
     for key in doc:
         if key not in _SECTIONS and key != "duty":
             errors.append(f"{path}: unknown section '{key}' (expected agencies, groups, people,"
@@ -266,7 +348,7 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
             errors.append(f"{section}: expected a list")
             continue
         for i, raw in enumerate(items, start=1):
-            code = raw.get("code") if isinstance(raw, dict) else None
+            code = _row_code(raw)
             place = f"{section}[{i}]" + (f" ({code})" if code else "")
             _validate(section, place, raw, out, errors)
     _check_references(out, errors)
@@ -278,9 +360,13 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
 def _parse_csv(text: str, path: Path) -> ImportData:
     reader = csv.DictReader(io.StringIO(text))
     try:
-        header = {h.strip() for h in (reader.fieldnames or [])}
+        columns = [h.strip() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
         raise ImportError_([f"{path}: not a valid CSV file: {exc}"]) from exc
+    header = set(columns)
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if twice:  # DictReader would keep the last one silently
+        raise ImportError_([f"{path}: column '{c}' appears more than once" for c in twice])
     if "full_name" in header:
         section = "people"
     elif "kind" in header:

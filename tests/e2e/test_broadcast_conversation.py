@@ -70,6 +70,10 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     assert deadline is not None
     past = await h.say(A, "01/01/2020 08:00")
     assert "đã qua" in (past.plain_text or "")
+    ancient = await h.say(A, "01/01/0001 00:00")
+    assert "đã qua" in (ancient.plain_text or "")
+    far = await h.say(A, "31/12/9999 17:00")
+    assert "quá xa: tối đa 60 ngày" in (far.plain_text or "")
     nonsense = await h.say(A, "ngày mai")
     assert "không phải thời hạn hợp lệ" in (nonsense.plain_text or "")
     report = await h.say(A, "45p", has("báo cáo kết quả"))

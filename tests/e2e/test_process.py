@@ -115,6 +115,11 @@ def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
                     cwd=tmp_path)
     assert policy.returncode == 2 and "HOATOC_POLICY_FILE" in policy.stdout
 
+    memory = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
+                                           HOATOC_DATABASE=":memory:"), cwd=tmp_path)
+    assert memory.returncode == 2
+    assert "HOATOC_DATABASE: an in-memory database cannot be used" in memory.stdout
+
 
 def test_import_cli_twice_then_bad_file(tmp_path: Path) -> None:
     env = clean_env(tmp_path)
@@ -133,6 +138,35 @@ def test_import_cli_twice_then_bad_file(tmp_path: Path) -> None:
     assert rejected.returncode == 2
     assert "rejected, nothing was written" in rejected.stderr
     assert "line 3 (P10).full_name" in rejected.stderr
+
+
+def test_check_and_import_name_the_field_of_numbers_too_large(tmp_path: Path) -> None:
+    from config.settings import DEFAULT_POLICY_FILE
+
+    policy = tmp_path / "policy.yaml"
+    for text, fragment in [
+        (DEFAULT_POLICY_FILE.read_text("utf-8").replace("at: -15m", "at: -99999999999d", 1)
+         .encode("utf-8"), "directives.hoa_toc.steps.0.at: '-99999999999d' is too long"),
+        (b"directives: {}  # Ch\xednh s\xe1ch (Windows-1252)\n", "not UTF-8 text"),
+    ]:
+        policy.write_bytes(text)
+        check = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN,
+                                              HOATOC_ADMIN_IDS="1",
+                                              HOATOC_POLICY_FILE=str(policy)), cwd=tmp_path)
+        assert check.returncode == 2, check.stdout + check.stderr
+        assert f"HOATOC_POLICY_FILE: {policy}: {fragment}" in check.stdout
+        assert "Traceback" not in check.stderr
+
+    env = clean_env(tmp_path)
+    assert hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path).returncode == 0
+    duty = tmp_path / "duty.yaml"
+    duty.write_text('duty:\n  rotation: {people: [P003], shift: 99999999999d, handover: "07:30",'
+                    " start: 2026-11-01}\n", encoding="utf-8")
+    rejected = hoatoc("import", str(duty), env=env, cwd=tmp_path)
+    assert rejected.returncode == 2, rejected.stderr
+    assert "rejected, nothing was written" in rejected.stderr
+    assert "duty.rotation.shift: '99999999999d' is too long: at most 366d" in rejected.stderr
+    assert "Traceback" not in rejected.stderr
 
 
 @pytest.mark.parametrize("args", [["--help"], ["run", "--help"]])

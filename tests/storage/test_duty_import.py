@@ -57,3 +57,61 @@ async def test_overrides_and_errors(db: Database, clock: FakeClock, tmp_path: Pa
     assert "is not a responder" in info.value.errors[0]
     rotation = await DutyRepository(db.reader).rotation()
     assert rotation is not None and len(rotation.person_ids) == 8  # unchanged
+
+
+async def test_duty_dates_out_of_range_are_named(db: Database, clock: FakeClock,
+                                                 tmp_path: Path) -> None:
+    importer = Importer(db, clock)
+    await importer.import_file(PROVINCE)
+    bad = tmp_path / "far.yaml"
+    bad.write_text('duty:\n  rotation: {people: [P003], shift: 24h, handover: "07:30",'
+                   ' start: 0001-01-01}\n  overrides:\n'
+                   '    - {person: P004, from: "01/01/0001 00:00", to: "02/01/0001 00:00"}\n',
+                   encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await importer.import_file(bad)
+    errors = "\n".join(info.value.errors)
+    assert "duty.rotation.start: 0001-01-01 is out of range" in errors
+    assert "duty.overrides.0.from: '01/01/0001 00:00' is out of range" in errors
+
+
+_TABLES = ("agencies", "groups", "group_members", "people", "person_roles", "duty_rotation",
+           "duty_overrides", "audit_log")
+
+
+async def counts(db: Database) -> dict[str, int]:
+    out = {}
+    for table in _TABLES:
+        async with db.reader.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+            row = await cur.fetchone()
+            out[table] = row[0] if row else -1
+    return out
+
+
+@pytest.mark.parametrize(("duty", "error"), [
+    # Found only while writing: P2 exists (in this very file) but is not a responder.
+    ('  rotation: {people: [P1, P2], shift: 12h, handover: "07:30", start: 2026-11-01}\n'
+     '  overrides:\n    - {person: P1, from: "24/11/2026 07:30", to: "25/11/2026 07:30"}\n',
+     "duty.rotation.people[2]: Trần Thị B (P2) is not a responder"),
+    ('  overrides:\n    - {person: P1, from: "24/11/2026 07:30", to: "25/11/2026 07:30"}\n'
+     '    - {person: P1, from: "26/11/2026 07:30", to: "25/11/2026 07:30"}\n',
+     "duty.overrides[2]: 'to' must be after 'from'"),
+    # Found while reading the file.
+    ('  rotation: {people: [P1], shift: 12h, handover: "7h30", start: 2026-11-01}\n',
+     "duty.rotation.handover: '7h30' is not a time"),
+])
+async def test_bad_duty_section_writes_nothing_at_all(
+    db: Database, clock: FakeClock, tmp_path: Path, duty: str, error: str
+) -> None:
+    path = tmp_path / "all.yaml"
+    path.write_text(
+        "agencies:\n  - {code: A, name: Sở A, kind: department}\n"
+        "groups:\n  - {code: G, name: Nhóm G, agencies: [A]}\n"
+        "people:\n  - {code: P1, full_name: Nguyễn Văn A, roles: [responder]}\n"
+        "  - {code: P2, full_name: Trần Thị B, roles: [liaison], agency: A}\n"
+        "duty:\n" + duty, encoding="utf-8")
+    before = await counts(db)
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(path)
+    assert any(e.startswith(error) for e in info.value.errors), info.value.errors
+    assert await counts(db) == before == dict.fromkeys(_TABLES, 0)

@@ -157,3 +157,50 @@ async def test_unreadable_and_unknown_files(tmp_path: Path, db: Database, clock:
     with pytest.raises(ImportError_) as info:
         await importer.import_file(tmp_path / "y.yaml")
     assert "not valid YAML" in info.value.errors[0]
+
+
+async def test_duplicate_yaml_keys_are_refused_naming_row_and_field(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("agencies:\n  - {code: A, name: Sở A, kind: department}\n"
+                   "people:\n"
+                   "  - code: P1\n    full_name: Nguyễn Văn A\n    roles: [liaison]\n"
+                   "    agency: A\n    full_name: Trần Thị B\n"
+                   "duty:\n  overrides:\n    - {person: P1, from: \"24/11/2026 07:30\","
+                   " to: \"25/11/2026 07:30\", to: \"26/11/2026 07:30\"}\n"
+                   "groups: []\ngroups: []\n", encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(dup)
+    errors = info.value.errors
+    assert "people[1] (P1).full_name: given more than once (line 8)" in errors
+    assert "duty.overrides[1].to: given more than once (line 11)" in errors
+    assert "groups: given more than once (line 13)" in errors
+    assert await AgencyRepository(db.reader).find_by_code("A") is None
+    csv_dup = tmp_path / "dup.csv"
+    csv_dup.write_text("code,full_name,roles,full_name\nP1,Nguyễn Văn A,responder,Trần Thị B\n",
+                       encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(csv_dup)
+    assert info.value.errors == [f"{csv_dup}: column 'full_name' appears more than once"]
+    assert await PeopleRepository(db.reader).by_code("P1") is None
+
+
+@pytest.mark.parametrize(("row", "field", "kind"), [
+    ("{code: P1, full_name: {a: 1}, roles: [responder]}", "full_name", "a mapping"),
+    ("{code: P1, full_name: [Nguyễn, Văn A], roles: [responder]}", "full_name", "a list"),
+    ("{code: P1, full_name: yes, roles: [responder]}", "full_name", "true/false"),
+    ("{code: {x: P1}, full_name: Nguyễn Văn A, roles: [responder]}", "code", "a mapping"),
+    ("{code: P1, full_name: A, roles: [responder], phone: [0912345678]}", "phone", "a list"),
+])
+async def test_text_fields_refuse_mappings_and_lists(
+    db: Database, clock: FakeClock, tmp_path: Path, row: str, field: str, kind: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"people:\n  - {row}\n", encoding="utf-8")
+    with pytest.raises(ImportError_) as info:
+        await Importer(db, clock).import_file(bad)
+    [error] = info.value.errors
+    assert error.startswith("people[1]") and error.endswith(
+        f".{field}: expected text, got {kind}")
+    assert await PeopleRepository(db.reader).by_code("P1") is None

@@ -17,6 +17,7 @@ from bot.domain.directives import (
 )
 from bot.domain.errors import InvalidInput
 from bot.telegram import directive_view as view
+from bot.texts import t
 from config.settings import Settings
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -114,3 +115,71 @@ def test_buttons() -> None:
     assert with_report is not None
     assert [b.callback_data for b in with_report.inline_keyboard[0]] == ["rep:5"]
     assert view.buttons(directive(), 5, acked=True) is None
+
+
+# With no year typed, a day that has passed this year means next year (local dates).
+@pytest.mark.parametrize(
+    ("now_local", "text", "expected_local"),
+    [("28/12/2026 09:00", "05/01 17:00", "17:00 05/01/2027"),
+     ("28/12/2026 09:00", "05/01", "17:00 05/01/2027"),
+     ("31/12/2026 23:00", "01/01 08:00", "08:00 01/01/2027"),
+     ("28/12/2026 09:00", "30/12 17:00", "17:00 30/12/2026"),
+     ("28/12/2026 09:00", "28/12 17:00", "17:00 28/12/2026"),
+     ("28/12/2026 09:00", "05/01/2027 17:00", "17:00 05/01/2027"),
+     ("01/01/2027 01:00", "17:00", "17:00 01/01/2027")],
+)
+def test_dates_across_new_year(now_local: str, text: str, expected_local: str) -> None:
+    now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=TZ).astimezone(UTC)
+    result = parse_deadline(text, now, TZ)
+    assert result.astimezone(TZ).strftime("%H:%M %d/%m/%Y") == expected_local
+
+
+@pytest.mark.parametrize(
+    ("now_local", "text"),
+    [("28/12/2026 09:00", "05/01/2026 17:00"),   # a year typed is taken as typed
+     ("28/12/2026 09:00", "27/12 17:00"),        # yesterday: not a deadline next December
+     ("28/12/2026 09:00", "28/12 08:00")],       # earlier today: not next year
+)
+def test_passed_dates_stay_past(now_local: str, text: str) -> None:
+    now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=TZ).astimezone(UTC)
+    with pytest.raises(InvalidInput) as info:
+        parse_deadline(text, now, TZ)
+    assert info.value.key == "bc_deadline_past"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("01/01/0001 00:00", "bc_deadline_past"),      # used to escape as OverflowError
+     ("31/12/9999 23:59", "bc_deadline_too_far"),
+     ("22/01/2027 08:01", "bc_deadline_too_far"),   # a minute past 60 days
+     ("1441h", "bc_deadline_too_far"),
+     ("9999 giờ", "bc_deadline_too_far")],
+)
+def test_deadlines_out_of_range_are_named(text: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_deadline(text, NOW, TZ)
+    assert info.value.key == key
+    assert t(key, **info.value.params).startswith("❌ ")
+    assert "Thời hạn" in t(key, **info.value.params)
+
+
+def test_sixty_days_ahead_is_the_last_deadline_accepted() -> None:
+    assert parse_deadline("22/01/2027 08:00", NOW, TZ) == NOW + timedelta(days=60)
+    assert parse_deadline("1440h", NOW, TZ) == NOW + timedelta(days=60)
+
+
+# Between 00:00 and 07:00 in Vietnam it is still the previous day in UTC: a clock-only
+# deadline belongs to the local day.
+@pytest.mark.parametrize(
+    ("now_utc", "text", "expected_local"),
+    [(datetime(2026, 11, 22, 17, 0, tzinfo=UTC), "17:00", "17:00 23/11/2026"),   # 00:00 local
+     (datetime(2026, 11, 22, 18, 30, tzinfo=UTC), "17:00", "17:00 23/11/2026"),  # 01:30 local
+     (datetime(2026, 11, 22, 23, 59, tzinfo=UTC), "17h00", "17:00 23/11/2026"),  # 06:59 local
+     (datetime(2026, 11, 22, 18, 30, tzinfo=UTC), "06:45", "06:45 23/11/2026"),
+     (datetime(2026, 12, 31, 17, 5, tzinfo=UTC), "17:00", "17:00 01/01/2027"),   # new year
+     (datetime(2026, 11, 30, 17, 5, tzinfo=UTC), "00:30", "00:30 01/12/2026")],  # new month
+)
+def test_clock_only_deadline_after_local_midnight(now_utc: datetime, text: str,
+                                                  expected_local: str) -> None:
+    result = parse_deadline(text, now_utc, TZ)
+    assert result.astimezone(TZ).strftime("%H:%M %d/%m/%Y") == expected_local

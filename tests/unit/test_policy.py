@@ -52,6 +52,13 @@ def write(tmp_path: Path, body: str) -> Path:
     ("      - {at: -30m, notify: [admins]}", "steps must be in order"),
     ("      - {at: 0, notify: []}", "directives.hoa_toc.steps.1.notify"),
     ("      - {at: 0, notify: [admins], every: 5m}", "directives.hoa_toc.steps.1.every"),
+    # Too large for a timedelta (OverflowError), or for a deadline plus the offset.
+    ("      - {at: -99999999999d, notify: [on_duty]}",
+     "directives.hoa_toc.steps.1.at: '-99999999999d' is too long: at most 366d"),
+    ("      - {at: +999999d, notify: [on_duty]}",
+     "directives.hoa_toc.steps.1.at: '+999999d' is too long: at most 366d"),
+    ("      - {at: 0, notify: [admins], repeat_every: 99999999999d, max_repeats: 1}",
+     "directives.hoa_toc.steps.1.repeat_every: '99999999999d' is too long: at most 366d"),
 ])
 def test_invalid_policy_names_file_policy_and_field(
     tmp_path: Path, body: str, fragment: str
@@ -72,3 +79,11 @@ def test_missing_policy_and_bad_yaml(tmp_path: Path) -> None:
         load_policy(path)
     with pytest.raises(PolicyError, match="cannot read"):
         load_policy(tmp_path / "nope.yaml")
+
+
+def test_policy_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"# Ch\xednh s\xe1ch (Windows-1252, not UTF-8)\ndirectives: {}\n")
+    with pytest.raises(PolicyError) as info:
+        load_policy(path)
+    assert str(info.value).startswith(f"{path}: not UTF-8 text")

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.domain.roster import Override, Rotation, next_shift, on_duty, shifts_of
+import pytest
+
+from bot.domain.errors import InvalidInput
+from bot.domain.roster import Override, Rotation, next_shift, on_duty, parse_when, shifts_of
 
 H = timedelta(hours=1)
 START = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # 07:30 in Vietnam: the handover
 ROT = Rotation((11, 12, 13), timedelta(days=1), START)
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def who(at: datetime, overrides: list[Override] | None = None) -> list[int]:
@@ -49,3 +54,30 @@ def test_shifts_of_a_person() -> None:
     shifts = shifts_of(ROT, 13, START, 2)
     assert [s.start_at for s in shifts] == [START + 48 * H, START + 120 * H]
     assert shifts_of(ROT, 77, START, 2) == []
+
+
+# With no year typed, a day that has passed this year means next year (local dates).
+@pytest.mark.parametrize(
+    ("now_local", "text", "expected_local"),
+    [("28/12/2026 09:00", "31/12 20:00", "20:00 31/12/2026"),
+     ("28/12/2026 09:00", "01/01 08:00", "08:00 01/01/2027"),
+     ("31/12/2026 21:00", "01/01 08:00", "08:00 01/01/2027"),
+     ("28/12/2026 09:00", "28/12 07:00", "07:00 28/12/2026"),
+     ("28/12/2026 09:00", "01/01/2026 08:00", "08:00 01/01/2026")],
+)
+def test_duty_times_across_new_year(now_local: str, text: str, expected_local: str) -> None:
+    now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=VN).astimezone(UTC)
+    result = parse_when(text, now, VN)
+    assert result.astimezone(VN).strftime("%H:%M %d/%m/%Y") == expected_local
+
+
+def test_duty_period_across_new_year_is_a_valid_period() -> None:
+    now = datetime(2026, 12, 28, 2, 0, tzinfo=UTC)
+    start, end = parse_when("31/12 20:00", now, VN), parse_when("01/01 08:00", now, VN)
+    assert end - start == timedelta(hours=12)
+
+
+def test_duty_time_out_of_range_is_refused_not_a_traceback() -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_when("01/01/0001 00:00", START, VN)
+    assert info.value.key == "duty_when_invalid"

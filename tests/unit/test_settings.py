@@ -49,6 +49,10 @@ def test_admin_ids_from_dotenv(tmp_path: Path) -> None:
         ("HOATOC_PROXY_URL", "ftp://proxy", "socks5"),
         ("HOATOC_BOT_TOKEN", "not-a-token", "@BotFather"),
         ("HOATOC_INVITE_TTL_HOURS", "0", "greater than 0"),
+        # The reader connection would open another, empty database: nothing would be seen.
+        ("HOATOC_DATABASE", ":memory:", "an in-memory database cannot be used"),
+        ("HOATOC_DATABASE", " :memory: ", "an in-memory database cannot be used"),
+        ("HOATOC_DATABASE", " ", "a file path is needed"),
     ],
 )
 def test_bad_values_name_the_variable(
