@@ -52,19 +52,16 @@ async def contact(update: Update, context: HoaTocContext) -> None:
     if shared.user_id != user_id(update):
         await message(update).reply_text(t("phone_not_yours"), reply_markup=phone_keyboard())
         return
+    await context.services.access.member(user_id(update), "contact")
     await _save_phone(update, context, shared.phone_number)
 
 
 async def phone(update: Update, context: HoaTocContext) -> None:
     """/phone [number]: show the stored number, or replace it."""
-    s = context.services
-    person = await s.access.person(user_id(update))
-    if person is None:
-        await s.onboarding.audit_refusal(user_id(update), "/phone", "not_registered")
-        raise InvalidInput("not_registered", **render.focal(s.settings))
+    person = await context.services.access.member(user_id(update), "/phone")
     if context.args:
         await _save_phone(update, context, " ".join(context.args))
-    elif person.phone:
+    elif person is not None and person.phone:
         await message(update).reply_text(
             t("phone_current", phone=display_phone(person.phone)), reply_markup=phone_keyboard())
     else:
@@ -76,6 +73,7 @@ async def text(update: Update, context: HoaTocContext) -> None:
     s = context.services
     person = await s.access.person(user_id(update))
     if person is not None and not person.phone:
+        await s.access.member(user_id(update), "phone")  # not from someone who left
         await _save_phone(update, context, message(update).text or "")
         return
     await message(update).reply_text(t("unexpected_message"))
