@@ -8,7 +8,7 @@ from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
 from bot.domain.phones import display_phone
 from bot.telegram import render
-from bot.telegram.menus import commands_for
+from bot.telegram.menus import clear_chat_menu, commands_for
 from bot.texts import t
 from handlers.common import NO_KEYBOARD, identity, message, phone_keyboard, refresh_menu, user_id
 
@@ -26,6 +26,12 @@ async def start(update: Update, context: HoaTocContext) -> None:
         return
     person = await s.onboarding.ensure_super_admin(who) or await s.access.person(who.user_id)
     roles = s.access.effective_roles(who.user_id, person)
+    if person is not None and not person.active and not roles:
+        # Someone who left or moved: say so (not "not registered"), and drop their menu.
+        await message(update).reply_text(t("access_ended", **render.focal(s.settings)))
+        context.application.create_task(clear_chat_menu(context.bot, who.chat_id),
+                                        name=f"menu:{who.chat_id}")
+        return
     if not roles:
         await message(update).reply_text(t("start_stranger", **render.focal(s.settings)))
         return

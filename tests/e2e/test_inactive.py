@@ -8,25 +8,28 @@ from typing import Any
 
 import yaml
 
+from bot.services.escalation import ACK
 from bot.services.importer import Importer
 from bot.storage.audit import AuditRepository
 from bot.storage.directives import DirectiveRepository
+from bot.storage.escalations import EscalationRepository
 from bot.storage.people import PeopleRepository
 from bot.testing.fake_telegram import SentMessage
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import has
 from tests.e2e.test_directives import FAST, is_directive
 from tests.e2e.test_escalation import POLICY, broadcast, set_rotation, step
 from tests.e2e.test_onboarding import import_province, invite
 
 ENDED = "đã kết thúc"  # what a person whose access ended is told
+AGENCY = "PHUONG_BINH_DUC"  # no imported liaison of its own: P900 and P901 are its only ones
 
 # Imported people, linked to Telegram users 101, 102 and 103 through `/invite person`.
 PEOPLE: dict[str, dict[str, Any]] = {
     "P900": {"code": "P900", "full_name": "Trần Văn Nghỉ", "roles": ["liaison"],
-             "agency": "STTTT", "rank": "primary"},  # no phone: the bot asks for one
+             "agency": AGENCY, "rank": "primary"},  # no phone: the bot asks for one
     "P901": {"code": "P901", "full_name": "Lê Thị Ở", "phone": "0912 111 222",
-             "roles": ["liaison"], "agency": "STTTT", "rank": "backup"},
+             "roles": ["liaison"], "agency": AGENCY, "rank": "backup"},
     "P902": {"code": "P902", "full_name": "Phạm Văn Trực", "phone": "0913 333 444",
              "roles": ["responder"]},
 }
@@ -76,7 +79,7 @@ def reminders(h: Harness, user_id: int, copy: SentMessage) -> list[SentMessage]:
 async def test_pending_refused_to_a_liaison_who_left(harness: Harness, tmp_path: Path) -> None:
     h = harness
     await start(h, tmp_path)
-    await broadcast(h, "STTTT")
+    await broadcast(h, AGENCY)
     await h.fake.wait_for_message(101, is_directive)
     listed = await h.say(101, "/pending")
     assert "1556/UBND-KGVX" in (listed.plain_text or "")
@@ -119,7 +122,7 @@ async def test_duty_view_does_not_name_a_responder_who_left(
 async def test_reminders_skip_a_liaison_who_left(harness: Harness, tmp_path: Path) -> None:
     h = harness
     await start(h, tmp_path)
-    await broadcast(h, "STTTT")
+    await broadcast(h, AGENCY)
     copies = {u: await h.fake.wait_for_message(u, is_directive) for u in (101, 102)}
     await reimport(h, tmp_path, "P900", active=False)
     await step(h, 50 * timedelta(seconds=1))  # the reminder step, 10 s before the deadline
@@ -132,7 +135,7 @@ async def test_reminders_skip_a_liaison_moved_to_another_agency(
 ) -> None:
     h = harness
     await start(h, tmp_path)
-    await broadcast(h, "STTTT")
+    await broadcast(h, AGENCY)
     copies = {u: await h.fake.wait_for_message(u, is_directive) for u in (101, 102)}
     await reimport(h, tmp_path, "P900", agency="TT_CNTT")
     await step(h, 50 * timedelta(seconds=1))
@@ -176,7 +179,7 @@ async def test_deactivated_liaison_cannot_ack_or_report_on_an_old_copy(
 ) -> None:
     h = harness
     await start(h, tmp_path)
-    directive = await broadcast(h, "STTTT", report_deadline_at=h.clock.now() + timedelta(days=3))
+    directive = await broadcast(h, AGENCY, report_deadline_at=h.clock.now() + timedelta(days=3))
     copy = await h.fake.wait_for_message(101, is_directive)
     # A report begun while still active, sent after the import.
     before = len(h.fake.messages_to(101))
@@ -206,3 +209,68 @@ async def test_deactivated_liaison_cannot_ack_or_report_on_an_old_copy(
     assert len(await audit.entries("report.refused")) == 2  # the send, and the new tap
     assert await audit.entries("ack.recorded") == []
     assert await audit.entries("report.submitted") == []
+
+
+async def test_start_tells_a_person_who_left_that_access_ended(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await reimport(h, tmp_path, "P901", active=False)
+    scope = {"type": "chat", "chat_id": 102}
+    assert h.fake.commands_for(scope) is not None  # the liaison's own menu
+    reply = await h.say(102, "/start")
+    assert ENDED in (reply.plain_text or "") and "Lê Thị Ở" not in (reply.plain_text or "")
+    # The chat's own menu goes: only the default one (/start, /help) is left.
+    await h.fake.wait_for_call(
+        "deleteMyCommands", lambda c: c.params.get("scope", {}).get("chat_id") == 102)
+    assert h.fake.commands_for(scope) is None
+
+
+async def test_status_and_digests_name_only_active_liaisons(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """Survivor: whom-to-call lines never name someone who left."""
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, AGENCY)
+    await h.services.sender.drained()
+    await reimport(h, tmp_path, "P900", active=False)
+    status = await h.say(SUPER_ADMIN, "/status 1556/UBND-KGVX", has("Lê Thị Ở"))
+    assert "Trần Văn Nghỉ" not in (status.plain_text or "")
+    await step(h, 60 * timedelta(seconds=1))
+    [digest] = [m for m in h.fake.messages_to(103)
+                if "Cảnh báo chưa phản hồi" in (m.plain_text or "")]
+    assert "Lê Thị Ở" in (digest.plain_text or "")
+    assert "Trần Văn Nghỉ" not in (digest.plain_text or "")
+
+
+async def test_responder_who_left_gets_no_digest_and_cannot_claim(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """Survivor: the on-duty responder who left is skipped (lead and admins hear it); an old
+    digest's «Tôi sẽ liên hệ» is refused and records nothing."""
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    directive = await broadcast(h, AGENCY)
+    await step(h, 60 * timedelta(seconds=1))
+    [digest] = [m for m in h.fake.messages_to(103)
+                if "Cảnh báo chưa phản hồi" in (m.plain_text or "")]
+    await reimport(h, tmp_path, "P902", active=False)
+    query = h.fake.press_button(103, digest.message_id, digest.button_data("Tôi sẽ liên hệ"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "Tôi sẽ liên hệ" not in (h.fake.callback_answer(query) or {}).get("text", "")
+    rows = await EscalationRepository(h.services.db.reader).of_subject(ACK, directive.id)
+    assert all(r.handled_by is None for r in rows)
+    assert len(await AuditRepository(h.services.db.reader).entries(
+        "escalation.claim_refused")) == 1
+
+    second = await broadcast(h, "TT_CNTT")  # nobody joined for it: on duty at once
+    await step(h, 0 * timedelta(seconds=1))
+    assert [m for m in h.fake.messages_to(103) if second.number in (m.plain_text or "")
+            and m.message_id > digest.message_id] == []
+    fallback = await h.fake.wait_for_message(SUPER_ADMIN, has("không có ai đang trực"))
+    assert "Trung tâm Công nghệ thông tin" in (fallback.plain_text or "")
