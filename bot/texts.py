@@ -148,6 +148,14 @@ TEXTS: Final[dict[str, str]] = {
         "⛔ Bạn chưa được đăng ký nên chưa dùng được lệnh này. Liên hệ {focal_name}"
         "{focal_contact} để nhận đường dẫn mời."
     ),
+    "access_ended": (
+        "⛔ Quyền sử dụng Hỏa Tốc của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
+        "công tác). Nếu có nhầm lẫn, đề nghị liên hệ {focal_name}{focal_contact}."
+    ),
+    "access_ended_tap": (
+        "⛔ Quyền sử dụng Hỏa Tốc của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
+        "công tác), nên thao tác này không có hiệu lực."
+    ),
     "help_header": "<b>Các lệnh bạn dùng được</b>",
     "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",
     "cmd_start": "Bắt đầu, xem vai trò của bạn",

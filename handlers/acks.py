@@ -35,6 +35,8 @@ async def acknowledge(update: Update, context: HoaTocContext) -> None:
     elif result.status is AckStatus.RECALLED:
         assert result.directive
         text = t("ack_recalled", number=result.directive.number)
+    elif result.status is AckStatus.ENDED:
+        text = t("access_ended_tap")
     else:
         text = t("ack_refused")
     try:

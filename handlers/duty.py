@@ -21,12 +21,7 @@ CLAIM_PATTERN = r"^(escn:\d{1,12}|esc:\d{1,12}:\d{1,12})$"
 async def duty(update: Update, context: HoaTocContext) -> None:
     """Who is on duty now and next, with phone numbers, and the hotline."""
     s = context.services
-    if await s.access.person(user_id(update)) is None and not s.access.is_super_admin(
-            user_id(update)):
-        await s.onboarding.audit_refusal(user_id(update), "/duty", "not_registered")
-        await message(update).reply_text(t("not_registered", focal_name=s.settings.focal_name,
-                                           focal_contact=""))
-        return
+    await s.access.member(user_id(update), "/duty")
     current, nxt = await s.escalation.duty_view()
     tz = s.settings.tz
     lines = [t("duty_header")]

@@ -8,7 +8,7 @@ from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
 from bot.domain.phones import display_phone
 from bot.telegram import render
-from bot.telegram.menus import commands_for
+from bot.telegram.menus import clear_chat_menu, commands_for
 from bot.texts import t
 from handlers.common import NO_KEYBOARD, identity, message, phone_keyboard, refresh_menu, user_id
 
@@ -26,6 +26,12 @@ async def start(update: Update, context: HoaTocContext) -> None:
         return
     person = await s.onboarding.ensure_super_admin(who) or await s.access.person(who.user_id)
     roles = s.access.effective_roles(who.user_id, person)
+    if person is not None and not person.active and not roles:
+        # Someone who left or moved: say so (not "not registered"), and drop their menu.
+        await message(update).reply_text(t("access_ended", **render.focal(s.settings)))
+        context.application.create_task(clear_chat_menu(context.bot, who.chat_id),
+                                        name=f"menu:{who.chat_id}")
+        return
     if not roles:
         await message(update).reply_text(t("start_stranger", **render.focal(s.settings)))
         return
@@ -52,19 +58,16 @@ async def contact(update: Update, context: HoaTocContext) -> None:
     if shared.user_id != user_id(update):
         await message(update).reply_text(t("phone_not_yours"), reply_markup=phone_keyboard())
         return
+    await context.services.access.member(user_id(update), "contact")
     await _save_phone(update, context, shared.phone_number)
 
 
 async def phone(update: Update, context: HoaTocContext) -> None:
     """/phone [number]: show the stored number, or replace it."""
-    s = context.services
-    person = await s.access.person(user_id(update))
-    if person is None:
-        await s.onboarding.audit_refusal(user_id(update), "/phone", "not_registered")
-        raise InvalidInput("not_registered", **render.focal(s.settings))
+    person = await context.services.access.member(user_id(update), "/phone")
     if context.args:
         await _save_phone(update, context, " ".join(context.args))
-    elif person.phone:
+    elif person is not None and person.phone:
         await message(update).reply_text(
             t("phone_current", phone=display_phone(person.phone)), reply_markup=phone_keyboard())
     else:
@@ -76,6 +79,7 @@ async def text(update: Update, context: HoaTocContext) -> None:
     s = context.services
     person = await s.access.person(user_id(update))
     if person is not None and not person.phone:
+        await s.access.member(user_id(update), "phone")  # not from someone who left
         await _save_phone(update, context, message(update).text or "")
         return
     await message(update).reply_text(t("unexpected_message"))

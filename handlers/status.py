@@ -164,6 +164,7 @@ async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id
 async def pending(update: Update, context: HoaTocContext) -> None:
     """/pending: directives still awaiting my agency's acknowledgement."""
     s = context.services
+    await s.access.member(user_id(update), "/pending")
     found = await s.broadcast.pending_for(user_id(update))
     if found is None:
         await s.onboarding.audit_refusal(user_id(update), "/pending", "not_liaison")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.clock import Clock, to_epoch
-from bot.domain.errors import PermissionDenied
+from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.domain.models import Person, Role
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -43,3 +43,17 @@ class AccessService:
                 {"needed": str(role)},
             )
         raise PermissionDenied(command=command, role=role)
+
+    async def member(self, user_id: int, command: str) -> Person | None:
+        """The caller's record while they have access; strangers and people who left are refused.
+
+        A super-admin passes even without a record. Refusals are audited like the others.
+        """
+        person = await self.person(user_id)
+        if (person is not None and person.active) or self.is_super_admin(user_id):
+            return person
+        why = "inactive" if person is not None else "not_registered"
+        async with self.db.transaction() as conn:
+            await AuditRepository(conn).add(to_epoch(self.clock.now()), user_id, "access.denied",
+                                            None, {"command": command, "why": why})
+        raise InvalidInput("access_ended" if person is not None else "not_registered")

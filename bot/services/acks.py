@@ -25,6 +25,7 @@ class AckStatus(enum.StrEnum):
     RECORDED = "recorded"   # this tap acknowledged for the agency
     ALREADY = "already"     # someone of the agency acknowledged earlier
     REFUSED = "refused"     # not a liaison of the addressed agency, or forged data
+    ENDED = "ended"         # the tapper's access ended (marked inactive): refused too
     RECALLED = "recalled"   # the directive was withdrawn
 
 
@@ -54,7 +55,8 @@ class AckService:
                 await AuditRepository(conn).add(
                     to_epoch(now), user_id, "ack.refused", f"ack:{delivery_id}",
                     {"person_agency": person.agency_id if person else None})
-                return AckResult(AckStatus.REFUSED)
+                ended = person is not None and not person.active
+                return AckResult(AckStatus.ENDED if ended else AckStatus.REFUSED)
             directive = await repo.get(delivery.directive_id)
             agency = await AgencyRepository(conn).get(delivery.agency_id)
             if directive.status is DirectiveStatus.RECALLED:

@@ -376,7 +376,8 @@ class BroadcastService:
 
     async def pending_for(self, user_id: int) -> tuple[Agency, list[Directive]] | None:
         person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
-        if person is None or not person.has(Role.LIAISON) or person.agency_id is None:
+        if (person is None or not person.active or not person.has(Role.LIAISON)
+                or person.agency_id is None):
             return None
         agency = await AgencyRepository(self.db.reader).get(person.agency_id)
         return agency, await DirectiveRepository(self.db.reader).pending_for_agency(agency.id)

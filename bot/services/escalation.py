@@ -242,8 +242,11 @@ class EscalationService:
         text = t(key, agency=agency.name, urgency=view.urgency_header(d), number=d.number,
                  summary=d.summary, deadline=local_time(deadline, self.settings.tz), when=when)
         outbox, queued = OutboxRepository(conn), 0
+        # Only chats of people who are still the agency's liaisons: not those who left or moved.
+        current = {p.id for p in await PeopleRepository(conn).of_agency(agency.id)
+                   if p.active and p.has(Role.LIAISON)}
         for dl in await DirectiveRepository(conn).deliveries(d.id, agency.id):
-            if dl.status not in ("sent", "queued"):
+            if dl.status not in ("sent", "queued") or dl.person_id not in current:
                 continue
             markup = view.buttons(d, dl.id, acked=kind != ACK)
             await outbox.enqueue(dl.chat_id, "send_message", {
@@ -377,7 +380,7 @@ class EscalationService:
         conn, now = self.db.reader, self.clock.now()
         duty = DutyRepository(conn)
         rotation, overrides = await duty.rotation(), await duty.overrides(now)
-        people = {p.id: p for p in await PeopleRepository(conn).all()}
+        people = {p.id: p for p in await PeopleRepository(conn).all() if p.active}
         current = [(s, people[s.person_id]) for s in on_duty(rotation, overrides, now)
                    if s.person_id in people]
         upcoming = next_shift(rotation, overrides, now)

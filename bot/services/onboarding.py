@@ -308,6 +308,8 @@ class OnboardingService:
             person = await repo.by_telegram_id(user_id)
             if person is None:
                 raise EntityDoesNotExist("not_registered")
+            if not person.active:
+                raise EntityDoesNotExist("access_ended")
             if person.phone != phone:
                 await repo.update(person.id, {"phone": phone}, now)
                 await AuditRepository(conn).add(now, user_id, "person.phone", str(person.id))

@@ -53,7 +53,8 @@ class ReportService:
             async with self.db.transaction() as wconn:
                 await AuditRepository(wconn).add(
                     to_epoch(self.clock.now()), user_id, "report.refused", f"rep:{delivery_id}")
-            raise InvalidInput("rr_refused")
+            ended = person is not None and not person.active
+            raise InvalidInput("access_ended_tap" if ended else "rr_refused")
         directive = await repo.get(delivery.directive_id)
         if directive.status is DirectiveStatus.RECALLED:
             raise InvalidInput("rr_recalled", number=directive.number)

@@ -47,6 +47,14 @@ async def set_default_menu(bot: Bot) -> None:
         log.warning("could not set the default command menu: %s", exc)
 
 
+async def clear_chat_menu(bot: Bot, chat_id: int) -> None:
+    """Drop a chat's own menu (access ended): the default one applies again."""
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:
+        log.warning("could not clear the command menu of chat %s: %s", chat_id, exc)
+
+
 async def set_chat_menu(bot: Bot, chat_id: int, roles: Iterable[Role]) -> None:
     try:
         await bot.set_my_commands(
