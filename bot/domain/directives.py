@@ -110,8 +110,20 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo, *, default_time: time
 
 
 def year_of(day: int, month: int, today: date) -> int:
-    """The year of a day typed without one: this year, or next year if the day has passed."""
-    return today.year + 1 if (month, day) < (today.month, today.day) else today.year
+    """The year of a day typed without one: the one that puts it nearest to today.
+
+    On 28/12, "05/01" is next January; on 30/11, "29/11" is yesterday (a past deadline, a
+    shift that began yesterday), not next November; on 02/01, "31/12" is two days ago.
+    """
+    best, best_gap = today.year, None
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            gap = abs((date(year, month, day) - today).days)
+        except ValueError:  # 29/02 in a common year, 31/04, month 13: judged later
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = year, gap
+    return best
 
 
 def _local(year: int, month: int, day: int, hour: int, minute: int, tz: ZoneInfo

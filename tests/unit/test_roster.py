@@ -56,14 +56,17 @@ def test_shifts_of_a_person() -> None:
     assert shifts_of(ROT, 77, START, 2) == []
 
 
-# With no year typed, a day that has passed this year means next year (local dates).
+# With no year typed, the day is taken in the year that puts it nearest to today (local
+# dates): 01/01 typed in late December is next year's, a shift that began yesterday is not.
 @pytest.mark.parametrize(
     ("now_local", "text", "expected_local"),
     [("28/12/2026 09:00", "31/12 20:00", "20:00 31/12/2026"),
      ("28/12/2026 09:00", "01/01 08:00", "08:00 01/01/2027"),
      ("31/12/2026 21:00", "01/01 08:00", "08:00 01/01/2027"),
      ("28/12/2026 09:00", "28/12 07:00", "07:00 28/12/2026"),
-     ("28/12/2026 09:00", "01/01/2026 08:00", "08:00 01/01/2026")],
+     ("28/12/2026 09:00", "01/01/2026 08:00", "08:00 01/01/2026"),
+     ("30/11/2026 09:00", "29/11 07:00", "07:00 29/11/2026"),
+     ("02/01/2027 09:00", "31/12 20:00", "20:00 31/12/2026")],
 )
 def test_duty_times_across_new_year(now_local: str, text: str, expected_local: str) -> None:
     now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=VN).astimezone(UTC)
