@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar, cast
 
 from telegram import (
     KeyboardButton,
@@ -11,6 +13,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from bot.context import HoaTocContext
@@ -18,6 +21,9 @@ from bot.domain.models import Person, Role
 from bot.services.onboarding import TelegramIdentity
 from bot.telegram.menus import set_chat_menu
 from bot.texts import t
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def identity(update: Update) -> TelegramIdentity:
@@ -72,6 +78,18 @@ async def take_button(update: Update) -> str:
     await query.answer()
     await query.edit_message_reply_markup(None)
     return query.data
+
+
+async def best_effort(call: Awaitable[_T], what: str) -> _T | None:
+    """A reply or edit after the work is committed: its failure is logged, never reported.
+
+    Telling someone "Có lỗi" after a successful save leads them to do it again.
+    """
+    try:
+        return await call
+    except TelegramError as exc:
+        log.warning("after a committed change, could not %s: %s", what, exc)
+        return None
 
 
 async def leave(update: Update, context: HoaTocContext, draft_key: str, text_key: str) -> int:

@@ -1,0 +1,54 @@
+"""Sending is done once: a failed reply after the commit never leads to a second send."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.storage.directives import DirectiveRepository
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_broadcast_conversation import has
+from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
+
+A = SUPER_ADMIN
+
+
+def error_said(h: Harness, user_id: int) -> bool:
+    return any("Có lỗi" in (m.plain_text or "") for m in h.fake.messages_to(user_id))
+
+
+async def tap_and_wait(h: Harness, user_id: int, message_id: int, data: str) -> str:
+    """Press a button and wait until the bot has answered the tap."""
+    query = h.fake.press_button(user_id, message_id, data)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    return query
+
+
+async def test_report_saved_once_when_the_keyboard_edit_fails(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
+    d.agency_ids = await agency_ids(h, "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    copy = await h.fake.wait_for_message(103, is_directive)
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
+    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
+
+    # The report is committed, then Telegram fails the edit that drops the keyboard.
+    h.fake.fail_next("editMessageReplyMarkup", 502)
+    before = len(h.fake.messages_to(103))
+    await tap_and_wait(h, 103, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.fake.wait_for_message(103, has("Đã lưu báo cáo"), after=before)
+    assert not error_said(h, 103)
+
+    # The liaison taps «Gửi báo cáo» again on the same message: nothing more is stored.
+    await tap_and_wait(h, 103, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.services.sender.drained()
+    reports = await DirectiveRepository(h.services.db.reader).result_reports(directive.id)
+    assert len(reports) == 1 and reports[0]["text"] == "Đã bố trí trực 24/7."
+    notices = [m for m in h.fake.messages_to(A) if "Đã bố trí trực 24/7" in (m.plain_text or "")]
+    assert len(notices) == 1
+    assert not error_said(h, 103)
+    assert sum("Đã lưu báo cáo" in (m.plain_text or "") for m in h.fake.messages_to(103)) == 1
