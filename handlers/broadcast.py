@@ -30,6 +30,7 @@ from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import (
+    best_effort,
     busy_with,
     expect_button,
     expect_text,
@@ -421,25 +422,31 @@ async def send(update: Update, context: HoaTocContext) -> int:
     query = await _answer(update)
     await require(update, context, Role.ADMIN, "broadcast")
     s = context.services
-    await query.edit_message_reply_markup(None)
     try:
         directive, audience = await s.broadcast.send(user_id(update), _draft(context))
     except InvalidInput as exc:
+        await query.edit_message_reply_markup(None)
         await message(update).reply_text(domain_error(exc, s.settings))
         if exc.key == "bc_deadline_past":  # the deadline passed while previewing: ask again
             _state(context)["editing"] = True
             return await _ask(update, context, DEADLINE)
         await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard())
         return PREVIEW
+    # Stored and queued: the conversation is over whatever Telegram does next, and the
+    # replies below are best-effort, so a failed one never leads the admin to send again.
     _clear(context)
     msg = message(update)
-    await msg.reply_text(t("bc_sent", number=directive.number, people=audience.people_count,
-                           agencies=audience.agency_count))
+    await best_effort(query.edit_message_reply_markup(None), "drop the preview's keyboard")
+    await best_effort(msg.reply_text(t(
+        "bc_sent", number=directive.number, people=audience.people_count,
+        agencies=audience.agency_count)), "confirm a sent directive")
     d, tally = await s.broadcast.tally(directive.id)
-    status: Message = await msg.reply_text(
-        s.broadcast.status_text(d, tally), reply_markup=view.admin_buttons(d))
-    await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
-    s.broadcast.board.touch(directive.id)
+    status: Message | None = await best_effort(msg.reply_text(
+        s.broadcast.status_text(d, tally), reply_markup=view.admin_buttons(d)),
+        "post a directive's status message")
+    if status is not None:
+        await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
+        s.broadcast.board.touch(directive.id)
     return ConversationHandler.END
 
 

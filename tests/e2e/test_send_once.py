@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.storage.directives import DirectiveRepository
+from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
-from tests.e2e.test_broadcast_conversation import has
-from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
+from tests.e2e.test_broadcast_conversation import count_directives, has, pick_to_preview
+from tests.e2e.test_directives import (
+    FAST,
+    agency_ids,
+    draft,
+    is_directive,
+    join,
+    setup_liaisons,
+)
+from tests.e2e.test_onboarding import import_province
 
 A = SUPER_ADMIN
 
@@ -52,3 +63,51 @@ async def test_report_saved_once_when_the_keyboard_edit_fails(harness: Harness) 
     assert len(notices) == 1
     assert not error_said(h, 103)
     assert sum("Đã lưu báo cáo" in (m.plain_text or "") for m in h.fake.messages_to(103)) == 1
+
+
+async def preview_for_centre(h: Harness) -> SentMessage:
+    """The IT&C centre's liaison (102) has joined; /broadcast is at its preview."""
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 102, "liaison TT_CNTT")
+    return await pick_to_preview(h, "Trung tâm Công nghệ")
+
+
+def offers_send(m: SentMessage) -> bool:
+    return any("Gửi" in str(b.get("text", "")) for b in m.buttons)
+
+
+async def count_copies(h: Harness, user_id: int) -> int:
+    await h.services.sender.drained()
+    return sum("576/UBND-VHXH" in (m.text or "") and bool(m.buttons)
+               for m in h.fake.messages_to(user_id))
+
+
+@pytest.mark.parametrize("failing", ["sendMessage", "editMessageReplyMarkup"])
+async def test_directive_sent_once_when_the_reply_after_send_fails(
+    harness: Harness, failing: str
+) -> None:
+    """The confirmation (or the preview's keyboard edit) fails after «Gửi»: no "Có lỗi"."""
+    h = harness
+    summary = await preview_for_centre(h)
+    # Only the conversation's own replies may meet the fault: the outbox waits.
+    await h.services.sender.stop()
+    h.fake.fail_next(failing, 502)
+    before = len(h.fake.messages_to(A))
+    send = summary.button_data("Gửi")
+    await tap_and_wait(h, A, summary.message_id, send)
+    await h.fake.wait_for_message(A, has("Tình hình văn bản"), after=before)
+    assert await count_directives(h) == 1
+    assert not error_said(h, A)
+
+    # The admin taps the old preview's «Gửi» again: refused, nothing stored, no new offer.
+    after_send = len(h.fake.messages_to(A))
+    query = await tap_and_wait(h, A, summary.message_id, send)
+    assert "không còn hiệu lực" in (h.fake.callback_answer(query) or {}).get("text", "")
+    await h.say(A, "/cancel")  # a round trip: the tap has been handled
+    assert await count_directives(h) == 1
+    assert not any(offers_send(m) for m in h.fake.messages_to(A)[after_send:])
+    assert not error_said(h, A)
+    await h.services.sender.start()
+    h.services.sender.wake()
+    assert await count_copies(h, 102) == 1
