@@ -305,6 +305,10 @@ TEXTS: Final[dict[str, str]] = {
     "conv_busy": (
         "Bạn đang {what} dở. Hãy hoàn tất, hoặc gõ /cancel để hủy, rồi làm thao tác mới."
     ),
+    "conv_edited": (
+        "✏️ Tin nhắn đã sửa không được ghi nhận. Vui lòng gửi nội dung mới thành một tin "
+        "nhắn riêng, hoặc gõ /cancel để hủy."
+    ),
     "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
     "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",
     "conv_report": "báo cáo kết quả",

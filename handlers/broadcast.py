@@ -30,8 +30,10 @@ from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import (
+    NEW,
     best_effort,
     busy_with,
+    edits_ignored,
     expect_button,
     expect_text,
     expire_drafts,
@@ -470,9 +472,9 @@ async def stale(update: Update, context: HoaTocContext) -> None:
 
 def conversation() -> ConversationHandler[HoaTocContext]:
     """The /broadcast conversation (per user and chat; its buttons all start with `bc:`)."""
-    text = filters.TEXT & ~filters.COMMAND
-    stray = ~filters.COMMAND
-    files = filters.Document.ALL | filters.PHOTO
+    text = NEW & filters.TEXT & ~filters.COMMAND
+    stray = NEW & ~filters.COMMAND
+    files = NEW & (filters.Document.ALL | filters.PHOTO)
     with warnings.catch_warnings():
         # PTB warns that CallbackQueryHandlers are tracked per chat, not per message: intended.
         warnings.simplefilter("ignore", PTBUserWarning)
@@ -482,7 +484,7 @@ def conversation() -> ConversationHandler[HoaTocContext]:
 def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.BaseFilter
            ) -> ConversationHandler[HoaTocContext]:
     return ConversationHandler(
-        entry_points=[CommandHandler("broadcast", start)],
+        entry_points=[CommandHandler("broadcast", start, filters=NEW)],
         states={
             URGENCY: [CallbackQueryHandler(urgency, pattern=r"^bc:u:(hoa_toc|thuong_khan|khan|thuong)$")],
             SECRECY: [CallbackQueryHandler(secrecy, pattern=r"^bc:s:(none|mat|toi_mat|tuyet_mat)$")],
@@ -506,7 +508,8 @@ def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.B
                       CallbackQueryHandler(edit_field, pattern=r"^bc:e:[a-z]{1,12}$")],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", cancel, filters=NEW),
+            edits_ignored(),
             CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
             CallbackQueryHandler(preview_noop, pattern=r"^bc:noop$"),
             CallbackQueryHandler(page_label, pattern=r"^bc:pg$"),

@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import ConversationHandler
+from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.context import HoaTocContext
 from bot.domain.models import Person, Role
@@ -46,6 +46,11 @@ def user_id(update: Update) -> int:
 async def require(update: Update, context: HoaTocContext, role: Role, command: str) -> None:
     """Refuse (audited, with a reply saying which role is needed) unless the caller has `role`."""
     await context.services.access.require(user_id(update), role, f"/{command}")
+
+
+# Conversations take new messages only: an edited earlier answer (or an edited
+# "/broadcast") must not count as the next answer (or restart and wipe the draft).
+NEW = filters.UpdateType.MESSAGE
 
 
 # Where each conversation keeps its draft in user_data, and how people know it.
@@ -111,6 +116,16 @@ async def expect_text(update: Update, context: HoaTocContext) -> None:
 async def expect_button(update: Update, context: HoaTocContext) -> None:
     """Typed something where a button is expected."""
     await message(update).reply_text(t("bc_expect_button"))
+
+
+async def edited_message(update: Update, context: HoaTocContext) -> None:
+    """An earlier message was edited mid-conversation: it is not taken as an answer."""
+    await message(update).reply_text(t("conv_edited"))
+
+
+def edits_ignored() -> MessageHandler[Any, Any]:
+    """A conversation's fallback that answers an edit with a short note, taking nothing."""
+    return MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message)
 
 
 async def expire_drafts(update: object, context: HoaTocContext) -> None:

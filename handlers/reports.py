@@ -22,8 +22,10 @@ from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
 from handlers.common import (
+    NEW,
     best_effort,
     busy_with,
+    edits_ignored,
     expect_text,
     expire_drafts,
     leave,
@@ -137,12 +139,13 @@ def conversation() -> ConversationHandler[HoaTocContext]:
         return ConversationHandler(
             entry_points=[CallbackQueryHandler(begin, pattern=r"^rep:\d{1,12}$")],
             states={ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)], COLLECT: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, add_text),
-                MessageHandler(filters.Document.ALL | filters.PHOTO, add_file),
+                MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, add_text),
+                MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), add_file),
                 CallbackQueryHandler(send, pattern=r"^rr:send$"),
             ]},
             fallbacks=[
-                CommandHandler("cancel", cancel),
+                CommandHandler("cancel", cancel, filters=NEW),
+                edits_ignored(),
                 CallbackQueryHandler(cancel, pattern=r"^rr:cancel$"),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_text),
             ],
