@@ -265,6 +265,13 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "bc_deadline_past": "❌ Thời hạn «{text}» đã qua. Vui lòng nhập một thời điểm trong tương lai:",
     "bc_deadline_set": "⏰ Hạn xác nhận: <b>{deadline}</b>.",
+    "bc_report_deadline_past": (
+        "❌ Hạn báo cáo kết quả {deadline} đã qua. Vui lòng nhập hạn báo cáo mới:"
+    ),
+    "bc_report_before_ack": (
+        "❌ Hạn báo cáo kết quả ({report}) sớm hơn hạn xác nhận ({deadline}). Vui lòng nhập "
+        "hạn báo cáo từ {deadline} trở đi:"
+    ),
     "bc_ask_report": (
         "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập hạn báo cáo (ví dụ "
         "<code>30/11</code> hoặc <code>30/11 17:00</code>), hoặc bấm «Không yêu cầu báo cáo»."

@@ -348,7 +348,9 @@ async def report_text(update: Update, context: HoaTocContext) -> int:
     """A result-report deadline such as `30/11` or `30/11 17:00`."""
     s = context.services
     try:
-        _draft(context).report_deadline_at = s.broadcast.parse_deadline(message(update).text or "")
+        draft = _draft(context)
+        draft.report_deadline_at = s.broadcast.parse_report_deadline(
+            message(update).text or "", draft)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return REPORT
@@ -432,6 +434,9 @@ async def send(update: Update, context: HoaTocContext) -> int:
         if exc.key == "bc_deadline_past":  # the deadline passed while previewing: ask again
             _state(context)["editing"] = True
             return await _ask(update, context, DEADLINE)
+        if exc.key in ("bc_report_deadline_past", "bc_report_before_ack"):
+            _state(context)["editing"] = True
+            return await _ask(update, context, REPORT)
         await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard())
         return PREVIEW
     # Stored and queued: the conversation is over whatever Telegram does next, and the

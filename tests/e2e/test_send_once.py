@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.storage.directives import DirectiveRepository
 from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
-from tests.e2e.test_broadcast_conversation import count_directives, has, pick_to_preview
+from tests.e2e.test_broadcast_conversation import count_directives, has, pick_to_preview, tap
 from tests.e2e.test_directives import (
     FAST,
     agency_ids,
@@ -111,3 +111,41 @@ async def test_directive_sent_once_when_the_reply_after_send_fails(
     await h.services.sender.start()
     h.services.sender.wake()
     assert await count_copies(h, 102) == 1
+
+
+async def set_report_deadline(h: Harness, summary: SentMessage, text: str) -> SentMessage:
+    """From the preview, «Sửa» → «Hạn báo cáo», type `text`; returns the new summary."""
+    await tap_and_wait(h, A, summary.message_id, summary.button_data("Sửa"))
+    menu = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == summary.message_id and "Hạn báo cáo" in str(m.reply_markup))
+    await tap(h, menu, "Hạn báo cáo", "báo cáo kết quả")
+    return await h.say(A, text, has("Tóm tắt trước khi gửi"))
+
+
+@pytest.mark.parametrize(("report", "later", "refusal"), [
+    ("5h", timedelta(hours=6), "đã qua"),  # the report deadline passed during the preview
+    # Still ahead, but the default acknowledgement deadline (4 h from «Gửi») is now later.
+    ("270p", timedelta(hours=1), "sớm hơn hạn xác nhận"),
+])
+async def test_report_deadline_checked_again_at_send(
+    harness: Harness, report: str, later: timedelta, refusal: str
+) -> None:
+    h = harness
+    summary = await preview_for_centre(h)  # «Khẩn»: acknowledgement within 4 hours
+    summary = await set_report_deadline(h, summary, report)
+    h.clock.advance(later)
+    before = len(h.fake.messages_to(A))
+    await tap_and_wait(h, A, summary.message_id, summary.button_data("Gửi"))
+    refused = await h.fake.wait_for_message(A, has(refusal), after=before)
+    await h.fake.wait_for_message(A, has("báo cáo kết quả thực hiện"), after=before)
+    assert "Hạn báo cáo" in (refused.plain_text or "")
+    assert await count_directives(h) == 0
+    # Asked again, the admin's answer is checked at once; the rest of the draft is kept.
+    early = await h.say(A, "1h")
+    assert "sớm hơn hạn xác nhận" in (early.plain_text or "")
+    new_summary = await h.say(A, "25/11 17:00", has("Tóm tắt trước khi gửi"))
+    await tap(h, new_summary, "Gửi", "Đã đưa văn bản")
+    [d] = await DirectiveRepository(h.services.db.reader).recent(10)
+    assert d.number == "576/UBND-VHXH"
+    assert d.report_deadline_at == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 17:00 local
+    assert d.report_deadline_at > d.ack_deadline_at
