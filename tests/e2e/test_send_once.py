@@ -149,3 +149,77 @@ async def test_report_deadline_checked_again_at_send(
     assert d.number == "576/UBND-VHXH"
     assert d.report_deadline_at == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 17:00 local
     assert d.report_deadline_at > d.ack_deadline_at
+
+
+async def preview_as(h: Harness, user: int) -> SentMessage:
+    """`user` runs /broadcast to the preview, for the IT&C centre, with the defaults."""
+
+    async def step(msg: SentMessage, label: str, expect: str) -> SentMessage:
+        before = len(h.fake.messages_to(user))
+        await tap_and_wait(h, user, msg.message_id, msg.button_data(label))
+        return await h.fake.wait_for_message(user, has(expect), after=before)
+
+    ask = await h.say(user, "/broadcast", has("độ khẩn"))
+    secrecy = await step(ask, "Khẩn", "độ mật")
+    await step(secrecy, "Không mật", "số, ký hiệu")
+    await h.say(user, "576/UBND-VHXH", has("cơ quan ban hành"))
+    await h.say(user, "UBND tỉnh", has("trích yếu"))
+    await h.say(user, "bảo đảm an toàn thông tin mạng dịp bầu cử", has("nội dung"))
+    body = await h.say(user, "Trực 24/7.", has("Đã nhận nội dung"))
+    picker = await step(body, "Tiếp tục", "nơi nhận")
+    await tap_and_wait(h, user, picker.message_id, picker.button_data("Trung tâm Công nghệ"))
+    picker = await h.fake.wait_for_message(
+        user, lambda m: m.message_id == picker.message_id and "✅ Trung tâm" in str(m.reply_markup))
+    deadline = await step(picker, "Xong", "hạn xác nhận")
+    report = await step(deadline, "Mặc định", "báo cáo kết quả")
+    return await step(report, "Không yêu cầu", "Tóm tắt trước khi gửi")
+
+
+async def test_admin_who_lost_the_role_is_refused_at_send(harness: Harness) -> None:
+    from bot.domain.invites import InviteSpec
+    from bot.domain.models import Role
+    from bot.services.onboarding import TelegramIdentity
+    from bot.storage.people import PeopleRepository
+
+    h = harness
+    B = 9002  # a second admin, by invitation
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 102, "liaison TT_CNTT")
+    created = await h.services.onboarding.create_invite(A, InviteSpec(Role.ADMIN))
+    await h.services.onboarding.redeem(TelegramIdentity(B, B, "Phó"), created.token)
+    summary = await preview_as(h, B)
+    # While B looks at the preview, the role is taken away (a re-import, say).
+    async with h.services.db.transaction() as conn:
+        people = PeopleRepository(conn)
+        person = await people.by_telegram_id(B)
+        assert person is not None
+        await people.set_roles(person.id, set())
+    before = len(h.fake.messages_to(B))
+    await tap_and_wait(h, B, summary.message_id, summary.button_data("Gửi"))
+    refused = await h.fake.wait_for_message(B, after=before)
+    assert "chỉ dành cho quản trị" in (refused.plain_text or "")
+    assert await count_directives(h) == 0
+    await h.services.sender.drained()
+    assert not any("576/UBND-VHXH" in (m.text or "") for m in h.fake.messages_to(102))
+
+
+async def test_ack_deadline_passed_on_the_preview_is_asked_again(harness: Harness) -> None:
+    h = harness
+    summary = await preview_for_centre(h)
+    await tap_and_wait(h, A, summary.message_id, summary.button_data("Sửa"))
+    menu = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == summary.message_id and "Hạn xác nhận" in str(m.reply_markup))
+    await tap(h, menu, "Hạn xác nhận", "hạn xác nhận")
+    summary = await h.say(A, "45p", has("Tóm tắt trước khi gửi"))
+    h.clock.advance(hours=1)  # the admin looked at the preview for an hour
+    before = len(h.fake.messages_to(A))
+    await tap_and_wait(h, A, summary.message_id, summary.button_data("Gửi"))
+    await h.fake.wait_for_message(A, has("đã qua"), after=before)
+    await h.fake.wait_for_message(A, has("hạn xác nhận đã nhận"), after=before)
+    assert await count_directives(h) == 0
+    new_summary = await h.say(A, "2h", has("Tóm tắt trước khi gửi"))
+    await tap(h, new_summary, "Gửi", "Đã đưa văn bản")
+    [d] = await DirectiveRepository(h.services.db.reader).recent(10)
+    assert d.number == "576/UBND-VHXH"  # the draft was kept
+    assert d.ack_deadline_at == h.clock.now() + timedelta(hours=2)
