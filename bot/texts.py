@@ -292,6 +292,13 @@ TEXTS: Final[dict[str, str]] = {
         "Vui lòng nhập một thời điểm gần hơn:"
     ),
     "bc_deadline_set": "⏰ Hạn xác nhận: <b>{deadline}</b>.",
+    "bc_report_deadline_past": (
+        "❌ Hạn báo cáo kết quả {deadline} đã qua. Vui lòng nhập hạn báo cáo mới:"
+    ),
+    "bc_report_before_ack": (
+        "❌ Hạn báo cáo kết quả ({report}) sớm hơn hạn xác nhận ({deadline}). Vui lòng nhập "
+        "hạn báo cáo từ {deadline} trở đi:"
+    ),
     "bc_ask_report": (
         "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập hạn báo cáo (ví dụ "
         "<code>30/11</code> hoặc <code>30/11 17:00</code>), hoặc bấm «Không yêu cầu báo cáo»."
@@ -331,6 +338,10 @@ TEXTS: Final[dict[str, str]] = {
     "cancel_stale": "Đã hủy thao tác còn dở; không có gì được lưu.",
     "conv_busy": (
         "Bạn đang {what} dở. Hãy hoàn tất, hoặc gõ /cancel để hủy, rồi làm thao tác mới."
+    ),
+    "conv_edited": (
+        "✏️ Tin nhắn đã sửa không được ghi nhận. Vui lòng gửi nội dung mới thành một tin "
+        "nhắn riêng, hoặc gõ /cancel để hủy."
     ),
     "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
     "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",

@@ -30,7 +30,10 @@ from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import (
+    NEW,
+    best_effort,
     busy_with,
+    edits_ignored,
     expect_button,
     expect_text,
     expire_drafts,
@@ -345,7 +348,9 @@ async def report_text(update: Update, context: HoaTocContext) -> int:
     """A result-report deadline such as `30/11` or `30/11 17:00`."""
     s = context.services
     try:
-        _draft(context).report_deadline_at = s.broadcast.parse_deadline(message(update).text or "")
+        draft = _draft(context)
+        draft.report_deadline_at = s.broadcast.parse_report_deadline(
+            message(update).text or "", draft)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return REPORT
@@ -421,25 +426,34 @@ async def send(update: Update, context: HoaTocContext) -> int:
     query = await _answer(update)
     await require(update, context, Role.ADMIN, "broadcast")
     s = context.services
-    await query.edit_message_reply_markup(None)
     try:
         directive, audience = await s.broadcast.send(user_id(update), _draft(context))
     except InvalidInput as exc:
+        await query.edit_message_reply_markup(None)
         await message(update).reply_text(domain_error(exc, s.settings))
         if exc.key == "bc_deadline_past":  # the deadline passed while previewing: ask again
             _state(context)["editing"] = True
             return await _ask(update, context, DEADLINE)
+        if exc.key in ("bc_report_deadline_past", "bc_report_before_ack"):
+            _state(context)["editing"] = True
+            return await _ask(update, context, REPORT)
         await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard())
         return PREVIEW
+    # Stored and queued: the conversation is over whatever Telegram does next, and the
+    # replies below are best-effort, so a failed one never leads the admin to send again.
     _clear(context)
     msg = message(update)
-    await msg.reply_text(t("bc_sent", number=directive.number, people=audience.people_count,
-                           agencies=audience.agency_count))
+    await best_effort(query.edit_message_reply_markup(None), "drop the preview's keyboard")
+    await best_effort(msg.reply_text(t(
+        "bc_sent", number=directive.number, people=audience.people_count,
+        agencies=audience.agency_count)), "confirm a sent directive")
     d, tally = await s.broadcast.tally(directive.id)
-    status: Message = await msg.reply_text(
-        s.broadcast.status_text(d, tally), reply_markup=view.admin_buttons(d))
-    await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
-    s.broadcast.board.touch(directive.id)
+    status: Message | None = await best_effort(msg.reply_text(
+        s.broadcast.status_text(d, tally), reply_markup=view.admin_buttons(d)),
+        "post a directive's status message")
+    if status is not None:
+        await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
+        s.broadcast.board.touch(directive.id)
     return ConversationHandler.END
 
 
@@ -463,9 +477,9 @@ async def stale(update: Update, context: HoaTocContext) -> None:
 
 def conversation() -> ConversationHandler[HoaTocContext]:
     """The /broadcast conversation (per user and chat; its buttons all start with `bc:`)."""
-    text = filters.TEXT & ~filters.COMMAND
-    stray = ~filters.COMMAND
-    files = filters.Document.ALL | filters.PHOTO
+    text = NEW & filters.TEXT & ~filters.COMMAND
+    stray = NEW & ~filters.COMMAND
+    files = NEW & (filters.Document.ALL | filters.PHOTO)
     with warnings.catch_warnings():
         # PTB warns that CallbackQueryHandlers are tracked per chat, not per message: intended.
         warnings.simplefilter("ignore", PTBUserWarning)
@@ -475,7 +489,7 @@ def conversation() -> ConversationHandler[HoaTocContext]:
 def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.BaseFilter
            ) -> ConversationHandler[HoaTocContext]:
     return ConversationHandler(
-        entry_points=[CommandHandler("broadcast", start)],
+        entry_points=[CommandHandler("broadcast", start, filters=NEW)],
         states={
             URGENCY: [CallbackQueryHandler(urgency, pattern=r"^bc:u:(hoa_toc|thuong_khan|khan|thuong)$")],
             SECRECY: [CallbackQueryHandler(secrecy, pattern=r"^bc:s:(none|mat|toi_mat|tuyet_mat)$")],
@@ -499,7 +513,8 @@ def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.B
                       CallbackQueryHandler(edit_field, pattern=r"^bc:e:[a-z]{1,12}$")],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", cancel, filters=NEW),
+            edits_ignored(),
             CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
             CallbackQueryHandler(preview_noop, pattern=r"^bc:noop$"),
             CallbackQueryHandler(page_label, pattern=r"^bc:pg$"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar, cast
 
 from telegram import (
     KeyboardButton,
@@ -11,13 +13,17 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import ConversationHandler
+from telegram.error import TelegramError
+from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.context import HoaTocContext
 from bot.domain.models import Person, Role
 from bot.services.onboarding import TelegramIdentity
 from bot.telegram.menus import set_chat_menu
 from bot.texts import t
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def identity(update: Update) -> TelegramIdentity:
@@ -40,6 +46,11 @@ def user_id(update: Update) -> int:
 async def require(update: Update, context: HoaTocContext, role: Role, command: str) -> None:
     """Refuse (audited, with a reply saying which role is needed) unless the caller has `role`."""
     await context.services.access.require(user_id(update), role, f"/{command}")
+
+
+# Conversations take new messages only: an edited earlier answer (or an edited
+# "/broadcast") must not count as the next answer (or restart and wipe the draft).
+NEW = filters.UpdateType.MESSAGE
 
 
 # Where each conversation keeps its draft in user_data, and how people know it.
@@ -74,6 +85,18 @@ async def take_button(update: Update) -> str:
     return query.data
 
 
+async def best_effort(call: Awaitable[_T], what: str) -> _T | None:
+    """A reply or edit after the work is committed: its failure is logged, never reported.
+
+    Telling someone "Có lỗi" after a successful save leads them to do it again.
+    """
+    try:
+        return await call
+    except TelegramError as exc:
+        log.warning("after a committed change, could not %s: %s", what, exc)
+        return None
+
+
 async def leave(update: Update, context: HoaTocContext, draft_key: str, text_key: str) -> int:
     """End a conversation: answer the tap, drop its keyboard and its draft, say so."""
     query = update.callback_query
@@ -93,6 +116,16 @@ async def expect_text(update: Update, context: HoaTocContext) -> None:
 async def expect_button(update: Update, context: HoaTocContext) -> None:
     """Typed something where a button is expected."""
     await message(update).reply_text(t("bc_expect_button"))
+
+
+async def edited_message(update: Update, context: HoaTocContext) -> None:
+    """An earlier message was edited mid-conversation: it is not taken as an answer."""
+    await message(update).reply_text(t("conv_edited"))
+
+
+def edits_ignored() -> MessageHandler[Any, Any]:
+    """A conversation's fallback that answers an edit with a short note, taking nothing."""
+    return MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message)
 
 
 async def expire_drafts(update: object, context: HoaTocContext) -> None:

@@ -24,7 +24,9 @@ from bot.domain.models import Role
 from bot.telegram.render import domain_error, local_time, plain
 from bot.texts import t
 from handlers.common import (
+    NEW,
     busy_with,
+    edits_ignored,
     expect_text,
     expire_drafts,
     leave,
@@ -144,12 +146,13 @@ def conversation() -> ConversationHandler[HoaTocContext]:
         return ConversationHandler(
             entry_points=[CallbackQueryHandler(begin, pattern=r"^adm:(ext|cor|rcl):\d{1,12}$")],
             states={
-                ASK: [MessageHandler(filters.TEXT & ~filters.COMMAND, answer)],
+                ASK: [MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, answer)],
                 CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^adm:ok:[0-9a-f]{8}$")],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
             },
             fallbacks=[
-                CommandHandler("cancel", abort),
+                CommandHandler("cancel", abort, filters=NEW),
+                edits_ignored(),
                 CallbackQueryHandler(abort, pattern=r"^adm:no:[0-9a-f]{8}$"),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT,
                                expect_text),

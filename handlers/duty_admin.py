@@ -26,7 +26,9 @@ from bot.domain.roster import Shift
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import (
+    NEW,
     busy_with,
+    edits_ignored,
     expect_button,
     expire_drafts,
     leave,
@@ -230,12 +232,12 @@ async def cancel(update: Update, context: HoaTocContext) -> int:
 
 def conversation() -> ConversationHandler[HoaTocContext]:
     """/duty_set and /duty_swap (buttons `dt:...`)."""
-    text = filters.TEXT & ~filters.COMMAND
+    text = NEW & filters.TEXT & ~filters.COMMAND
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CommandHandler("duty_set", start_set),
-                          CommandHandler("duty_swap", start_swap)],
+            entry_points=[CommandHandler("duty_set", start_set, filters=NEW),
+                          CommandHandler("duty_swap", start_swap, filters=NEW)],
             states={
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
                 PERSON: [CallbackQueryHandler(person, pattern=r"^dt:p:\d{1,12}$")],
@@ -247,7 +249,8 @@ def conversation() -> ConversationHandler[HoaTocContext]:
                 CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^dt:ok:[0-9a-f]{8}$")],
             },
             fallbacks=[
-                CommandHandler("cancel", cancel),
+                CommandHandler("cancel", cancel, filters=NEW),
+                edits_ignored(),
                 CallbackQueryHandler(cancel, pattern=r"^dt:cancel$"),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_button),
             ],

@@ -21,7 +21,17 @@ from bot.domain.errors import InvalidInput
 from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
-from handlers.common import busy_with, expect_text, expire_drafts, leave, message, user_id
+from handlers.common import (
+    NEW,
+    best_effort,
+    busy_with,
+    edits_ignored,
+    expect_text,
+    expire_drafts,
+    leave,
+    message,
+    user_id,
+)
 
 COLLECT = 0
 
@@ -108,10 +118,12 @@ async def send(update: Update, context: HoaTocContext) -> int:
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return COLLECT if exc.key == "rr_empty" else ConversationHandler.END
-    await query.edit_message_reply_markup(None)
+    # Stored: the conversation is over whatever Telegram does next, so no second report.
     cast(dict[str, Any], context.user_data).pop("rr", None)
-    await message(update).reply_text(t("rr_sent", agency=target.agency.name,
-                                       number=target.directive.number))
+    await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")
+    await best_effort(message(update).reply_text(
+        t("rr_sent", agency=target.agency.name, number=target.directive.number)),
+        "confirm a stored report")
     return ConversationHandler.END
 
 
@@ -127,12 +139,13 @@ def conversation() -> ConversationHandler[HoaTocContext]:
         return ConversationHandler(
             entry_points=[CallbackQueryHandler(begin, pattern=r"^rep:\d{1,12}$")],
             states={ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)], COLLECT: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, add_text),
-                MessageHandler(filters.Document.ALL | filters.PHOTO, add_file),
+                MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, add_text),
+                MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), add_file),
                 CallbackQueryHandler(send, pattern=r"^rr:send$"),
             ]},
             fallbacks=[
-                CommandHandler("cancel", cancel),
+                CommandHandler("cancel", cancel, filters=NEW),
+                edits_ignored(),
                 CallbackQueryHandler(cancel, pattern=r"^rr:cancel$"),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_text),
             ],

@@ -153,6 +153,24 @@ class BroadcastService:
         """A deadline as people type it (`45p`, `2h`, `17:00`, `25/11 17:00`), from now."""
         return parse_deadline(text, self.clock.now(), self.settings.tz)
 
+    def parse_report_deadline(self, text: str, draft: Draft) -> datetime:
+        """A result-report deadline as typed: ahead, and not before the acknowledgement's."""
+        report_at = self.parse_deadline(text)
+        assert draft.urgency is not None
+        self._check_report_deadline(
+            report_at, draft.ack_deadline_at or self.default_deadline(draft.urgency),
+            self.clock.now())
+        return report_at
+
+    def _check_report_deadline(self, report_at: datetime, ack_at: datetime,
+                               now: datetime) -> None:
+        tz = self.settings.tz
+        if report_at <= now:
+            raise InvalidInput("bc_report_deadline_past", deadline=local_time(report_at, tz))
+        if report_at < ack_at:
+            raise InvalidInput("bc_report_before_ack", report=local_time(report_at, tz),
+                               deadline=local_time(ack_at, tz))
+
     def status_text(self, d: Directive, tally: Tally) -> Safe:
         return view.status_text(d, tally, self.settings, self.clock.now())
 
@@ -177,6 +195,9 @@ class BroadcastService:
         deadline = draft.ack_deadline_at or self.default_deadline(draft.urgency)
         if deadline <= now:
             raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
+        # Checked again: time passes on the preview, and the default deadline moves with it.
+        if draft.report_deadline_at is not None:
+            self._check_report_deadline(draft.report_deadline_at, deadline, now)
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
             directive_id = await repo.insert({
