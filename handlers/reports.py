@@ -117,7 +117,10 @@ async def send(update: Update, context: HoaTocContext) -> int:
         target = await s.reports.submit(user_id(update), draft)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
-        return COLLECT if exc.key == "rr_empty" else ConversationHandler.END
+        if exc.key == "rr_empty":
+            return COLLECT
+        cast(dict[str, Any], context.user_data).pop("rr", None)  # refused for good
+        return ConversationHandler.END
     # Stored: the conversation is over whatever Telegram does next, so no second report.
     cast(dict[str, Any], context.user_data).pop("rr", None)
     await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")

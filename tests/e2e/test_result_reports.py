@@ -68,3 +68,25 @@ async def test_report_cancelled_saves_nothing_and_acks_still_work(harness: Harne
     cancelled = await h.say(103, "/cancel")
     assert "Đã hủy báo cáo" in (cancelled.plain_text or "")
     assert await DirectiveRepository(h.services.db.reader).result_reports(directive.id) == []
+
+
+async def test_report_refused_at_send_leaves_no_draft_behind(harness: Harness) -> None:
+    """A report refused at «Gửi báo cáo» (directive recalled meanwhile) ends the conversation
+    and forgets its draft: nothing is left for a later /cancel to find."""
+    h = harness
+    await setup_liaisons(h)
+    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
+    d.agency_ids = await agency_ids(h, "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    copy = await h.fake.wait_for_message(103, is_directive)
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
+    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
+    await h.services.broadcast.recall(A, directive.id)
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.fake.wait_for_message(103, has("không cần báo cáo"), after=before)
+    assert await DirectiveRepository(h.services.db.reader).result_reports(directive.id) == []
+    after = await h.say(103, "/cancel")
+    assert after.plain_text == "Không có thao tác nào đang diễn ra."
