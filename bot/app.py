@@ -81,6 +81,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
 
     sender.add_listener(on_outcome)
     broadcast.forget_ops = sender.forget
+    sender.on_late_landing = broadcast.withdraw_late_copy
     return Services(
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins),

@@ -15,11 +15,13 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiosqlite
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -79,6 +81,9 @@ class SlidingWindow:
 
 
 Listener = Callable[[Outcome], Awaitable[None]]
+# Told, inside the transaction that records it, of a message that landed after its operation
+# was cancelled (a copy of a directive recalled while it was in flight): it may queue more.
+LateLanding = Callable[[aiosqlite.Connection, OutboxOp, int | None, int], Awaitable[None]]
 
 
 class OutboxSender:
@@ -118,6 +123,8 @@ class OutboxSender:
         self._sending: set[int] = set()  # chats with an operation in flight
         self._loading = False
         self._listeners: list[Listener] = []
+        self.on_late_landing: LateLanding | None = None
+        self._cancelled: set[int] = set()  # cancelled in the database while in flight
         self._idle = asyncio.Event()
 
     def add_listener(self, listener: Listener) -> None:
@@ -137,6 +144,8 @@ class OutboxSender:
             elif queue and queue[0] == op_id and op.chat_id not in self._sending:
                 queue.popleft()
                 self._ops.pop(op_id, None)
+            else:  # in flight: whatever lands is withdrawn; it is not tried again
+                self._cancelled.add(op_id)
 
     def wake(self) -> None:
         """New rows were committed: load them."""
@@ -255,7 +264,7 @@ class OutboxSender:
             op: OutboxOp | None = self._ops.get(op_id)
             if op_id in self._volatile:  # read the latest text of a coalesced edit
                 op = await OutboxRepository(self.db.reader).get(op_id)
-            if op is None:  # done or cancelled meanwhile
+            if op is None or op_id in self._cancelled:  # done or cancelled meanwhile
                 self._pop(chat_id)
                 return
             try:
@@ -310,6 +319,7 @@ class OutboxSender:
         op_id = self._queues[chat_id].popleft()
         self._ops.pop(op_id, None)
         self._volatile.discard(op_id)
+        self._cancelled.discard(op_id)
 
     async def _record_sent(self, op: OutboxOp, message_id: int | None) -> bool:
         """Mark the operation done; waits for the commit. Many results share one commit.
@@ -328,11 +338,21 @@ class OutboxSender:
             if not batch:
                 continue
             try:
-                results = []
+                results, late = [], False
                 async with self.db.transaction() as conn:
                     repo, now = OutboxRepository(conn), to_epoch(self.clock.now())
                     for op, message_id, _ in batch:
-                        results.append(await repo.mark_sent(op, message_id, now))
+                        recorded = await repo.mark_sent(op, message_id, now)
+                        results.append(recorded != "rewritten")
+                        if recorded == "cancelled" and self.on_late_landing is not None:
+                            late = True
+                            try:
+                                await self.on_late_landing(conn, op, message_id, now)
+                            except sqlite3.Error:
+                                raise  # the whole record is retried
+                            except Exception:  # a bug there must not hold back the others
+                                log.exception("op %s landed after it was cancelled;"
+                                              " could not withdraw it", op.id)
             except Exception as exc:  # each waiting send decides what to do
                 for _, _, done in batch:
                     if not done.done():
@@ -341,6 +361,8 @@ class OutboxSender:
             for (_, _, done), result in zip(batch, results, strict=True):
                 if not done.done():
                     done.set_result(result)
+            if late:
+                self.wake()
 
     async def _perform(self, op: OutboxOp, bot: Bot) -> int | None:
         p = op.payload

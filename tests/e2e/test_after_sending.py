@@ -159,3 +159,30 @@ async def test_one_conversation_at_a_time(harness: Harness) -> None:
     cancelled = await h.say(A, "/cancel")
     assert "Đã hủy" in (cancelled.plain_text or "")
     await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")  # now it may start
+
+
+async def test_copy_landing_after_the_recall_is_withdrawn_too(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    h.fake.hang_next("sendMessage", 1.0, count=3)  # every copy is still in flight...
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.fake.wait_for_hangs("sendMessage")
+    await h.services.broadcast.recall(A, directive.id)  # ...when the directive is recalled
+    for user in (101, 102, 103):
+        copy = await h.fake.wait_for_message(user, lambda m: "1556/UBND-KGVX" in (m.text or "")
+                                             and bool(m.params.get("reply_markup")))
+        # Withdrawn exactly like a copy sent before the recall: edited, and told.
+        await h.fake.wait_for_message(
+            user, lambda m, c=copy.message_id: m.message_id == c
+            and "ĐÃ BỊ THU HỒI" in (m.plain_text or "") and not m.buttons)
+        notice = await h.fake.wait_for_message(user, has("Thu hồi văn bản"))
+        assert notice.params["reply_parameters"]["message_id"] == copy.message_id
+    await h.services.sender.drained()
+    async with h.services.db.reader.execute(
+            "SELECT chat_id, status, message_id FROM deliveries WHERE directive_id = ?",
+            (directive.id,)) as cur:
+        rows = {r[0]: (r[1], r[2]) for r in await cur.fetchall()}
+    # The copies did reach their recipients: the database says so, with their message ids.
+    assert rows == {u: ("sent", h.fake.messages_to(u)[-2].message_id) for u in (101, 102, 103)}

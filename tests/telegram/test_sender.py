@@ -276,3 +276,25 @@ async def test_notice_to_a_deleted_copy_still_goes_out(
     call = next(c for c in fake.calls if c.method == "sendMessage")
     assert call.params["reply_parameters"]["allow_sending_without_reply"] is True
     assert texts(fake, 201) == ["Thu hồi"]
+
+
+async def test_copy_cancelled_in_flight_is_not_tried_again_after_a_server_error(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    async with db.transaction() as conn:
+        await OutboxRepository(conn).enqueue(
+            201, "send_message", {"text": "x", "directive_id": 7}, to_epoch(clock.now()))
+    fake.hang_next("sendMessage", 0.5)
+    fake.fail_next("sendMessage", 502)  # answered after the hang
+    sender = make_sender(db, clock, bot, max_backoff=0.05)
+    await sender.start()
+    await fake.wait_for_hangs("sendMessage")
+    async with db.transaction() as conn:  # recalled while the send is in flight
+        dropped = await OutboxRepository(conn).cancel_directive(7, to_epoch(clock.now()))
+    sender.forget(dropped)
+    await fake.wait_for_call("sendMessage", lambda c: c.status == 502)
+    await sender.drained()
+    await sender.stop()
+    assert texts(fake, 201) == []
+    assert [c.status for c in fake.calls if c.method == "sendMessage"] == [502]
+    assert await OutboxRepository(db.reader).counts() == {"failed": 1}
