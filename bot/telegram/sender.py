@@ -6,7 +6,9 @@ for hours (`max_attempts`), so a network outage delays a broadcast but does not 
 403 and "chat not found" fail the chat's queue and report the chat unreachable.
 The queue lives in SQLite, so a restart resumes it;
 an operation is marked done only after Telegram answered, so delivery is at-least-once, and
-at most `max_in_flight` operations can be repeated after a crash.
+at most `max_in_flight` operations can be repeated after a crash. A send Telegram took but
+that could not be recorded (the database locked by another process, a full disk) keeps its
+result and retries the commit, never the send.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ LateLanding = Callable[[aiosqlite.Connection, OutboxOp, int | None, int], Awaita
 
 
 class OutboxSender:
+    RECORD_RETRY = 0.2  # first wait before a failed record is committed again
     def __init__(
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
@@ -125,6 +128,8 @@ class OutboxSender:
         self._listeners: list[Listener] = []
         self.on_late_landing: LateLanding | None = None
         self._cancelled: set[int] = set()  # cancelled in the database while in flight
+        self._stopping = False
+        self._stop_requested = asyncio.Event()
         self._idle = asyncio.Event()
 
     def add_listener(self, listener: Listener) -> None:
@@ -157,8 +162,12 @@ class OutboxSender:
             loop = asyncio.get_running_loop()
             self._task = loop.create_task(self._run(), name="outbox")
             self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
+            self._stopping = False
+            self._stop_requested.clear()
 
     async def stop(self) -> None:
+        self._stopping = True
+        self._stop_requested.set()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -323,11 +332,27 @@ class OutboxSender:
 
     async def _record_sent(self, op: OutboxOp, message_id: int | None) -> bool:
         """Mark the operation done; waits for the commit. Many results share one commit.
+        Telegram took it, so a commit that fails (another process holds the write lock, the
+        disk is full) is retried, never the send; only a stop gives up (the op then goes out
+        again after the restart, the documented in-flight window).
         False: a newer edit rewrote it while it was in flight, so it must be sent again."""
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._done.append((op, message_id, done))
-        self._done_ready.set()
-        return await done
+        delay = self.RECORD_RETRY
+        while True:
+            done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self._done.append((op, message_id, done))
+            self._done_ready.set()
+            try:
+                return await done
+            except Exception as exc:
+                if self._stopping:
+                    log.error("op %s to chat %s went out but could not be recorded (%s);"
+                              " it will go out again after a restart", op.id, op.chat_id, exc)
+                    raise
+                log.warning("op %s to chat %s went out but could not be recorded (%s);"
+                            " recording it again in %.1f s", op.id, op.chat_id, exc, delay)
+                with contextlib.suppress(TimeoutError):  # a stop cuts the wait short
+                    await asyncio.wait_for(self._stop_requested.wait(), delay)
+                delay = min(delay * 2, self.max_backoff)
 
     async def _record_loop(self) -> None:
         """Group commit: one transaction for every result that arrived since the last one."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -298,3 +300,33 @@ async def test_copy_cancelled_in_flight_is_not_tried_again_after_a_server_error(
     assert texts(fake, 201) == []
     assert [c.status for c in fake.calls if c.method == "sendMessage"] == [502]
     assert await OutboxRepository(db.reader).counts() == {"failed": 1}
+
+
+async def test_send_accepted_while_the_database_is_locked_is_recorded_not_sent_again(
+    tmp_path: Path, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    db = Database(tmp_path / "locked.db", clock, busy_timeout=0.1)
+    await db.open()
+    try:
+        await enqueue(db, clock, 201, "x")
+        fake.hang_next("sendMessage", 0.2)
+        sender = make_sender(db, clock, bot, max_backoff=0.2)
+        await sender.start()
+        await fake.wait_for_hangs("sendMessage")
+        other = sqlite3.connect(db.path, isolation_level=None)  # another process, say
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock, far past the busy timeout
+        try:
+            await fake.wait_for_message(201)
+            await asyncio.sleep(1.5)  # the send is answered; its record cannot be committed
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await sender.drained()
+        await sender.stop()
+        assert texts(fake, 201) == ["x"]  # one copy: the record was retried, not the send
+        assert len([c for c in fake.calls if c.method == "sendMessage"]) == 1
+        async with db.reader.execute("SELECT status, message_id FROM outbox") as cur:
+            rows = [tuple(r) for r in await cur.fetchall()]
+        assert rows == [("sent", fake.messages_to(201)[0].message_id)]
+    finally:
+        await db.close()
