@@ -62,7 +62,9 @@ class Database:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
-        await conn.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit a user was told about survives a power cut too (WAL + NORMAL may lose
+        # the last commits then); the fsync costs ~2 ms a commit (docs/BENCHMARKS.md).
+        await conn.execute("PRAGMA synchronous=FULL")
         return conn
 
     async def close(self) -> None:
