@@ -93,7 +93,7 @@ class OutboxSender:
     def __init__(
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
-        max_backoff: float = 60.0,
+        max_backoff: float = 60.0, min_backoff: float = 1.0,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -104,6 +104,7 @@ class OutboxSender:
         self.per_chat_interval = per_chat_interval
         self.max_attempts = max_attempts
         self.max_backoff = max_backoff
+        self.min_backoff = min_backoff
         self.max_in_flight = max_in_flight
         self._window = SlidingWindow(rate)
         self._free: asyncio.Queue[Bot] = asyncio.Queue()  # one entry per send slot
@@ -296,7 +297,10 @@ class OutboxSender:
                     async with self.db.transaction() as conn:
                         await OutboxRepository(conn).bump_attempts(op.id, str(exc))
                     self._ops[op.id] = replace(op, attempts=op.attempts + 1)
-                    next_at = loop.time() + min(self.max_backoff, 2.0 ** op.attempts)
+                    delay = min(self.max_backoff, self.min_backoff * 2.0 ** op.attempts)
+                    log.info("op %s to chat %s: %s; retry %d in %s s", op.id, chat_id, exc,
+                             op.attempts + 1, delay)
+                    next_at = loop.time() + delay
                 return
             except TelegramError as exc:
                 await self._finish_failed(op, str(exc))

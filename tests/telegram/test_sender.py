@@ -330,3 +330,43 @@ async def test_send_accepted_while_the_database_is_locked_is_recorded_not_sent_a
         assert rows == [("sent", fake.messages_to(201)[0].message_id)]
     finally:
         await db.close()
+
+
+async def test_send_waiting_for_its_retry_at_stop_goes_out_after_restart(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    fake.fail_next("sendMessage", 502)
+    await enqueue(db, clock, 201, "x")
+    first = make_sender(db, clock, bot, max_backoff=60)  # its retry is far off
+    await first.start()
+    await fake.wait_for_call("sendMessage", lambda c: c.status == 502)
+    await first.stop()
+    async with db.reader.execute("SELECT status, message_id, attempts FROM outbox") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("queued", None, 1)]
+    second = make_sender(db, clock, bot)
+    await second.start()
+    await second.drained()
+    await second.stop()
+    assert texts(fake, 201) == ["x"]
+    async with db.reader.execute("SELECT status, message_id FROM outbox") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [
+            ("sent", fake.messages_to(201)[0].message_id)]
+
+
+async def test_retries_stay_at_most_max_backoff_apart_through_a_long_outage(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake.fail_next("sendMessage", 502, count=7)
+    await enqueue(db, clock, 201, "x")
+    sender = make_sender(db, clock, bot, min_backoff=0.01, max_backoff=0.04)
+    caplog.set_level("INFO", logger="bot.telegram.sender")
+    await sender.start()
+    await sender.drained()
+    await sender.stop()
+    # What the sender scheduled, as it logs it: doubling from min_backoff, capped.
+    delays = [r.args[-1] for r in caplog.records
+              if isinstance(r.args, tuple) and r.msg.startswith("op %s to chat %s: %s; retry")]
+    assert delays == [0.01, 0.02, 0.04, 0.04, 0.04, 0.04, 0.04]
+    assert [c.status for c in fake.calls if c.method == "sendMessage"] == [502] * 7 + [200]
+    assert texts(fake, 201) == ["x"]
