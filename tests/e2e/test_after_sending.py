@@ -114,11 +114,24 @@ async def test_blocked_recipient_is_marked_and_the_admin_told(harness: Harness) 
     h = harness
     await setup_liaisons(h)
     h.fake.block(102)
+    assert h.app is not None
+    status = await h.app.bot.send_message(A, "…")  # the sender's live status, as «Gửi» posts it
+    h.fake.hang_next("sendMessage", 0.5, count=3)  # the copies are answered after it is shown
     h.fake.fail_next("sendMessage", 429, retry_after=1)  # and a 429 on the way: delays only
-    directive = await sent(h, "STTTT", "TT_CNTT")
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.fake.wait_for_hangs("sendMessage")
+    await h.services.broadcast.attach_status_message(directive.id, A, status.message_id)
+    h.services.broadcast.board.touch(directive.id)
     for user in (101, 103):
         await h.fake.wait_for_message(user, is_directive)
     assert not any(is_directive(m) for m in h.fake.messages_to(102))
+    # The admin sees it on the live status message, without asking.
+    live = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == status.message_id
+        and "đã gửi 2/3 · không liên lạc được 1" in (m.plain_text or ""), timeout=10)
+    assert "Tình hình văn bản 1556/UBND-KGVX" in (live.plain_text or "")
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
     assert person is not None and not person.reachable
     _, tally = await h.services.broadcast.tally(directive.id)
