@@ -31,7 +31,7 @@ from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.directives import DirectiveRepository
 from bot.storage.escalations import EscalationRepository
-from bot.storage.outbox import OutboxRepository
+from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
 from bot.telegram.render import local_time
@@ -456,9 +456,7 @@ class BroadcastService:
             for kind in (ACK, REPORT):  # a recalled directive stops escalating
                 await self.escalation.stop(conn, kind, directive_id, None, "recalled", now)
             d = await repo.get(directive_id)
-            notice = t("notice_recalled", number=d.number, summary=d.summary,
-                       time=local_time(d.recalled_at or self.clock.now(), self.settings.tz))
-            await self._notify_all(conn, d, notice, now)
+            await self._notify_all(conn, d, self._recall_notice(d), now)
             outbox = OutboxRepository(conn)
             for dl in await repo.deliveries(directive_id):
                 if dl.status in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
@@ -471,6 +469,30 @@ class BroadcastService:
         self.wake_sender()
         self.board.touch(directive_id)
         return d
+
+    async def withdraw_late_copy(
+        self, conn: aiosqlite.Connection, op: OutboxOp, message_id: int | None, now: int
+    ) -> None:
+        """A copy was in flight when its directive was recalled and landed after: withdraw it
+        as the copies sent before the recall were (edited, and a notice under it)."""
+        directive_id = op.payload.get("directive_id")
+        if op.delivery_id is None or message_id is None or not isinstance(directive_id, int):
+            return  # not a copy of a directive (a reminder, a notice): nothing to withdraw
+        d = await DirectiveRepository(conn).get(directive_id)
+        if d.status is not DirectiveStatus.RECALLED:
+            return
+        outbox = OutboxRepository(conn)
+        if op.payload.get("main"):
+            await outbox.enqueue(op.chat_id, "edit_message_text", {
+                "directive_id": d.id, "text": view.recalled_text(d, self.settings),
+                "reply_markup": None, "message_id": message_id}, now,
+                delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}")
+        await outbox.enqueue(op.chat_id, "send_message", {
+            "directive_id": d.id, "text": self._recall_notice(d), "reply_to": message_id}, now)
+
+    def _recall_notice(self, d: Directive) -> Safe:
+        return t("notice_recalled", number=d.number, summary=d.summary,
+                 time=local_time(d.recalled_at or self.clock.now(), self.settings.tz))
 
     async def _active(self, repo: DirectiveRepository, directive_id: int) -> Directive:
         d = await repo.get(directive_id)

@@ -37,9 +37,10 @@ def _migrations() -> list[tuple[int, str, str]]:
 class Database:
     """Two connections: a writer behind a lock (SQLite allows one) and a reader beside it."""
 
-    def __init__(self, path: Path | str, clock: Clock) -> None:
+    def __init__(self, path: Path | str, clock: Clock, *, busy_timeout: float = 5.0) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.busy_timeout = busy_timeout  # how long a write waits for another process's lock
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
@@ -60,8 +61,10 @@ class Database:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+        # FULL: a commit a user was told about survives a power cut too (WAL + NORMAL may lose
+        # the last commits then); the fsync costs ~2 ms a commit (docs/BENCHMARKS.md).
+        await conn.execute("PRAGMA synchronous=FULL")
         return conn
 
     async def close(self) -> None:

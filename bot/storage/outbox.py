@@ -73,20 +73,29 @@ class OutboxRepository:
         return OutboxOp(row["id"], row["chat_id"], row["method"], json.loads(row["payload"]),
                         row["delivery_id"], row["attempts"], row["version"])
 
-    async def mark_sent(self, op: OutboxOp, message_id: int | None, now: int) -> bool:
-        """Done; False when a newer edit rewrote the row meanwhile (it must go out too)."""
+    async def mark_sent(self, op: OutboxOp, message_id: int | None, now: int) -> str:
+        """Telegram took it: "sent"; "rewritten" when a newer edit rewrote the row meanwhile
+        (it must go out too); "cancelled" when the row was cancelled while in flight (its
+        directive was recalled): it stays cancelled, but what landed is recorded."""
+        outcome = "sent"
         cur = await self.conn.execute(
             "UPDATE outbox SET status = 'sent', message_id = ?, attempts = attempts + 1,"
-            " done_at = ? WHERE id = ? AND version = ?", (message_id, now, op.id, op.version),
+            " done_at = ? WHERE id = ? AND version = ? AND status = 'queued'",
+            (message_id, now, op.id, op.version),
         )
         if cur.rowcount != 1:
-            return False
+            outcome = "cancelled"
+            cur = await self.conn.execute(
+                "UPDATE outbox SET message_id = ?, attempts = attempts + 1"
+                " WHERE id = ? AND status = 'failed'", (message_id, op.id))
+            if cur.rowcount != 1:
+                return "rewritten"
         if op.delivery_id is not None and op.payload.get("main") and message_id is not None:
             await self.conn.execute(
                 "UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL,"
                 " updated_at = ? WHERE id = ?", (message_id, now, op.delivery_id),
             )
-        return True
+        return outcome
 
     async def mark_failed(self, op_ids: list[int], error: str, now: int, *, blocked: bool) -> None:
         """Give up on these operations; the deliveries they carried are failed (or blocked)."""

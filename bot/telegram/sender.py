@@ -6,7 +6,9 @@ for hours (`max_attempts`), so a network outage delays a broadcast but does not 
 403 and "chat not found" fail the chat's queue and report the chat unreachable.
 The queue lives in SQLite, so a restart resumes it;
 an operation is marked done only after Telegram answered, so delivery is at-least-once, and
-at most `max_in_flight` operations can be repeated after a crash.
+at most `max_in_flight` operations can be repeated after a crash. A send Telegram took but
+that could not be recorded (the database locked by another process, a full disk) keeps its
+result and retries the commit, never the send.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiosqlite
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -79,13 +83,17 @@ class SlidingWindow:
 
 
 Listener = Callable[[Outcome], Awaitable[None]]
+# Told, inside the transaction that records it, of a message that landed after its operation
+# was cancelled (a copy of a directive recalled while it was in flight): it may queue more.
+LateLanding = Callable[[aiosqlite.Connection, OutboxOp, int | None, int], Awaitable[None]]
 
 
 class OutboxSender:
+    RECORD_RETRY = 0.2  # first wait before a failed record is committed again
     def __init__(
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
-        max_backoff: float = 60.0,
+        max_backoff: float = 60.0, min_backoff: float = 1.0,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -96,6 +104,7 @@ class OutboxSender:
         self.per_chat_interval = per_chat_interval
         self.max_attempts = max_attempts
         self.max_backoff = max_backoff
+        self.min_backoff = min_backoff
         self.max_in_flight = max_in_flight
         self._window = SlidingWindow(rate)
         self._free: asyncio.Queue[Bot] = asyncio.Queue()  # one entry per send slot
@@ -118,6 +127,10 @@ class OutboxSender:
         self._sending: set[int] = set()  # chats with an operation in flight
         self._loading = False
         self._listeners: list[Listener] = []
+        self.on_late_landing: LateLanding | None = None
+        self._cancelled: set[int] = set()  # cancelled in the database while in flight
+        self._stopping = False
+        self._stop_requested = asyncio.Event()
         self._idle = asyncio.Event()
 
     def add_listener(self, listener: Listener) -> None:
@@ -137,6 +150,8 @@ class OutboxSender:
             elif queue and queue[0] == op_id and op.chat_id not in self._sending:
                 queue.popleft()
                 self._ops.pop(op_id, None)
+            else:  # in flight: whatever lands is withdrawn; it is not tried again
+                self._cancelled.add(op_id)
 
     def wake(self) -> None:
         """New rows were committed: load them."""
@@ -148,8 +163,12 @@ class OutboxSender:
             loop = asyncio.get_running_loop()
             self._task = loop.create_task(self._run(), name="outbox")
             self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
+            self._stopping = False
+            self._stop_requested.clear()
 
     async def stop(self) -> None:
+        self._stopping = True
+        self._stop_requested.set()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -255,7 +274,7 @@ class OutboxSender:
             op: OutboxOp | None = self._ops.get(op_id)
             if op_id in self._volatile:  # read the latest text of a coalesced edit
                 op = await OutboxRepository(self.db.reader).get(op_id)
-            if op is None:  # done or cancelled meanwhile
+            if op is None or op_id in self._cancelled:  # done or cancelled meanwhile
                 self._pop(chat_id)
                 return
             try:
@@ -278,7 +297,10 @@ class OutboxSender:
                     async with self.db.transaction() as conn:
                         await OutboxRepository(conn).bump_attempts(op.id, str(exc))
                     self._ops[op.id] = replace(op, attempts=op.attempts + 1)
-                    next_at = loop.time() + min(self.max_backoff, 2.0 ** op.attempts)
+                    delay = min(self.max_backoff, self.min_backoff * 2.0 ** op.attempts)
+                    log.info("op %s to chat %s: %s; retry %d in %s s", op.id, chat_id, exc,
+                             op.attempts + 1, delay)
+                    next_at = loop.time() + delay
                 return
             except TelegramError as exc:
                 await self._finish_failed(op, str(exc))
@@ -310,14 +332,31 @@ class OutboxSender:
         op_id = self._queues[chat_id].popleft()
         self._ops.pop(op_id, None)
         self._volatile.discard(op_id)
+        self._cancelled.discard(op_id)
 
     async def _record_sent(self, op: OutboxOp, message_id: int | None) -> bool:
         """Mark the operation done; waits for the commit. Many results share one commit.
+        Telegram took it, so a commit that fails (another process holds the write lock, the
+        disk is full) is retried, never the send; only a stop gives up (the op then goes out
+        again after the restart, the documented in-flight window).
         False: a newer edit rewrote it while it was in flight, so it must be sent again."""
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._done.append((op, message_id, done))
-        self._done_ready.set()
-        return await done
+        delay = self.RECORD_RETRY
+        while True:
+            done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self._done.append((op, message_id, done))
+            self._done_ready.set()
+            try:
+                return await done
+            except Exception as exc:
+                if self._stopping:
+                    log.error("op %s to chat %s went out but could not be recorded (%s);"
+                              " it will go out again after a restart", op.id, op.chat_id, exc)
+                    raise
+                log.warning("op %s to chat %s went out but could not be recorded (%s);"
+                            " recording it again in %.1f s", op.id, op.chat_id, exc, delay)
+                with contextlib.suppress(TimeoutError):  # a stop cuts the wait short
+                    await asyncio.wait_for(self._stop_requested.wait(), delay)
+                delay = min(delay * 2, self.max_backoff)
 
     async def _record_loop(self) -> None:
         """Group commit: one transaction for every result that arrived since the last one."""
@@ -328,11 +367,21 @@ class OutboxSender:
             if not batch:
                 continue
             try:
-                results = []
+                results, late = [], False
                 async with self.db.transaction() as conn:
                     repo, now = OutboxRepository(conn), to_epoch(self.clock.now())
                     for op, message_id, _ in batch:
-                        results.append(await repo.mark_sent(op, message_id, now))
+                        recorded = await repo.mark_sent(op, message_id, now)
+                        results.append(recorded != "rewritten")
+                        if recorded == "cancelled" and self.on_late_landing is not None:
+                            late = True
+                            try:
+                                await self.on_late_landing(conn, op, message_id, now)
+                            except sqlite3.Error:
+                                raise  # the whole record is retried
+                            except Exception:  # a bug there must not hold back the others
+                                log.exception("op %s landed after it was cancelled;"
+                                              " could not withdraw it", op.id)
             except Exception as exc:  # each waiting send decides what to do
                 for _, _, done in batch:
                     if not done.done():
@@ -341,6 +390,8 @@ class OutboxSender:
             for (_, _, done), result in zip(batch, results, strict=True):
                 if not done.done():
                     done.set_result(result)
+            if late:
+                self.wake()
 
     async def _perform(self, op: OutboxOp, bot: Bot) -> int | None:
         p = op.payload

@@ -1127,6 +1127,15 @@ class FakeTelegram:
         queue = self._hangs.setdefault(_METHODS_BY_LOWER.get(method.lower(), method), deque())
         queue.extend(seconds for _ in range(count))
 
+    async def wait_for_hangs(self, method: str, *, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until every delay set by ``hang_next`` for ``method`` has begun (its request
+        arrived and is being held)."""
+        name = _METHODS_BY_LOWER.get(method.lower(), method)
+        started = await self._signal.wait_for(
+            lambda: True if not self._hangs.get(name) else None, timeout)
+        if started is None:
+            raise AssertionError(f"{len(self._hangs.get(name, ()))} {name} call(s) never came")
+
     def set_rate_limit(
         self,
         per_second: int | None,
@@ -1224,7 +1233,9 @@ class FakeTelegram:
             await self._sleep(self.latency)
         hangs = self._hangs.get(method)
         if hangs:
-            await self._sleep(hangs.popleft())
+            delay = hangs.popleft()
+            self._signal.notify_all()
+            await self._sleep(delay)
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()

@@ -114,11 +114,24 @@ async def test_blocked_recipient_is_marked_and_the_admin_told(harness: Harness) 
     h = harness
     await setup_liaisons(h)
     h.fake.block(102)
+    assert h.app is not None
+    status = await h.app.bot.send_message(A, "…")  # the sender's live status, as «Gửi» posts it
+    h.fake.hang_next("sendMessage", 0.5, count=3)  # the copies are answered after it is shown
     h.fake.fail_next("sendMessage", 429, retry_after=1)  # and a 429 on the way: delays only
-    directive = await sent(h, "STTTT", "TT_CNTT")
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.fake.wait_for_hangs("sendMessage")
+    await h.services.broadcast.attach_status_message(directive.id, A, status.message_id)
+    h.services.broadcast.board.touch(directive.id)
     for user in (101, 103):
         await h.fake.wait_for_message(user, is_directive)
     assert not any(is_directive(m) for m in h.fake.messages_to(102))
+    # The admin sees it on the live status message, without asking.
+    live = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == status.message_id
+        and "đã gửi 2/3 · không liên lạc được 1" in (m.plain_text or ""), timeout=10)
+    assert "Tình hình văn bản 1556/UBND-KGVX" in (live.plain_text or "")
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
     assert person is not None and not person.reachable
     _, tally = await h.services.broadcast.tally(directive.id)
@@ -159,3 +172,30 @@ async def test_one_conversation_at_a_time(harness: Harness) -> None:
     cancelled = await h.say(A, "/cancel")
     assert "Đã hủy" in (cancelled.plain_text or "")
     await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")  # now it may start
+
+
+async def test_copy_landing_after_the_recall_is_withdrawn_too(harness: Harness) -> None:
+    h = harness
+    await setup_liaisons(h)
+    h.fake.hang_next("sendMessage", 1.0, count=3)  # every copy is still in flight...
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.fake.wait_for_hangs("sendMessage")
+    await h.services.broadcast.recall(A, directive.id)  # ...when the directive is recalled
+    for user in (101, 102, 103):
+        copy = await h.fake.wait_for_message(user, lambda m: "1556/UBND-KGVX" in (m.text or "")
+                                             and bool(m.params.get("reply_markup")))
+        # Withdrawn exactly like a copy sent before the recall: edited, and told.
+        await h.fake.wait_for_message(
+            user, lambda m, c=copy.message_id: m.message_id == c
+            and "ĐÃ BỊ THU HỒI" in (m.plain_text or "") and not m.buttons)
+        notice = await h.fake.wait_for_message(user, has("Thu hồi văn bản"))
+        assert notice.params["reply_parameters"]["message_id"] == copy.message_id
+    await h.services.sender.drained()
+    async with h.services.db.reader.execute(
+            "SELECT chat_id, status, message_id FROM deliveries WHERE directive_id = ?",
+            (directive.id,)) as cur:
+        rows = {r[0]: (r[1], r[2]) for r in await cur.fetchall()}
+    # The copies did reach their recipients: the database says so, with their message ids.
+    assert rows == {u: ("sent", h.fake.messages_to(u)[-2].message_id) for u in (101, 102, 103)}

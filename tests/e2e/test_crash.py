@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -88,3 +90,15 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_to_everyone(tmp_path:
         assert set(counts) == {100_000 + i for i in range(RECIPIENTS)}
         duplicates = sum(n - 1 for n in counts.values())
         assert duplicates <= IN_FLIGHT, f"{duplicates} duplicates, in-flight bound {IN_FLIGHT}"
+
+        # Nothing was marked sent before Telegram answered: every row marked sent names a
+        # message that Telegram really holds, in that chat, and every copy is recorded.
+        held = {(m.chat_id, m.message_id) for m in fake.sent_messages
+                if "1/UBND-TEST" in (m.text or "")}
+        with contextlib.closing(sqlite3.connect(tmp_path / "hoatoc.db")) as conn:
+            outbox = conn.execute("SELECT chat_id, status, message_id FROM outbox").fetchall()
+            deliveries = conn.execute("SELECT chat_id, status, message_id FROM deliveries").fetchall()
+        assert len(outbox) == len(deliveries) == RECIPIENTS
+        assert [row for row in outbox if row[1] != "sent" or (row[0], row[2]) not in held] == []
+        assert [row for row in deliveries
+                if row[1] != "sent" or (row[0], row[2]) not in held] == []

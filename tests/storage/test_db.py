@@ -28,6 +28,20 @@ async def test_open_creates_private_wal_database(tmp_path: Path, clock: FakeCloc
         await db.close()
 
 
+async def test_every_commit_is_durable_across_a_power_cut(tmp_path: Path, clock: FakeClock) -> None:
+    """synchronous=FULL: a commit a user was told about survives a power cut, not only kill -9
+    (with WAL, NORMAL may lose the last commits when the machine loses power)."""
+    db = Database(tmp_path / "a.db", clock)
+    await db.open()
+    try:
+        async with db.transaction() as writer, writer.execute("PRAGMA synchronous") as cur:
+            assert (await cur.fetchone())[0] == 2  # FULL
+        async with db.reader.execute("PRAGMA synchronous") as cur:
+            assert (await cur.fetchone())[0] == 2
+    finally:
+        await db.close()
+
+
 async def test_reopen_applies_nothing_twice(tmp_path: Path, clock: FakeClock) -> None:
     db = Database(tmp_path / "a.db", clock)
     await db.open()

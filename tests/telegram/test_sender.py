@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -276,3 +278,95 @@ async def test_notice_to_a_deleted_copy_still_goes_out(
     call = next(c for c in fake.calls if c.method == "sendMessage")
     assert call.params["reply_parameters"]["allow_sending_without_reply"] is True
     assert texts(fake, 201) == ["Thu hồi"]
+
+
+async def test_copy_cancelled_in_flight_is_not_tried_again_after_a_server_error(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    async with db.transaction() as conn:
+        await OutboxRepository(conn).enqueue(
+            201, "send_message", {"text": "x", "directive_id": 7}, to_epoch(clock.now()))
+    fake.hang_next("sendMessage", 0.5)
+    fake.fail_next("sendMessage", 502)  # answered after the hang
+    sender = make_sender(db, clock, bot, max_backoff=0.05)
+    await sender.start()
+    await fake.wait_for_hangs("sendMessage")
+    async with db.transaction() as conn:  # recalled while the send is in flight
+        dropped = await OutboxRepository(conn).cancel_directive(7, to_epoch(clock.now()))
+    sender.forget(dropped)
+    await fake.wait_for_call("sendMessage", lambda c: c.status == 502)
+    await sender.drained()
+    await sender.stop()
+    assert texts(fake, 201) == []
+    assert [c.status for c in fake.calls if c.method == "sendMessage"] == [502]
+    assert await OutboxRepository(db.reader).counts() == {"failed": 1}
+
+
+async def test_send_accepted_while_the_database_is_locked_is_recorded_not_sent_again(
+    tmp_path: Path, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    db = Database(tmp_path / "locked.db", clock, busy_timeout=0.1)
+    await db.open()
+    try:
+        await enqueue(db, clock, 201, "x")
+        fake.hang_next("sendMessage", 0.2)
+        sender = make_sender(db, clock, bot, max_backoff=0.2)
+        await sender.start()
+        await fake.wait_for_hangs("sendMessage")
+        other = sqlite3.connect(db.path, isolation_level=None)  # another process, say
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock, far past the busy timeout
+        try:
+            await fake.wait_for_message(201)
+            await asyncio.sleep(1.5)  # the send is answered; its record cannot be committed
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await sender.drained()
+        await sender.stop()
+        assert texts(fake, 201) == ["x"]  # one copy: the record was retried, not the send
+        assert len([c for c in fake.calls if c.method == "sendMessage"]) == 1
+        async with db.reader.execute("SELECT status, message_id FROM outbox") as cur:
+            rows = [tuple(r) for r in await cur.fetchall()]
+        assert rows == [("sent", fake.messages_to(201)[0].message_id)]
+    finally:
+        await db.close()
+
+
+async def test_send_waiting_for_its_retry_at_stop_goes_out_after_restart(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    fake.fail_next("sendMessage", 502)
+    await enqueue(db, clock, 201, "x")
+    first = make_sender(db, clock, bot, max_backoff=60)  # its retry is far off
+    await first.start()
+    await fake.wait_for_call("sendMessage", lambda c: c.status == 502)
+    await first.stop()
+    async with db.reader.execute("SELECT status, message_id, attempts FROM outbox") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("queued", None, 1)]
+    second = make_sender(db, clock, bot)
+    await second.start()
+    await second.drained()
+    await second.stop()
+    assert texts(fake, 201) == ["x"]
+    async with db.reader.execute("SELECT status, message_id FROM outbox") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [
+            ("sent", fake.messages_to(201)[0].message_id)]
+
+
+async def test_retries_stay_at_most_max_backoff_apart_through_a_long_outage(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake.fail_next("sendMessage", 502, count=7)
+    await enqueue(db, clock, 201, "x")
+    sender = make_sender(db, clock, bot, min_backoff=0.01, max_backoff=0.04)
+    caplog.set_level("INFO", logger="bot.telegram.sender")
+    await sender.start()
+    await sender.drained()
+    await sender.stop()
+    # What the sender scheduled, as it logs it: doubling from min_backoff, capped.
+    delays = [r.args[-1] for r in caplog.records
+              if isinstance(r.args, tuple) and r.msg.startswith("op %s to chat %s: %s; retry")]
+    assert delays == [0.01, 0.02, 0.04, 0.04, 0.04, 0.04, 0.04]
+    assert [c.status for c in fake.calls if c.method == "sendMessage"] == [502] * 7 + [200]
+    assert texts(fake, 201) == ["x"]
