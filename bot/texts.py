@@ -367,6 +367,8 @@ TEXTS: Final[dict[str, str]] = {
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
     "esc_button_one": "📞 {agency}",
     "esc_handled_line": "\n\n📞 <b>{name}</b> sẽ liên hệ: {agencies}",
+    "esc_handled_more": " … và {count} đơn vị khác",
+    "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",
     "esc_claimed": "Đã ghi nhận: bạn sẽ liên hệ {agencies}.",
     "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
     "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
@@ -498,6 +500,11 @@ def t(key: str, **params: object) -> Safe:
         for name, value in params.items()
     }
     return Safe(template.format(**escaped))
+
+
+def label(key: str, **params: object) -> str:
+    """A button label or other plain-text field: Telegram shows it as is, so nothing is escaped."""
+    return TEXTS[key].format(**params)
 
 
 def join(parts: list[Safe], sep: str = "\n") -> Safe:

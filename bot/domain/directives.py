@@ -163,6 +163,21 @@ def agency_state(
     return AgencyAckState.PENDING
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji such as 🔥 counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, limit: int) -> int:
+    """How many code points of `text` fit in `limit` UTF-16 code units."""
+    size = 0
+    for i, ch in enumerate(text):
+        size += 2 if ord(ch) > 0xFFFF else 1
+        if size > limit:
+            return i
+    return len(text)
+
+
 def split_text(text: str, limit: int = 4096) -> list[str]:
     """Split at paragraph, then line, then word boundaries; never cut a part mid-word if avoidable."""
     parts: list[str] = []
