@@ -217,6 +217,11 @@ TEXTS: Final[dict[str, str]] = {
         "dịp nghỉ lễ Quốc khánh»:"
     ),
     "bc_summary_invalid": "❌ Trích yếu cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
+    "bc_head_too_long": (
+        "❌ {field} quá dài: phần đầu văn bản (số, ký hiệu, cơ quan ban hành, trích yếu) không "
+        "được vượt quá {max_len} ký tự (mỗi biểu tượng cảm xúc tính 2 ký tự). "
+        "Vui lòng nhập {field_lower} ngắn hơn:"
+    ),
     "bc_ask_body": (
         "Gửi <b>nội dung</b> văn bản (tin nhắn chữ) và/hoặc <b>tệp</b> văn bản (PDF, Word, ảnh; "
         "có thể chuyển tiếp từ nơi khác). Bấm «Tiếp tục» khi xong."
