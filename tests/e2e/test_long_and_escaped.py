@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
-from tests.e2e.test_broadcast_conversation import has, tap
+from tests.e2e.test_broadcast_conversation import has, pick_to_preview, tap
 from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
 from tests.e2e.test_escalation import POLICY, S, start, step, texts
 
@@ -164,3 +164,28 @@ async def test_report_file_from_an_agency_named_with_angle_brackets_keeps_its_ca
     notice = await h.fake.wait_for_message(SUPER_ADMIN, has("Báo cáo kết quả"))
     assert "Trung tâm <CNTT> & Truyền thông" in (notice.plain_text or "")
     assert failed_calls(h, "sendDocument") == [] and failed_calls(h, "sendMessage") == []
+
+
+async def edit_field(h: Harness, summary: SentMessage, label: str, expect: str) -> None:
+    query = h.fake.press_button(SUPER_ADMIN, summary.message_id, summary.button_data("Sửa"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    menu = await h.fake.wait_for_message(
+        SUPER_ADMIN, lambda m: m.message_id == summary.message_id and label in str(m.reply_markup))
+    await tap(h, menu, label, expect)
+
+
+async def test_editing_the_issuer_is_refused_when_the_header_would_not_fit(
+    harness: Harness,
+) -> None:
+    h = harness
+    await setup_liaisons(h)
+    summary = await pick_to_preview(h, "Trung tâm Công nghệ")
+    await edit_field(h, summary, "Trích yếu", "trích yếu")
+    summary = await h.say(SUPER_ADMIN, "🔥" * 400, has("Tóm tắt trước khi gửi"))  # fits
+    await edit_field(h, summary, "Cơ quan ban hành", "cơ quan ban hành")
+    refused = await h.say(SUPER_ADMIN, "🔥" * 150)
+    text = refused.plain_text or ""
+    assert text.startswith("❌ Cơ quan ban hành quá dài") and "1000 ký tự" in text, text
+    assert "Vui lòng nhập cơ quan ban hành ngắn hơn" in text
+    await h.say(SUPER_ADMIN, "UBND tỉnh An Giang", has("Tóm tắt trước khi gửi"))

@@ -67,3 +67,18 @@ def test_pack_counts_emoji_and_entities_as_telegram() -> None:
     assert all(tg_len(p) <= 4000 for p in emoji) and len(emoji) == 6
     entities = pack([Safe("&amp;" * 100)] * 100)  # 100 characters each on screen
     assert len(entities) == 3
+
+
+def test_claim_lines_fit_the_room_left_in_a_copy() -> None:
+    from bot.services.escalation import claim_lines
+
+    one = [("Nguyễn Văn Hùng", [f"UBND xã Số {i} & <Phụ>" for i in range(40)])]
+    lines = claim_lines(one, 600)
+    assert sum(tg_len(line) for line in lines) <= 600
+    assert "UBND xã Số 0 &amp; &lt;Phụ&gt;" in lines[0] and "… và" in lines[0]
+    assert claim_lines(one, 10_000)[0].count("UBND xã") == 40  # room enough: every name
+    many = [(f"Cán bộ {i}", [f"UBND xã Số {i}"]) for i in range(40)]
+    lines = claim_lines(many, 600)
+    assert sum(tg_len(line) for line in lines) <= 600
+    assert "cán bộ khác cũng đã nhận liên hệ" in lines[-1]
+    assert claim_lines(many, 5) == []
