@@ -240,6 +240,11 @@ TEXTS: Final[dict[str, str]] = {
         "dịp nghỉ lễ Quốc khánh»:"
     ),
     "bc_summary_invalid": "❌ Trích yếu cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
+    "bc_head_too_long": (
+        "❌ {field} quá dài: phần đầu văn bản (số, ký hiệu, cơ quan ban hành, trích yếu) không "
+        "được vượt quá {max_len} ký tự (mỗi biểu tượng cảm xúc tính 2 ký tự). "
+        "Vui lòng nhập {field_lower} ngắn hơn:"
+    ),
     "bc_ask_body": (
         "Gửi <b>nội dung</b> văn bản (tin nhắn chữ) và/hoặc <b>tệp</b> văn bản (PDF, Word, ảnh; "
         "có thể chuyển tiếp từ nơi khác). Bấm «Tiếp tục» khi xong."
@@ -405,6 +410,8 @@ TEXTS: Final[dict[str, str]] = {
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
     "esc_button_one": "📞 {agency}",
     "esc_handled_line": "\n\n📞 <b>{name}</b> sẽ liên hệ: {agencies}",
+    "esc_handled_more": " … và {count} đơn vị khác",
+    "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",
     "esc_claimed": "Đã ghi nhận: bạn sẽ liên hệ {agencies}.",
     "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
     "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
@@ -558,6 +565,11 @@ def t(key: str, **params: object) -> Safe:
         for name, value in params.items()
     }
     return Safe(template.format(**escaped))
+
+
+def label(key: str, **params: object) -> str:
+    """A button label or other plain-text field: Telegram shows it as is, so nothing is escaped."""
+    return TEXTS[key].format(**params)
 
 
 def join(parts: list[Safe], sep: str = "\n") -> Safe:

@@ -160,11 +160,21 @@ async def number(update: Update, context: HoaTocContext) -> int:
     return await _next(update, context, ISSUER)
 
 
+def _check_head(draft: Draft, issuer: str, summary: str | None, field: str) -> None:
+    """Refuse an issuer or summary that would make the directive's header too long."""
+    if not view.head_fits(draft.urgency, draft.number, issuer, summary):
+        name = t(f"bc_field_{field}")
+        raise InvalidInput("bc_head_too_long", field=name, field_lower=name.lower(),
+                           max_len=view.HEAD_LIMIT)
+
+
 async def issuer(update: Update, context: HoaTocContext) -> int:
     """Cơ quan ban hành."""
+    draft = _draft(context)
     try:
-        _draft(context).issuer = parse_text_field(
-            message(update).text, key="bc_issuer_invalid", max_len=200)
+        value = parse_text_field(message(update).text, key="bc_issuer_invalid", max_len=200)
+        _check_head(draft, value, draft.summary, "issuer")
+        draft.issuer = value
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, context.services.settings))
         return ISSUER
@@ -176,8 +186,11 @@ async def summary(update: Update, context: HoaTocContext) -> int:
     raw = (message(update).text or "").strip()
     for prefix in ("V/v", "v/v", "V/V", "Về việc", "về việc"):
         raw = raw.removeprefix(prefix).strip(" :")
+    draft = _draft(context)
     try:
-        _draft(context).summary = parse_text_field(raw, key="bc_summary_invalid", max_len=500)
+        value = parse_text_field(raw, key="bc_summary_invalid", max_len=500)
+        _check_head(draft, draft.issuer or "", value, "summary")
+        draft.summary = value
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, context.services.settings))
         return SUMMARY

@@ -17,6 +17,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HoaTocContext
+from bot.domain.directives import utf16_len
 from bot.domain.errors import InvalidInput
 from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
 from bot.telegram.render import domain_error, plain
@@ -76,11 +77,11 @@ async def add_text(update: Update, context: HoaTocContext) -> int:
     assert draft is not None
     added = (message(update).text or "").strip()
     combined = f"{draft.text}\n{added}".strip()
-    if len(combined) > MAX_TEXT:
+    if utf16_len(combined) > MAX_TEXT:  # as Telegram counts: the notice must fit one message
         await message(update).reply_text(t("rr_too_long", max_len=MAX_TEXT))
         return COLLECT
     draft.text = combined
-    await message(update).reply_text(t("rr_got", chars=len(draft.text), files=len(draft.files)),
+    await message(update).reply_text(t("rr_got", chars=utf16_len(draft.text), files=len(draft.files)),
                                      reply_markup=_keyboard())
     return COLLECT
 

@@ -194,22 +194,43 @@ def agency_state(
     return AgencyAckState.PENDING
 
 
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji such as 🔥 counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, limit: int) -> int:
+    """How many code points of `text` fit in `limit` UTF-16 code units."""
+    size = 0
+    for i, ch in enumerate(text):
+        size += 2 if ord(ch) > 0xFFFF else 1
+        if size > limit:
+            return i
+    return len(text)
+
+
 def split_text(text: str, limit: int = 4096) -> list[str]:
-    """Split at paragraph, then line, then word boundaries; never cut a part mid-word if avoidable."""
+    """Split plain text into parts of at most `limit` UTF-16 units, as Telegram counts them.
+
+    Cuts at paragraph, then line, then word boundaries; mid-word only when a word is longer
+    than half a part.
+    """
+    if limit <= 0:
+        raise ValueError(f"split_text needs a positive limit, got {limit}")
     parts: list[str] = []
     rest = text
-    while len(rest) > limit:
+    while utf16_len(rest) > limit:
+        room = _utf16_prefix(rest, limit)
         cut = -1
         for sep in ("\n\n", "\n", " "):
-            cut = rest.rfind(sep, 0, limit)
-            if cut > limit // 2:
+            cut = rest.rfind(sep, 0, room)
+            if cut > room // 2:
                 break
         if cut <= 0:
-            cut = limit
-            amp = rest.rfind("&", 0, cut)  # never cut an HTML entity such as &amp; in two
-            if amp > 0 and rest.find(";", amp) >= cut:
-                cut = amp
-        parts.append(rest[:cut].rstrip())
+            cut = max(room, 1)
+        part = rest[:cut].rstrip()
+        if part:
+            parts.append(part)
         rest = rest[cut:].lstrip()
     if rest:
         parts.append(rest)

@@ -9,6 +9,7 @@ so a notice is queued exactly when its step is recorded as done. Wake-ups only c
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from bot.storage.escalations import EscalationRepository, EscalationRow
 from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
-from bot.telegram.render import local_time, pack
-from bot.texts import Safe, join, t
+from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
+from bot.texts import Safe, join, label, t
 from config.policy import PolicyFile
 from config.settings import Settings
 
@@ -43,6 +44,8 @@ ACK = "directive_ack"
 REPORT = "directive_report"
 RESPONDER_TARGETS = frozenset({Target.ON_DUTY, Target.RESPONDERS, Target.TEAM_LEAD})
 MAX_AGENCY_BUTTONS = 8
+# Room kept free in each digest part (UTF-16 units) for the "… sẽ liên hệ" lines of claims.
+CLAIM_ROOM = 600
 # A notice later than this against its schedule (the bot was down) says so.
 LATE_NOTE_AFTER = timedelta(seconds=30)
 
@@ -62,6 +65,30 @@ def humanize(delta: timedelta) -> str:
     if mins or not parts:
         parts.append(f"{mins} phút")
     return " ".join(parts[:2])
+
+
+def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:
+    """Who takes which agencies, within `room` UTF-16 units: long lists end "… và N đơn vị khác"."""
+
+    def lines(names_shown: int, people_shown: int) -> list[Safe]:
+        out = []
+        for name, agencies in handlers[:people_shown]:
+            listed = Safe(html.escape(", ".join(agencies[:names_shown]), quote=False))
+            if len(agencies) > names_shown:
+                listed = join([listed, t("esc_handled_more", count=len(agencies) - names_shown)], "")
+            out.append(t("esc_handled_line", name=name, agencies=listed))
+        if people_shown < len(handlers):
+            out.append(t("esc_handled_others", count=len(handlers) - people_shown))
+        return out
+
+    longest = max((len(agencies) for _, agencies in handlers), default=0)
+    tries = [(n, len(handlers)) for n in range(longest, 0, -1)]
+    tries += [(1, p) for p in range(len(handlers) - 1, -1, -1)]
+    for names_shown, people_shown in tries:
+        candidate = lines(names_shown, people_shown)
+        if sum(tg_len(line) for line in candidate) <= room:
+            return candidate
+    return []  # a copy with no room left keeps its text; its buttons still change
 
 
 @dataclass
@@ -215,7 +242,7 @@ class EscalationService:
                 continue
             own = self._digest_text(kind, d, listed, agencies, people, now, fallback_used)
             markup = self._claim_buttons(notice_id, listed, agencies) if responder else None
-            parts = pack([Safe(line) for line in own.split("\n")])
+            parts = pack([Safe(line) for line in own.split("\n")], TEXT_LIMIT - CLAIM_ROOM)
             for i, part in enumerate(parts):
                 last = i == len(parts) - 1
                 op_id = await outbox.enqueue(person.chat_id, "send_message", {
@@ -297,7 +324,7 @@ class EscalationService:
         rows = [[InlineKeyboardButton(t("esc_button_all"), callback_data=f"escn:{notice_id}")]]
         for item in items[:MAX_AGENCY_BUTTONS]:
             name = agencies[item.row.agency_id].name[:40]
-            rows.append([InlineKeyboardButton(t("esc_button_one", agency=name),
+            rows.append([InlineKeyboardButton(label("esc_button_one", agency=name),
                                               callback_data=f"esc:{notice_id}:{item.row.id}")])
         return InlineKeyboardMarkup(rows)
 
@@ -358,14 +385,14 @@ class EscalationService:
                 if r.handled_by is not None:
                     handlers.setdefault(r.handled_by, []).append(agencies[r.agency_id].name)
             people_repo = PeopleRepository(conn)
-            lines = [t("esc_handled_line", name=(await people_repo.get(pid)).full_name,
-                       agencies=", ".join(agency_names))
+            named = [((await people_repo.get(pid)).full_name, agency_names)
                      for pid, agency_names in handlers.items()]
             open_items = [_Item(r) for r in rows if r.handled_by is None]
             markup = (view.markup_dict(self._claim_buttons(notice_id, open_items, agencies))
                       if open_items else None)
             outbox = OutboxRepository(conn)
             for _, chat_id, outbox_id, copy_text in copies:
+                lines = claim_lines(named, TEXT_LIMIT - tg_len(copy_text))
                 await outbox.enqueue(chat_id, "edit_message_text", {
                     "text": join([Safe(copy_text), *lines], ""), "target_op": outbox_id,
                     "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}")

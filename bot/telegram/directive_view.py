@@ -7,44 +7,70 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.directives import Acknowledgement, Directive, DirectiveStatus, Tally, split_text
-from bot.telegram.render import local_time
+from bot.domain.directives import (
+    Acknowledgement,
+    Directive,
+    DirectiveStatus,
+    Tally,
+    Urgency,
+    split_text,
+)
+from bot.telegram.render import local_time, tg_len
 from bot.texts import Safe, join, t
 from config.settings import Settings
 
-# Room left in the last part for the acknowledgement or recall footer.
+# Room left in the last part for the acknowledgement or recall footer (UTF-16 units).
 PART_LIMIT = 3800
 CAPTION_LIMIT = 1024
+# The header (urgency, number, issuer, summary) may take this much of a part: the body
+# always has room beside it. /broadcast refuses an issuer or summary that would pass it.
+HEAD_LIMIT = 1000
 
 
 def urgency_header(d: Directive) -> Safe:
     return t(f"urgency_{d.urgency}")
 
 
+def head(urgency: Urgency, number: str, issuer: str, summary: str, date: str) -> Safe:
+    return t("directive_head", urgency=t(f"urgency_{urgency}"), number=number, date=date,
+             issuer=issuer, summary=summary)
+
+
+def head_fits(urgency: Urgency | None, number: str | None, issuer: str | None,
+              summary: str | None) -> bool:
+    """Would a directive with these fields have a header within HEAD_LIMIT?"""
+    return tg_len(head(urgency or Urgency.HOA_TOC, number or "", issuer or "", summary or "",
+                       "00/00/0000")) <= HEAD_LIMIT
+
+
 def message_parts(d: Directive, settings: Settings) -> list[Safe]:
-    """The text messages a recipient gets, in order; the last one carries the buttons."""
+    """The text messages a recipient gets, in order; the last one carries the buttons.
+
+    Lengths are counted as Telegram counts them (UTF-16 units after HTML parsing).
+    """
     tz = settings.tz
-    head = t("directive_head", urgency=urgency_header(d), number=d.number,
-             date=d.created_at.astimezone(tz).strftime("%d/%m/%Y"), issuer=d.issuer,
-             summary=d.summary)
+    top = head(d.urgency, d.number, d.issuer, d.summary,
+               d.created_at.astimezone(tz).strftime("%d/%m/%Y"))
     tail = [t("directive_deadline", deadline=local_time(d.ack_deadline_at, tz))]
     if d.report_deadline_at is not None:
         tail.append(t("directive_report_deadline", deadline=local_time(d.report_deadline_at, tz)))
     if settings.focal_hotline:
         tail.append(t("directive_hotline", focal_name=settings.focal_name,
                       hotline=settings.focal_hotline))
-    body = html.escape(d.body or "", quote=False)
-    whole = join([head, Safe(body), join(tail)], "\n\n") if body else join([head, join(tail)], "\n\n")
-    if len(whole) <= PART_LIMIT:
+    body = Safe(html.escape(d.body or "", quote=False))
+    whole = join([top, body, join(tail)], "\n\n") if body else join([top, join(tail)], "\n\n")
+    if tg_len(whole) <= PART_LIMIT:
         return [whole]
-    blocks = [Safe(c) for c in split_text(body, PART_LIMIT - len(head) - 100)]
+    # Split the plain body (escaping changes nothing Telegram counts); raises if no room.
+    blocks = [Safe(html.escape(c, quote=False))
+              for c in split_text(d.body or "", PART_LIMIT - tg_len(top) - 100)]
     tail_text = join(tail)
-    if len(blocks[-1]) + len(tail_text) + 2 <= PART_LIMIT - 100:
+    if tg_len(blocks[-1]) + tg_len(tail_text) + 2 <= PART_LIMIT - 100:
         blocks[-1] = join([blocks[-1], tail_text], "\n\n")  # the deadline rides on the last
     else:
         blocks.append(tail_text)
     total = len(blocks)
-    parts = [join([head, blocks[0]], "\n\n")]
+    parts = [join([top, blocks[0]], "\n\n")]
     for i, block in enumerate(blocks[1:], start=2):
         parts.append(join([t("directive_continued", number=d.number, part=i, total=total),
                            block], "\n\n"))

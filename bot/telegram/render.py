@@ -8,15 +8,34 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.directives import utf16_len
 from bot.domain.errors import DomainError
 from bot.domain.models import Agency, Invite, Person, Rank, Role
 from bot.texts import Safe, focal_contact, join, t
 from config.settings import Settings
 
+# Telegram's limits, in UTF-16 code units of the text after HTML entity parsing.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+ANSWER_LIMIT = 200
 
-def plain(text: str, limit: int = 200) -> str:
-    """HTML to the plain text a callback answer shows (Telegram allows 200 characters)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:limit]
+
+def shown(text: str) -> str:
+    """The text Telegram shows for our HTML: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def tg_len(text: str) -> int:
+    """Length of our HTML as Telegram counts it against its limits."""
+    return utf16_len(shown(text))
+
+
+def plain(text: str, limit: int = ANSWER_LIMIT) -> str:
+    """HTML to the plain text a callback answer shows (Telegram allows 200 UTF-16 units)."""
+    out = shown(text)[:limit]
+    while utf16_len(out) > limit:
+        out = out[:-1]
+    return out
 
 
 def local_time(instant: datetime, tz: ZoneInfo) -> str:
@@ -72,16 +91,17 @@ def welcome(person: Person, invite: Invite, agency: Agency | None) -> str:
 
 
 def pack(lines: list[Safe], limit: int = 4000) -> list[Safe]:
-    """Group lines into as few messages as fit Telegram's 4,096 characters; never cut a line."""
+    """Group lines into as few messages as fit `limit` (as Telegram counts); never cut a line."""
     messages: list[Safe] = []
     current: list[Safe] = []
     size = 0
     for line in lines:
-        if current and size + len(line) + 1 > limit:
+        length = tg_len(line) + 1
+        if current and size + length > limit:
             messages.append(join(current))
             current, size = [], 0
         current.append(line)
-        size += len(line) + 1
+        size += length
     if current:
         messages.append(join(current))
     return messages

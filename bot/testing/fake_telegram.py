@@ -26,7 +26,8 @@ Deliberately realistic behaviours (they catch real bugs):
   tags such as ``<br>``, unbalanced tags and stray ``<`` give
   ``400 Bad Request: can't parse entities: ...``); returned messages carry the
   plain text plus entities. Disable with ``validate_html = False``.
-* Texts longer than 4096 UTF-16 code units, captions longer than 1024,
+* Texts longer than 4096 UTF-16 code units, captions longer than 1024 (both
+  counted after HTML parsing), callback answers longer than 200,
   ``callback_data`` longer than 64 bytes and invalid bot command names are
   rejected with the errors Telegram uses.
 * ``editMessageText`` without ``reply_markup`` removes the inline keyboard,
@@ -113,6 +114,7 @@ DOWNLOAD_METHOD = "downloadFile"
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
+MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_CALLBACK_DATA_BYTES = 64
 
 # Form values of these parameters are kept as strings, never decoded.
@@ -1752,6 +1754,9 @@ class FakeTelegram:
         query_id = str(query_id) if query_id is not None else ""
         if query_id not in self._callback_queries or query_id in self._callback_answers:
             raise _ApiError(400, _QUERY_TOO_OLD)
+        text = request.params.get("text")
+        if isinstance(text, str) and _utf16_len(text) > MAX_CALLBACK_ANSWER_LENGTH:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         self._callback_answers[query_id] = dict(request.params)
         return True
 

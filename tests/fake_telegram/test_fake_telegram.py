@@ -154,6 +154,33 @@ async def test_long_poll_returns_as_soon_as_update_is_pushed(fake: FakeTelegram,
     assert [u.message.text for u in updates if u.message] == ["ping"]
 
 
+async def test_lengths_are_utf16_units_after_html_parsing(fake: FakeTelegram, bot: PTBBot) -> None:
+    # 2,048 emoji are 4,096 UTF-16 units: the most Telegram takes; one more is refused.
+    await bot.send_message(USER_ID, "🔥" * 2048)
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(USER_ID, "🔥" * 2048 + "x")
+    # Tags and entities do not count: 4,096 "&amp;" are 4,096 characters on screen.
+    await bot.send_message(USER_ID, "<b>" + "&amp;" * 4096 + "</b>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_document(USER_ID, b"x", filename="a.txt", caption="🔥" * 513)
+    await bot.send_document(USER_ID, b"x", filename="a.txt", caption="<i>" + "&lt;" * 1024 + "</i>",
+                            parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await bot.send_document(USER_ID, b"x", filename="a.txt", caption="Trung tâm <CNTT>",
+                                parse_mode="HTML")
+    assert len(fake.messages_to(USER_ID)) == 3
+
+
+async def test_callback_answer_over_200_utf16_units_is_refused(
+    fake: FakeTelegram, bot: PTBBot
+) -> None:
+    sent = await bot.send_message(USER_ID, "Xác nhận?")
+    first = fake.press_button(USER_ID, sent.message_id, "ok:1")
+    with pytest.raises(BadRequest, match=r"(?i)MESSAGE_TOO_LONG"):
+        await bot.answer_callback_query(first, "🔥" * 101)
+    assert fake.callback_answer(first) is None
+    assert await bot.answer_callback_query(first, "🔥" * 100)
+
 async def test_press_button_and_answer_callback_query(fake: FakeTelegram, bot: PTBBot) -> None:
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Xác nhận", callback_data="ok:1")]])
     sent = await bot.send_message(USER_ID, "Xác nhận?", reply_markup=markup)

@@ -1,0 +1,84 @@
+"""Lengths as Telegram counts them: UTF-16 code units of the text after HTML entity parsing."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from bot.domain.directives import parse_number, split_text
+from bot.telegram import directive_view as view
+from bot.telegram.render import pack, plain
+from bot.texts import Safe
+from config.settings import Settings
+from tests.unit.test_directive_rules import NOW, directive
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def tg_len(text: str) -> int:
+    """What Telegram counts: our HTML without tags, entities decoded, in UTF-16 units."""
+    return utf16(html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+@pytest.mark.parametrize("limit", [0, -1, -3700])
+def test_split_text_refuses_a_limit_not_above_zero(limit: int) -> None:
+    with pytest.raises(ValueError, match="positive limit"):
+        split_text("Nội dung & yêu cầu " * 10, limit)
+
+
+def test_split_text_counts_emoji_as_two() -> None:
+    text = "🔥" * 3000 + "\n\n" + "chữ " * 500
+    parts = split_text(text, 4000)
+    assert all(utf16(p) <= 4000 for p in parts)
+    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+
+
+def test_emoji_body_parts_fit_telegram() -> None:
+    settings = Settings()
+    d = directive(body="🔥" * 3400)
+    parts = view.message_parts(d, settings)
+    assert len(parts) >= 2
+    assert all(tg_len(p) <= 4096 for p in parts)
+    assert sum(p.count("🔥") for p in parts) == 3400
+    assert tg_len(view.acked_text(d, settings, "Lan", NOW, late=False)) <= 4096
+
+
+def test_header_full_of_ampersands_still_leaves_room_for_the_body() -> None:
+    settings = Settings(focal_hotline="0296 3 852 000")
+    number = parse_number("123456/" + "-".join(["&" * 20] * 5))  # the longest number allowed
+    d = directive(number=number, issuer="&" * 200, summary="&" * 500,
+                  body="Nội dung & yêu cầu. " * 400)
+    parts = view.message_parts(d, settings)
+    assert all(tg_len(p) <= 4096 for p in parts)
+    assert sum(p.count("yêu") for p in parts) == 400 and len(parts) >= 3
+
+
+def test_callback_answer_fits_200_utf16_units() -> None:
+    answer = plain("<b>" + "🔥" * 150 + "</b> &amp; xong")
+    assert utf16(answer) <= 200 and answer.startswith("🔥" * 100)
+
+
+def test_pack_counts_emoji_and_entities_as_telegram() -> None:
+    emoji = pack([Safe("🔥" * 100)] * 100)
+    assert all(tg_len(p) <= 4000 for p in emoji) and len(emoji) == 6
+    entities = pack([Safe("&amp;" * 100)] * 100)  # 100 characters each on screen
+    assert len(entities) == 3
+
+
+def test_claim_lines_fit_the_room_left_in_a_copy() -> None:
+    from bot.services.escalation import claim_lines
+
+    one = [("Nguyễn Văn Hùng", [f"UBND xã Số {i} & <Phụ>" for i in range(40)])]
+    lines = claim_lines(one, 600)
+    assert sum(tg_len(line) for line in lines) <= 600
+    assert "UBND xã Số 0 &amp; &lt;Phụ&gt;" in lines[0] and "… và" in lines[0]
+    assert claim_lines(one, 10_000)[0].count("UBND xã") == 40  # room enough: every name
+    many = [(f"Cán bộ {i}", [f"UBND xã Số {i}"]) for i in range(40)]
+    lines = claim_lines(many, 600)
+    assert sum(tg_len(line) for line in lines) <= 600
+    assert "cán bộ khác cũng đã nhận liên hệ" in lines[-1]
+    assert claim_lines(many, 5) == []
