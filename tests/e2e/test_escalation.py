@@ -6,6 +6,10 @@ import asyncio
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import JobQueue
 
 from bot.clock import to_epoch
 from bot.domain.roster import Rotation
@@ -239,6 +243,60 @@ async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_
     assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1
     assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 1
     assert len(texts(h, 101, "Nhắc nhở")) == 1
+
+
+def scheduler_starts_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB's JobQueue starts 200 ms after it is asked to, as on a loaded machine."""
+    original = JobQueue.start
+
+    async def late_start(self: JobQueue[Any], *args: Any, **kwargs: Any) -> None:
+        await asyncio.sleep(0.2)  # well past the 10 ms a first interval run may be late by
+        await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(JobQueue, "start", late_start)
+
+
+async def test_step_due_while_down_fires_at_start_up_when_the_scheduler_starts_late(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT")
+    await h.services.sender.drained()
+    await h.stop()
+    h.clock.set(h.t0 + 60 * S)  # down across the reminder and the on-duty step
+    scheduler_starts_late(monkeypatch)
+    await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
+    digest = await h.fake.wait_for_message(
+        103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+    assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+    assert "Lan Nguyễn" in (digest.plain_text or "")
+    reminders = [await h.fake.wait_for_message(u, lambda m: "Nhắc" in (m.plain_text or ""),
+                                               timeout=5) for u in (101, 102)]
+    assert all("1556/UBND-KGVX" in (r.plain_text or "") for r in reminders)
+
+
+async def test_the_next_step_is_armed_at_start_up_when_the_scheduler_starts_late(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT")
+    await h.services.sender.drained()
+    await h.stop()
+    # Nothing due yet at start-up: the reminder is at 50 s, 0.3 s (of the fake clock) away.
+    h.clock.set(h.t0 + 50 * S - timedelta(milliseconds=300))
+    scheduler_starts_late(monkeypatch)
+    await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
+    await h.services.sender.drained()
+    assert texts(h, 101, "Nhắc") == []
+    h.clock.set(h.t0 + 50 * S)  # the armed wake-up, not a sweep 30 s away, must fire it
+    reminder = await h.fake.wait_for_message(101, lambda m: "Nhắc" in (m.plain_text or ""),
+                                             timeout=5)
+    assert "1556/UBND-KGVX" in (reminder.plain_text or "")
+    assert any("Đã nhận" in b["text"] for b in reminder.buttons)
 
 
 async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> None:
