@@ -186,6 +186,22 @@ async def test_nobody_on_duty_goes_to_lead_and_admins_and_says_so(
     assert texts(h, 103, "Cảnh báo") == []
 
 
+async def test_an_unreachable_on_duty_responder_falls_back_to_lead_and_admins(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)  # Hùng is on duty, but has blocked the bot
+    await h.services.onboarding.mark_unreachable(103, "Forbidden: bot was blocked by the user")
+    await broadcast(h, "STTTT")
+    await step(h, 60 * S)
+    for user in (104, SUPER_ADMIN):
+        [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
+        assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+        assert "không có ai đang trực" in (digest.plain_text or "")
+    assert texts(h, 103, "Cảnh báo") == []
+
+
 async def test_one_responder_takes_it_and_the_others_copies_say_who(
     harness: Harness, tmp_path: Path
 ) -> None:
@@ -460,6 +476,36 @@ async def test_a_recalled_directive_stops_escalating(harness: Harness, tmp_path:
     assert len(texts(h, 101, "Nhắc nhở")) == 1
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
     assert [r.status for r in rows] == ["stopped"]
+
+
+async def test_a_reminder_queued_but_not_sent_is_dropped_when_the_agency_acknowledges(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT")
+    copy = await h.fake.wait_for_message(101, is_directive)
+    await h.services.sender.drained()
+    await h.services.sender.stop()  # Telegram is slow today: what is queued stays queued
+    h.clock.set(h.t0 + 50 * S)
+    assert await h.services.escalation.run_due() == 2  # the reminder, to 101 and 102
+    query = h.fake.press_button(101, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "Đã ghi nhận" in (h.fake.callback_answer(query) or {}).get("text", "")
+    await h.services.sender.start()
+    h.services.sender.wake()
+    await h.services.sender.drained()
+    # The copies are edited to say who acknowledged (queued after the reminders, same chats) ...
+    for user in (101, 102):
+        await h.fake.wait_for_call("editMessageText", lambda c, u=user: c.params.get("chat_id") == u)
+    # ... and the reminders never went out.
+    assert texts(h, 101, "Nhắc") == [] and texts(h, 102, "Nhắc") == []
+    async with h.services.db.reader.execute(
+        "SELECT status, error FROM outbox WHERE json_extract(payload, '$.reminder_for')"
+        " IS NOT NULL") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("failed", "acknowledged")] * 2
 
 
 async def test_unreachable_agency_goes_to_on_duty_at_once_by_the_wake_up(
