@@ -133,9 +133,9 @@ async def _post_init(app: HoaTocApp) -> None:
     for client in services.sender.bots:
         await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox
-    if app.job_queue is not None:  # a first sweep at once: steps missed while down fire now
-        WakeUps(app.job_queue, services.escalation, services.clock,
-                on_sweep=services.broadcast.touch_deadlines_passed).start()
+    if app.job_queue is not None:  # awaited: steps missed while down fire before polling
+        await WakeUps(app.job_queue, services.escalation, services.clock,
+                      on_sweep=services.broadcast.touch_deadlines_passed).start()
     # The menu is cosmetic: never let it hold up start-up or polling.
     task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
     _background.add(task)

@@ -451,6 +451,16 @@ TEXTS: Final[dict[str, str]] = {
     "duty_assigned": "🛡 Bạn được phân công trực từ {start} đến {end}.",
     "duty_cancelled": "Đã thôi, lịch trực không đổi.",
     "duty_same_person": "Hãy chọn một người khác.",
+    "duty_not_responder": (
+        "❌ Người được chọn không phải là thành viên Đội ứng cứu sự cố đang hoạt động."
+        " Lịch trực không thay đổi."
+    ),
+    "duty_not_their_shift": (
+        "❌ Ca trực được chọn không phải là ca trực sắp tới của {name}. Lịch trực không thay đổi."
+    ),
+    "duty_swap_same_person": (
+        "❌ Người thứ hai phải là người khác, không phải {name}. Lịch trực không thay đổi."
+    ),
     # --- directives: sender's status ---------------------------------------------------------
     "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
     "status_people": (

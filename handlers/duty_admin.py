@@ -20,7 +20,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.models import Role
 from bot.domain.roster import Shift
 from bot.telegram.render import domain_error, local_time
@@ -96,11 +96,29 @@ async def start_swap(update: Update, context: HoaTocContext) -> int:
     return await _begin(update, context, "swap")
 
 
+async def _checked_tap(update: Update, context: HoaTocContext) -> str:
+    """Answer the tap; its data, once the tapper is checked to be an admin still."""
+    data = await take_button(update)
+    await require(update, context, Role.ADMIN, f"duty_{_data(context).get('mode', 'set')}")
+    return data
+
+
+async def _refused(update: Update, context: HoaTocContext, exc: DomainError) -> int:
+    """A tap the database does not back (forged or stale): say why; the roster is unchanged."""
+    _data(context).clear()
+    await message(update).reply_text(domain_error(exc, context.services.settings))
+    return ConversationHandler.END
+
+
 async def person(update: Update, context: HoaTocContext) -> int:
     """The first person."""
-    data = await take_button(update)
     d = _data(context)
-    d["a"] = int(data.split(":")[2])
+    try:
+        data = await _checked_tap(update, context)
+        d["a"] = (await context.services.duty.responder(user_id(update),
+                                                        int(data.split(":")[2]))).id
+    except DomainError as exc:
+        return await _refused(update, context, exc)
     if d["mode"] == "set":
         await message(update).reply_text(t("duty_ask_from"))
         return FROM
@@ -162,9 +180,12 @@ def _shift(data: str, person_id: int) -> Shift:
 
 async def shift_a(update: Update, context: HoaTocContext) -> int:
     """The first person's shift; then the second person."""
-    data = await take_button(update)
     d = _data(context)
-    d["shift_a"] = _shift(data, d["a"])
+    try:
+        data = await _checked_tap(update, context)
+        d["shift_a"] = await context.services.duty.shift(user_id(update), _shift(data, d["a"]))
+    except DomainError as exc:
+        return await _refused(update, context, exc)
     who = await context.services.duty.person(d["a"])
     markup = await _people_keyboard(context, "q", exclude=d["a"])
     if markup is None:
@@ -177,17 +198,24 @@ async def shift_a(update: Update, context: HoaTocContext) -> int:
 
 async def person_b(update: Update, context: HoaTocContext) -> int:
     """The second person."""
-    data = await take_button(update)
     d = _data(context)
-    d["b"] = int(data.split(":")[2])
+    try:
+        data = await _checked_tap(update, context)
+        d["b"] = (await context.services.duty.responder(
+            user_id(update), int(data.split(":")[2]), other_than=d["a"])).id
+    except DomainError as exc:
+        return await _refused(update, context, exc)
     return await _ask_shift(update, context, d["b"], "sb", SHIFT_B)
 
 
 async def shift_b(update: Update, context: HoaTocContext) -> int:
     """The second person's shift; then confirm."""
-    data = await take_button(update)
     s, d = context.services, _data(context)
-    d["shift_b"] = _shift(data, d["b"])
+    try:
+        data = await _checked_tap(update, context)
+        d["shift_b"] = await s.duty.shift(user_id(update), _shift(data, d["b"]))
+    except DomainError as exc:
+        return await _refused(update, context, exc)
     a, b = await s.duty.person(d["a"]), await s.duty.person(d["b"])
     tz = s.settings.tz
     await message(update).reply_text(t(
@@ -205,12 +233,10 @@ async def confirm(update: Update, context: HoaTocContext) -> int:
     if query.data.split(":")[2] != d.get("nonce"):
         await query.answer(t("adm_stale"), show_alert=True)
         return CONFIRM
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await require(update, context, Role.ADMIN, f"duty_{d['mode']}")
     tz = s.settings.tz
     done: str
     try:
+        await _checked_tap(update, context)
         if d["mode"] == "set":
             who = await s.duty.assign(user_id(update), d["a"], d["from"], d["to"])
             done = t("duty_done_set", name=who.full_name, start=local_time(d["from"], tz),
@@ -218,7 +244,7 @@ async def confirm(update: Update, context: HoaTocContext) -> int:
         else:
             a, b = await s.duty.swap(user_id(update), d["shift_a"], d["shift_b"])
             done = t("duty_done_swap", a=a.full_name, b=b.full_name)
-    except InvalidInput as exc:
+    except DomainError as exc:
         done = domain_error(exc, s.settings)
     d.clear()
     await message(update).reply_text(done)

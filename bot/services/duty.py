@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import Clock, to_epoch
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import EntityDoesNotExist, InvalidInput, PermissionDenied
 from bot.domain.models import Person, Role
 from bot.domain.roster import Shift, parse_when, shifts_of
 from bot.storage.audit import AuditRepository
@@ -47,6 +47,40 @@ class DutyService:
     async def person(self, person_id: int) -> Person:
         return await PeopleRepository(self.db.reader).get(person_id)
 
+    async def responder(self, admin_user_id: int, person_id: int,
+                        other_than: int | None = None) -> Person:
+        """The person, if the database says they are an active responder; else refused, audited.
+
+        Callback data can be forged, so a tapped id is never trusted as it is.
+        """
+        try:
+            person: Person | None = await PeopleRepository(self.db.reader).get(person_id)
+        except EntityDoesNotExist:
+            person = None
+        if person is None or not person.active or not person.has(Role.RESPONDER):
+            raise await self._refuse(admin_user_id, "duty_not_responder", str(person_id))
+        if person.id == other_than:
+            raise await self._refuse(admin_user_id, "duty_swap_same_person", str(person_id),
+                                     name=person.full_name)
+        return person
+
+    async def shift(self, admin_user_id: int, shift: Shift) -> Shift:
+        """The shift, if it is one of its person's coming shifts offered; else refused, audited."""
+        person = await self.responder(admin_user_id, shift.person_id)
+        if not any(s.start_at == shift.start_at and s.end_at == shift.end_at
+                   for s in await self.upcoming_shifts(person.id)):
+            raise await self._refuse(
+                admin_user_id, "duty_not_their_shift", f"{person.id}@{to_epoch(shift.start_at)}",
+                name=person.full_name)
+        return shift
+
+    async def _refuse(self, admin_user_id: int, key: str, subject: str,
+                      **params: object) -> PermissionDenied:
+        async with self.db.transaction() as conn:
+            await AuditRepository(conn).add(to_epoch(self.clock.now()), admin_user_id,
+                                            "duty.refused", subject, {"reason": key})
+        return PermissionDenied(key, **params)
+
     async def upcoming_shifts(self, person_id: int, count: int = 6) -> list[Shift]:
         """The person's coming rotation shifts that nobody else already covers."""
         duty = DutyRepository(self.db.reader)
@@ -66,9 +100,9 @@ class DutyService:
                      end: datetime) -> Person:
         """Put a person on duty for a period (an override), and tell them."""
         self.check_period(start, end)
+        person = await self.responder(admin_user_id, person_id)
         now = to_epoch(self.clock.now())
         async with self.db.transaction() as conn:
-            person = await PeopleRepository(conn).get(person_id)
             await DutyRepository(conn).add_override(person_id, start, end, admin_user_id, now)
             await self._tell(conn, person, start, end, now)
             await AuditRepository(conn).add(now, admin_user_id, "duty.assigned", str(person_id),
@@ -78,10 +112,12 @@ class DutyService:
 
     async def swap(self, admin_user_id: int, a: Shift, b: Shift) -> tuple[Person, Person]:
         """A takes B's shift and B takes A's: two overrides, in one transaction."""
+        await self.shift(admin_user_id, a)
+        await self.shift(admin_user_id, b)
+        pa = await self.responder(admin_user_id, a.person_id)
+        pb = await self.responder(admin_user_id, b.person_id, other_than=pa.id)
         now = to_epoch(self.clock.now())
         async with self.db.transaction() as conn:
-            people = PeopleRepository(conn)
-            pa, pb = await people.get(a.person_id), await people.get(b.person_id)
             duty = DutyRepository(conn)
             await duty.add_override(pa.id, b.start_at, b.end_at, admin_user_id, now)
             await duty.add_override(pb.id, a.start_at, a.end_at, admin_user_id, now)

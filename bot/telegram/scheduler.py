@@ -1,8 +1,10 @@
 """Wake-ups on PTB's JobQueue. The database is the truth; the scheduler only wakes us.
 
-A one-off job is armed at the earliest due escalation, and a sweep runs every 30 s (and once
-at start-up, which is how steps missed while the bot was down fire). Jobs are never dropped
-as "misfired": APScheduler's default grace of 1 s would silently skip a late wake-up.
+A one-off job is armed at the earliest due escalation, and a sweep runs every 30 s. At
+start-up `catch_up()` is awaited: one sweep (steps missed while the bot was down fire) and the
+wake-up armed. It does not go through the scheduler, whose start may come late: an interval
+job whose first run is already past when the scheduler starts waits a whole interval. Jobs are
+never dropped as "misfired": APScheduler's default grace of 1 s would skip a late wake-up.
 """
 
 from __future__ import annotations
@@ -37,9 +39,20 @@ class WakeUps:
         self._arming: set[asyncio.Task[None]] = set()
         engine.on_schedule = self.arm
 
-    def start(self) -> None:
-        self.job_queue.run_repeating(self._sweep, interval=self.sweep_every, first=0.01,
-                                     name="escalation-sweep", job_kwargs=NEVER_MISFIRE)
+    async def start(self) -> None:
+        """Catch up at once, then sweep every `sweep_every` seconds."""
+        await self.catch_up()
+        self.job_queue.run_repeating(self._sweep, interval=self.sweep_every,
+                                     first=self.sweep_every, name="escalation-sweep",
+                                     job_kwargs=NEVER_MISFIRE)
+
+    async def catch_up(self) -> None:
+        """One sweep now, and the wake-up armed at the earliest due step."""
+        await self.sweep()
+        try:
+            await self._arm()
+        except Exception:  # the periodic sweep re-arms; the DB is the truth
+            log.exception("arming the escalation wake-up failed")
 
     def arm(self) -> None:
         """Re-arm the one-off wake-up at the earliest due time (in the background)."""
@@ -63,6 +76,9 @@ class WakeUps:
         await self._run("wake-up")
 
     async def _sweep(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        await self.sweep()
+
+    async def sweep(self) -> None:
         await self._run("sweep")
         now = self.clock.now()
         try:

@@ -89,14 +89,17 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(101)
     assert person is not None and next(iter(acks.values())).person_id == person.id
 
-    # A liaison of another agency replays STTTT's callback data: refused and audited.
-    forged = h.fake.press_button(103, copies[103].message_id, f"ack:{delivery[101]}")
+    # STTTT's liaison replays the centre's callback data (the centre has not acknowledged
+    # yet, so an accepted forgery would show): refused and audited, the centre still awaited.
+    forged = h.fake.press_button(101, copies[101].message_id, f"ack:{delivery[103]}")
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == forged)
     assert "không thuộc đơn vị" in (h.fake.callback_answer(forged) or {}).get("text", "")
     refused = await AuditRepository(h.services.db.reader).entries("ack.refused")
-    assert [e.actor_user_id for e in refused] == [103]
-    assert len(await DirectiveRepository(h.services.db.reader).acks(directive.id)) == 1
+    assert [e.actor_user_id for e in refused] == [101]
+    acks = await DirectiveRepository(h.services.db.reader).acks(directive.id)
+    assert list(acks) == list(await agency_ids(h, "STTTT"))
+    assert copies[103].edits == []
 
 
 async def test_late_acknowledgement_is_marked(harness: Harness) -> None:

@@ -165,7 +165,7 @@ async def test_edited_command_does_not_run_again(harness: Harness) -> None:
     h = harness
     await h.start()
     reply = await h.say(SUPER_ADMIN, "/invite responder", lambda m: "Lời mời" in (m.text or ""))
-    assert reply
+    assert "thành viên Đội ứng cứu" in (reply.plain_text or "") and "start=" in (reply.text or "")
     h.fake.push_raw_update({
         "update_id": 700001,
         "edited_message": {
@@ -178,6 +178,7 @@ async def test_edited_command_does_not_run_again(harness: Harness) -> None:
     })
     listing = await h.say(SUPER_ADMIN, "/invites")
     assert (listing.plain_text or "").count("INV-") == 1
+    assert "thành viên Đội ứng cứu" in (listing.plain_text or "")  # the original, not an admin's
 
 
 async def test_long_invite_list_is_split_not_refused(harness: Harness) -> None:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import logging
+import re
+import string
+from html.parser import HTMLParser
 
 from bot.logs import REDACTED, RedactingFormatter, redact
 from bot.texts import TEXTS, Safe, t
@@ -13,13 +16,49 @@ def test_parameters_are_escaped_unless_safe() -> None:
     assert "<b>x</b>" in t("phone_saved", phone=Safe("<b>x</b>"))
 
 
-def test_every_text_is_vietnamese_and_formats() -> None:
-    # Every template formats with dummy parameters (no stray braces).
-    import string
+# A letter only Vietnamese has (tone marks, ă, â, đ, ê, ô, ơ, ư).
+VIETNAMESE = re.compile("[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]",
+                        re.IGNORECASE)
+PLAIN_VIETNAMESE = {"Xong", "Trang"}  # Vietnamese words written without any such letter
+TELEGRAM_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
 
+
+class _Tags(HTMLParser):
+    """The tags of a text, checked as Telegram's HTML parse mode would: known and balanced."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TELEGRAM_TAGS:
+            self.errors.append(f"unknown <{tag}>")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.errors.append(f"unbalanced </{tag}>")
+
+
+def test_every_text_is_vietnamese_and_formats() -> None:
+    formatter = string.Formatter()
     for key, template in TEXTS.items():
-        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-        t(key, **{n: "x" for n in names})
+        names = {f for _, f, _, _ in formatter.parse(template) if f}
+        values = {n: f"Q{n.replace('_', '')}Q" for n in names}
+        out = t(key, **values)
+        # Every parameter lands in the text, and no brace is left over.
+        assert all(v in out for v in values.values()), key
+        assert "{" not in out and "}" not in out, key
+        # Its own words are Vietnamese.
+        literal = "".join(text for text, _, _, _ in formatter.parse(template))
+        words = set(re.findall(r"[^\W\d_]+", re.sub(r"<[^>]*>|&\w+;", " ", literal)))
+        assert not words or VIETNAMESE.search(literal) or words <= PLAIN_VIETNAMESE, key
+        # Telegram accepts its HTML.
+        tags = _Tags()
+        tags.feed(out)
+        tags.close()
+        assert tags.errors == [] and tags.open == [], (key, tags.errors, tags.open)
 
 
 def test_redact_bot_token_and_invite_tokens() -> None:
