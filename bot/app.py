@@ -82,6 +82,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     sender.add_listener(on_outcome)
     broadcast.forget_ops = sender.forget
     onboarding.late_delivery = broadcast
+    onboarding.wake_escalation = lambda: escalation.on_schedule()
     return Services(
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins),
