@@ -77,6 +77,25 @@ async def test_agency_with_another_reachable_liaison_is_not_marked_unreachable(
     assert [m for m in h.fake.messages_to(103) if unreachable_digest(m)] == []
 
 
+async def test_liaison_writing_again_clears_unreachable(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start_one_liaison(h, tmp_path)
+    directive = await broadcast(h, "STTTT")
+    await h.fake.wait_for_message(101, is_directive)
+    h.fake.block(101)
+    await step(h, 50 * S)
+    await h.fake.wait_for_message(103, unreachable_digest, timeout=5)
+    # 101 unblocks and writes: they hold the directive already, so the agency is reachable.
+    h.fake.unblock(101)
+    await h.say(101, "/help")
+    await _until(lambda: _reachable(h, 101), True)
+    assert [r.unreachable for r in await rows(h, directive.id)] == [False]
+    await step(h, 60 * S)  # the on-duty step: the agency is overdue, not unreachable
+    latest = texts(h, 103, "Cảnh báo chưa phản hồi")[-1]
+    assert UNREACHABLE not in (latest.plain_text or "")
+    assert "quá hạn" in (latest.plain_text or "").lower()
+
+
 async def test_import_deactivating_the_last_liaison_goes_to_on_duty_at_once(
     harness: Harness, tmp_path: Path
 ) -> None:
