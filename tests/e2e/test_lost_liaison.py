@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from bot.clock import to_epoch
 from bot.services.escalation import ACK
 from bot.storage.escalations import EscalationRepository, EscalationRow
 from bot.testing.fake_telegram import SentMessage
@@ -58,6 +59,30 @@ async def test_last_liaison_blocking_the_bot_goes_to_on_duty_before_the_deadline
     # Told once: a later run before the deadline says nothing more.
     await step(h, 55 * S)
     assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1
+
+
+async def test_last_liaison_block_notice_goes_to_on_duty_at_once(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start_one_liaison(h, tmp_path)
+    directive = await broadcast(h, "STTTT")
+    await h.fake.wait_for_message(101, is_directive)
+    # Telegram tells the bot that 101 blocked it; nothing is sent to 101, no step is due yet.
+    h.fake.push_raw_update({
+        "update_id": 900001,
+        "my_chat_member": {
+            "chat": {"id": 101, "type": "private", "first_name": "Lan"},
+            "from": {"id": 101, "is_bot": False, "first_name": "Lan"},
+            "date": to_epoch(h.clock.now()),
+            "old_chat_member": {"status": "member", "user": h.fake.bot_user()},
+            "new_chat_member": {"status": "kicked", "until_date": 0, "user": h.fake.bot_user()},
+        },
+    })
+    digest = await h.fake.wait_for_message(103, unreachable_digest, timeout=5)
+    assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+    [row] = await rows(h, directive.id)
+    assert row.unreachable and row.unreachable_notified
 
 
 async def test_agency_with_another_reachable_liaison_is_not_marked_unreachable(
