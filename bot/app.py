@@ -83,6 +83,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     broadcast.forget_ops = sender.forget
     onboarding.late_delivery = broadcast
     sender.on_late_landing = broadcast.withdraw_late_copy
+    onboarding.wake_escalation = lambda: escalation.on_schedule()
     return Services(
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins),

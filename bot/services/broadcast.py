@@ -272,7 +272,9 @@ class BroadcastService:
             existing = await repo.delivery_of(d.id, person.id)
             if existing is not None and existing.status in (DeliveryStatus.SENT,
                                                             DeliveryStatus.QUEUED):
-                continue  # they have it, or it is on its way
+                # They have it, or it is on its way: the agency is reachable again all the same.
+                await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
+                continue
             if existing is not None:
                 delivery_id = existing.id
                 await repo.requeue_delivery(delivery_id, person.chat_id, now)

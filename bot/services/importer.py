@@ -28,6 +28,7 @@ from bot.clock import Clock, to_epoch
 from bot.domain.models import AgencyKind, Rank, Role
 from bot.domain.phones import normalise_phone
 from bot.domain.roster import Rotation
+from bot.services.onboarding import mark_agencies_unreachable
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -484,6 +485,7 @@ class Importer:
                 else:
                     report.unchanged["groups"] += 1
 
+            left: set[int] = set()  # agencies a liaison may have stopped reaching
             for _, p in data.people:
                 pfields: dict[str, Any] = {
                     "full_name": p.full_name, "phone": p.phone, "roles": frozenset(p.roles),
@@ -504,8 +506,13 @@ class Importer:
                 if any(before[k] != v for k, v in pfields.items()):
                     await people.update(current_p.id, pfields, now)
                     report.updated["people"] += 1
+                    if current_p.agency_id is not None and current_p.has(Role.LIAISON):
+                        left.add(current_p.agency_id)
                 else:
                     report.unchanged["people"] += 1
+            # Left, moved or no longer a liaison: an agency with nobody left to reach is due to
+            # the on-duty responders at once (the bot's sweep picks it up).
+            await mark_agencies_unreachable(conn, left, now)
 
             if data.duty is not None:
                 await self._apply_duty(conn, data.duty, report, now)

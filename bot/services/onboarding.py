@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,6 +17,7 @@ from bot.domain.phones import normalise_phone
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
+from bot.storage.escalations import EscalationRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.people import PeopleRepository
 
@@ -57,6 +59,34 @@ class LateDelivery(Protocol):
     def caught_up(self, directive_ids: list[int]) -> None: ...
 
 
+# The escalation kind an agency's liaisons are chased for (bot.services.escalation.ACK).
+_ACK = "directive_ack"
+
+
+def reaches_agency(person: Person, agency_id: int) -> bool:
+    """Can a directive to the agency reach this person (as the broadcast's audience counts)?"""
+    return (person.agency_id == agency_id and person.has(Role.LIAISON) and person.active
+            and person.activated and person.reachable and person.chat_id is not None)
+
+
+async def mark_agencies_unreachable(conn: aiosqlite.Connection, agency_ids: Iterable[int],
+                                    now: int) -> int:
+    """Agencies left with no reachable liaison: their awaited acknowledgements escalate to the
+    on-duty responders at once, not as reminders to nobody; returns the escalations marked."""
+    marked = 0
+    for agency_id in sorted(set(agency_ids)):
+        people = await PeopleRepository(conn).of_agency(agency_id)
+        if any(reaches_agency(p, agency_id) for p in people):
+            continue
+        count = await EscalationRepository(conn).mark_unreachable_agency(_ACK, agency_id, now)
+        if count:
+            agency = await AgencyRepository(conn).get(agency_id)
+            await AuditRepository(conn).add(now, None, "agency.unreachable", agency.code,
+                                            {"escalations": count})
+        marked += count
+    return marked
+
+
 class OnboardingService:
     def __init__(
         self, db: Database, clock: Clock, *, invite_ttl: timedelta, super_admins: frozenset[int]
@@ -67,6 +97,8 @@ class OnboardingService:
         self.super_admins = super_admins
         # Wired by the composition root: joining, activation and coming back trigger it.
         self.late_delivery: LateDelivery | None = None
+        # Told when an agency was marked unreachable, so the escalation wake-up re-arms.
+        self.wake_escalation: Callable[[], None] = lambda: None
 
     async def _catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
         if self.late_delivery is None:
@@ -275,6 +307,10 @@ class OnboardingService:
             await PeopleRepository(conn).update(person.id, {"reachable": False}, now)
             await AuditRepository(conn).add(
                 now, user_id, "person.unreachable", str(person.id), {"reason": reason})
+            marked = (await mark_agencies_unreachable(conn, [person.agency_id], now)
+                      if person.agency_id is not None and person.has(Role.LIAISON) else 0)
+        if marked:
+            self.wake_escalation()
 
     async def ensure_super_admin(self, who: TelegramIdentity) -> Person | None:
         """Give a super-admin a person record (for their chat id and phone) on first contact."""

@@ -132,6 +132,15 @@ class EscalationRepository:
             " AND agency_id = ? AND status = 'active' AND unreachable = 1",
             (now, subject_id, agency_id))
 
+    async def mark_unreachable_agency(self, kind: str, agency_id: int, now: int) -> int:
+        """The agency lost its last reachable liaison: each of its running escalations says so,
+        and is due at once (the on-duty responders are told by the next run)."""
+        cur = await self.conn.execute(
+            "UPDATE escalations SET unreachable = 1, unreachable_notified = 0, token = token + 1,"
+            " updated_at = ? WHERE subject_kind = ? AND agency_id = ? AND status = 'active'"
+            " AND unreachable = 0", (now, kind, agency_id))
+        return cur.rowcount
+
     async def reschedule(self, kind: str, subject_id: int, deadline: datetime, now: int) -> None:
         """A new deadline: the frozen steps run again from it."""
         # Finished ones run again from the new deadline too; stopped ones stay stopped.
