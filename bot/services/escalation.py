@@ -206,6 +206,7 @@ class EscalationService:
         # Digests: one message per recipient for this directive, listing every agency.
         recipients: dict[int, tuple[Person, list[_Item], bool]] = {}
         fallback_used = False
+        digest_wanted = False  # a step named someone beyond the agency's own liaisons
         on_duty_people, _ = await self._on_duty_people(conn, people, now)
         for item in items:
             targets: set[Target] = set()
@@ -215,6 +216,7 @@ class EscalationService:
                 targets.add(Target.ON_DUTY)
             if item.row.handled_by is not None:
                 targets -= RESPONDER_TARGETS  # a responder took it: only admins hear more
+            digest_wanted = digest_wanted or bool(targets)
             for target in targets:
                 chosen = self._people_for(target, people, on_duty_people)
                 if target is Target.ON_DUTY and not on_duty_people:
@@ -226,7 +228,7 @@ class EscalationService:
                     recipients[person.id] = (person, listed, responder or (
                         target in RESPONDER_TARGETS and person.has(Role.RESPONDER)))
         if not recipients:
-            if any(i.fired or i.unreachable_now for i in items):
+            if digest_wanted:
                 log.warning("escalation of directive %s reached nobody (no lead, no admin)", d.id)
                 await AuditRepository(conn).add(to_epoch(now), None, "escalation.nobody",
                                                 d.number, {"directive_id": d.id})

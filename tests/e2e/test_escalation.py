@@ -14,6 +14,7 @@ from telegram.ext import JobQueue
 from bot.clock import to_epoch
 from bot.domain.escalation import Target
 from bot.domain.roster import Rotation
+from bot.storage.audit import AuditRepository
 from bot.storage.duty import DutyRepository
 from bot.storage.escalations import EscalationRepository
 from bot.storage.people import PeopleRepository
@@ -595,3 +596,17 @@ async def test_extending_after_the_steps_finished_runs_them_again(
     await h.services.broadcast.extend(SUPER_ADMIN, directive.id, h.clock.now() + 60 * S)
     await step(h, 90 * S + 60 * S)  # the new deadline
     assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 2
+
+
+async def test_a_reminder_step_is_not_recorded_as_reaching_nobody(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """A step aimed only at the agency's liaisons reaches them: no "reached nobody" record."""
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT")
+    await h.services.sender.drained()
+    await step(h, 50 * S)
+    assert len(texts(h, 101, "Nhắc")) == 1
+    assert await AuditRepository(h.services.db.reader).entries("escalation.nobody") == []
