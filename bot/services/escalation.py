@@ -271,9 +271,10 @@ class EscalationService:
         text = t(key, agency=agency.name, urgency=view.urgency_header(d), number=d.number,
                  summary=d.summary, deadline=local_time(deadline, self.settings.tz), when=when)
         outbox, queued = OutboxRepository(conn), 0
-        # Only chats of people who are still the agency's liaisons: not those who left or moved.
+        # Only chats of people who are still the agency's liaisons (not those who left or
+        # moved) and not known to have blocked the bot (a send would only fail again).
         current = {p.id for p in await PeopleRepository(conn).of_agency(agency.id)
-                   if p.active and p.has(Role.LIAISON)}
+                   if p.active and p.reachable and p.has(Role.LIAISON)}
         for dl in await DirectiveRepository(conn).deliveries(d.id, agency.id):
             if dl.status not in ("sent", "queued") or dl.person_id not in current:
                 continue

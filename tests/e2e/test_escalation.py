@@ -610,3 +610,23 @@ async def test_a_reminder_step_is_not_recorded_as_reaching_nobody(
     await step(h, 50 * S)
     assert len(texts(h, 101, "Nhắc")) == 1
     assert await AuditRepository(h.services.db.reader).entries("escalation.nobody") == []
+
+
+async def test_a_reminder_is_not_tried_on_a_liaison_known_to_have_blocked_the_bot(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """A liaison known to have blocked the bot since getting the copy gets no reminder
+    attempt: it would only fail again. The other liaison of the agency still gets it."""
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT")
+    await h.fake.wait_for_message(102, is_directive)
+    h.fake.block(102)
+    await h.services.onboarding.mark_unreachable(102, "blocked")  # Telegram's block notice
+    person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
+    assert person is not None and not person.reachable
+    tried_before = len([c for c in h.fake.calls if c.chat_id == 102])
+    await step(h, 50 * S)
+    assert len(texts(h, 101, "Nhắc")) == 1
+    assert len([c for c in h.fake.calls if c.chat_id == 102]) == tried_before
