@@ -197,9 +197,9 @@ TEXTS: Final[dict[str, str]] = {
     "button_report": "📝 Báo cáo kết quả",
     "acked_footer": "✅ <b>Đã nhận</b> — {name}, {time}",
     "acked_late_footer": "⚠️ <b>Đã nhận (nhận trễ)</b> — {name}, {time}",
-    "acked_phone_footer": "✅ <b>Đã nhận</b> (qua điện thoại, do {name} ghi nhận) — {time}",
+    "acked_phone_footer": "✅ <b>Đã nhận</b> — qua điện thoại, do {name} ghi nhận, {time}",
     "acked_phone_late_footer": (
-        "⚠️ <b>Đã nhận (quá hạn)</b> (qua điện thoại, do {name} ghi nhận) — {time}"
+        "⚠️ <b>Đã nhận (quá hạn)</b> — qua điện thoại, do {name} ghi nhận, {time}"
     ),
     "recalled_footer": "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Không thực hiện văn bản này.",
     "ack_done": "✅ Đã ghi nhận: {agency} đã nhận văn bản {number}.",
@@ -242,7 +242,7 @@ TEXTS: Final[dict[str, str]] = {
     "bc_summary_invalid": "❌ Trích yếu cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
     "bc_head_too_long": (
         "❌ {field} quá dài: phần đầu văn bản (số, ký hiệu, cơ quan ban hành, trích yếu) không "
-        "được vượt quá {max_len} ký tự (mỗi biểu tượng cảm xúc tính 2 ký tự). "
+        "được vượt quá {max_len} ký tự. "
         "Vui lòng nhập {field_lower} ngắn hơn:"
     ),
     "bc_ask_body": (
@@ -495,7 +495,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "ph_done": (
         "✅ Đã ghi nhận: {agency} đã nhận văn bản {number} (qua điện thoại, do {name} ghi nhận). "
-        "Đã dừng đôn đốc đối với đơn vị này; các bản văn bản của đơn vị đang được cập nhật."
+        "Đã dừng đôn đốc đối với đơn vị này và cập nhật các bản đã gửi cho đơn vị."
     ),
     "ph_already": "ℹ️ {agency} đã xác nhận trước đó: {state}. Không cần ghi nhận thêm.",
     "ph_cancelled": "Đã hủy, không ghi nhận gì.",

@@ -12,7 +12,7 @@ from bot.domain.phones import display_phone
 from bot.services.acks import AckStatus
 from bot.services.broadcast import AgencyRow
 from bot.telegram import directive_view as view
-from bot.telegram.broadcast_view import LABEL_MAX
+from bot.telegram.broadcast_view import short_label
 from bot.telegram.render import local_time, pack
 from bot.texts import TEXTS, t
 from handlers.common import message, require, user_id
@@ -87,7 +87,7 @@ def _status_markup(d: Directive, waiting: list[AgencyRow]) -> InlineKeyboardMark
     """The directive's admin buttons, then one button per agency still awaited."""
     rows = list(view.admin_buttons(d).inline_keyboard)
     if d.status is DirectiveStatus.ACTIVE:
-        agencies = [InlineKeyboardButton(f"☎️ {r.agency.name}"[:LABEL_MAX],
+        agencies = [InlineKeyboardButton(short_label(f"☎️ {r.agency.name}"),
                                          callback_data=f"ph:ag:{d.id}:{r.agency.id}")
                     for r in waiting[:MAX_AGENCY_BUTTONS]]
         rows += [tuple(agencies[i:i + 2]) for i in range(0, len(agencies), 2)]

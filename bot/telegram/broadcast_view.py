@@ -14,6 +14,16 @@ PAGE_SIZE = 8
 LABEL_MAX = 40
 
 
+def short_label(text: str, limit: int = LABEL_MAX) -> str:
+    """A button label that fits `limit`: cut at a word, with "…" so the cut shows."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    if " " in cut.strip():
+        cut = cut[:cut.rstrip().rfind(" ")]
+    return cut.rstrip() + "…"
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, so «xa my hoa» finds «Xã Mỹ Hòa»."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -65,7 +75,7 @@ def picker_keyboard(
     for g in groups:
         members = set(g.agency_ids)
         mark = "✅ " if members and members <= selected else ""
-        group_buttons.append(_button(f"{mark}{g.name}"[:LABEL_MAX], f"bc:g:{g.id}"))
+        group_buttons.append(_button(short_label(f"{mark}{g.name}"), f"bc:g:{g.id}"))
     rows += [group_buttons[i:i + 2] for i in range(0, len(group_buttons), 2)]
     if not filtered:
         mark = "✅ " if all_ids and all_ids <= selected else ""
@@ -74,7 +84,7 @@ def picker_keyboard(
     page = min(max(page, 0), pages - 1)
     for a in agencies[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
         mark = "✅ " if a.id in selected else "▫️ "
-        rows.append([_button(f"{mark}{a.name}"[:LABEL_MAX], f"bc:a:{a.id}:{page}")])
+        rows.append([_button(short_label(f"{mark}{a.name}"), f"bc:a:{a.id}:{page}")])
     nav = []
     if page > 0:
         nav.append(_button("◀️", f"bc:p:{page - 1}"))

@@ -82,3 +82,15 @@ def test_claim_lines_fit_the_room_left_in_a_copy() -> None:
     assert sum(tg_len(line) for line in lines) <= 600
     assert "cán bộ khác cũng đã nhận liên hệ" in lines[-1]
     assert claim_lines(many, 5) == []
+
+
+def test_long_button_labels_are_shortened_visibly() -> None:
+    """A name too long for a button is cut at a word and ends with "…", never mid-word."""
+    from bot.telegram.broadcast_view import LABEL_MAX, short_label
+
+    name = "☎️ Trung tâm Công nghệ thông tin và Truyền thông tỉnh An Giang"
+    label = short_label(name)
+    assert label.endswith("…") and len(label) <= LABEL_MAX
+    assert name.startswith(label[:-1].rstrip())
+    assert name[len(label[:-1].rstrip())] == " "  # cut at a space
+    assert short_label("☎️ Sở Nội vụ") == "☎️ Sở Nội vụ"

@@ -100,3 +100,10 @@ def test_rendered_texts_are_not_escaped_twice() -> None:
     parts = pack(lines)
     assert len(parts) == 3 and all(len(p) <= 4000 for p in parts)
     assert sum(p.count("x" * 100) for p in parts) == 100
+
+
+def test_wording_of_texts_added_by_the_hardening() -> None:
+    """Read by a native reader: no stammer, no doubled brackets, no untrue counting rule."""
+    assert "bản văn bản" not in TEXTS["ph_done"]
+    assert ") (" not in TEXTS["acked_phone_late_footer"].replace("</b>", "")
+    assert "tính 2 ký tự" not in TEXTS["bc_head_too_long"]
