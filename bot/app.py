@@ -15,7 +15,7 @@ from telegram.request import HTTPXRequest
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, HoaTocContext, Services
-from bot.services.access import AccessService
+from bot.services.access import AccessService, RefusalLog
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
@@ -66,8 +66,10 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     sender = OutboxSender(db, clock, sender_bots, rate=settings.send_rate,
                           per_chat_interval=settings.per_chat_interval,
                           max_in_flight=settings.send_in_flight)
+    refusals = RefusalLog(db, clock)  # one window per refusal, whichever service refuses
     onboarding = OnboardingService(
-        db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins)
+        db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins,
+        refusals=refusals)
     escalation = EscalationService(db, clock, settings, policy, wake_sender=sender.wake)
     broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake,
                                  escalation=escalation)
@@ -83,7 +85,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     broadcast.forget_ops = sender.forget
     return Services(
         settings=settings, clock=clock, db=db,
-        access=AccessService(db, clock, super_admins),
+        access=AccessService(db, clock, super_admins, refusals),
         onboarding=onboarding, broadcast=broadcast,
         acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
         escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,

@@ -148,6 +148,11 @@ TEXTS: Final[dict[str, str]] = {
         "⛔ Bạn chưa được đăng ký nên chưa dùng được lệnh này. Liên hệ {focal_name}"
         "{focal_contact} để nhận đường dẫn mời."
     ),
+    "stranger_flood": (
+        "⛔ Tài khoản chưa được đăng ký đã gửi quá nhiều tin nhắn trong thời gian ngắn; "
+        "các tin nhắn tiếp theo tạm thời không được trả lời. Đề nghị liên hệ {focal_name}"
+        "{focal_contact} để nhận đường dẫn mời."
+    ),
     "help_header": "<b>Các lệnh bạn dùng được</b>",
     "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",
     "cmd_start": "Bắt đầu, xem vai trò của bạn",
