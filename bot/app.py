@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
@@ -25,6 +25,7 @@ from bot.services.reports import ReportService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
+from bot.telegram.ratelimit import PerChatRetry
 from bot.telegram.scheduler import WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
 from bot.telegram.updates import PerUserUpdateProcessor
@@ -102,11 +103,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaT
         connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
         read_timeout=POLL_TIMEOUT + 10,
     )
-    # Direct replies honour a 429's retry_after and are tried again rather than lost;
-    # pacing is the outbox's job, so no overall rate here.
+    # Direct replies honour a 429's retry_after and are tried again rather than lost; the
+    # 429 holds back only its chat (never everyone's tap answers); pacing is the outbox's job.
     client = make_bot(settings, request, get_updates_request=updates_request,
-                      rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0,
-                                                  max_retries=3))
+                      rate_limiter=PerChatRetry(max_retries=3))
     app: HoaTocApp = (
         ApplicationBuilder()
         .bot(client)
