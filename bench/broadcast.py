@@ -9,6 +9,9 @@ Runs, in order:
      to see whether the bot itself is the bottleneck; peak memory of the bot process.
   3. A naive baseline: a plain loop of `await bot.send_message` to 200 recipients on the same
      fake server with the same 150 ms delay.
+  4. Taps under a flood: the directive delivered to 1,000 (limits lifted), the bot restarted
+     at its default settings with Telegram's limits back on, then the 1,000 taps of 1b while
+     a stranger sends 300 messages at the moment the taps begin.
 Prints its figures last, on one line of key=value pairs.
 
     .venv/bin/python bench/broadcast.py
@@ -47,6 +50,8 @@ N = 1000
 FIRST_CHAT = 500_000
 LATENCY = 0.15
 NUMBER = "1556/UBND-KGVX"
+STRANGER = 9999
+FLOOD = 300
 
 
 def log(text: str) -> None:
@@ -209,9 +214,10 @@ async def run_limited(tmp: Path) -> dict[str, float]:
     return result
 
 
-async def ack_taps(fake: FakeTelegram) -> dict[str, float]:
-    """1,000 taps over 10 s; latency from the tap being offered to the bot's answer."""
-    log("scenario 1b: 1,000 acknowledgement taps over 10 s ...")
+async def ack_taps(fake: FakeTelegram, flood: int = 0) -> dict[str, float]:
+    """1,000 taps over 10 s (with a stranger's `flood` as they begin); tap to the bot's answer."""
+    if not flood:
+        log("scenario 1b: 1,000 acknowledgement taps over 10 s ...")
     copies = {m.chat_id: m for m in fake.sent_messages
               if m.chat_id >= FIRST_CHAT and NUMBER in (m.text or "") and m.buttons}
     loop = asyncio.get_running_loop()
@@ -223,6 +229,12 @@ async def ack_taps(fake: FakeTelegram) -> dict[str, float]:
         query = fake.press_button(chat_id, msg.message_id, msg.button_data("Đã nhận"))
         offered[query] = time.monotonic()
 
+    def flood_the_bot() -> None:
+        for _ in range(flood):
+            fake.send_text(STRANGER, "/broadcast")
+
+    if flood:
+        loop.call_at(start, flood_the_bot)
     for i, chat_id in enumerate(sorted(copies)):
         loop.call_at(start + i * 10.0 / N, press, chat_id)
     deadline = time.monotonic() + 60
@@ -243,6 +255,39 @@ async def ack_taps(fake: FakeTelegram) -> dict[str, float]:
         f"p50 {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms, max {waits[-1]:.0f} ms")
     return {"ack_p50_ms": statistics.median(waits), "ack_p95_ms": p95,
             "ack_lost": float(len(offered) - recorded), "ack_answered": float(len(waits))}
+
+
+async def run_flood(tmp: Path) -> dict[str, float]:
+    """Scenario 4: the taps of 1b while a stranger floods the bot."""
+    db = tmp / "flood.db"
+    await prepare(db)
+    async with FakeTelegram(TOKEN) as fake:
+        fake.add_user(ADMIN, "Quản trị")
+        fake.add_user(STRANGER, "Người lạ")
+        for i in range(N):
+            fake.add_user(FIRST_CHAT + i, f"Cán bộ {i}")
+        log("scenario 4: the directive delivered with the limits lifted, then the bot restarted ...")
+        proc = start_bot(fake, db, HOATOC_SEND_RATE="1000", HOATOC_SEND_IN_FLIGHT="100")
+        try:
+            await fake.wait_for_long_poll(timeout=60)
+            fake.set_rate_limit(1000, per_chat_per_second=1, retry_after=1)
+            await drive_broadcast(fake)
+            await wait_all_delivered(fake, within=120)
+        finally:
+            stop_bot(proc)
+        proc = start_bot(fake, db)
+        try:
+            await fake.wait_for_long_poll(timeout=60)
+            fake.latency = LATENCY
+            fake.set_rate_limit(30, per_chat_per_second=1, retry_after=1)
+            log(f"  1,000 acknowledgement taps over 10 s; a stranger sends {FLOOD} messages "
+                f"as they begin ...")
+            taps = await ack_taps(fake, flood=FLOOD)
+            replies = len(fake.messages_to(STRANGER))
+            log(f"  the stranger got {replies} replies to {FLOOD} messages")
+        finally:
+            stop_bot(proc)
+    return {"ack_p95_flood_ms": taps["ack_p95_ms"], "ack_lost_flood": taps["ack_lost"]}
 
 
 async def run_unlimited(tmp: Path) -> dict[str, float]:
@@ -300,13 +345,15 @@ async def run_baseline() -> dict[str, float]:
 
 async def main() -> None:
     started = time.monotonic()
-    only = sys.argv[1] if len(sys.argv) > 1 else None  # "limited", "unlimited", "baseline"
+    only = sys.argv[1] if len(sys.argv) > 1 else None  # "limited", "unlimited", "baseline", "flood"
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if only in (None, "limited"):
             figures.update(await run_limited(Path(tmp)))
         if only in (None, "unlimited"):
             figures.update(await run_unlimited(Path(tmp)))
+        if only in (None, "flood"):
+            figures.update(await run_flood(Path(tmp)))
     if only in (None, "baseline"):
         figures.update(await run_baseline())
     if only is not None:
@@ -316,7 +363,7 @@ async def main() -> None:
         f"{sys.version.split()[0]}")
     keys = ["fraction_of_limit", "lost", "duplicated", "rejected_429", "last_recipient_s",
             "unlimited_msgs_per_s", "bot_cpu_ms_per_msg", "peak_rss_mb", "ack_p50_ms",
-            "ack_p95_ms", "ack_lost", "baseline_msgs_per_s"]
+            "ack_p95_ms", "ack_lost", "ack_p95_flood_ms", "baseline_msgs_per_s"]
     print(" ".join(f"{k}={figures[k]:.3g}" if isinstance(figures[k], float) else f"{k}={figures[k]}"
                    for k in keys))
 

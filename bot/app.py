@@ -9,13 +9,13 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, HoaTocContext, Services
-from bot.services.access import AccessService
+from bot.services.access import AccessService, RefusalLog
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
@@ -25,6 +25,7 @@ from bot.services.reports import ReportService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
+from bot.telegram.ratelimit import PerChatRetry
 from bot.telegram.scheduler import WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
 from bot.telegram.updates import PerUserUpdateProcessor
@@ -66,8 +67,10 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     sender = OutboxSender(db, clock, sender_bots, rate=settings.send_rate,
                           per_chat_interval=settings.per_chat_interval,
                           max_in_flight=settings.send_in_flight)
+    refusals = RefusalLog(db, clock)  # one window per refusal, whichever service refuses
     onboarding = OnboardingService(
-        db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins)
+        db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins,
+        refusals=refusals)
     escalation = EscalationService(db, clock, settings, policy, wake_sender=sender.wake)
     broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake,
                                  escalation=escalation)
@@ -86,7 +89,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     onboarding.wake_escalation = lambda: escalation.on_schedule()
     return Services(
         settings=settings, clock=clock, db=db,
-        access=AccessService(db, clock, super_admins),
+        access=AccessService(db, clock, super_admins, refusals),
         onboarding=onboarding, broadcast=broadcast,
         acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
         escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,
@@ -103,11 +106,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaT
         connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
         read_timeout=POLL_TIMEOUT + 10,
     )
-    # Direct replies honour a 429's retry_after and are tried again rather than lost;
-    # pacing is the outbox's job, so no overall rate here.
+    # Direct replies honour a 429's retry_after and are tried again rather than lost; the
+    # 429 holds back only its chat (never everyone's tap answers); pacing is the outbox's job.
     client = make_bot(settings, request, get_updates_request=updates_request,
-                      rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0,
-                                                  max_retries=3))
+                      rate_limiter=PerChatRetry(max_retries=3))
     app: HoaTocApp = (
         ApplicationBuilder()
         .bot(client)

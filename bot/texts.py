@@ -149,12 +149,17 @@ TEXTS: Final[dict[str, str]] = {
         "{focal_contact} để nhận đường dẫn mời."
     ),
     "access_ended": (
-        "⛔ Quyền sử dụng Hỏa Tốc của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
+        "⛔ Quyền sử dụng hệ thống của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
         "công tác). Nếu có nhầm lẫn, đề nghị liên hệ {focal_name}{focal_contact}."
     ),
     "access_ended_tap": (
-        "⛔ Quyền sử dụng Hỏa Tốc của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
+        "⛔ Quyền sử dụng hệ thống của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
         "công tác), nên thao tác này không có hiệu lực."
+    ),
+    "stranger_flood": (
+        "⛔ Tài khoản chưa được đăng ký đã gửi quá nhiều tin nhắn trong thời gian ngắn; "
+        "các tin nhắn tiếp theo tạm thời không được trả lời. Đề nghị liên hệ {focal_name}"
+        "{focal_contact} để nhận đường dẫn mời."
     ),
     "help_header": "<b>Các lệnh bạn dùng được</b>",
     "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",

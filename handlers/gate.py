@@ -10,14 +10,16 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import HoaTocContext
+from bot.services.access import Admission
 from bot.services.onboarding import TelegramIdentity
+from bot.telegram import render
 from bot.texts import t
 
 log = logging.getLogger(__name__)
 
 
 async def gate(update: Update, context: HoaTocContext) -> None:
-    """Leave groups (nothing sensitive may go there); note who is reachable."""
+    """Leave groups (nothing sensitive may go there); note who is reachable; damp strangers' floods."""
     chat, user = update.effective_chat, update.effective_user
     if chat is not None and chat.type != ChatType.PRIVATE:
         member = update.my_chat_member
@@ -43,4 +45,26 @@ async def gate(update: Update, context: HoaTocContext) -> None:
         await onboarding.mark_unreachable(user.id, "blocked")
         raise ApplicationHandlerStop
     if chat is not None:
-        await onboarding.touch(TelegramIdentity(user.id, chat.id, user.full_name))
+        person = await onboarding.touch(TelegramIdentity(user.id, chat.id, user.full_name))
+        if not context.services.access.effective_roles(user.id, person) and not _joins(update):
+            await _hold_back_flood(context, user.id, chat.id)
+
+
+async def _hold_back_flood(context: HoaTocContext, user_id: int, chat_id: int) -> None:
+    """Someone with no role is answered a few times, then told once why the rest is not."""
+    admission = await context.services.access.admit_stranger(user_id)
+    if admission is Admission.ANSWER:
+        return
+    if admission is Admission.NOTICE:
+        try:
+            await context.bot.send_message(
+                chat_id, t("stranger_flood", **render.focal(context.services.settings)))
+        except TelegramError as exc:
+            log.warning("could not tell %s their messages are held back: %s", user_id, exc)
+    raise ApplicationHandlerStop
+
+
+def _joins(update: Update) -> bool:
+    """/start with an invite token: how a stranger joins, so it is never held back."""
+    parts = ((update.message.text if update.message else None) or "").split()
+    return len(parts) > 1 and parts[0].split("@")[0] == "/start"

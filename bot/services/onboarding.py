@@ -14,6 +14,7 @@ from bot.domain.errors import EntityDoesNotExist, InvalidInput, InviteRejected
 from bot.domain.invites import InviteSpec, hash_token, looks_like_token, new_token
 from bot.domain.models import Agency, Invite, InviteState, Person, Role
 from bot.domain.phones import normalise_phone
+from bot.services.access import RefusalLog
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -89,12 +90,14 @@ async def mark_agencies_unreachable(conn: aiosqlite.Connection, agency_ids: Iter
 
 class OnboardingService:
     def __init__(
-        self, db: Database, clock: Clock, *, invite_ttl: timedelta, super_admins: frozenset[int]
+        self, db: Database, clock: Clock, *, invite_ttl: timedelta, super_admins: frozenset[int],
+        refusals: RefusalLog | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.invite_ttl = invite_ttl
         self.super_admins = super_admins
+        self.refusals = refusals or RefusalLog(db, clock)
         # Wired by the composition root: joining, activation and coming back trigger it.
         self.late_delivery: LateDelivery | None = None
         # Told when an agency was marked unreachable, so the escalation wake-up re-arms.
@@ -215,7 +218,7 @@ class OnboardingService:
         return Joined(person, invite, agency)
 
     async def _audit_rejection(self, user_id: int, why: str) -> None:
-        await self._audit(user_id, "invite.rejected", {"why": why})
+        await self.refusals.add(user_id, "invite.rejected", None, {"why": why})
 
     async def _audit(self, user_id: int, action: str, details: dict[str, object]) -> None:
         async with self.db.transaction() as conn:
@@ -331,7 +334,7 @@ class OnboardingService:
             return await repo.get(person_id)
 
     async def audit_refusal(self, user_id: int, command: str, why: str) -> None:
-        await self._audit(user_id, "access.denied", {"command": command, "why": why})
+        await self.refusals.add(user_id, "access.denied", None, {"command": command, "why": why})
 
     async def save_phone(self, user_id: int, raw: str) -> str:
         """Store a normalised phone number for the person; InvalidInput if it is not one."""

@@ -5,11 +5,16 @@ broadcast) or runs them all concurrently (a person's messages could overtake eac
 inside a conversation). This processor does both right: updates of one user run one at a
 time, in arrival order; different users run side by side; acknowledgement taps skip the
 per-user queue altogether.
+
+PTB takes its concurrency slot before `do_process_update` runs, i.e. before the per-user lock:
+one person's queued updates would then hold every slot and stall everyone, taps included.
+So PTB's own limit is lifted and ours is taken after the lock; taps take no slot at all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable
 from typing import Any
 
@@ -19,19 +24,24 @@ from telegram.ext import BaseUpdateProcessor
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(sys.maxsize)  # see the module docstring: the limit is ours, below
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}  # updates holding or awaiting each user's lock
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if not isinstance(update, Update) or update.effective_user is None or _is_ack(update):
+        if isinstance(update, Update) and _is_ack(update):
             await coroutine
+            return
+        if not isinstance(update, Update) or update.effective_user is None:
+            async with self._slots:
+                await coroutine
             return
         user_id = update.effective_user.id
         lock = self._locks.setdefault(user_id, asyncio.Lock())
         self._users[user_id] = self._users.get(user_id, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:  # waiting for one's own turn holds no slot
                 await coroutine
         finally:
             self._users[user_id] -= 1
