@@ -202,15 +202,18 @@ TEXTS: Final[dict[str, str]] = {
     "button_report": "📝 Báo cáo kết quả",
     "acked_footer": "✅ <b>Đã nhận</b> — {name}, {time}",
     "acked_late_footer": "⚠️ <b>Đã nhận (nhận trễ)</b> — {name}, {time}",
-    "acked_phone_footer": "✅ <b>Đã nhận</b> — qua điện thoại, do {name} ghi nhận, {time}",
+    "acked_phone_footer": (
+        "✅ <b>Đã nhận</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
+    ),
     "acked_phone_late_footer": (
-        "⚠️ <b>Đã nhận (quá hạn)</b> — qua điện thoại, do {name} ghi nhận, {time}"
+        "⚠️ <b>Đã nhận (quá hạn)</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
     ),
     "recalled_footer": "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Không thực hiện văn bản này.",
     "ack_done": "✅ Đã ghi nhận: {agency} đã nhận văn bản {number}.",
     "ack_already": "ℹ️ {agency} đã xác nhận trước đó — {name}, {time}. Không cần bấm lại.",
     "ack_already_phone": (
-        "ℹ️ {agency} đã xác nhận trước đó (qua điện thoại, do {name} ghi nhận), {time}. "
+        "ℹ️ {agency} đã xác nhận trước đó (qua điện thoại/văn bản giấy, do {name} ghi nhận), "
+        "{time}. "
         "Không cần bấm lại."
     ),
     "ack_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này. Yêu cầu đã được ghi lại.",
@@ -484,13 +487,15 @@ TEXTS: Final[dict[str, str]] = {
     "status_unreachable_list": "⚠️ Không liên lạc được: {names}",
     "status_pending_header": "<b>Chưa nhận ({count}):</b>",
     "status_pending_line": "• {agency} — {contact}{level}",
-    "status_phone_header": "<b>Xác nhận qua điện thoại ({count}):</b>",
-    "status_phone_line": "• {agency} — đã xác nhận (qua điện thoại, do {name} ghi nhận), {time}",
+    "status_phone_header": "<b>Xác nhận qua điện thoại/văn bản giấy ({count}):</b>",
+    "status_phone_line": (
+        "• {agency} — đã xác nhận (qua điện thoại/văn bản giấy, do {name} ghi nhận), {time}"
+    ),
     "status_pick_agency": "☎️ Chọn một đơn vị chưa nhận để xem hoặc ghi nhận đã nhận qua điện thoại.",
     "ph_card": "<b>{agency}</b> — văn bản {number}\nTrạng thái: {state}\nCán bộ đầu mối: {contacts}",
     "ph_state_pending": "chưa xác nhận",
     "ph_state_acked": "đã xác nhận — {name}, {time}",
-    "ph_state_phone": "đã xác nhận (qua điện thoại, do {name} ghi nhận), {time}",
+    "ph_state_phone": "đã xác nhận (qua điện thoại/văn bản giấy, do {name} ghi nhận), {time}",
     "ph_state_recalled": "văn bản đã bị thu hồi",
     "button_phone_ack": "Ghi nhận đã nhận qua điện thoại",
     "ph_btn_cancel": "Hủy",
@@ -499,7 +504,8 @@ TEXTS: Final[dict[str, str]] = {
         "giấy? Việc ghi nhận được lưu vào nhật ký; đôn đốc đối với đơn vị này sẽ dừng."
     ),
     "ph_done": (
-        "✅ Đã ghi nhận: {agency} đã nhận văn bản {number} (qua điện thoại, do {name} ghi nhận). "
+        "✅ Đã ghi nhận: {agency} đã nhận văn bản {number} (qua điện thoại/văn bản giấy, do "
+        "{name} ghi nhận). "
         "Đã dừng đôn đốc đối với đơn vị này và cập nhật các bản đã gửi cho đơn vị."
     ),
     "ph_already": "ℹ️ {agency} đã xác nhận trước đó: {state}. Không cần ghi nhận thêm.",

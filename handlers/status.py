@@ -15,7 +15,7 @@ from bot.telegram import directive_view as view
 from bot.telegram.broadcast_view import short_label
 from bot.telegram.render import local_time, pack
 from bot.texts import TEXTS, t
-from handlers.common import message, require, user_id
+from handlers.common import best_effort, message, require, user_id
 
 
 async def status(update: Update, context: HoaTocContext) -> None:
@@ -105,12 +105,15 @@ async def phone_ack(update: Update, context: HoaTocContext) -> None:
     _, step, raw_directive, raw_agency = query.data.split(":")
     directive_id, agency_id = int(raw_directive), int(raw_agency)
     await query.answer()
-    if step in ("ok", "no"):  # the confirmation is used up either way
-        await query.edit_message_reply_markup(None)
     if step == "no":
+        await best_effort(query.edit_message_reply_markup(None), "drop a used confirmation")
         await message(update).reply_text(t("ph_cancelled"))
     elif step == "ok":
-        await _record_phone_ack(update, context, directive_id, agency_id)
+        # Recorded first; what follows is best-effort, so a failed reply never asks for a
+        # second try of something already saved (a second tap would say "already").
+        text = await _record_phone_ack(update, context, directive_id, agency_id)
+        await best_effort(query.edit_message_reply_markup(None), "drop a used confirmation")
+        await best_effort(message(update).reply_text(text), "confirm a phone acknowledgement")
     else:
         await _agency_card(update, context, directive_id, agency_id, confirm=step == "ask")
 
@@ -142,7 +145,8 @@ async def _agency_card(update: Update, context: HoaTocContext, directive_id: int
 
 
 async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id: int,
-                            agency_id: int) -> None:
+                            agency_id: int) -> str:
+    """Record it; the reply to give."""
     s = context.services
     result = await s.acks.acknowledge_by_phone(user_id(update), directive_id, agency_id)
     if result.status is AckStatus.REFUSED:
@@ -158,7 +162,7 @@ async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id
         else:
             text = t("ph_already", agency=result.agency.name, state=view.ack_state(
                 result.directive, result.ack, result.acker.full_name, s.settings))
-    await message(update).reply_text(text)
+    return text
 
 
 async def pending(update: Update, context: HoaTocContext) -> None:

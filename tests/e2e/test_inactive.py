@@ -154,7 +154,8 @@ async def test_phone_command_refused_to_a_person_who_left(
     changed = await h.say(102, "/phone 0987 654 321")
     assert ENDED in (changed.plain_text or "")
     assert await phone_of(h, 102) == "+84912111222"
-    assert await denials(h, 102) == ["/phone", "/phone"]
+    # Both refused; the same refusal is audited once per window (a flood cannot grow the log).
+    assert await denials(h, 102) == ["/phone"]
 
 
 async def test_typed_phone_not_taken_from_a_person_who_left(

@@ -52,7 +52,7 @@ async def test_admin_records_a_phone_acknowledgement(harness: Harness) -> None:
     assert copies[103].edits == []
     # The status says how, and the escalation for that agency stopped as with a tap.
     view = await open_status(h)
-    assert "đã xác nhận (qua điện thoại, do Quản trị Nguyễn ghi nhận)" in (view.plain_text or "")
+    assert "đã xác nhận (qua điện thoại/văn bản giấy, do Quản trị Nguyễn ghi nhận)" in (view.plain_text or "")
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
     by_agency = {r.agency_id: r for r in rows}
     assert by_agency[stttt.id].status == "stopped"
@@ -128,3 +128,27 @@ async def test_only_admins_and_forged_data_is_refused_and_audited(harness: Harne
     assert await DirectiveRepository(h.services.db.reader).acks(directive.id) == {}
     actions = [(e.actor_user_id, e.action) for e in await AuditRepository(h.services.db.reader).entries()]
     assert (101, "access.denied") in actions and (A, "ack.phone_refused") in actions
+
+
+async def test_recorded_phone_ack_is_not_reported_as_an_error_when_telegram_fails(
+    harness: Harness,
+) -> None:
+    """Recorded first, then the keyboard edit and the reply are best-effort: Telegram failing
+    on both (502) neither loses the acknowledgement nor tells the admin to try again."""
+    h = harness
+    await setup_liaisons(h)
+    directive = await sent(h, "STTTT")
+    card = await agency_card(h, STTTT)
+    confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
+    assert confirm is not None
+    h.fake.fail_next("editMessageReplyMarkup", 502)
+    h.fake.fail_next("sendMessage", 502)
+    before = len(h.fake.messages_to(A))
+    h.fake.press_button(A, confirm.message_id, confirm.button_data("Xác nhận"))
+    # The admin's updates run in order: once /status is answered, the tap was handled.
+    await h.say(A, "/status", has("Văn bản gần đây"))
+    stttt = await AgencyRepository(h.services.db.reader).by_code("STTTT")
+    ack = await DirectiveRepository(h.services.db.reader).ack_of(directive.id, stttt.id)
+    assert ack is not None and ack.via == "phone"
+    after = [m.plain_text or "" for m in h.fake.messages_to(A)[before:]]
+    assert not any("Có lỗi" in x for x in after), after

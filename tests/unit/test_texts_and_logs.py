@@ -107,3 +107,12 @@ def test_wording_of_texts_added_by_the_hardening() -> None:
     assert "bản văn bản" not in TEXTS["ph_done"]
     assert ") (" not in TEXTS["acked_phone_late_footer"].replace("</b>", "")
     assert "tính 2 ký tự" not in TEXTS["bc_head_too_long"]
+
+
+def test_an_acknowledgement_recorded_by_an_admin_is_not_called_a_phone_call_only() -> None:
+    """The admin confirms receipt "by phone or on paper": what liaisons and /status then show
+    says the same, not "by phone" alone. (The button's label is the issue's contract.)"""
+    keys = ["acked_phone_footer", "acked_phone_late_footer", "status_phone_header",
+            "status_phone_line", "ph_state_phone", "ph_done"]
+    for key in keys:
+        assert "văn bản giấy" in TEXTS[key], key
