@@ -80,7 +80,8 @@ def cmd_run(_: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging("WARNING")
-    from bot.services.importer import Importer, ImportError_
+    from bot.app import build_importer
+    from bot.services.importer import ImportError_
     from bot.storage.db import Database
 
     async def go() -> int:
@@ -88,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         db = Database(settings.database, clock)
         await db.open()
         try:
-            report = await Importer(db, clock, settings.tz).import_file(Path(args.file))
+            report = await build_importer(settings, db, clock).import_file(Path(args.file))
         except ImportError_ as exc:
             print(f"{args.file}: rejected, nothing was written. {len(exc.errors)} error(s):",
                   file=sys.stderr)
