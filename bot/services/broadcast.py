@@ -258,7 +258,8 @@ class BroadcastService:
     async def catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
         """Queue late copies ("Gửi bổ sung") for a liaison who just joined or became reachable:
         every directive of their agency not recalled and not yet acknowledged, unless they
-        already have a copy. Runs in the caller's transaction; returns the directive ids."""
+        already have a copy, each followed by the corrections sent so far. Runs in the
+        caller's transaction; returns the directive ids."""
         if not (person.has(Role.LIAISON) and person.active and person.activated
                 and person.reachable and person.chat_id is not None
                 and person.agency_id is not None):
@@ -283,6 +284,11 @@ class BroadcastService:
                     d.id, agency.id, person.id, person.chat_id, now, late=True)
             parts = view.late_parts(d, self.settings, from_epoch(now))
             await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
+            # The corrections the other copies got follow, in order, under this copy.
+            for correction in await repo.corrections(d.id):
+                await OutboxRepository(conn).enqueue(person.chat_id, "send_message", {
+                    "directive_id": d.id, "text": self._correction_notice(d, correction),
+                    "reply_to_delivery": delivery_id}, now)
             # The agency is reachable now: its escalation no longer says it is not.
             await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
             await AuditRepository(conn).add(
@@ -440,8 +446,8 @@ class BroadcastService:
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
-            notice = t("notice_correction", number=d.number, summary=d.summary, text=text)
-            await self._notify_all(conn, d, notice, now)
+            await repo.add_correction(d.id, text, admin_user_id, now)
+            await self._notify_all(conn, d, self._correction_notice(d, text), now)
             await AuditRepository(conn).add(now, admin_user_id, "directive.corrected", d.number,
                                             {"directive_id": d.id, "text": text})
         self.wake_sender()
@@ -492,6 +498,10 @@ class BroadcastService:
         await outbox.enqueue(op.chat_id, "send_message", {
             "directive_id": d.id, "text": self._recall_notice(d), "reply_to": message_id}, now)
 
+    @staticmethod
+    def _correction_notice(d: Directive, text: str) -> Safe:
+        return t("notice_correction", number=d.number, summary=d.summary, text=text)
+
     def _recall_notice(self, d: Directive) -> Safe:
         return t("notice_recalled", number=d.number, summary=d.summary,
                  time=local_time(d.recalled_at or self.clock.now(), self.settings.tz))
@@ -515,8 +525,11 @@ class BroadcastService:
                     or dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED)):
                 continue
             seen.add(dl.chat_id)
+            # A copy still queued has no message id yet: the sender finds it when it sends.
+            under = ({"reply_to": dl.message_id} if dl.message_id is not None
+                     else {"reply_to_delivery": dl.id})
             await outbox.enqueue(dl.chat_id, "send_message", {
-                "directive_id": d.id, "text": text, "reply_to": dl.message_id}, now)
+                "directive_id": d.id, "text": text, **under}, now)
 
 
 class StatusBoard:

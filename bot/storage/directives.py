@@ -121,6 +121,20 @@ class DirectiveRepository:
         )
         return cur.rowcount == 1
 
+    async def add_correction(self, directive_id: int, text: str, admin_user_id: int,
+                             now: int) -> None:
+        await self.conn.execute(
+            "INSERT INTO corrections (directive_id, text, created_by, created_at)"
+            " VALUES (?, ?, ?, ?)", (directive_id, text, admin_user_id, now),
+        )
+
+    async def corrections(self, directive_id: int) -> list[str]:
+        """The texts of the corrections sent for the directive, oldest first."""
+        async with self.conn.execute(
+            "SELECT text FROM corrections WHERE directive_id = ? ORDER BY id", (directive_id,)
+        ) as cur:
+            return [r[0] for r in await cur.fetchall()]
+
     # --- recipients and deliveries ------------------------------------------------------------
 
     async def add_agencies(self, directive_id: int, agency_ids: list[int]) -> None:

@@ -400,8 +400,14 @@ class OutboxSender:
         message: Message | bool
         if op.method == "send_message":
             # A notice threads under the directive; if that copy was deleted, it goes anyway.
-            reply = (ReplyParameters(p["reply_to"], allow_sending_without_reply=True)
-                     if p.get("reply_to") else None)
+            reply_to = p.get("reply_to")
+            if reply_to is None and p.get("reply_to_delivery") is not None:
+                # Under a copy queued with it: sent before it (same chat, in order), so its
+                # message id is recorded by now.
+                reply_to = await OutboxRepository(self.db.reader).delivery_message_id(
+                    p["reply_to_delivery"])
+            reply = (ReplyParameters(reply_to, allow_sending_without_reply=True)
+                     if reply_to else None)
             message = await bot.send_message(
                 op.chat_id, p["text"], reply_markup=markup, reply_parameters=reply,
                 disable_web_page_preview=True,

@@ -154,3 +154,31 @@ async def test_no_duplicate_for_a_liaison_who_already_has_a_copy(harness: Harnes
     d = await DirectiveRepository(h.services.db.reader).latest_by_number("51/UBND-KGVX")
     assert d is not None
     assert len(await DirectiveRepository(h.services.db.reader).deliveries(d.id)) == 2
+
+
+async def test_late_copy_is_followed_by_every_correction_sent_before(harness: Harness) -> None:
+    """A liaison who joins after an «Đính chính» sees the corrections the others saw."""
+    h = harness
+    await setup_liaisons(h)
+    d = await send(h, "61/UBND-KGVX", "SNV", "STTTT")  # SNV: nobody has joined yet
+    await h.services.broadcast.correct(A, d.id, "Sửa “3 ngày” thành “24 giờ”.")
+    await h.services.broadcast.correct(A, d.id, "Bổ sung: báo cáo qua <hộp thư> của Sở.")
+    await h.services.sender.drained()
+    others = [m.text for m in h.fake.messages_to(101) if "Đính chính" in (m.plain_text or "")]
+    assert len(others) == 2
+    await join(h, 104, "liaison SNV")
+    late = await h.fake.wait_for_message(104, copy_of("61/UBND-KGVX"))
+    await h.fake.wait_for_message(104, lambda m: "hộp thư" in (m.plain_text or ""))
+    await h.services.sender.drained()
+    after = [m for m in h.fake.messages_to(104) if m.message_id > late.message_id]
+    notices = [m for m in after if "Đính chính" in (m.plain_text or "")]
+    # The same notices, in the same order, each under the late copy.
+    assert [m.text for m in notices] == others
+    assert [m.params["reply_parameters"]["message_id"] for m in notices] == [late.message_id] * 2
+    async with h.services.db.reader.execute(
+            "SELECT text, created_by FROM corrections WHERE directive_id = ? ORDER BY id",
+            (d.id,)) as cur:
+        rows = [tuple(r) for r in await cur.fetchall()]
+    assert rows == [("Sửa “3 ngày” thành “24 giờ”.", A),
+                    ("Bổ sung: báo cáo qua <hộp thư> của Sở.", A)]
+
