@@ -469,7 +469,8 @@ class BroadcastService:
             for dl in await repo.deliveries(directive_id):
                 if dl.status in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
                     await outbox.enqueue(dl.chat_id, "edit_message_text", {
-                        "directive_id": d.id, "text": view.recalled_text(d, self.settings),
+                        "directive_id": d.id,
+                        "text": view.recalled_text(d, self.settings, late_copy=dl.late),
                         "reply_markup": None}, now, delivery_id=dl.id, edit_key=f"dlv:{dl.id}")
             await AuditRepository(conn).add(now, admin_user_id, "directive.recalled", d.number,
                                             {"directive_id": d.id, "dropped": len(dropped)})
@@ -491,8 +492,10 @@ class BroadcastService:
             return
         outbox = OutboxRepository(conn)
         if op.payload.get("main"):
+            dl = await DirectiveRepository(conn).delivery(op.delivery_id)
+            text = view.recalled_text(d, self.settings, late_copy=dl is not None and dl.late)
             await outbox.enqueue(op.chat_id, "edit_message_text", {
-                "directive_id": d.id, "text": view.recalled_text(d, self.settings),
+                "directive_id": d.id, "text": text,
                 "reply_markup": None, "message_id": message_id}, now,
                 delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}")
         await outbox.enqueue(op.chat_id, "send_message", {

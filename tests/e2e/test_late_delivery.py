@@ -182,3 +182,30 @@ async def test_late_copy_is_followed_by_every_correction_sent_before(harness: Ha
     assert rows == [("Sửa “3 ngày” thành “24 giờ”.", A),
                     ("Bổ sung: báo cáo qua <hộp thư> của Sở.", A)]
 
+
+async def test_late_copy_keeps_its_late_mark_once_acknowledged_or_recalled(
+    harness: Harness,
+) -> None:
+    h = harness
+    await setup_liaisons(h)
+    await send(h, "81/UBND-KGVX", "SNV")
+    recalled = await send(h, "82/UBND-KGVX", "SNV")
+    h.clock.advance(hours=30)  # past the deadline: the late copies say so
+    await join(h, 104, "liaison SNV")
+    late = await h.fake.wait_for_message(104, copy_of("81/UBND-KGVX"))
+    late82 = await h.fake.wait_for_message(104, copy_of("82/UBND-KGVX"))
+    assert "Gửi bổ sung" in (late.plain_text or "")
+    assert "Gửi bổ sung" in (late82.plain_text or "")
+    assert "Đã ghi nhận" in await tap_ack(h, 104, late)
+    acked = await h.fake.wait_for_message(
+        104, lambda m: m.message_id == late.message_id and "Đã nhận" in (m.plain_text or "")
+        and not m.buttons)
+    assert "Gửi bổ sung" in (acked.plain_text or ""), acked.plain_text
+    # Acknowledged: the request to acknowledge at once no longer stands.
+    assert "Đề nghị xác nhận ngay" not in (acked.plain_text or "")
+    await h.services.broadcast.recall(A, recalled.id)
+    withdrawn = await h.fake.wait_for_message(
+        104, lambda m: m.message_id == late82.message_id and "THU HỒI" in (m.plain_text or ""))
+    assert "Gửi bổ sung" in (withdrawn.plain_text or ""), withdrawn.plain_text
+    assert "Đề nghị xác nhận ngay" not in (withdrawn.plain_text or "")
+
