@@ -238,7 +238,7 @@ class BroadcastService:
                 await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
 
     async def _queue_copy(self, conn: aiosqlite.Connection, d: Directive, parts: list[Safe],
-                          chat_id: int, delivery_id: int, now: int) -> None:
+                          chat_id: int, delivery_id: int, now: int, acked: bool = False) -> None:
         """The file (if any), then the text parts; the last one carries the buttons."""
         outbox = OutboxRepository(conn)
         tag = {"directive_id": d.id}
@@ -250,16 +250,16 @@ class BroadcastService:
         for part in parts[:-1]:
             await outbox.enqueue(chat_id, "send_message", {**tag, "text": part},
                                  now, delivery_id=delivery_id)
-        markup = view.buttons(d, delivery_id, acked=False)
+        markup = view.buttons(d, delivery_id, acked=acked)
         await outbox.enqueue(chat_id, "send_message", {
             **tag, "text": parts[-1], "reply_markup": view.markup_dict(markup),
             "main": True}, now, delivery_id=delivery_id)
 
     async def catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
         """Queue late copies ("Gửi bổ sung") for a liaison who just joined or became reachable:
-        every directive of their agency not recalled and not yet acknowledged, unless they
-        already have a copy, each followed by the corrections sent so far. Runs in the
-        caller's transaction; returns the directive ids."""
+        every directive of their agency not recalled and not yet acknowledged, or acknowledged
+        with its result report still due, unless they already have a copy; each followed by
+        the corrections sent so far. Runs in the caller's transaction; returns the ids."""
         if not (person.has(Role.LIAISON) and person.active and person.activated
                 and person.reachable and person.chat_id is not None
                 and person.agency_id is not None):
@@ -269,7 +269,9 @@ class BroadcastService:
             return []
         repo = DirectiveRepository(conn)
         queued: list[int] = []
-        for d in await repo.pending_for_agency(agency.id):
+        open_ = await repo.pending_for_agency(agency.id) + await repo.report_due_for_agency(
+            agency.id)
+        for d in open_:
             existing = await repo.delivery_of(d.id, person.id)
             if existing is not None and existing.status in (DeliveryStatus.SENT,
                                                             DeliveryStatus.QUEUED):
@@ -283,7 +285,13 @@ class BroadcastService:
                 delivery_id = await repo.insert_delivery(
                     d.id, agency.id, person.id, person.chat_id, now, late=True)
             parts = view.late_parts(d, self.settings, from_epoch(now))
-            await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
+            ack = await repo.ack_of(d.id, agency.id)
+            if ack is not None:  # only the report is due: the copy says who acknowledged
+                acker = await PeopleRepository(conn).get(ack.person_id)
+                parts[-1] = view.acked_text(d, self.settings, acker.full_name, ack.acked_at,
+                                            ack.late, ack.via, late_copy=True)
+            await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now,
+                                   acked=ack is not None)
             # The corrections the other copies got follow, in order, under this copy.
             for correction in await repo.corrections(d.id):
                 await OutboxRepository(conn).enqueue(person.chat_id, "send_message", {
@@ -403,13 +411,19 @@ class BroadcastService:
     async def find(self, number: str) -> Directive | None:
         return await DirectiveRepository(self.db.reader).latest_by_number(number.strip())
 
-    async def pending_for(self, user_id: int) -> tuple[Agency, list[Directive]] | None:
+    async def pending_for(
+        self, user_id: int
+    ) -> tuple[Agency, list[Directive], list[Directive]] | None:
+        """The liaison's agency, what it has to acknowledge, and what it acknowledged and
+        still owes a result report for."""
         person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
         if (person is None or not person.active or not person.has(Role.LIAISON)
                 or person.agency_id is None):
             return None
         agency = await AgencyRepository(self.db.reader).get(person.agency_id)
-        return agency, await DirectiveRepository(self.db.reader).pending_for_agency(agency.id)
+        repo = DirectiveRepository(self.db.reader)
+        return (agency, await repo.pending_for_agency(agency.id),
+                await repo.report_due_for_agency(agency.id))
 
     async def attach_status_message(self, directive_id: int, chat_id: int, message_id: int) -> None:
         async with self.db.transaction() as conn:

@@ -103,6 +103,19 @@ class DirectiveRepository:
         ) as cur:
             return [_directive(r) for r in await cur.fetchall()]
 
+    async def report_due_for_agency(self, agency_id: int) -> list[Directive]:
+        """Directives the agency acknowledged and still owes its result report for."""
+        async with self.conn.execute(
+            "SELECT d.* FROM directives d JOIN directive_agencies da ON da.directive_id = d.id"
+            " WHERE da.agency_id = ? AND d.status = 'active' AND d.report_deadline_at IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM acknowledgements a"
+            "  WHERE a.directive_id = d.id AND a.agency_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM result_reports r"
+            "  WHERE r.directive_id = d.id AND r.agency_id = ?)"
+            " ORDER BY d.report_deadline_at", (agency_id, agency_id, agency_id),
+        ) as cur:
+            return [_directive(r) for r in await cur.fetchall()]
+
     async def set_status_message(self, directive_id: int, chat_id: int, message_id: int) -> None:
         await self.conn.execute(
             "UPDATE directives SET status_chat_id = ?, status_message_id = ? WHERE id = ?",

@@ -142,6 +142,26 @@ def ack_state(d: Directive, ack: Acknowledgement | None, name: str | None,
     return t(key, name=name or "—", time=local_time(ack.acked_at, settings.tz))
 
 
+def pending_lines(agency: str, to_ack: list[Directive], to_report: list[Directive],
+                  settings: Settings, now: datetime) -> list[Safe]:
+    """/pending: what the agency has to acknowledge, then what it still owes a report for."""
+    tz, lines = settings.tz, []
+    if to_ack:
+        lines.append(t("pending_header", agency=agency, count=len(to_ack)))
+    for d in to_ack:
+        lines.append(t("pending_line", urgency=urgency_header(d), number=d.number,
+                       summary=d.summary, deadline=local_time(d.ack_deadline_at, tz),
+                       overdue=t("status_overdue") if now > d.ack_deadline_at else ""))
+    if to_report:
+        lines.append(t("pending_report_header", agency=agency, count=len(to_report)))
+    for d in to_report:
+        assert d.report_deadline_at is not None
+        lines.append(t("pending_report_line", urgency=urgency_header(d), number=d.number,
+                       summary=d.summary, deadline=local_time(d.report_deadline_at, tz),
+                       overdue=t("status_overdue") if now > d.report_deadline_at else ""))
+    return lines
+
+
 def phone_ack_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(
         t("button_phone_ack"), callback_data=f"ph:ask:{directive_id}:{agency_id}")]])

@@ -3,6 +3,8 @@ every open directive of their agency, marked as sent late, once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.clock import to_epoch
 from bot.domain.models import Role
 from bot.storage.agencies import AgencyRepository
@@ -10,6 +12,7 @@ from bot.storage.audit import AuditRepository
 from bot.storage.directives import DirectiveRepository
 from bot.storage.people import PeopleRepository
 from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_broadcast_conversation import has
 from tests.e2e.test_directives import agency_ids, draft, join, setup_liaisons
 
 A = SUPER_ADMIN
@@ -181,6 +184,45 @@ async def test_late_copy_is_followed_by_every_correction_sent_before(harness: Ha
         rows = [tuple(r) for r in await cur.fetchall()]
     assert rows == [("Sửa “3 ngày” thành “24 giờ”.", A),
                     ("Bổ sung: báo cáo qua <hộp thư> của Sở.", A)]
+
+
+async def test_new_liaison_gets_a_copy_to_send_the_report_still_due(harness: Harness) -> None:
+    """The agency acknowledged but owes its result report: a liaison who joins later gets a
+    copy to report on (no ✅, already acknowledged, by whom), and /pending lists it."""
+    h = harness
+    await setup_liaisons(h)
+    d = await send(h, "71/UBND-KGVX", "TT_CNTT",
+                   report_deadline_at=h.clock.now() + timedelta(days=3))
+    copy = await h.fake.wait_for_message(103, copy_of("71/UBND-KGVX"))
+    assert "Đã ghi nhận" in await tap_ack(h, 103, copy)
+    await send(h, "72/UBND-KGVX", "TT_CNTT")  # no report asked: acknowledged, so nothing owed
+    assert "Đã ghi nhận" in await tap_ack(
+        h, 103, await h.fake.wait_for_message(103, copy_of("72/UBND-KGVX")))
+    await join(h, 104, "liaison TT_CNTT du_phong")  # 103's replacement
+    late = await h.fake.wait_for_message(104, copy_of("71/UBND-KGVX"))
+    text = late.plain_text or ""
+    assert "Gửi bổ sung" in text and "Đã nhận" in text and "Hùng" in text, text
+    assert [b["text"] for b in late.buttons] == ["📝 Báo cáo kết quả"]
+    pending = await h.say(104, "/pending")
+    assert "71/UBND-KGVX" in (pending.plain_text or "")
+    assert "báo cáo kết quả" in (pending.plain_text or "")
+    assert "72/UBND-KGVX" not in (pending.plain_text or "")
+    assert copies(h, 104, "72/UBND-KGVX") == []
+    # The new liaison sends the report from that copy.
+    before = len(h.fake.messages_to(104))
+    h.fake.press_button(104, late.message_id, late.button_data("Báo cáo"))
+    await h.fake.wait_for_message(104, has("Báo cáo kết quả thực hiện"), after=before)
+    got = await h.say(104, "Đã bố trí trực 24/7.", has("Gửi báo cáo"))
+    before = len(h.fake.messages_to(104))
+    h.fake.press_button(104, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.fake.wait_for_message(104, has("Đã lưu báo cáo kết quả"), after=before)
+    reports = await DirectiveRepository(h.services.db.reader).result_reports(d.id)
+    assert [r["text"] for r in reports] == ["Đã bố trí trực 24/7."]
+    # Reported: nothing is owed any more, to anyone joining after.
+    await join(h, 9002, "liaison TT_CNTT du_phong")
+    none = await h.say(9002, "/pending")
+    assert "71/UBND-KGVX" not in (none.plain_text or "")
+    assert copies(h, 9002, "71/UBND-KGVX") == []
 
 
 async def test_late_copy_keeps_its_late_mark_once_acknowledged_or_recalled(
