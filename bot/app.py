@@ -98,8 +98,10 @@ def build_services(settings: Settings, clock: Clock) -> Services:
 
 
 def build_importer(settings: Settings, db: Database, clock: Clock) -> Importer:
-    """What `hoatoc import` runs (in its own process, beside the running bot)."""
-    return Importer(db, clock, settings.tz)
+    """What `hoatoc import` runs (in its own process, beside the running bot): the late
+    copies it queues are sent by the bot's outbox sender, which polls for them."""
+    late = BroadcastService(db, clock, settings, load_policy(settings.policy_file))
+    return Importer(db, clock, settings.tz, late_delivery=late)
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaTocApp:

@@ -4,16 +4,26 @@ every open directive of their agency, marked as sent late, once."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
+import yaml
+
+from bot.app import build_importer
 from bot.clock import to_epoch
 from bot.domain.models import Role
+from bot.services.escalation import ACK
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
+from bot.storage.db import Database
 from bot.storage.directives import DirectiveRepository
+from bot.storage.escalations import EscalationRepository
 from bot.storage.people import PeopleRepository
+from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import has
 from tests.e2e.test_directives import agency_ids, draft, join, setup_liaisons
+from tests.e2e.test_escalation import broadcast
+from tests.e2e.test_inactive import AGENCY, PEOPLE, start
 
 A = SUPER_ADMIN
 
@@ -251,3 +261,71 @@ async def test_late_copy_keeps_its_late_mark_once_acknowledged_or_recalled(
     assert "Gửi bổ sung" in (withdrawn.plain_text or ""), withdrawn.plain_text
     assert "Đề nghị xác nhận ngay" not in (withdrawn.plain_text or "")
 
+
+async def import_beside_the_bot(h: Harness, path: Path) -> None:
+    """`hoatoc import` in its own process: its own connection, nothing wakes the bot's sender."""
+    db = Database(h.services.settings.database, h.clock)
+    await db.open()
+    try:
+        await build_importer(h.services.settings, db, h.clock).import_file(path)
+    finally:
+        await db.close()
+
+
+async def reimport(h: Harness, tmp: Path, code: str, **changes: object) -> None:
+    path = tmp / f"people-{code}-{'-'.join(f'{k}={v}' for k, v in changes.items())}.yaml"
+    path.write_text(yaml.safe_dump({"people": [{**PEOPLE[code], **changes}]},
+                                   allow_unicode=True), encoding="utf-8")
+    await import_beside_the_bot(h, path)
+
+
+def late_copy(m: SentMessage) -> bool:
+    return copy_of("1556/UBND-KGVX")(m) and "Gửi bổ sung" in (m.plain_text or "")
+
+
+async def test_liaison_made_active_again_by_an_import_gets_the_open_directives(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    h.services.sender.poll_every = 0.2  # rows written by another process are noticed soon
+    await reimport(h, tmp_path, "P900", active=False)
+    d = await broadcast(h, AGENCY)  # to 102 only
+    await h.services.sender.drained()
+    assert [m for m in h.fake.messages_to(101) if "1556/UBND-KGVX" in (m.text or "")] == []
+    await reimport(h, tmp_path, "P900", active=True)  # a mistaken import undone
+    # Without writing to the bot, and with nothing else waking the bot's sender.
+    late = await h.fake.wait_for_message(101, late_copy)
+    assert [b["text"] for b in late.buttons] == ["✅ Đã nhận văn bản"]
+    pending = await h.say(101, "/pending")
+    assert "1556/UBND-KGVX" in (pending.plain_text or "")
+    await h.services.sender.drained()
+    assert len([m for m in h.fake.messages_to(101) if copy_of("1556/UBND-KGVX")(m)]) == 1
+    p900 = await PeopleRepository(h.services.db.reader).by_telegram_id(101)
+    assert p900 is not None
+    dl = await DirectiveRepository(h.services.db.reader).delivery_of(d.id, p900.id)
+    assert dl is not None and dl.late and dl.message_id == late.message_id
+
+
+async def test_liaison_moved_by_import_gets_the_open_directives_of_the_new_agency(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    h.services.sender.poll_every = 0.2
+    d = await broadcast(h, "TT_CNTT")  # nobody of the centre is on Telegram
+    await h.services.sender.drained()
+    centre = await AgencyRepository(h.services.db.reader).by_code("TT_CNTT")
+    rows = await EscalationRepository(h.services.db.reader).of_subject(ACK, d.id)
+    assert [(r.agency_id, r.unreachable) for r in rows] == [(centre.id, True)]
+    await reimport(h, tmp_path, "P900", agency="TT_CNTT")
+    late = await h.fake.wait_for_message(101, late_copy)
+    assert [b["text"] for b in late.buttons] == ["✅ Đã nhận văn bản"]
+    # The centre can be reached now: its escalation no longer says it cannot.
+    rows = await EscalationRepository(h.services.db.reader).of_subject(ACK, d.id)
+    assert [(r.agency_id, r.unreachable) for r in rows] == [(centre.id, False)]
+    entries = await AuditRepository(h.services.db.reader).entries("directive.late_delivery")
+    assert [e.subject for e in entries] == ["1556/UBND-KGVX"]
+    # The copy acknowledges for the centre.
+    assert "Đã ghi nhận" in await tap_ack(h, 101, late)
+    assert await DirectiveRepository(h.services.db.reader).ack_of(d.id, centre.id) is not None
