@@ -20,6 +20,7 @@ from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
+from bot.services.importer import Importer
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
 from bot.storage.db import Database
@@ -94,6 +95,13 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
         escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,
     )
+
+
+def build_importer(settings: Settings, db: Database, clock: Clock) -> Importer:
+    """What `hoatoc import` runs (in its own process, beside the running bot): the late
+    copies it queues are sent by the bot's outbox sender, which polls for them."""
+    late = BroadcastService(db, clock, settings, load_policy(settings.policy_file))
+    return Importer(db, clock, settings.tz, late_delivery=late)
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaTocApp:

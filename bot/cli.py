@@ -52,7 +52,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     # Whatever escapes (PTB puts the token in some messages) is printed redacted.
     sys.excepthook = lambda kind, exc, tb: print(
         redact("".join(traceback.format_exception(kind, exc, tb)), [token]), file=sys.stderr)
-    # Imported here: PTB is slow to import and `check`/`import` do not need it.
+    # Imported here: PTB is slow to import and `check` does not need it.
     from telegram.error import InvalidToken, TelegramError
 
     from bot.app import build_application, run
@@ -80,15 +80,23 @@ def cmd_run(_: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging("WARNING")
-    from bot.services.importer import Importer, ImportError_
+    from bot.app import build_importer
+    from bot.services.importer import ImportError_
     from bot.storage.db import Database
+    from config.policy import PolicyError
 
     async def go() -> int:
         clock = SystemClock()
         db = Database(settings.database, clock)
+        try:  # the policy too: late copies to liaisons the import brings back are sent
+            importer = build_importer(settings, db, clock)
+        except PolicyError as exc:
+            print("The escalation policy is invalid (HOATOC_POLICY_FILE):", file=sys.stderr)
+            print(str(exc), file=sys.stderr)
+            return EXIT_CONFIG
         await db.open()
         try:
-            report = await Importer(db, clock, settings.tz).import_file(Path(args.file))
+            report = await importer.import_file(Path(args.file))
         except ImportError_ as exc:
             print(f"{args.file}: rejected, nothing was written. {len(exc.errors)} error(s):",
                   file=sys.stderr)

@@ -530,6 +530,12 @@ TEXTS: Final[dict[str, str]] = {
     "pending_none": "✅ Đơn vị của bạn không còn văn bản nào chưa xác nhận.",
     "pending_header": "<b>Văn bản chờ {agency} xác nhận ({count}):</b>",
     "pending_line": "• {urgency} {number} — V/v {summary} — hạn {deadline}{overdue}",
+    "pending_report_header": (
+        "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({count}):</b>"
+    ),
+    "pending_report_line": (
+        "• {urgency} {number} — V/v {summary} — hạn báo cáo kết quả {deadline}{overdue}"
+    ),
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
     "adm_ask_deadline": (
         "⏰ Gia hạn văn bản {number}: nhập hạn xác nhận mới (<code>45p</code>, <code>2h</code>, "

@@ -166,7 +166,7 @@ async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id
 
 
 async def pending(update: Update, context: HoaTocContext) -> None:
-    """/pending: directives still awaiting my agency's acknowledgement."""
+    """/pending: directives awaiting my agency's acknowledgement or result report."""
     s = context.services
     await s.access.member(user_id(update), "/pending")
     found = await s.broadcast.pending_for(user_id(update))
@@ -174,16 +174,10 @@ async def pending(update: Update, context: HoaTocContext) -> None:
         await s.onboarding.audit_refusal(user_id(update), "/pending", "not_liaison")
         await message(update).reply_text(t("pending_not_liaison"))
         return
-    agency, directives = found
-    if not directives:
+    agency, directives, reports = found
+    if not directives and not reports:
         await message(update).reply_text(t("pending_none"))
         return
-    now = s.broadcast.now()
-    lines = [t("pending_header", agency=agency.name, count=len(directives))] + [
-        t("pending_line", urgency=view.urgency_header(d), number=d.number, summary=d.summary,
-          deadline=local_time(d.ack_deadline_at, s.settings.tz),
-          overdue=t("status_overdue") if now > d.ack_deadline_at else "")
-        for d in directives
-    ]
+    lines = view.pending_lines(agency.name, directives, reports, s.settings, s.broadcast.now())
     for part in pack(lines):
         await message(update).reply_text(part)

@@ -137,12 +137,12 @@ class AckService:
                            ack: Acknowledgement) -> None:
         """Every copy in the agency's chats shows who acknowledged, and when."""
         repo, outbox = DirectiveRepository(conn), OutboxRepository(conn)
-        text = view.acked_text(d, self.broadcast.settings, acker.full_name, ack.acked_at, ack.late,
-                               ack.via)
         now = to_epoch(self.clock.now())
         for dl in await repo.deliveries(d.id, agency_id):
             if dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
                 continue
+            text = view.acked_text(d, self.broadcast.settings, acker.full_name, ack.acked_at,
+                                   ack.late, ack.via, late_copy=dl.late)
             markup = view.buttons(d, dl.id, acked=True)
             await outbox.enqueue(dl.chat_id, "edit_message_text", {
                 "directive_id": d.id, "text": text, "reply_markup": view.markup_dict(markup)},

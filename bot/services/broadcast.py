@@ -238,7 +238,7 @@ class BroadcastService:
                 await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
 
     async def _queue_copy(self, conn: aiosqlite.Connection, d: Directive, parts: list[Safe],
-                          chat_id: int, delivery_id: int, now: int) -> None:
+                          chat_id: int, delivery_id: int, now: int, acked: bool = False) -> None:
         """The file (if any), then the text parts; the last one carries the buttons."""
         outbox = OutboxRepository(conn)
         tag = {"directive_id": d.id}
@@ -250,15 +250,16 @@ class BroadcastService:
         for part in parts[:-1]:
             await outbox.enqueue(chat_id, "send_message", {**tag, "text": part},
                                  now, delivery_id=delivery_id)
-        markup = view.buttons(d, delivery_id, acked=False)
+        markup = view.buttons(d, delivery_id, acked=acked)
         await outbox.enqueue(chat_id, "send_message", {
             **tag, "text": parts[-1], "reply_markup": view.markup_dict(markup),
             "main": True}, now, delivery_id=delivery_id)
 
     async def catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
         """Queue late copies ("Gửi bổ sung") for a liaison who just joined or became reachable:
-        every directive of their agency not recalled and not yet acknowledged, unless they
-        already have a copy. Runs in the caller's transaction; returns the directive ids."""
+        every directive of their agency not recalled and not yet acknowledged, or acknowledged
+        with its result report still due, unless they already have a copy; each followed by
+        the corrections sent so far. Runs in the caller's transaction; returns the ids."""
         if not (person.has(Role.LIAISON) and person.active and person.activated
                 and person.reachable and person.chat_id is not None
                 and person.agency_id is not None):
@@ -268,7 +269,9 @@ class BroadcastService:
             return []
         repo = DirectiveRepository(conn)
         queued: list[int] = []
-        for d in await repo.pending_for_agency(agency.id):
+        open_ = await repo.pending_for_agency(agency.id) + await repo.report_due_for_agency(
+            agency.id)
+        for d in open_:
             existing = await repo.delivery_of(d.id, person.id)
             if existing is not None and existing.status in (DeliveryStatus.SENT,
                                                             DeliveryStatus.QUEUED):
@@ -282,7 +285,18 @@ class BroadcastService:
                 delivery_id = await repo.insert_delivery(
                     d.id, agency.id, person.id, person.chat_id, now, late=True)
             parts = view.late_parts(d, self.settings, from_epoch(now))
-            await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
+            ack = await repo.ack_of(d.id, agency.id)
+            if ack is not None:  # only the report is due: the copy says who acknowledged
+                acker = await PeopleRepository(conn).get(ack.person_id)
+                parts[-1] = view.acked_text(d, self.settings, acker.full_name, ack.acked_at,
+                                            ack.late, ack.via, late_copy=True)
+            await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now,
+                                   acked=ack is not None)
+            # The corrections the other copies got follow, in order, under this copy.
+            for correction in await repo.corrections(d.id):
+                await OutboxRepository(conn).enqueue(person.chat_id, "send_message", {
+                    "directive_id": d.id, "text": self._correction_notice(d, correction),
+                    "reply_to_delivery": delivery_id}, now)
             # The agency is reachable now: its escalation no longer says it is not.
             await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
             await AuditRepository(conn).add(
@@ -397,13 +411,19 @@ class BroadcastService:
     async def find(self, number: str) -> Directive | None:
         return await DirectiveRepository(self.db.reader).latest_by_number(number.strip())
 
-    async def pending_for(self, user_id: int) -> tuple[Agency, list[Directive]] | None:
+    async def pending_for(
+        self, user_id: int
+    ) -> tuple[Agency, list[Directive], list[Directive]] | None:
+        """The liaison's agency, what it has to acknowledge, and what it acknowledged and
+        still owes a result report for."""
         person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
         if (person is None or not person.active or not person.has(Role.LIAISON)
                 or person.agency_id is None):
             return None
         agency = await AgencyRepository(self.db.reader).get(person.agency_id)
-        return agency, await DirectiveRepository(self.db.reader).pending_for_agency(agency.id)
+        repo = DirectiveRepository(self.db.reader)
+        return (agency, await repo.pending_for_agency(agency.id),
+                await repo.report_due_for_agency(agency.id))
 
     async def attach_status_message(self, directive_id: int, chat_id: int, message_id: int) -> None:
         async with self.db.transaction() as conn:
@@ -440,8 +460,8 @@ class BroadcastService:
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
-            notice = t("notice_correction", number=d.number, summary=d.summary, text=text)
-            await self._notify_all(conn, d, notice, now)
+            await repo.add_correction(d.id, text, admin_user_id, now)
+            await self._notify_all(conn, d, self._correction_notice(d, text), now)
             await AuditRepository(conn).add(now, admin_user_id, "directive.corrected", d.number,
                                             {"directive_id": d.id, "text": text})
         self.wake_sender()
@@ -463,7 +483,8 @@ class BroadcastService:
             for dl in await repo.deliveries(directive_id):
                 if dl.status in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
                     await outbox.enqueue(dl.chat_id, "edit_message_text", {
-                        "directive_id": d.id, "text": view.recalled_text(d, self.settings),
+                        "directive_id": d.id,
+                        "text": view.recalled_text(d, self.settings, late_copy=dl.late),
                         "reply_markup": None}, now, delivery_id=dl.id, edit_key=f"dlv:{dl.id}")
             await AuditRepository(conn).add(now, admin_user_id, "directive.recalled", d.number,
                                             {"directive_id": d.id, "dropped": len(dropped)})
@@ -485,12 +506,18 @@ class BroadcastService:
             return
         outbox = OutboxRepository(conn)
         if op.payload.get("main"):
+            dl = await DirectiveRepository(conn).delivery(op.delivery_id)
+            text = view.recalled_text(d, self.settings, late_copy=dl is not None and dl.late)
             await outbox.enqueue(op.chat_id, "edit_message_text", {
-                "directive_id": d.id, "text": view.recalled_text(d, self.settings),
+                "directive_id": d.id, "text": text,
                 "reply_markup": None, "message_id": message_id}, now,
                 delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}")
         await outbox.enqueue(op.chat_id, "send_message", {
             "directive_id": d.id, "text": self._recall_notice(d), "reply_to": message_id}, now)
+
+    @staticmethod
+    def _correction_notice(d: Directive, text: str) -> Safe:
+        return t("notice_correction", number=d.number, summary=d.summary, text=text)
 
     def _recall_notice(self, d: Directive) -> Safe:
         return t("notice_recalled", number=d.number, summary=d.summary,
@@ -515,8 +542,11 @@ class BroadcastService:
                     or dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED)):
                 continue
             seen.add(dl.chat_id)
+            # A copy still queued has no message id yet: the sender finds it when it sends.
+            under = ({"reply_to": dl.message_id} if dl.message_id is not None
+                     else {"reply_to_delivery": dl.id})
             await outbox.enqueue(dl.chat_id, "send_message", {
-                "directive_id": d.id, "text": text, "reply_to": dl.message_id}, now)
+                "directive_id": d.id, "text": text, **under}, now)
 
 
 class StatusBoard:

@@ -28,7 +28,7 @@ from bot.clock import Clock, to_epoch
 from bot.domain.models import AgencyKind, Rank, Role
 from bot.domain.phones import normalise_phone
 from bot.domain.roster import Rotation
-from bot.services.onboarding import mark_agencies_unreachable
+from bot.services.onboarding import LateDelivery, mark_agencies_unreachable
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -429,10 +429,14 @@ def _check_references(data: ImportData, errors: list[str]) -> None:
 
 
 class Importer:
-    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo | None = None, *,
+                 late_delivery: LateDelivery | None = None) -> None:
         self.db = db
         self.clock = clock
         self.tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
+        # Liaisons the import activates again or moves get the open directives (the running
+        # bot's sender picks the queued copies up); None in tests of the import alone.
+        self.late_delivery = late_delivery
 
     async def import_file(self, path: Path) -> ImportReport:
         return await self.apply(parse_file(path), source=path.name)
@@ -456,6 +460,7 @@ class Importer:
             if errors:
                 raise ImportError_(errors)
 
+            reopened: set[int] = set()  # agencies made active again
             for _, a in data.agencies:
                 fields = a.model_dump()
                 current = await agencies.find_by_code(a.code)
@@ -467,6 +472,8 @@ class Importer:
                                                          a.phone, a.active):
                     await agencies.update(current.id, fields, now)
                     report.updated["agencies"] += 1
+                    if a.active and not current.active:
+                        reopened.add(current.id)
                 else:
                     report.unchanged["agencies"] += 1
 
@@ -486,6 +493,7 @@ class Importer:
                     report.unchanged["groups"] += 1
 
             left: set[int] = set()  # agencies a liaison may have stopped reaching
+            joined: set[int] = set()  # people who may reach an agency they did not before
             for _, p in data.people:
                 pfields: dict[str, Any] = {
                     "full_name": p.full_name, "phone": p.phone, "roles": frozenset(p.roles),
@@ -508,11 +516,21 @@ class Importer:
                     report.updated["people"] += 1
                     if current_p.agency_id is not None and current_p.has(Role.LIAISON):
                         left.add(current_p.agency_id)
+                    if p.active and Role.LIAISON in p.roles and not (
+                            current_p.active and current_p.has(Role.LIAISON)
+                            and current_p.agency_id == pfields["agency_id"]):
+                        joined.add(current_p.id)
                 else:
                     report.unchanged["people"] += 1
             # Left, moved or no longer a liaison: an agency with nobody left to reach is due to
             # the on-duty responders at once (the bot's sweep picks it up).
             await mark_agencies_unreachable(conn, left, now)
+            # Activated again or moved in: what went out meanwhile follows, as when they join.
+            if self.late_delivery is not None:
+                for person in await people.all():
+                    if person.id in joined or (person.agency_id in reopened
+                                               and person.has(Role.LIAISON)):
+                        await self.late_delivery.catch_up(conn, person, now)
 
             if data.duty is not None:
                 await self._apply_duty(conn, data.duty, report, now)

@@ -103,6 +103,19 @@ class DirectiveRepository:
         ) as cur:
             return [_directive(r) for r in await cur.fetchall()]
 
+    async def report_due_for_agency(self, agency_id: int) -> list[Directive]:
+        """Directives the agency acknowledged and still owes its result report for."""
+        async with self.conn.execute(
+            "SELECT d.* FROM directives d JOIN directive_agencies da ON da.directive_id = d.id"
+            " WHERE da.agency_id = ? AND d.status = 'active' AND d.report_deadline_at IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM acknowledgements a"
+            "  WHERE a.directive_id = d.id AND a.agency_id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM result_reports r"
+            "  WHERE r.directive_id = d.id AND r.agency_id = ?)"
+            " ORDER BY d.report_deadline_at", (agency_id, agency_id, agency_id),
+        ) as cur:
+            return [_directive(r) for r in await cur.fetchall()]
+
     async def set_status_message(self, directive_id: int, chat_id: int, message_id: int) -> None:
         await self.conn.execute(
             "UPDATE directives SET status_chat_id = ?, status_message_id = ? WHERE id = ?",
@@ -120,6 +133,20 @@ class DirectiveRepository:
             " AND status = 'active'", (now, directive_id),
         )
         return cur.rowcount == 1
+
+    async def add_correction(self, directive_id: int, text: str, admin_user_id: int,
+                             now: int) -> None:
+        await self.conn.execute(
+            "INSERT INTO corrections (directive_id, text, created_by, created_at)"
+            " VALUES (?, ?, ?, ?)", (directive_id, text, admin_user_id, now),
+        )
+
+    async def corrections(self, directive_id: int) -> list[str]:
+        """The texts of the corrections sent for the directive, oldest first."""
+        async with self.conn.execute(
+            "SELECT text FROM corrections WHERE directive_id = ? ORDER BY id", (directive_id,)
+        ) as cur:
+            return [r[0] for r in await cur.fetchall()]
 
     # --- recipients and deliveries ------------------------------------------------------------
 

@@ -43,14 +43,17 @@ def head_fits(urgency: Urgency | None, number: str | None, issuer: str | None,
                        "00/00/0000")) <= HEAD_LIMIT
 
 
-def message_parts(d: Directive, settings: Settings) -> list[Safe]:
+def message_parts(d: Directive, settings: Settings, lead: Safe | None = None) -> list[Safe]:
     """The text messages a recipient gets, in order; the last one carries the buttons.
+    `lead` goes before the header (a late copy's mark), counted in the first part's length.
 
     Lengths are counted as Telegram counts them (UTF-16 units after HTML parsing).
     """
     tz = settings.tz
     top = head(d.urgency, d.number, d.issuer, d.summary,
                d.created_at.astimezone(tz).strftime("%d/%m/%Y"))
+    if lead is not None:
+        top = join([lead, top], "\n\n")
     tail = [t("directive_deadline", deadline=local_time(d.ack_deadline_at, tz))]
     if d.report_deadline_at is not None:
         tail.append(t("directive_report_deadline", deadline=local_time(d.report_deadline_at, tz)))
@@ -65,7 +68,9 @@ def message_parts(d: Directive, settings: Settings) -> list[Safe]:
     blocks = [Safe(html.escape(c, quote=False))
               for c in split_text(d.body or "", PART_LIMIT - tg_len(top) - 100)]
     tail_text = join(tail)
-    if tg_len(blocks[-1]) + tg_len(tail_text) + 2 <= PART_LIMIT - 100:
+    # A single block shares its part with the header: the tail must fit beside both.
+    beside = tg_len(top) + 2 if len(blocks) == 1 else 0
+    if beside + tg_len(blocks[-1]) + tg_len(tail_text) + 2 <= PART_LIMIT - 100:
         blocks[-1] = join([blocks[-1], tail_text], "\n\n")  # the deadline rides on the last
     else:
         blocks.append(tail_text)
@@ -77,11 +82,13 @@ def message_parts(d: Directive, settings: Settings) -> list[Safe]:
     return parts
 
 
+def late_head(d: Directive, settings: Settings) -> Safe:
+    return t("directive_late_head", time=local_time(d.created_at, settings.tz))
+
+
 def late_parts(d: Directive, settings: Settings, now: datetime) -> list[Safe]:
     """The parts of a copy sent after «Gửi» ("Gửi bổ sung"), saying so if it is overdue."""
-    parts = message_parts(d, settings)
-    parts[0] = join([t("directive_late_head", time=local_time(d.created_at, settings.tz)),
-                     parts[0]], "\n\n")
+    parts = message_parts(d, settings, late_head(d, settings))
     if now > d.ack_deadline_at:
         parts[-1] = join([parts[-1], t("directive_late_overdue",
                                        deadline=local_time(d.ack_deadline_at, settings.tz))],
@@ -104,19 +111,25 @@ def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMar
     return InlineKeyboardMarkup([row]) if row else None
 
 
+def last_part(d: Directive, settings: Settings, late_copy: bool) -> Safe:
+    """The part that carries the buttons, as an edit rewrites it: a late copy keeps its mark
+    (no longer asking to acknowledge at once: the edit says what became of it)."""
+    return message_parts(d, settings, late_head(d, settings) if late_copy else None)[-1]
+
+
 def acked_text(d: Directive, settings: Settings, name: str, at: datetime, late: bool,
-               via: str = "telegram") -> Safe:
+               via: str = "telegram", *, late_copy: bool = False) -> Safe:
     """The last part with who acknowledged and when (and how, when an admin recorded it)."""
     key = "acked_phone" if via == "phone" else "acked"
     footer = t(f"{key}_late_footer" if late else f"{key}_footer", name=name,
                time=local_time(at, settings.tz))
-    return join([message_parts(d, settings)[-1], footer], "\n\n")
+    return join([last_part(d, settings, late_copy), footer], "\n\n")
 
 
-def recalled_text(d: Directive, settings: Settings) -> Safe:
+def recalled_text(d: Directive, settings: Settings, *, late_copy: bool = False) -> Safe:
     assert d.recalled_at is not None
     footer = t("recalled_footer", time=local_time(d.recalled_at, settings.tz))
-    return join([message_parts(d, settings)[-1], footer], "\n\n")
+    return join([last_part(d, settings, late_copy), footer], "\n\n")
 
 
 def ack_state(d: Directive, ack: Acknowledgement | None, name: str | None,
@@ -127,6 +140,26 @@ def ack_state(d: Directive, ack: Acknowledgement | None, name: str | None,
                  else "ph_state_pending")
     key = "ph_state_phone" if ack.via == "phone" else "ph_state_acked"
     return t(key, name=name or "—", time=local_time(ack.acked_at, settings.tz))
+
+
+def pending_lines(agency: str, to_ack: list[Directive], to_report: list[Directive],
+                  settings: Settings, now: datetime) -> list[Safe]:
+    """/pending: what the agency has to acknowledge, then what it still owes a report for."""
+    tz, lines = settings.tz, []
+    if to_ack:
+        lines.append(t("pending_header", agency=agency, count=len(to_ack)))
+    for d in to_ack:
+        lines.append(t("pending_line", urgency=urgency_header(d), number=d.number,
+                       summary=d.summary, deadline=local_time(d.ack_deadline_at, tz),
+                       overdue=t("status_overdue") if now > d.ack_deadline_at else ""))
+    if to_report:
+        lines.append(t("pending_report_header", agency=agency, count=len(to_report)))
+    for d in to_report:
+        assert d.report_deadline_at is not None
+        lines.append(t("pending_report_line", urgency=urgency_header(d), number=d.number,
+                       summary=d.summary, deadline=local_time(d.report_deadline_at, tz),
+                       overdue=t("status_overdue") if now > d.report_deadline_at else ""))
+    return lines
 
 
 def phone_ack_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:

@@ -4,7 +4,8 @@ Each chat's operations go out in order. A 429 delays only its chat, by its `retr
 timeouts, connection errors and server errors are retried with backoff capped at a minute,
 for hours (`max_attempts`), so a network outage delays a broadcast but does not fail it;
 403 and "chat not found" fail the chat's queue and report the chat unreachable.
-The queue lives in SQLite, so a restart resumes it;
+The queue lives in SQLite, so a restart resumes it; rows another process commits (late copies
+queued by `hoatoc import`) wake nobody, so the queue is read again every `poll_every` seconds;
 an operation is marked done only after Telegram answered, so delivery is at-least-once, and
 at most `max_in_flight` operations can be repeated after a crash. A send Telegram took but
 that could not be recorded (the database locked by another process, a full disk) keeps its
@@ -93,7 +94,7 @@ class OutboxSender:
     def __init__(
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
-        max_backoff: float = 60.0, min_backoff: float = 1.0,
+        max_backoff: float = 60.0, min_backoff: float = 1.0, poll_every: float = 5.0,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -120,6 +121,8 @@ class OutboxSender:
         self._scheduled: set[int] = set()  # chats in the heap or in flight
         self._last_start: dict[int, float] = {}
         self._last_loaded = 0
+        self.poll_every = poll_every
+        self._next_poll = 0.0  # loop time of the next look for rows nobody woke us for
         self._dirty = True
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -200,6 +203,7 @@ class OutboxSender:
 
     async def _load(self) -> None:
         self._dirty = False  # a wake() during the query below sets it again: nothing is missed
+        self._next_poll = asyncio.get_running_loop().time() + self.poll_every
         self._loading = True
         try:
             rows = await OutboxRepository(self.db.reader).queued_after(self._last_loaded)
@@ -225,7 +229,7 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         while True:
             try:
-                if self._dirty:
+                if self._dirty or loop.time() >= self._next_poll:
                     await self._load()
                 if not self._heap:
                     self._idle.set()
@@ -262,8 +266,13 @@ class OutboxSender:
         self._wake.clear()
         if self._dirty:
             return
+        until_poll = max(0.0, self._next_poll - asyncio.get_running_loop().time())
+        delay = until_poll if delay is None else min(delay, until_poll)
+        # Not wait_for: on Python 3.11 it swallows a cancel (stop()) that lands as the event
+        # fires, and the loop would never end.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), delay)
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
 
     # --- one operation ----------------------------------------------------------------------
 
@@ -400,8 +409,14 @@ class OutboxSender:
         message: Message | bool
         if op.method == "send_message":
             # A notice threads under the directive; if that copy was deleted, it goes anyway.
-            reply = (ReplyParameters(p["reply_to"], allow_sending_without_reply=True)
-                     if p.get("reply_to") else None)
+            reply_to = p.get("reply_to")
+            if reply_to is None and p.get("reply_to_delivery") is not None:
+                # Under a copy queued with it: sent before it (same chat, in order), so its
+                # message id is recorded by now.
+                reply_to = await OutboxRepository(self.db.reader).delivery_message_id(
+                    p["reply_to_delivery"])
+            reply = (ReplyParameters(reply_to, allow_sending_without_reply=True)
+                     if reply_to else None)
             message = await bot.send_message(
                 op.chat_id, p["text"], reply_markup=markup, reply_parameters=reply,
                 disable_web_page_preview=True,

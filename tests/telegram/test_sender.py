@@ -370,3 +370,24 @@ async def test_retries_stay_at_most_max_backoff_apart_through_a_long_outage(
     assert delays == [0.01, 0.02, 0.04, 0.04, 0.04, 0.04, 0.04]
     assert [c.status for c in fake.calls if c.method == "sendMessage"] == [502] * 7 + [200]
     assert texts(fake, 201) == ["x"]
+
+
+async def test_rows_another_process_commits_are_sent_without_a_wake(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """`hoatoc import` queues late copies from its own process: nothing calls wake()."""
+    sender = make_sender(db, clock, bot, poll_every=0.1)
+    await sender.start()
+    await sender.drained()  # idle, waiting
+    other = Database(tmp_path / "data" / "test.db", clock)  # the file the `db` fixture opened
+    await other.open()
+    try:
+        for i in range(2):
+            await enqueue(other, clock, 201, f"m{i}")
+    finally:
+        await other.close()
+    await fake.wait_for_message(201, lambda m: m.text == "m1")
+    await sender.drained()
+    await sender.stop()
+    assert texts(fake, 201) == ["m0", "m1"]
+    assert await OutboxRepository(db.reader).counts() == {"sent": 2}

@@ -94,3 +94,47 @@ def test_long_button_labels_are_shortened_visibly() -> None:
     assert name.startswith(label[:-1].rstrip())
     assert name[len(label[:-1].rstrip())] == " "  # cut at a space
     assert short_label("☎️ Sở Nội vụ") == "☎️ Sở Nội vụ"
+
+
+def _copies_of_every_length() -> list:
+    """Directives whose text fits in one part, barely does not, or splits in a few."""
+    from datetime import timedelta
+
+    from tests.unit.test_directive_rules import directive as make
+
+    return [make(issuer="Ủy ban nhân dân tỉnh An Giang " * 6, summary="an toàn thông tin " * 25,
+                 body="ab " * (n // 3), report_deadline_at=NOW + timedelta(days=3))
+            for n in range(2500, 8000, 3)]
+
+
+LONGEST_NAME = "Nguyễn " * 28  # 196 characters: more than Telegram's first and last names
+
+
+def test_every_edit_of_a_copy_fits_telegram() -> None:
+    """The acknowledged and recalled edits add a footer to the last part: room is kept for it."""
+    from dataclasses import replace
+
+    settings = Settings(focal_hotline="0296 3 852 000")
+    for d in _copies_of_every_length():
+        assert all(tg_len(p) <= 4096 for p in view.message_parts(d, settings))
+        for via in ("telegram", "phone"):
+            assert tg_len(view.acked_text(d, settings, LONGEST_NAME, NOW, True, via)) <= 4096
+        assert tg_len(view.recalled_text(replace(d, recalled_at=NOW), settings)) <= 4096
+
+
+def test_every_edit_of_a_late_copy_fits_telegram_and_keeps_its_mark() -> None:
+    from dataclasses import replace
+    from datetime import timedelta
+
+    settings = Settings(focal_hotline="0296 3 852 000")
+    for d in _copies_of_every_length():
+        parts = view.late_parts(d, settings, NOW + timedelta(days=1))  # overdue: says so
+        assert all(tg_len(p) <= 4096 for p in parts)
+        assert "Gửi bổ sung" in parts[0]
+        for via in ("telegram", "phone"):
+            acked = view.acked_text(d, settings, LONGEST_NAME, NOW, True, via, late_copy=True)
+            assert tg_len(acked) <= 4096
+            assert ("Gửi bổ sung" in acked) == (len(parts) == 1)  # as the message it edits
+        recalled = view.recalled_text(replace(d, recalled_at=NOW), settings, late_copy=True)
+        assert tg_len(recalled) <= 4096
+        assert ("Gửi bổ sung" in recalled) == (len(parts) == 1)
