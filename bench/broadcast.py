@@ -180,8 +180,11 @@ async def run_limited(tmp: Path) -> dict[str, float]:
         fake.add_user(ADMIN, "Quản trị")
         for i in range(N):
             fake.add_user(FIRST_CHAT + i, f"Cán bộ {i}")
+        restarted = len(fake.calls)
         proc = start_bot(fake, db)
         try:
+            # The stopped bot's long poll may still look active: wait for the new one's.
+            await fake.wait_for_call("getUpdates", after=restarted, timeout=60)
             await fake.wait_for_long_poll(timeout=60)
             fake.latency = LATENCY
             fake.set_rate_limit(30, per_chat_per_second=1, retry_after=1)
@@ -275,8 +278,11 @@ async def run_flood(tmp: Path) -> dict[str, float]:
             await wait_all_delivered(fake, within=120)
         finally:
             stop_bot(proc)
+        restarted = len(fake.calls)
         proc = start_bot(fake, db)
         try:
+            # The stopped bot's long poll may still look active: wait for the new one's.
+            await fake.wait_for_call("getUpdates", after=restarted, timeout=60)
             await fake.wait_for_long_poll(timeout=60)
             fake.latency = LATENCY
             fake.set_rate_limit(30, per_chat_per_second=1, retry_after=1)
