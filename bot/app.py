@@ -156,6 +156,7 @@ async def _post_init(app: HoaTocApp) -> None:
 
 async def _post_shutdown(app: HoaTocApp) -> None:
     services = services_of(app)
+    await services.broadcast.board.close()  # its last refreshes still need the database
     await services.sender.stop()
     for client in services.sender.bots:
         await client.shutdown()

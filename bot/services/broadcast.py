@@ -556,23 +556,38 @@ class StatusBoard:
         self.service = service
         self.interval = interval
         self._last: dict[int, float] = {}
-        self._pending: set[int] = set()
+        self._pending: dict[int, asyncio.TimerHandle] = {}
+        self._running: set[asyncio.Task[None]] = set()
+        self._closed = False
 
     def touch(self, directive_id: int) -> None:
         """Something changed: schedule one refresh, no sooner than `interval` after the last."""
-        if directive_id in self._pending:
+        if directive_id in self._pending or self._closed:
             return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._pending.add(directive_id)
         delay = max(0.0, self._last.get(directive_id, -1e9) + self.interval - loop.time())
-        loop.call_later(delay, lambda: loop.create_task(self._flush(directive_id)))
+        self._pending[directive_id] = loop.call_later(delay, self._start, directive_id)
+
+    def _start(self, directive_id: int) -> None:
+        task = asyncio.get_running_loop().create_task(self._flush(directive_id))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def close(self) -> None:
+        """At shutdown, before the database closes: run the refreshes still waiting, now."""
+        self._closed = True
+        for directive_id, handle in list(self._pending.items()):
+            handle.cancel()
+            self._start(directive_id)
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
 
     async def _flush(self, directive_id: int) -> None:
         loop = asyncio.get_running_loop()
-        self._pending.discard(directive_id)
+        self._pending.pop(directive_id, None)
         self._last[directive_id] = loop.time()
         try:
             d = await self.service.get(directive_id)
