@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -12,7 +11,8 @@ from bot.storage.directives import DirectiveRepository
 from handlers.common import edited_message
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import has, tap
-from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
+from tests.e2e.test_directives import setup_liaisons
+from tests.e2e.test_result_reports import open_report
 
 A = SUPER_ADMIN
 EDIT_NOTE = "Tin nhắn đã sửa không được ghi nhận"
@@ -89,14 +89,7 @@ async def test_edited_broadcast_command_does_not_restart(harness: Harness) -> No
 
 async def test_edited_report_text_is_not_added_to_the_report(harness: Harness) -> None:
     h = harness
-    await setup_liaisons(h)
-    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
-    d.agency_ids = await agency_ids(h, "TT_CNTT")
-    directive, _ = await h.services.broadcast.send(A, d)
-    copy = await h.fake.wait_for_message(103, is_directive)
-    before = len(h.fake.messages_to(103))
-    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
-    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    directive, _ = await open_report(h)
     before = len(h.fake.messages_to(103))
     text_id = h.fake.send_text(103, "Đã bố trí trực 24/7.")
     got = await h.fake.wait_for_message(103, has("Đã nhận ("), after=before)

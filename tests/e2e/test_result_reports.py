@@ -13,6 +13,19 @@ from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_lia
 A = SUPER_ADMIN
 
 
+async def open_report(h: Harness):
+    """A directive asking for a report goes to TT_CNTT; its liaison (103) opens the report."""
+    await setup_liaisons(h)
+    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
+    d.agency_ids = await agency_ids(h, "TT_CNTT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    copy = await h.fake.wait_for_message(103, is_directive)
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
+    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    return directive, copy
+
+
 async def test_liaison_reports_results_and_the_admin_gets_them(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
@@ -52,14 +65,7 @@ async def test_liaison_reports_results_and_the_admin_gets_them(harness: Harness)
 
 async def test_report_cancelled_saves_nothing_and_acks_still_work(harness: Harness) -> None:
     h = harness
-    await setup_liaisons(h)
-    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
-    d.agency_ids = await agency_ids(h, "TT_CNTT")
-    directive, _ = await h.services.broadcast.send(A, d)
-    copy = await h.fake.wait_for_message(103, is_directive)
-    before = len(h.fake.messages_to(103))
-    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
-    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    directive, copy = await open_report(h)
     # In the middle of the report, the liaison acknowledges: the tap is recorded.
     query = h.fake.press_button(103, copy.message_id, copy.button_data("Đã nhận"))
     await h.fake.wait_for_call("answerCallbackQuery",
@@ -74,14 +80,7 @@ async def test_report_refused_at_send_leaves_no_draft_behind(harness: Harness) -
     """A report refused at «Gửi báo cáo» (directive recalled meanwhile) ends the conversation
     and forgets its draft: nothing is left for a later /cancel to find."""
     h = harness
-    await setup_liaisons(h)
-    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
-    d.agency_ids = await agency_ids(h, "TT_CNTT")
-    directive, _ = await h.services.broadcast.send(A, d)
-    copy = await h.fake.wait_for_message(103, is_directive)
-    before = len(h.fake.messages_to(103))
-    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
-    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    directive, _ = await open_report(h)
     got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
     await h.services.broadcast.recall(A, directive.id)
     before = len(h.fake.messages_to(103))

@@ -12,13 +12,10 @@ from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import count_directives, has, pick_to_preview, tap
 from tests.e2e.test_directives import (
     FAST,
-    agency_ids,
-    draft,
-    is_directive,
     join,
-    setup_liaisons,
 )
 from tests.e2e.test_onboarding import import_province
+from tests.e2e.test_result_reports import open_report
 
 A = SUPER_ADMIN
 
@@ -37,14 +34,7 @@ async def tap_and_wait(h: Harness, user_id: int, message_id: int, data: str) -> 
 
 async def test_report_saved_once_when_the_keyboard_edit_fails(harness: Harness) -> None:
     h = harness
-    await setup_liaisons(h)
-    d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
-    d.agency_ids = await agency_ids(h, "TT_CNTT")
-    directive, _ = await h.services.broadcast.send(A, d)
-    copy = await h.fake.wait_for_message(103, is_directive)
-    before = len(h.fake.messages_to(103))
-    h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
-    await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
+    directive, _ = await open_report(h)
     got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
 
     # The report is committed, then Telegram fails the edit that drops the keyboard.
