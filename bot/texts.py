@@ -414,6 +414,10 @@ TEXTS: Final[dict[str, str]] = {
     "esc_late_note": "\n⏱ Thông báo này trễ {late} so với lịch (bot tạm dừng); đã gộp {collapsed} lần nhắc.",
     "esc_late_note_plain": "\n⏱ Thông báo này trễ {late} so với lịch.",
     "esc_nobody_on_duty": "\n⚠️ Hiện không có ai đang trực: thông báo gửi Đội trưởng và quản trị.",
+    "esc_on_duty_unreachable": (
+        "\n⚠️ Cán bộ đang trực ({names}) không liên lạc được qua bot: thông báo gửi Đội trưởng "
+        "và quản trị viên. Đề nghị gọi điện cho cán bộ đang trực."
+    ),
     "esc_footer_responder": "\nBấm «Tôi sẽ liên hệ» để nhận gọi cho cơ quan.",
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
     "esc_button_one": "📞 {agency}",
@@ -422,6 +426,7 @@ TEXTS: Final[dict[str, str]] = {
     "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",
     "esc_claimed": "Đã ghi nhận: bạn sẽ liên hệ {agencies}.",
     "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
+    "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
     "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
     "duty_header": "🛡 <b>Lịch trực Đội ứng cứu</b>",
     "duty_now": "Đang trực: {people}",
@@ -491,7 +496,9 @@ TEXTS: Final[dict[str, str]] = {
     "status_phone_line": (
         "• {agency} — đã xác nhận (qua điện thoại/văn bản giấy, do {name} ghi nhận), {time}"
     ),
-    "status_pick_agency": "☎️ Chọn một đơn vị chưa nhận để xem hoặc ghi nhận đã nhận qua điện thoại.",
+    "status_pick_agency": (
+        "☎️ Chọn một đơn vị chưa xác nhận để xem hoặc ghi nhận đã nhận qua điện thoại."
+    ),
     "ph_card": "<b>{agency}</b> — văn bản {number}\nTrạng thái: {state}\nCán bộ đầu mối: {contacts}",
     "ph_state_pending": "chưa xác nhận",
     "ph_state_acked": "đã xác nhận — {name}, {time}",

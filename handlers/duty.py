@@ -54,7 +54,9 @@ async def claim(update: Update, context: HoaTocContext) -> None:
     outcome, names = await context.services.escalation.claim(
         user_id(update), int(parts[1]), escalation_id)
     text = (t("esc_claimed", agencies=", ".join(names)) if outcome == "claimed"
-            else t("esc_claimed_none") if outcome == "none" else t("esc_claim_refused"))
+            else t("esc_claimed_none") if outcome == "none"
+            else t("esc_claim_done") if outcome == "done"
+            else t("access_ended_tap") if outcome == "ended" else t("esc_claim_refused"))
     try:
         await query.answer(plain(text), show_alert=outcome != "claimed")
     except TelegramError as exc:

@@ -207,7 +207,11 @@ class EscalationService:
         recipients: dict[int, tuple[Person, list[_Item], bool]] = {}
         fallback_used = False
         digest_wanted = False  # a step named someone beyond the agency's own liaisons
-        on_duty_people, _ = await self._on_duty_people(conn, people, now)
+        on_duty_people, shifts = await self._on_duty_people(conn, people, now)
+        # On duty but not reachable through the bot (blocked it): named, so they are phoned.
+        by_id = {p.id: p for p in people}
+        unreachable_on_duty = [by_id[s.person_id].full_name for s in shifts
+                               if s.person_id in by_id and by_id[s.person_id] not in on_duty_people]
         for item in items:
             targets: set[Target] = set()
             for f in item.fired:
@@ -234,7 +238,10 @@ class EscalationService:
                                                 d.number, {"directive_id": d.id})
             return queued
         all_items = [i for i in items if any(i in r[1] for r in recipients.values())]
-        text = self._digest_text(kind, d, all_items, agencies, people, now, fallback_used)
+        fallback = (None if not fallback_used
+                    else t("esc_on_duty_unreachable", names=", ".join(unreachable_on_duty))
+                    if unreachable_on_duty else t("esc_nobody_on_duty"))
+        text = self._digest_text(kind, d, all_items, agencies, people, now, fallback)
         repo = EscalationRepository(conn)
         notice_id = await repo.add_notice(kind, d.id, [i.row.id for i in all_items], text,
                                           to_epoch(now))
@@ -242,7 +249,7 @@ class EscalationService:
         for person, listed, responder in recipients.values():
             if person.chat_id is None or not person.reachable:
                 continue
-            own = self._digest_text(kind, d, listed, agencies, people, now, fallback_used)
+            own = self._digest_text(kind, d, listed, agencies, people, now, fallback)
             markup = self._claim_buttons(notice_id, listed, agencies) if responder else None
             parts = pack([Safe(line) for line in own.split("\n")], TEXT_LIMIT - CLAIM_ROOM)
             for i, part in enumerate(parts):
@@ -288,7 +295,7 @@ class EscalationService:
 
     def _digest_text(self, kind: str, d: Directive, items: list[_Item],
                      agencies: dict[int, Agency], people: list[Person], now: datetime,
-                     fallback: bool) -> str:
+                     fallback: Safe | None) -> str:
         deadline = d.ack_deadline_at if kind == ACK else d.report_deadline_at
         assert deadline is not None
         head_key = "esc_digest_head" if kind == ACK else "esc_digest_head_report"
@@ -318,8 +325,8 @@ class EscalationService:
             collapsed = sum(f.collapsed for f in late)
             lines.append(t("esc_late_note", late=humanize(worst.late_by), collapsed=collapsed)
                          if collapsed else t("esc_late_note_plain", late=humanize(worst.late_by)))
-        if fallback:
-            lines.append(t("esc_nobody_on_duty"))
+        if fallback is not None:
+            lines.append(fallback)
         return join(lines)
 
     def _claim_buttons(self, notice_id: int, items: list[_Item],
@@ -369,14 +376,23 @@ class EscalationService:
             repo = EscalationRepository(conn)
             notice = await repo.notice(notice_id)
             copies = await repo.notice_copies(notice_id) if notice is not None else []
-            if (person is None or not person.active or not person.has(Role.RESPONDER)
+            if (person is None or not person.has(Role.RESPONDER)
                     or notice is None or person.id not in {c[0] for c in copies}
                     or (escalation_id is not None and escalation_id not in notice[0])):
                 await AuditRepository(conn).add(now, user_id, "escalation.claim_refused",
                                                 f"escn:{notice_id}")
                 return "refused", []
-            ids = [escalation_id] if escalation_id is not None else notice[0]
-            claimed = await repo.set_handled(ids, person.id, now)
+            if not person.active:  # received it, but has left the team since
+                await AuditRepository(conn).add(now, user_id, "escalation.claim_refused",
+                                                f"escn:{notice_id}", {"why": "inactive"})
+                return "ended", []
+            rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
+            wanted = [r for r in rows if escalation_id is None or r.id == escalation_id]
+            # An agency that confirmed (or a directive recalled) since the digest: nobody calls.
+            open_ids = [r.id for r in wanted if r.status != "stopped"]
+            if not open_ids:
+                return "done", []
+            claimed = await repo.set_handled(open_ids, person.id, now)
             if not claimed:
                 return "none", []
             rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
@@ -390,7 +406,7 @@ class EscalationService:
             people_repo = PeopleRepository(conn)
             named = [((await people_repo.get(pid)).full_name, agency_names)
                      for pid, agency_names in handlers.items()]
-            open_items = [_Item(r) for r in rows if r.handled_by is None]
+            open_items = [_Item(r) for r in rows if r.handled_by is None and r.status != "stopped"]
             markup = (view.markup_dict(self._claim_buttons(notice_id, open_items, agencies))
                       if open_items else None)
             outbox = OutboxRepository(conn)

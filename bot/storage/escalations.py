@@ -165,7 +165,8 @@ class EscalationRepository:
         for escalation_id in escalation_ids:
             cur = await self.conn.execute(
                 "UPDATE escalations SET handled_by = ?, handled_at = ?, token = token + 1"
-                " WHERE id = ? AND handled_by IS NULL", (person_id, now, escalation_id))
+                " WHERE id = ? AND handled_by IS NULL AND status != 'stopped'",
+                (person_id, now, escalation_id))
             if cur.rowcount == 1:
                 claimed.append(escalation_id)
         return claimed

@@ -200,7 +200,11 @@ async def test_an_unreachable_on_duty_responder_falls_back_to_lead_and_admins(
     for user in (104, SUPER_ADMIN):
         [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
         assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
-        assert "không có ai đang trực" in (digest.plain_text or "")
+        # The note says who is on duty and that the bot cannot reach them (/duty shows them
+        # on duty: "nobody on duty" would be untrue), so the lead knows whom to phone.
+        assert "không liên lạc được qua bot" in (digest.plain_text or "")
+        assert "Hùng Nguyễn" in (digest.plain_text or "")
+        assert "không có ai đang trực" not in (digest.plain_text or "")
     assert texts(h, 103, "Cảnh báo") == []
 
 
@@ -630,3 +634,66 @@ async def test_a_reminder_is_not_tried_on_a_liaison_known_to_have_blocked_the_bo
     await step(h, 50 * S)
     assert len(texts(h, 101, "Nhắc")) == 1
     assert len([c for c in h.fake.calls if c.chat_id == 102]) == tried_before
+
+
+async def claim_tap(h: Harness, user: int, msg: SentMessage, data: str) -> str:
+    query = h.fake.press_button(user, msg.message_id, data)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    return (h.fake.callback_answer(query) or {}).get("text", "")
+
+
+async def test_an_agency_that_acknowledged_after_the_digest_cannot_be_claimed(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """The digest lists STTTT and TT_CNTT; STTTT then acknowledges. Its claim button says it
+    has confirmed (nothing recorded); «tất cả» takes only the centre, and the copies say so."""
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT", "TT_CNTT")
+    await step(h, 60 * S)
+    digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
+    copy = await h.fake.wait_for_message(101, is_directive)
+    await claim_tap(h, 101, copy, copy.button_data("Đã nhận"))
+    one = next(b for b in digest.buttons if "Sở Thông tin" in b["text"])
+    answer = await claim_tap(h, 103, digest, one["callback_data"])
+    assert "đã xác nhận" in answer and "sẽ liên hệ" not in answer
+    answer = await claim_tap(h, 103, digest, digest.button_data("Tôi sẽ liên hệ tất cả"))
+    assert "Trung tâm Công nghệ thông tin" in answer and "Sở Thông tin" not in answer
+    await h.services.sender.drained()
+    rows = await EscalationRepository(h.services.db.reader).of_subject(
+        "directive_ack", await _only_directive_id(h))
+    handled = {r.agency_id: r.handled_by for r in rows}
+    assert sorted(v is not None for v in handled.values()) == [False, True]
+    edited = await h.fake.wait_for_message(
+        103, lambda m: m.message_id == digest.message_id and "sẽ liên hệ" in (m.plain_text or ""))
+    claim_line = (edited.plain_text or "").split("sẽ liên hệ", 1)[1]
+    assert "Trung tâm Công nghệ thông tin" in claim_line and "Sở Thông tin" not in claim_line
+    assert not any("Sở Thông tin" in b["text"] for b in edited.buttons)
+
+
+async def _only_directive_id(h: Harness) -> int:
+    async with h.services.db.reader.execute("SELECT id FROM directives") as cur:
+        [row] = await cur.fetchall()
+    return int(row[0])
+
+
+async def test_a_responder_who_left_is_told_so_on_an_old_claim_button(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await set_rotation(h, 103)
+    await broadcast(h, "STTTT")
+    await step(h, 60 * S)
+    digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
+    hung = await PeopleRepository(h.services.db.reader).by_telegram_id(103)
+    assert hung is not None
+    async with h.services.db.transaction() as conn:
+        await PeopleRepository(conn).update(hung.id, {"active": False}, to_epoch(h.clock.now()))
+    answer = await claim_tap(h, 103, digest, digest.button_data("Tôi sẽ liên hệ tất cả"))
+    assert "đã kết thúc" in answer
+    rows = await EscalationRepository(h.services.db.reader).of_subject(
+        "directive_ack", await _only_directive_id(h))
+    assert all(r.handled_by is None for r in rows)
