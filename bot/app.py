@@ -72,7 +72,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     onboarding = OnboardingService(
         db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins,
         refusals=refusals)
-    escalation = EscalationService(db, clock, settings, policy, wake_sender=sender.wake)
+    escalation = EscalationService(db, clock, settings, policy, wake_sender=sender.wake,
+                                   refusals=refusals)
     broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake,
                                  escalation=escalation)
 
@@ -92,7 +93,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins, refusals),
         onboarding=onboarding, broadcast=broadcast,
-        acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
+        acks=AckService(db, clock, broadcast, refusals),
+        reports=ReportService(db, clock, broadcast, refusals),
         escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,
     )
 

@@ -6,6 +6,8 @@ import json
 from datetime import timedelta
 from enum import Enum
 
+import aiosqlite
+
 from bot.clock import Clock, to_epoch
 from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.domain.models import Person, Role
@@ -31,17 +33,26 @@ class RefusalLog:
         self._window = Window(window)
 
     async def add(self, user_id: int, action: str, subject: str | None = None,
-                  details: dict[str, object] | None = None) -> bool:
-        """Write the refusal unless the same one is already on record within the window."""
+                  details: dict[str, object] | None = None, *,
+                  conn: aiosqlite.Connection | None = None, per_subject: bool = True) -> bool:
+        """Write the refusal unless the same one is already on record within the window.
+
+        `per_subject=False` for taps, whose data a forger can vary without end: one row per
+        user and action per window. `conn`: write in the caller's transaction.
+        """
         now = self.clock.now()
-        same = json.dumps(details or {}, sort_keys=True, default=str)
-        held_back = self._window.admit((user_id, action, subject, same), now)
+        same = json.dumps(details or {}, sort_keys=True, default=str) if per_subject else ""
+        key = (user_id, action, subject if per_subject else None, same)
+        held_back = self._window.admit(key, now)
         if held_back is None:
             return False
         if held_back:
             details = {**(details or {}), "held_back": held_back}
-        async with self.db.transaction() as conn:
+        if conn is not None:
             await AuditRepository(conn).add(to_epoch(now), user_id, action, subject, details)
+            return True
+        async with self.db.transaction() as own:
+            await AuditRepository(own).add(to_epoch(now), user_id, action, subject, details)
         return True
 
 

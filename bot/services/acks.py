@@ -10,6 +10,7 @@ import aiosqlite
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Acknowledgement, DeliveryStatus, Directive, DirectiveStatus
 from bot.domain.models import Agency, Person
+from bot.services.access import RefusalLog
 from bot.services.broadcast import BroadcastService
 from bot.services.escalation import ACK
 from bot.storage.agencies import AgencyRepository
@@ -39,22 +40,24 @@ class AckResult:
 
 
 class AckService:
-    def __init__(self, db: Database, clock: Clock, broadcast: BroadcastService) -> None:
+    def __init__(self, db: Database, clock: Clock, broadcast: BroadcastService,
+                 refusals: RefusalLog | None = None) -> None:
         self.db = db
         self.clock = clock
         self.broadcast = broadcast
+        self.refusals = refusals or RefusalLog(db, clock)
 
     async def acknowledge(self, user_id: int, delivery_id: int) -> AckResult:
         """Record the tap (committed before this returns) and queue the edits it causes."""
-        now = self.clock.now()
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
             person = await PeopleRepository(conn).by_telegram_id(user_id)
             delivery = await repo.addressed_to(delivery_id, person)
             if delivery is None or person is None:
-                await AuditRepository(conn).add(
-                    to_epoch(now), user_id, "ack.refused", f"ack:{delivery_id}",
-                    {"person_agency": person.agency_id if person else None})
+                await self.refusals.add(
+                    user_id, "ack.refused", f"ack:{delivery_id}",
+                    {"person_agency": person.agency_id if person else None},
+                    conn=conn, per_subject=False)
                 ended = person is not None and not person.active
                 return AckResult(AckStatus.ENDED if ended else AckStatus.REFUSED)
             directive = await repo.get(delivery.directive_id)

@@ -24,6 +24,7 @@ from bot.domain.escalation import Fired, Target, decide, first_due
 from bot.domain.models import Agency, Person, Role
 from bot.domain.phones import display_phone
 from bot.domain.roster import Shift, next_shift, on_duty
+from bot.services.access import RefusalLog
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -103,9 +104,10 @@ class _Item:
 class EscalationService:
     def __init__(
         self, db: Database, clock: Clock, settings: Settings, policy: PolicyFile,
-        wake_sender: Callable[[], None] = lambda: None,
+        wake_sender: Callable[[], None] = lambda: None, refusals: RefusalLog | None = None,
     ) -> None:
         self.db = db
+        self.refusals = refusals or RefusalLog(db, clock)
         self.clock = clock
         self.settings = settings
         self.policy = policy
@@ -379,12 +381,12 @@ class EscalationService:
             if (person is None or not person.has(Role.RESPONDER)
                     or notice is None or person.id not in {c[0] for c in copies}
                     or (escalation_id is not None and escalation_id not in notice[0])):
-                await AuditRepository(conn).add(now, user_id, "escalation.claim_refused",
-                                                f"escn:{notice_id}")
+                await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
+                                        conn=conn, per_subject=False)
                 return "refused", []
             if not person.active:  # received it, but has left the team since
-                await AuditRepository(conn).add(now, user_id, "escalation.claim_refused",
-                                                f"escn:{notice_id}", {"why": "inactive"})
+                await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
+                                        {"why": "inactive"}, conn=conn, per_subject=False)
                 return "ended", []
             rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
             wanted = [r for r in rows if escalation_id is None or r.id == escalation_id]

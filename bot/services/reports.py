@@ -9,6 +9,7 @@ from bot.clock import Clock, to_epoch
 from bot.domain.directives import Directive, DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Agency, Person
+from bot.services.access import RefusalLog
 from bot.services.broadcast import BroadcastService
 from bot.services.escalation import REPORT
 from bot.storage.agencies import AgencyRepository
@@ -38,10 +39,12 @@ class ReportTarget:
 
 
 class ReportService:
-    def __init__(self, db: Database, clock: Clock, broadcast: BroadcastService) -> None:
+    def __init__(self, db: Database, clock: Clock, broadcast: BroadcastService,
+                 refusals: RefusalLog | None = None) -> None:
         self.db = db
         self.clock = clock
         self.broadcast = broadcast
+        self.refusals = refusals or RefusalLog(db, clock)
 
     async def target(self, user_id: int, delivery_id: int) -> ReportTarget:
         """Who may report on this copy: a liaison of its agency, while the directive stands."""
@@ -50,9 +53,8 @@ class ReportService:
         person = await PeopleRepository(conn).by_telegram_id(user_id)
         delivery = await repo.addressed_to(delivery_id, person)
         if delivery is None or person is None:
-            async with self.db.transaction() as wconn:
-                await AuditRepository(wconn).add(
-                    to_epoch(self.clock.now()), user_id, "report.refused", f"rep:{delivery_id}")
+            await self.refusals.add(user_id, "report.refused", f"rep:{delivery_id}",
+                                    per_subject=False)
             ended = person is not None and not person.active
             raise InvalidInput("access_ended_tap" if ended else "rr_refused")
         directive = await repo.get(delivery.directive_id)

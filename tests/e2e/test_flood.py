@@ -80,3 +80,26 @@ async def test_repeated_refusals_are_audited_once_per_window(harness: Harness) -
     h.clock.advance(timedelta(minutes=2))
     await h.say(101, "/invite admin")
     assert await denied() == [("/invite", None), ("/revoke", None), ("/invite", 49)]
+
+
+async def test_forged_taps_by_a_registered_user_are_audited_once_per_window(
+    harness: Harness,
+) -> None:
+    """A liaison replaying made-up ✅, 📝 and claim data (a new id each time) is refused each
+    time, but the audit log keeps one row per kind of refusal per window, not one per tap."""
+    h = harness
+    await setup_liaisons(h)
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    copy = await h.fake.wait_for_message(101, is_directive)
+    queries = []
+    for i in range(30):
+        for data in (f"ack:{900 + i}", f"rep:{900 + i}", f"escn:{900 + i}"):
+            queries.append(h.fake.press_button(101, copy.message_id, data))
+    for query in queries:
+        await h.fake.wait_for_call("answerCallbackQuery",
+                                   lambda c, q=query: c.params.get("callback_query_id") == q)
+    entries = [e.action for e in await AuditRepository(h.services.db.reader).entries()
+               if e.actor_user_id == 101 and e.action.endswith("refused")]
+    assert sorted(entries) == ["ack.refused", "escalation.claim_refused", "report.refused"]
