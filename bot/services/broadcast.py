@@ -1,4 +1,4 @@
-"""Broadcasting directives: recipients, the outbox rows of one send, tallies, later changes."""
+"""Broadcasting directives: recipients, the copies of one send, tallies, later changes."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ class Notifier(Protocol):
     async def edit_copy(self, conn: aiosqlite.Connection, copy: Delivery, notice: Notice,
                         now: int, *, landed: int | None = None) -> None:
         """Rewrite a copy; a later edit of the same copy still queued replaces this one.
-        `landed`: the copy's message as it landed (see `LateLanding`)."""
+        `landed`: the channel's handle of the message to rewrite, when it is not the copy's
+        recorded one."""
         ...
 
     async def edit_status(self, conn: aiosqlite.Connection, directive: Directive,

@@ -195,7 +195,8 @@ class TelegramNotifier:
     def _render_copy(self, notice: Notice) -> Rendered:
         """A broadcast renders the same copy for every recipient: once is enough."""
         v = notice.values
-        key = (notice.key, id(v["directive"]), v.get("late"), v.get("now"), v.get("ack"),
+        # The directive itself, not its id(): a freed object's id can be reused.
+        key = (notice.key, v["directive"], v.get("late"), v.get("now"), v.get("ack"),
                v.get("acker"))
         if self._copy_cache is not None and self._copy_cache[0] == key:
             cached = self._copy_cache[1]
