@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -15,17 +15,21 @@ from telegram.request import HTTPXRequest
 import handlers
 from bot.clock import Clock, SystemClock
 from bot.context import BotData, HoaTocContext, Services
+from bot.domain.notices import DIRECTIVE_KINDS
 from bot.services.access import AccessService, RefusalLog
 from bot.services.acks import AckService
 from bot.services.broadcast import BroadcastService
+from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.importer import Importer
 from bot.services.onboarding import OnboardingService
-from bot.services.reports import ReportService
+from bot.services.ports import Signal
+from bot.services.results import ResultService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
+from bot.telegram.notifier import LateCopies, TelegramNotifier
 from bot.telegram.ratelimit import PerChatRetry
 from bot.telegram.scheduler import WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
@@ -67,42 +71,42 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     )) for _ in range(-(-settings.send_in_flight // per_client))]
     sender = OutboxSender(db, clock, sender_bots, rate=settings.send_rate,
                           per_chat_interval=settings.per_chat_interval,
-                          max_in_flight=settings.send_in_flight)
+                          max_in_flight=settings.send_in_flight,
+                          on_late_landing=LateCopies(settings))
+    notifier = TelegramNotifier(settings, sender)
+    schedule = Signal()  # the earliest escalation due time may have moved: re-arm
     refusals = RefusalLog(db, clock)  # one window per refusal, whichever service refuses
+    escalation = EscalationService(db, clock, settings, notifier, SUBJECTS, schedule, refusals)
+    broadcast = BroadcastService(db, clock, settings, policy, notifier, escalation)
     onboarding = OnboardingService(
         db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins,
-        refusals=refusals)
-    escalation = EscalationService(db, clock, settings, policy, wake_sender=sender.wake,
-                                   refusals=refusals)
-    broadcast = BroadcastService(db, clock, settings, policy, wake_sender=sender.wake,
-                                 escalation=escalation)
+        refusals=refusals, late_delivery=broadcast, schedule=schedule)
 
     async def on_outcome(outcome: Outcome) -> None:
         if outcome.unreachable:
             await onboarding.mark_unreachable(outcome.chat_id, outcome.error or "unreachable")
-        directive_id = (outcome.payload or {}).get("directive_id")
-        if isinstance(directive_id, int):
-            broadcast.board.touch(directive_id)
+        if outcome.subject_kind in DIRECTIVE_KINDS and outcome.subject_id is not None:
+            broadcast.board.touch(outcome.subject_id)  # its status message counts again
 
     sender.add_listener(on_outcome)
-    broadcast.forget_ops = sender.forget
-    onboarding.late_delivery = broadcast
-    sender.on_late_landing = broadcast.withdraw_late_copy
-    onboarding.wake_escalation = lambda: escalation.on_schedule()
     return Services(
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins, refusals),
         onboarding=onboarding, broadcast=broadcast,
-        acks=AckService(db, clock, broadcast, refusals),
-        reports=ReportService(db, clock, broadcast, refusals),
-        escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,
+        acks=AckService(db, clock, notifier, escalation, broadcast.board, refusals),
+        results=ResultService(db, clock, notifier, escalation, refusals),
+        escalation=escalation, duty=DutyService(db, clock, settings, notifier), sender=sender,
+        schedule=schedule,
     )
 
 
 def build_importer(settings: Settings, db: Database, clock: Clock) -> Importer:
     """What `hoatoc import` runs (in its own process, beside the running bot): the late
     copies it queues are sent by the bot's outbox sender, which polls for them."""
-    late = BroadcastService(db, clock, settings, load_policy(settings.policy_file))
+    notifier = TelegramNotifier(settings)
+    escalation = EscalationService(db, clock, settings, notifier, SUBJECTS)
+    late = BroadcastService(db, clock, settings, load_policy(settings.policy_file), notifier,
+                            escalation)
     return Importer(db, clock, settings.tz, late_delivery=late)
 
 
@@ -147,8 +151,13 @@ async def _post_init(app: HoaTocApp) -> None:
         await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox
     if app.job_queue is not None:  # awaited: steps missed while down fire before polling
-        await WakeUps(app.job_queue, services.escalation, services.clock,
-                      on_sweep=services.broadcast.touch_deadlines_passed).start()
+
+        async def on_sweep(since: datetime, until: datetime) -> None:
+            await services.duty.shift_start_notices()
+            await services.broadcast.touch_deadlines_passed(since, until)
+
+        await WakeUps(app.job_queue, services.escalation, services.clock, on_sweep=on_sweep,
+                      schedule=services.schedule).start()
     # The menu is cosmetic: never let it hold up start-up or polling.
     task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
     _background.add(task)

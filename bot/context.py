@@ -14,7 +14,8 @@ from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.onboarding import OnboardingService
-from bot.services.reports import ReportService
+from bot.services.ports import Signal
+from bot.services.results import ResultService
 from bot.storage.db import Database
 from bot.telegram.client import HoaTocBot
 from bot.telegram.sender import OutboxSender
@@ -30,10 +31,11 @@ class Services:
     onboarding: OnboardingService
     broadcast: BroadcastService
     acks: AckService
-    reports: ReportService
+    results: ResultService
     escalation: EscalationService
     duty: DutyService
     sender: OutboxSender
+    schedule: Signal  # told when the earliest escalation due time may have moved
 
 
 class BotData:

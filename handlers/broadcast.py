@@ -462,7 +462,7 @@ async def send(update: Update, context: HoaTocContext) -> int:
         agencies=audience.agency_count)), "confirm a sent directive")
     d, tally = await s.broadcast.tally(directive.id)
     status: Message | None = await best_effort(msg.reply_text(
-        s.broadcast.status_text(d, tally), reply_markup=view.admin_buttons(d)),
+        view.status_text(d, tally, s.settings, s.clock.now()), reply_markup=view.admin_buttons(d)),
         "post a directive's status message")
     if status is not None:
         await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)

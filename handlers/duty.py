@@ -22,7 +22,7 @@ async def duty(update: Update, context: HoaTocContext) -> None:
     """Who is on duty now and next, with phone numbers, and the hotline."""
     s = context.services
     await s.access.member(user_id(update), "/duty")
-    current, nxt = await s.escalation.duty_view()
+    current, nxt = await s.duty.duty_view()
     tz = s.settings.tz
     lines = [t("duty_header")]
     if current:

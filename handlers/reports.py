@@ -19,7 +19,7 @@ from telegram.warnings import PTBUserWarning
 from bot.context import HoaTocContext
 from bot.domain.directives import utf16_len
 from bot.domain.errors import InvalidInput
-from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
+from bot.services.results import MAX_FILES, MAX_TEXT, ResultDraft
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
 from handlers.common import (
@@ -37,8 +37,8 @@ from handlers.common import (
 COLLECT = 0
 
 
-def _draft(context: HoaTocContext) -> ReportDraft | None:
-    return cast(ReportDraft | None, cast(dict[str, Any], context.user_data).get("rr"))
+def _draft(context: HoaTocContext) -> ResultDraft | None:
+    return cast(ResultDraft | None, cast(dict[str, Any], context.user_data).get("rr"))
 
 
 def _keyboard() -> InlineKeyboardMarkup:
@@ -59,12 +59,12 @@ async def begin(update: Update, context: HoaTocContext) -> int:
         await query.answer(plain(t("conv_busy", what=t(other))), show_alert=True)
         return ConversationHandler.END
     try:
-        target = await s.reports.target(user_id(update), delivery_id)
+        target = await s.results.target(user_id(update), delivery_id)
     except InvalidInput as exc:
         await query.answer(plain(domain_error(exc, s.settings)), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    cast(dict[str, Any], context.user_data)["rr"] = ReportDraft(delivery_id)
+    cast(dict[str, Any], context.user_data)["rr"] = ResultDraft(delivery_id)
     await message(update).reply_text(
         t("rr_ask", number=target.directive.number, summary=target.directive.summary,
           agency=target.agency.name), reply_markup=_keyboard())
@@ -115,7 +115,7 @@ async def send(update: Update, context: HoaTocContext) -> int:
         return ConversationHandler.END
     s = context.services
     try:
-        target = await s.reports.submit(user_id(update), draft)
+        target = await s.results.submit(user_id(update), draft)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         if exc.key == "rr_empty":

@@ -55,7 +55,7 @@ async def _show(update: Update, context: HoaTocContext, directive_id: int) -> No
     s = context.services
     d, tally = await s.broadcast.tally(directive_id)
     rows = await s.broadcast.agency_rows(directive_id)
-    lines = [s.broadcast.status_text(d, tally)]
+    lines = [view.status_text(d, tally, s.settings, s.clock.now())]
     waiting = [r for r in rows if r.state in (AgencyAckState.PENDING, AgencyAckState.UNREACHABLE)]
     if waiting:
         lines.append(t("status_pending_header", count=len(waiting)))
@@ -64,7 +64,8 @@ async def _show(update: Update, context: HoaTocContext, directive_id: int) -> No
                          phone=display_phone(row.primary.phone) or "—")
                        if row.primary else t("status_no_liaison"))
             lines.append(t("status_pending_line", agency=row.agency.name, contact=contact,
-                           level=t("status_level", level=row.level) if row.level else ""))
+                           level=t("status_level", level=view.level_text(row.level))
+                           if row.level else ""))
     by_phone = [r for r in rows if r.ack is not None and r.ack.via == "phone"]
     if by_phone:
         lines.append(t("status_phone_header", count=len(by_phone)))

@@ -22,6 +22,15 @@ class Severity(enum.StrEnum):
     NGHIEM_TRONG = "nghiem_trong"
 
 
+class SubjectKind(enum.StrEnum):
+    """What an escalation chases; each kind has an adapter registered with the engine."""
+
+    DIRECTIVE_ACK = "directive_ack"                # an agency has not acknowledged a directive
+    DIRECTIVE_RESULT = "directive_result"          # an agency owes a directive's result report
+    INCIDENT_UNTAKEN = "incident_untaken"          # nobody has taken an incident yet
+    INCIDENT_NO_PROGRESS = "incident_no_progress"  # a taken incident shows no progress
+
+
 class Target(enum.StrEnum):
     AGENCY_LIAISONS = "agency_liaisons"
     ON_DUTY = "on_duty"
@@ -89,6 +98,16 @@ def level(steps: tuple[Step, ...], done: tuple[int, ...]) -> tuple[int, Step] | 
     if not fired:
         return None
     return fired[-1] + 1, steps[fired[-1]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """How far an escalation has climbed: step `number` of `total`, who it told."""
+
+    number: int
+    total: int
+    targets: tuple[Target, ...]
+    handled: bool  # a responder took on calling
 
 
 def first_due(steps: tuple[Step, ...], deadline: datetime) -> datetime | None:

@@ -9,17 +9,21 @@ import aiosqlite
 
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Acknowledgement, DeliveryStatus, Directive, DirectiveStatus
+from bot.domain.escalation import SubjectKind
 from bot.domain.models import Agency, Person
+from bot.domain.notices import About, Notice, Topic, copy_actions
 from bot.services.access import RefusalLog
-from bot.services.broadcast import BroadcastService
-from bot.services.escalation import ACK
+from bot.services.broadcast import StatusBoard
+from bot.services.escalation import EscalationService
+from bot.services.ports import Cancelled, Notifier
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.directives import DirectiveRepository
-from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
-from bot.telegram import directive_view as view
+
+# What an agency's acknowledgement drops: its reminders not yet sent (both kinds, as before).
+REMINDER_KINDS = (SubjectKind.DIRECTIVE_ACK, SubjectKind.DIRECTIVE_RESULT)
 
 
 class AckStatus(enum.StrEnum):
@@ -40,11 +44,14 @@ class AckResult:
 
 
 class AckService:
-    def __init__(self, db: Database, clock: Clock, broadcast: BroadcastService,
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier,
+                 escalation: EscalationService, board: StatusBoard,
                  refusals: RefusalLog | None = None) -> None:
         self.db = db
         self.clock = clock
-        self.broadcast = broadcast
+        self.notifier = notifier
+        self.escalation = escalation
+        self.board = board
         self.refusals = refusals or RefusalLog(db, clock)
 
     async def acknowledge(self, user_id: int, delivery_id: int) -> AckResult:
@@ -106,7 +113,7 @@ class AckService:
         return None, None
 
     async def _record(self, conn: aiosqlite.Connection, directive: Directive, agency: Agency,
-                      person: Person, user_id: int, via: str) -> tuple[AckResult, list[int]]:
+                      person: Person, user_id: int, via: str) -> tuple[AckResult, Cancelled]:
         """The agency's acknowledgement, exactly once; with its edits, audit and escalation stop."""
         now = self.clock.now()
         repo = DirectiveRepository(conn)
@@ -116,37 +123,34 @@ class AckService:
         ack = await repo.ack_of(directive.id, agency.id)
         assert ack is not None
         acker = person if recorded else await PeopleRepository(conn).get(ack.person_id)
-        dropped: list[int] = []
+        dropped: Cancelled = ()
         if recorded:
             await AuditRepository(conn).add(
                 to_epoch(now), user_id, "ack.recorded", directive.number,
                 {"directive_id": directive.id, "agency": agency.code, "late": late, "via": via})
             await self._queue_edits(conn, directive, agency.id, acker, ack)
-            await self.broadcast.escalation.stop(conn, ACK, directive.id, agency.id,
-                                                 "acknowledged", to_epoch(now))
-            dropped = await OutboxRepository(conn).cancel_reminders(
-                directive.id, agency.id, to_epoch(now))
+            await self.escalation.stop(conn, SubjectKind.DIRECTIVE_ACK, directive.id, agency.id,
+                                       "acknowledged", to_epoch(now))
+            dropped = await self.notifier.cancel(conn, REMINDER_KINDS, directive.id,
+                                                 "acknowledged", to_epoch(now),
+                                                 agency_id=agency.id)
         return AckResult(AckStatus.RECORDED if recorded else AckStatus.ALREADY, directive,
                          agency, ack, acker), dropped
 
-    def _after(self, result: AckResult, dropped: list[int]) -> None:
+    def _after(self, result: AckResult, dropped: Cancelled) -> None:
         if result.status is AckStatus.RECORDED:
             assert result.directive is not None
-            self.broadcast.forget_ops(dropped)
-            self.broadcast.wake_sender()
-            self.broadcast.board.touch(result.directive.id)
+            self.notifier.flush(dropped)
+            self.board.touch(result.directive.id)
 
     async def _queue_edits(self, conn: aiosqlite.Connection, d: Directive, agency_id: int, acker: Person,
                            ack: Acknowledgement) -> None:
         """Every copy in the agency's chats shows who acknowledged, and when."""
-        repo, outbox = DirectiveRepository(conn), OutboxRepository(conn)
         now = to_epoch(self.clock.now())
-        for dl in await repo.deliveries(d.id, agency_id):
+        for dl in await DirectiveRepository(conn).deliveries(d.id, agency_id):
             if dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
                 continue
-            text = view.acked_text(d, self.broadcast.settings, acker.full_name, ack.acked_at,
-                                   ack.late, ack.via, late_copy=dl.late)
-            markup = view.buttons(d, dl.id, acked=True)
-            await outbox.enqueue(dl.chat_id, "edit_message_text", {
-                "directive_id": d.id, "text": text, "reply_markup": view.markup_dict(markup)},
-                now, delivery_id=dl.id, edit_key=f"dlv:{dl.id}")
+            await self.notifier.edit_copy(conn, dl, Notice(
+                "directive_acked", About(Topic.DIRECTIVE, d.id, agency_id, dl.person_id),
+                {"directive": d, "acker": acker.full_name, "ack": ack},
+                copy_actions(d, dl.id, acked=True)), now)

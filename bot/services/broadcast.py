@@ -1,19 +1,20 @@
-"""Broadcasting directives: recipients, the outbox rows of one send, tallies, later changes."""
+"""Broadcasting directives: recipients, the copies of one send, tallies, later changes."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
 
 from bot.clock import Clock, from_epoch, to_epoch
+from bot.domain.audience import is_recipient, rank_order
 from bot.domain.directives import (
     Acknowledgement,
     AgencyAckState,
+    Delivery,
     DeliveryStatus,
     Directive,
     DirectiveStatus,
@@ -23,19 +24,25 @@ from bot.domain.directives import (
     parse_deadline,
 )
 from bot.domain.errors import InvalidInput
-from bot.domain.escalation import level
+from bot.domain.escalation import Reached, SubjectKind, level
 from bot.domain.models import Agency, Group, Person, Role
-from bot.services.escalation import ACK, REPORT, EscalationService
+from bot.domain.notices import (
+    DIRECTIVE_KINDS,
+    About,
+    Notice,
+    Topic,
+    Under,
+    copy_actions,
+    status_actions,
+)
+from bot.services.escalation import EscalationService
+from bot.services.ports import Notifier
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.directives import DirectiveRepository
 from bot.storage.escalations import EscalationRepository
-from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.storage.people import PeopleRepository
-from bot.telegram import directive_view as view
-from bot.telegram.render import local_time
-from bot.texts import TEXTS, Safe, t
 from config.policy import PolicyFile
 from config.settings import Settings
 
@@ -87,26 +94,27 @@ class AgencyRow:
     agency: Agency
     state: AgencyAckState
     primary: Person | None
-    level: str | None = None  # how far its escalation has climbed, in words
+    level: Reached | None = None  # how far its escalation has climbed
     ack: Acknowledgement | None = None
     acker: str | None = None  # who acknowledged (for a phone one: the admin who recorded it)
     liaisons: tuple[Person, ...] = ()
 
 
+ACK = SubjectKind.DIRECTIVE_ACK
+RESULT = SubjectKind.DIRECTIVE_RESULT
+
+
 class BroadcastService:
     def __init__(
         self, db: Database, clock: Clock, settings: Settings, policy: PolicyFile,
-        wake_sender: Callable[[], None] = lambda: None,
-        escalation: EscalationService | None = None,
+        notifier: Notifier, escalation: EscalationService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.policy = policy
-        self.wake_sender = wake_sender
-        # Told which queued operations were cancelled, so the sender drops them from memory.
-        self.forget_ops: Callable[[list[int]], None] = lambda ids: None
-        self.escalation = escalation or EscalationService(db, clock, settings, policy, wake_sender)
+        self.notifier = notifier
+        self.escalation = escalation
         self.board = StatusBoard(self)
 
     # --- choosing recipients ------------------------------------------------------------------
@@ -117,11 +125,10 @@ class BroadcastService:
         chosen = set(draft.agency_ids) & set(agencies)
         by_agency: dict[int, list[Person]] = {}
         for person in await PeopleRepository(conn).all():
-            if (person.agency_id in chosen and person.has(Role.LIAISON) and person.active
-                    and person.activated and person.reachable and person.chat_id is not None):
+            if person.agency_id in chosen and is_recipient(person):
                 by_agency.setdefault(person.agency_id, []).append(person)
         recipients = [
-            Recipient(agencies[a], sorted(by_agency.get(a, []), key=_rank_order))
+            Recipient(agencies[a], sorted(by_agency.get(a, []), key=rank_order))
             for a in sorted(chosen, key=lambda a: agencies[a].name)
         ]
         return Audience(recipients)
@@ -164,15 +171,10 @@ class BroadcastService:
 
     def _check_report_deadline(self, report_at: datetime, ack_at: datetime,
                                now: datetime) -> None:
-        tz = self.settings.tz
         if report_at <= now:
-            raise InvalidInput("bc_report_deadline_past", deadline=local_time(report_at, tz))
+            raise InvalidInput("bc_report_deadline_past", deadline=report_at)
         if report_at < ack_at:
-            raise InvalidInput("bc_report_before_ack", report=local_time(report_at, tz),
-                               deadline=local_time(ack_at, tz))
-
-    def status_text(self, d: Directive, tally: Tally) -> Safe:
-        return view.status_text(d, tally, self.settings, self.clock.now())
+            raise InvalidInput("bc_report_before_ack", report=report_at, deadline=ack_at)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -194,7 +196,7 @@ class BroadcastService:
         now = self.clock.now()
         deadline = draft.ack_deadline_at or self.default_deadline(draft.urgency)
         if deadline <= now:
-            raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
+            raise InvalidInput("bc_deadline_past", text=deadline)
         # Checked again: time passes on the preview, and the default deadline moves with it.
         if draft.report_deadline_at is not None:
             self._check_report_deadline(draft.report_deadline_at, deadline, now)
@@ -212,57 +214,51 @@ class BroadcastService:
             await repo.add_agencies(directive_id, [r.agency.id for r in audience.recipients])
             directive = await repo.get(directive_id)
             await self._queue_copies(conn, directive, audience, to_epoch(now))
-            await self.escalation.start_for_directive(
-                conn, directive, [r.agency.id for r in audience.recipients],
-                {a.id for a in audience.unreachable}, to_epoch(now))
+            await self._escalate(conn, directive, [r.agency.id for r in audience.recipients],
+                                 {a.id for a in audience.unreachable}, to_epoch(now))
             await AuditRepository(conn).add(
                 to_epoch(now), admin_user_id, "directive.sent", directive.number,
                 {"directive_id": directive_id, "agencies": audience.agency_count,
                  "people": audience.people_count,
                  "unreachable": [a.code for a in audience.unreachable]},
             )
-        self.wake_sender()
+        self.notifier.flush()
         self.escalation.on_schedule()
         return directive, audience
+
+    async def _escalate(self, conn: aiosqlite.Connection, d: Directive, agency_ids: list[int],
+                        unreachable_ids: set[int], now: int) -> None:
+        """Freeze the urgency's steps for every agency; one for the result report if due."""
+        steps = self.policy.directives[d.urgency].snapshot()
+        result_steps = self.policy.results.snapshot()
+        for agency_id in agency_ids:
+            await self.escalation.start(conn, ACK, d.id, agency_id, d.ack_deadline_at, steps,
+                                        now, unreachable=agency_id in unreachable_ids)
+            if d.report_deadline_at is not None:
+                await self.escalation.start(conn, RESULT, d.id, agency_id,
+                                            d.report_deadline_at, result_steps, now)
 
     async def _queue_copies(
         self, conn: aiosqlite.Connection, d: Directive, audience: Audience, now: int
     ) -> None:
         repo = DirectiveRepository(conn)
-        parts = view.message_parts(d, self.settings)
         for recipient in audience.recipients:
             for person in recipient.liaisons:
                 assert person.chat_id is not None
                 delivery_id = await repo.insert_delivery(
                     d.id, recipient.agency.id, person.id, person.chat_id, now)
-                await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now)
-
-    async def _queue_copy(self, conn: aiosqlite.Connection, d: Directive, parts: list[Safe],
-                          chat_id: int, delivery_id: int, now: int, acked: bool = False) -> None:
-        """The file (if any), then the text parts; the last one carries the buttons."""
-        outbox = OutboxRepository(conn)
-        tag = {"directive_id": d.id}
-        if d.file_id:
-            method = "send_photo" if d.file_kind == "photo" else "send_document"
-            await outbox.enqueue(chat_id, method, {
-                **tag, "file_id": d.file_id, "caption": view.file_caption(d)},
-                now, delivery_id=delivery_id)
-        for part in parts[:-1]:
-            await outbox.enqueue(chat_id, "send_message", {**tag, "text": part},
-                                 now, delivery_id=delivery_id)
-        markup = view.buttons(d, delivery_id, acked=acked)
-        await outbox.enqueue(chat_id, "send_message", {
-            **tag, "text": parts[-1], "reply_markup": view.markup_dict(markup),
-            "main": True}, now, delivery_id=delivery_id)
+                copy = Delivery(delivery_id, d.id, recipient.agency.id, person.id,
+                                person.chat_id, DeliveryStatus.QUEUED)
+                await self.notifier.send_copy(conn, copy, Notice(
+                    "directive_copy", About(Topic.DIRECTIVE, d.id, copy.agency_id, person.id),
+                    {"directive": d}, copy_actions(d, delivery_id, acked=False)), now)
 
     async def catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
         """Queue late copies ("Gửi bổ sung") for a liaison who just joined or became reachable:
         every directive of their agency not recalled and not yet acknowledged, or acknowledged
         with its result report still due, unless they already have a copy; each followed by
         the corrections sent so far. Runs in the caller's transaction; returns the ids."""
-        if not (person.has(Role.LIAISON) and person.active and person.activated
-                and person.reachable and person.chat_id is not None
-                and person.agency_id is not None):
+        if not is_recipient(person) or person.agency_id is None or person.chat_id is None:
             return []
         agency = await AgencyRepository(conn).get(person.agency_id)
         if not agency.active:
@@ -284,19 +280,21 @@ class BroadcastService:
             else:
                 delivery_id = await repo.insert_delivery(
                     d.id, agency.id, person.id, person.chat_id, now, late=True)
-            parts = view.late_parts(d, self.settings, from_epoch(now))
+            copy = Delivery(delivery_id, d.id, agency.id, person.id, person.chat_id,
+                            DeliveryStatus.QUEUED, late=True)
+            about = About(Topic.DIRECTIVE, d.id, agency.id, person.id)
             ack = await repo.ack_of(d.id, agency.id)
-            if ack is not None:  # only the report is due: the copy says who acknowledged
-                acker = await PeopleRepository(conn).get(ack.person_id)
-                parts[-1] = view.acked_text(d, self.settings, acker.full_name, ack.acked_at,
-                                            ack.late, ack.via, late_copy=True)
-            await self._queue_copy(conn, d, parts, person.chat_id, delivery_id, now,
-                                   acked=ack is not None)
+            # Only the report due: the copy says who acknowledged.
+            acker = (await PeopleRepository(conn).get(ack.person_id)).full_name if ack else None
+            await self.notifier.send_copy(conn, copy, Notice(
+                "directive_copy", about,
+                {"directive": d, "late": True, "now": from_epoch(now), "ack": ack,
+                 "acker": acker},
+                copy_actions(d, delivery_id, acked=ack is not None)), now)
             # The corrections the other copies got follow, in order, under this copy.
             for correction in await repo.corrections(d.id):
-                await OutboxRepository(conn).enqueue(person.chat_id, "send_message", {
-                    "directive_id": d.id, "text": self._correction_notice(d, correction),
-                    "reply_to_delivery": delivery_id}, now)
+                await self.notifier.send(conn, copy, self._correction_notice(
+                    d, correction, about, copy), now)
             # The agency is reachable now: its escalation no longer says it is not.
             await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
             await AuditRepository(conn).add(
@@ -308,7 +306,7 @@ class BroadcastService:
     def caught_up(self, directive_ids: list[int]) -> None:
         """After `catch_up` committed: send, and refresh the senders' status messages."""
         if directive_ids:
-            self.wake_sender()
+            self.notifier.flush()
             for directive_id in directive_ids:
                 self.board.touch(directive_id)
 
@@ -368,7 +366,7 @@ class BroadcastService:
         rows = []
         for agency_id in await repo.agency_ids(directive_id):
             liaisons = sorted((p for p in people if p.agency_id == agency_id
-                               and p.has(Role.LIAISON) and p.active), key=_rank_order)
+                               and p.has(Role.LIAISON) and p.active), key=rank_order)
             ack = acks.get(agency_id)
             rows.append(AgencyRow(agencies[agency_id],
                                   agency_state(ack, statuses.get(agency_id, [])),
@@ -377,20 +375,19 @@ class BroadcastService:
                                   tuple(liaisons)))
         return rows
 
-    async def escalation_levels(self, directive_id: int) -> dict[int, str]:
-        """Per agency still awaited: the escalation step reached, in words."""
+    async def escalation_levels(self, directive_id: int) -> dict[int, Reached]:
+        """Per agency still awaited: the escalation step reached."""
         rows = await EscalationRepository(self.db.reader).of_subject(ACK, directive_id)
-        out: dict[int, str] = {}
+        out: dict[int, Reached] = {}
         for row in rows:
-            if row.status == "stopped":
+            if row.status == "stopped" or row.agency_id is None:
                 continue
             reached = level(row.steps, row.done)
             if reached is None:
                 continue
             number, step = reached
-            who = ", ".join(TEXTS[f"target_{target}"] for target in step.targets)
-            out[row.agency_id] = t("level_text", number=number, total=len(row.steps), who=who,
-                                   handled=t("level_handled") if row.handled_by else "")
+            out[row.agency_id] = Reached(number, len(row.steps), step.targets,
+                                         row.handled_by is not None)
         return out
 
     async def recent(self, limit: int = 8) -> list[tuple[Directive, Tally]]:
@@ -437,20 +434,18 @@ class BroadcastService:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
             if deadline <= now:
-                raise InvalidInput("bc_deadline_past", text=local_time(deadline, self.settings.tz))
+                raise InvalidInput("bc_deadline_past", text=deadline)
             if deadline <= d.ack_deadline_at:
-                raise InvalidInput("adm_extend_earlier",
-                                   deadline=local_time(d.ack_deadline_at, self.settings.tz))
+                raise InvalidInput("adm_extend_earlier", deadline=d.ack_deadline_at)
             await repo.set_deadline(directive_id, to_epoch(deadline))
-            await self.escalation.reschedule(conn, directive_id, deadline, to_epoch(now))
+            await self.escalation.reschedule(conn, ACK, directive_id, deadline, to_epoch(now))
             d = await repo.get(directive_id)
-            text = t("notice_extended", number=d.number, summary=d.summary,
-                     deadline=local_time(deadline, self.settings.tz))
-            await self._notify_all(conn, d, text, to_epoch(now))
+            await self._notify_all(conn, d, "notice_extended", {
+                "number": d.number, "summary": d.summary, "deadline": deadline}, to_epoch(now))
             await AuditRepository(conn).add(to_epoch(now), admin_user_id, "directive.extended",
                                             d.number, {"directive_id": d.id,
                                                        "deadline": to_epoch(deadline)})
-        self.wake_sender()
+        self.notifier.flush()
         self.escalation.on_schedule()
         self.board.touch(directive_id)
         return d
@@ -461,10 +456,11 @@ class BroadcastService:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
             await repo.add_correction(d.id, text, admin_user_id, now)
-            await self._notify_all(conn, d, self._correction_notice(d, text), now)
+            await self._notify_all(conn, d, "notice_correction", {
+                "number": d.number, "summary": d.summary, "text": text}, now)
             await AuditRepository(conn).add(now, admin_user_id, "directive.corrected", d.number,
                                             {"directive_id": d.id, "text": text})
-        self.wake_sender()
+        self.notifier.flush()
         return d
 
     async def recall(self, admin_user_id: int, directive_id: int) -> Directive:
@@ -474,54 +470,31 @@ class BroadcastService:
             d = await self._active(repo, directive_id)
             await repo.recall(directive_id, now)
             # Copies and notices not yet sent are dropped: nobody needs a withdrawn directive.
-            dropped = await OutboxRepository(conn).cancel_directive(directive_id, now)
-            for kind in (ACK, REPORT):  # a recalled directive stops escalating
+            dropped = await self.notifier.cancel(conn, DIRECTIVE_KINDS, directive_id,
+                                                 "recalled", now)
+            for kind in (ACK, RESULT):  # a recalled directive stops escalating
                 await self.escalation.stop(conn, kind, directive_id, None, "recalled", now)
             d = await repo.get(directive_id)
-            await self._notify_all(conn, d, self._recall_notice(d), now)
-            outbox = OutboxRepository(conn)
+            await self._notify_all(conn, d, "notice_recalled", {
+                "number": d.number, "summary": d.summary,
+                "time": d.recalled_at or self.clock.now()}, now)
             for dl in await repo.deliveries(directive_id):
                 if dl.status in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
-                    await outbox.enqueue(dl.chat_id, "edit_message_text", {
-                        "directive_id": d.id,
-                        "text": view.recalled_text(d, self.settings, late_copy=dl.late),
-                        "reply_markup": None}, now, delivery_id=dl.id, edit_key=f"dlv:{dl.id}")
+                    await self.notifier.edit_copy(conn, dl, Notice(
+                        "directive_recalled", About(Topic.DIRECTIVE, d.id, dl.agency_id,
+                                                    dl.person_id),
+                        {"directive": d}), now)
             await AuditRepository(conn).add(now, admin_user_id, "directive.recalled", d.number,
                                             {"directive_id": d.id, "dropped": len(dropped)})
-        self.forget_ops(dropped)
-        self.wake_sender()
+        self.notifier.flush(dropped)
         self.board.touch(directive_id)
         return d
 
-    async def withdraw_late_copy(
-        self, conn: aiosqlite.Connection, op: OutboxOp, message_id: int | None, now: int
-    ) -> None:
-        """A copy was in flight when its directive was recalled and landed after: withdraw it
-        as the copies sent before the recall were (edited, and a notice under it)."""
-        directive_id = op.payload.get("directive_id")
-        if op.delivery_id is None or message_id is None or not isinstance(directive_id, int):
-            return  # not a copy of a directive (a reminder, a notice): nothing to withdraw
-        d = await DirectiveRepository(conn).get(directive_id)
-        if d.status is not DirectiveStatus.RECALLED:
-            return
-        outbox = OutboxRepository(conn)
-        if op.payload.get("main"):
-            dl = await DirectiveRepository(conn).delivery(op.delivery_id)
-            text = view.recalled_text(d, self.settings, late_copy=dl is not None and dl.late)
-            await outbox.enqueue(op.chat_id, "edit_message_text", {
-                "directive_id": d.id, "text": text,
-                "reply_markup": None, "message_id": message_id}, now,
-                delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}")
-        await outbox.enqueue(op.chat_id, "send_message", {
-            "directive_id": d.id, "text": self._recall_notice(d), "reply_to": message_id}, now)
-
     @staticmethod
-    def _correction_notice(d: Directive, text: str) -> Safe:
-        return t("notice_correction", number=d.number, summary=d.summary, text=text)
-
-    def _recall_notice(self, d: Directive) -> Safe:
-        return t("notice_recalled", number=d.number, summary=d.summary,
-                 time=local_time(d.recalled_at or self.clock.now(), self.settings.tz))
+    def _correction_notice(d: Directive, text: str, about: About, copy: Delivery) -> Notice:
+        return Notice("notice_correction", about,
+                      {"number": d.number, "summary": d.summary, "text": text},
+                      under=Under(copy))
 
     async def _active(self, repo: DirectiveRepository, directive_id: int) -> Directive:
         d = await repo.get(directive_id)
@@ -529,11 +502,9 @@ class BroadcastService:
             raise InvalidInput("bc_already_recalled", number=d.number)
         return d
 
-    async def _notify_all(
-        self, conn: aiosqlite.Connection, d: Directive, text: str, now: int
-    ) -> None:
-        """One notice to every person the directive went to (once per chat)."""
-        outbox = OutboxRepository(conn)
+    async def _notify_all(self, conn: aiosqlite.Connection, d: Directive, key: str,
+                          values: dict[str, object], now: int) -> None:
+        """One notice to every person the directive went to (once per chat), under their copy."""
         seen: set[int] = set()
         active = {p.id for p in await PeopleRepository(conn).all() if p.active}
         for dl in await DirectiveRepository(conn).deliveries(d.id):
@@ -542,11 +513,9 @@ class BroadcastService:
                     or dl.status not in (DeliveryStatus.SENT, DeliveryStatus.QUEUED)):
                 continue
             seen.add(dl.chat_id)
-            # A copy still queued has no message id yet: the sender finds it when it sends.
-            under = ({"reply_to": dl.message_id} if dl.message_id is not None
-                     else {"reply_to_delivery": dl.id})
-            await outbox.enqueue(dl.chat_id, "send_message", {
-                "directive_id": d.id, "text": text, **under}, now)
+            await self.notifier.send(conn, dl, Notice(
+                key, About(Topic.DIRECTIVE, d.id, dl.agency_id, dl.person_id), values,
+                under=Under(dl)), now)
 
 
 class StatusBoard:
@@ -594,19 +563,14 @@ class StatusBoard:
             if d.status_chat_id is None or d.status_message_id is None:
                 return  # nobody to show it to: spare the counting
             d, tally = await self.service.tally(directive_id)
-            assert d.status_chat_id is not None and d.status_message_id is not None
-            text = view.status_text(d, tally, self.service.settings, self.service.clock.now())
-            now = to_epoch(self.service.clock.now())
+            now = self.service.clock.now()
+            notifier = self.service.notifier
             async with self.service.db.transaction() as conn:
-                await OutboxRepository(conn).enqueue(
-                    d.status_chat_id, "edit_message_text",
-                    {"status_of": d.id, "text": text, "message_id": d.status_message_id,
-                     "reply_markup": view.markup_dict(view.admin_buttons(d))},
-                    now, edit_key=f"status:{d.id}")
-            self.service.wake_sender()
+                await notifier.edit_status(conn, d, Notice(
+                    "directive_status", About(Topic.DIRECTIVE_STATUS, d.id),
+                    {"directive": d, "tally": tally, "now": now}, status_actions(d)),
+                    to_epoch(now))
+            notifier.flush()
         except Exception:
             log.exception("could not refresh the status of directive %s", directive_id)
 
-
-def _rank_order(person: Person) -> tuple[int, int]:
-    return (0 if person.rank in (None, "primary") else 1, person.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 import aiosqlite
@@ -10,24 +9,33 @@ import aiosqlite
 from bot.clock import Clock, to_epoch
 from bot.domain.errors import EntityDoesNotExist, InvalidInput, PermissionDenied
 from bot.domain.models import Person, Role
-from bot.domain.roster import Shift, parse_when, shifts_of
+from bot.domain.notices import About, Notice, Topic
+from bot.domain.roster import Shift, next_shift, on_duty, parse_when, shifts_of
+from bot.services.ports import Notifier
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.duty import DutyRepository
-from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
-from bot.telegram.render import local_time
-from bot.texts import t
 from config.settings import Settings
+
+
+async def on_duty_people(conn: aiosqlite.Connection, people: list[Person],
+                         now: datetime) -> tuple[list[Person], list[Shift]]:
+    """Who is on duty now and can be reached (of `people`), and the shifts running now."""
+    duty = DutyRepository(conn)
+    shifts = on_duty(await duty.rotation(), await duty.overrides(now), now)
+    # Someone on duty whom Telegram cannot reach does not count: the fallback takes over.
+    by_id = {p.id: p for p in people if p.chat_id is not None and p.reachable}
+    return [by_id[s.person_id] for s in shifts if s.person_id in by_id], shifts
 
 
 class DutyService:
     def __init__(self, db: Database, clock: Clock, settings: Settings,
-                 wake_sender: Callable[[], None] = lambda: None) -> None:
+                 notifier: Notifier) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.wake_sender = wake_sender
+        self.notifier = notifier
 
     def parse_when(self, text: str) -> datetime:
         """`24/11 07:30` (local) as an instant."""
@@ -35,7 +43,7 @@ class DutyService:
 
     def check_period(self, start: datetime, end: datetime) -> None:
         if end <= start:
-            raise InvalidInput("duty_end_before_start", start=local_time(start, self.settings.tz))
+            raise InvalidInput("duty_end_before_start", start=start)
         if end <= self.clock.now():
             raise InvalidInput("duty_end_past")
 
@@ -107,7 +115,7 @@ class DutyService:
             await self._tell(conn, person, start, end, now)
             await AuditRepository(conn).add(now, admin_user_id, "duty.assigned", str(person_id),
                                             {"start": to_epoch(start), "end": to_epoch(end)})
-        self.wake_sender()
+        self.notifier.flush()
         return person
 
     async def swap(self, admin_user_id: int, a: Shift, b: Shift) -> tuple[Person, Person]:
@@ -126,14 +134,48 @@ class DutyService:
             await AuditRepository(conn).add(
                 now, admin_user_id, "duty.swapped", f"{pa.id}<->{pb.id}",
                 {"a_shift": to_epoch(a.start_at), "b_shift": to_epoch(b.start_at)})
-        self.wake_sender()
+        self.notifier.flush()
         return pa, pb
 
-    async def _tell(self, conn: aiosqlite.Connection, person: Person, start: datetime, end: datetime,
-                    now: int) -> None:
+    async def _tell(self, conn: aiosqlite.Connection, person: Person, start: datetime,
+                    end: datetime, now: int) -> None:
         if person.chat_id is None:
             return
-        await OutboxRepository(conn).enqueue(
-            person.chat_id, "send_message", {"text": t(
-                "duty_assigned", start=local_time(start, self.settings.tz),
-                end=local_time(end, self.settings.tz))}, now)
+        await self.notifier.send(conn, person, Notice(
+            "duty_assigned", About(Topic.DUTY, person_id=person.id),
+            {"start": start, "end": end}), now)
+
+    # --- who is on duty -------------------------------------------------------------------
+
+    async def duty_view(self) -> tuple[list[tuple[Shift, Person]], tuple[Shift, Person] | None]:
+        """Who is on duty now (with their shifts), and the next shift."""
+        conn, now = self.db.reader, self.clock.now()
+        duty = DutyRepository(conn)
+        rotation, overrides = await duty.rotation(), await duty.overrides(now)
+        people = {p.id: p for p in await PeopleRepository(conn).all() if p.active}
+        current = [(s, people[s.person_id]) for s in on_duty(rotation, overrides, now)
+                   if s.person_id in people]
+        upcoming = next_shift(rotation, overrides, now)
+        nxt = (upcoming, people[upcoming.person_id]) if upcoming and upcoming.person_id in people else None
+        return current, nxt
+
+    async def shift_start_notices(self) -> int:
+        """Tell whoever is on duty now that their shift started (once per shift)."""
+        now = self.clock.now()
+        sent = 0
+        async with self.db.transaction() as conn:
+            people = [p for p in await PeopleRepository(conn).all() if p.active]
+            on_duty_now, shifts = await on_duty_people(conn, people, now)
+            duty = DutyRepository(conn)
+            for shift in shifts:
+                person = next((p for p in on_duty_now if p.id == shift.person_id), None)
+                if person is None or person.chat_id is None:
+                    continue
+                if await duty.mark_shift_notice(shift.start_at, person.id):
+                    await self.notifier.send(conn, person, Notice(
+                        "duty_shift_start", About(Topic.DUTY, person_id=person.id),
+                        {"start": shift.start_at, "end": shift.end_at}), to_epoch(now))
+                    sent += 1
+        if sent:
+            self.notifier.flush()
+        return sent

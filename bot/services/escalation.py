@@ -2,98 +2,50 @@
 
 Each escalation row holds a frozen copy of its policy's steps, how many occurrences of each
 step were handled, and the next due time. `run_due` decides (with the pure `decide`) what is
-due, queues the notices through the outbox and records the progress in the same transaction,
-so a notice is queued exactly when its step is recorded as done. Wake-ups only call
-`run_due`; running it twice, or late, is harmless.
+due, queues the notices through the notifier and records the progress in the same
+transaction, so a notice is queued exactly when its step is recorded as done. Wake-ups only
+call `run_due`; running it twice, or late, is harmless.
+
+The engine knows no subject: each `SubjectKind` has an adapter (`Subject`) registered at
+construction that says whether an escalation is still open, what the agency-side reminders
+are and what the digest for responders, the lead and the admins says. Adding a kind is one
+adapter and its registration (see docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
-import html
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import aiosqlite
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import Clock, to_epoch
-from bot.domain.directives import Directive, DirectiveStatus
-from bot.domain.escalation import Fired, Target, decide, first_due
-from bot.domain.models import Agency, Person, Role
-from bot.domain.phones import display_phone
-from bot.domain.roster import Shift, next_shift, on_duty
+from bot.domain.directives import Delivery
+from bot.domain.escalation import Fired, Step, SubjectKind, Target, decide, first_due
+from bot.domain.models import Person, Role
+from bot.domain.notices import About, Action, ClaimAll, ClaimOne, Lateness, Notice
 from bot.services.access import RefusalLog
-from bot.storage.agencies import AgencyRepository
+from bot.services.duty import on_duty_people
+from bot.services.ports import Notifier, Signal
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
-from bot.storage.directives import DirectiveRepository
-from bot.storage.duty import DutyRepository
 from bot.storage.escalations import EscalationRepository, EscalationRow
-from bot.storage.outbox import OutboxRepository
 from bot.storage.people import PeopleRepository
-from bot.telegram import directive_view as view
-from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
-from bot.texts import Safe, join, label, t
-from config.policy import PolicyFile
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ACK = "directive_ack"
-REPORT = "directive_report"
 RESPONDER_TARGETS = frozenset({Target.ON_DUTY, Target.RESPONDERS, Target.TEAM_LEAD})
-MAX_AGENCY_BUTTONS = 8
-# Room kept free in each digest part (UTF-16 units) for the "… sẽ liên hệ" lines of claims.
-CLAIM_ROOM = 600
 # A notice later than this against its schedule (the bot was down) says so.
 LATE_NOTE_AFTER = timedelta(seconds=30)
 
 
-def humanize(delta: timedelta) -> str:
-    """`40 giây`, `5 phút`, `1 giờ 20 phút`, `2 ngày 3 giờ`."""
-    if delta < timedelta(minutes=1):
-        return f"{max(0, int(delta.total_seconds()))} giây"
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} ngày")
-    if hours:
-        parts.append(f"{hours} giờ")
-    if mins or not parts:
-        parts.append(f"{mins} phút")
-    return " ".join(parts[:2])
-
-
-def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:
-    """Who takes which agencies, within `room` UTF-16 units: long lists end "… và N đơn vị khác"."""
-
-    def lines(names_shown: int, people_shown: int) -> list[Safe]:
-        out = []
-        for name, agencies in handlers[:people_shown]:
-            listed = Safe(html.escape(", ".join(agencies[:names_shown]), quote=False))
-            if len(agencies) > names_shown:
-                listed = join([listed, t("esc_handled_more", count=len(agencies) - names_shown)], "")
-            out.append(t("esc_handled_line", name=name, agencies=listed))
-        if people_shown < len(handlers):
-            out.append(t("esc_handled_others", count=len(handlers) - people_shown))
-        return out
-
-    longest = max((len(agencies) for _, agencies in handlers), default=0)
-    tries = [(n, len(handlers)) for n in range(longest, 0, -1)]
-    tries += [(1, p) for p in range(len(handlers) - 1, -1, -1)]
-    for names_shown, people_shown in tries:
-        candidate = lines(names_shown, people_shown)
-        if sum(tg_len(line) for line in candidate) <= room:
-            return candidate
-    return []  # a copy with no room left keeps its text; its buttons still change
-
-
 @dataclass
-class _Item:
+class Item:
     """One escalation at one run: the step occurrences that fired for it."""
 
     row: EscalationRow
@@ -101,47 +53,89 @@ class _Item:
     unreachable_now: bool = False
 
 
+class Briefing(Protocol):
+    """What an adapter knows about one subject during one run (read once, used for all)."""
+
+    @property
+    def name(self) -> str:
+        """The subject as the audit log names it."""
+        ...
+
+    @property
+    def refs(self) -> dict[str, object]:
+        """Its ids, for the audit log."""
+        ...
+
+    async def reminders(self, conn: aiosqlite.Connection, item: Item,
+                        now: datetime) -> list[tuple[Person | Delivery, Notice]]:
+        """The agency-side reminders of an item (a step named its agency's liaisons)."""
+        ...
+
+    def digest(self, items: list[Item], now: datetime, late: Lateness | None,
+               nobody_on_duty: bool, unreachable_on_duty: tuple[str, ...] = ()) -> Notice:
+        """The digest of these items for responders, the lead and the admins."""
+        ...
+
+    def label(self, row: EscalationRow) -> str:
+        """An item as a claim names it (its agency)."""
+        ...
+
+
+class Subject(Protocol):
+    """The adapter of one subject kind."""
+
+    @property
+    def kind(self) -> SubjectKind: ...
+
+    async def still_open(self, conn: aiosqlite.Connection, subject_id: int,
+                         agency_ids: Collection[int | None]) -> set[int | None]:
+        """Which of these agencies (None: the subject as a whole) are still awaited."""
+        ...
+
+    async def brief(self, conn: aiosqlite.Connection, subject_id: int,
+                    rows: list[EscalationRow]) -> Briefing:
+        ...
+
+
 class EscalationService:
     def __init__(
-        self, db: Database, clock: Clock, settings: Settings, policy: PolicyFile,
-        wake_sender: Callable[[], None] = lambda: None, refusals: RefusalLog | None = None,
+        self, db: Database, clock: Clock, settings: Settings, notifier: Notifier,
+        subjects: Iterable[Subject], schedule: Signal | None = None,
+        refusals: RefusalLog | None = None,
     ) -> None:
         self.db = db
         self.refusals = refusals or RefusalLog(db, clock)
         self.clock = clock
         self.settings = settings
-        self.policy = policy
-        self.wake_sender = wake_sender
+        self.notifier = notifier
+        self.subjects = {s.kind: s for s in subjects}
         self.super_admins = frozenset(settings.admin_ids)
         # Told whenever the earliest due time may have moved (the scheduler re-arms).
-        self.on_schedule: Callable[[], None] = lambda: None
+        self.schedule = schedule or Signal()
+
+    def on_schedule(self) -> None:
+        """The earliest due time may have moved: the wake-up is armed again."""
+        self.schedule()
 
     # --- hooks, called inside other services' transactions --------------------------------------
 
-    async def start_for_directive(
-        self, conn: aiosqlite.Connection, d: Directive, agency_ids: list[int],
-        unreachable_ids: set[int], now: int,
-    ) -> None:
-        """Freeze the urgency's steps for every agency; one for the result report if due."""
-        repo = EscalationRepository(conn)
-        steps = self.policy.directives[d.urgency].snapshot()
-        for agency_id in agency_ids:
-            await repo.create(ACK, d.id, agency_id, d.ack_deadline_at, steps,
-                              first_due(steps, d.ack_deadline_at), agency_id in unreachable_ids,
-                              now)
-            if d.report_deadline_at is not None:
-                report_steps = self.policy.results.snapshot()
-                await repo.create(REPORT, d.id, agency_id, d.report_deadline_at, report_steps,
-                                  first_due(report_steps, d.report_deadline_at), False, now)
+    async def start(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
+                    agency_id: int | None, deadline: datetime, steps: tuple[Step, ...],
+                    now: int, *, unreachable: bool = False) -> None:
+        """Freeze the steps of one escalation (once per subject and agency)."""
+        if kind not in self.subjects:
+            raise ValueError(f"no adapter registered for {kind}")
+        await EscalationRepository(conn).create(kind, subject_id, agency_id, deadline, steps,
+                                                first_due(steps, deadline), unreachable, now)
 
-    async def stop(self, conn: aiosqlite.Connection, kind: str, subject_id: int,
+    async def stop(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
                    agency_id: int | None, reason: str, now: int) -> None:
         await EscalationRepository(conn).stop(kind, subject_id, agency_id, reason, now)
 
-    async def reschedule(self, conn: aiosqlite.Connection, subject_id: int, deadline: datetime,
-                         now: int) -> None:
-        """A new acknowledgement deadline: every agency's frozen steps run again from it."""
-        await EscalationRepository(conn).reschedule(ACK, subject_id, deadline, now)
+    async def reschedule(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
+                         deadline: datetime, now: int) -> None:
+        """A new deadline: every agency's frozen steps run again from it."""
+        await EscalationRepository(conn).reschedule(kind, subject_id, deadline, now)
 
     # --- the engine ---------------------------------------------------------------------------
 
@@ -149,71 +143,64 @@ class EscalationService:
         return await EscalationRepository(self.db.reader).next_due_at()
 
     async def run_due(self) -> int:
-        """Fire whatever is due now; returns how many messages were queued."""
+        """Fire whatever is due now; returns how many notices were queued."""
         now = self.clock.now()
         queued = 0
         async with self.db.transaction() as conn:
             repo = EscalationRepository(conn)
-            by_subject: dict[tuple[str, int], list[_Item]] = {}
-            pending_cache: dict[tuple[str, int], set[int] | None] = {}
+            by_subject: dict[tuple[SubjectKind, int], list[EscalationRow]] = {}
             for row in await repo.due(now):
-                if not await self._still_pending(conn, row, pending_cache):
-                    await repo.stop(row.subject_kind, row.subject_id, row.agency_id,
-                                    "no longer pending", to_epoch(now))
+                by_subject.setdefault((row.subject_kind, row.subject_id), []).append(row)
+            for (kind, subject_id), rows in by_subject.items():
+                subject = self.subjects.get(kind)
+                if subject is None:
+                    log.error("no adapter for escalations of kind %s", kind)
                     continue
-                decision = decide(row.steps, row.deadline_at, row.done, now)
-                item = _Item(row, list(decision.fire),
-                             row.unreachable and not row.unreachable_notified)
-                if not await repo.advance(row, decision.done, decision.next_due_at,
-                                          to_epoch(now), unreachable_notified=True
-                                          if item.unreachable_now else None):
-                    continue  # changed meanwhile: the next run sees the new state
-                if item.fired or item.unreachable_now:
-                    by_subject.setdefault((row.subject_kind, row.subject_id), []).append(item)
-            for (kind, subject_id), items in by_subject.items():
-                queued += await self._notify(conn, kind, subject_id, items, now)
+                # Read once per subject: which of its due agencies are still awaited.
+                open_ = await subject.still_open(conn, subject_id, {r.agency_id for r in rows})
+                items = []
+                for row in rows:
+                    if row.agency_id not in open_:
+                        await repo.stop(kind, subject_id, row.agency_id, "no longer pending",
+                                        to_epoch(now))
+                        continue
+                    decision = decide(row.steps, row.deadline_at, row.done, now)
+                    item = Item(row, list(decision.fire),
+                                row.unreachable and not row.unreachable_notified)
+                    if not await repo.advance(row, decision.done, decision.next_due_at,
+                                              to_epoch(now), unreachable_notified=True
+                                              if item.unreachable_now else None):
+                        continue  # changed meanwhile: the next run sees the new state
+                    if item.fired or item.unreachable_now:
+                        items.append(item)
+                if items:
+                    queued += await self._notify(conn, kind, subject_id, items, now)
         if queued:
-            self.wake_sender()
+            self.notifier.flush()
         self.on_schedule()
         return queued
 
-    async def _still_pending(self, conn: aiosqlite.Connection, row: EscalationRow,
-                             cache: dict[tuple[str, int], set[int] | None]) -> bool:
-        """Is the agency still awaited? (Per subject, read once per run.)"""
-        key = (row.subject_kind, row.subject_id)
-        if key not in cache:
-            repo = DirectiveRepository(conn)
-            d = await repo.get(row.subject_id)
-            if d.status is not DirectiveStatus.ACTIVE:
-                cache[key] = None
-            elif row.subject_kind == ACK:
-                cache[key] = set(await repo.acks(d.id))
-            else:
-                cache[key] = {r["agency_id"] for r in await repo.result_reports(d.id)}
-        done = cache[key]
-        return done is not None and row.agency_id not in done
-
     # --- notices ------------------------------------------------------------------------------
 
-    async def _notify(self, conn: aiosqlite.Connection, kind: str, subject_id: int,
-                      items: list[_Item], now: datetime) -> int:
-        d = await DirectiveRepository(conn).get(subject_id)
-        agencies = await AgencyRepository(conn).by_ids([i.row.agency_id for i in items])
+    async def _notify(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
+                      items: list[Item], now: datetime) -> int:
+        briefing = await self.subjects[kind].brief(conn, subject_id, [i.row for i in items])
         people = [p for p in await PeopleRepository(conn).all() if p.active]
         queued = 0
-        # Agency-side reminders: to each liaison of the agency, with their own button.
+        # Agency-side reminders, each to its own recipients with their own actions.
         for item in items:
             if any(Target.AGENCY_LIAISONS in item.row.steps[f.step].targets for f in item.fired):
-                queued += await self._remind(conn, kind, d, agencies[item.row.agency_id], now)
-        # Digests: one message per recipient for this directive, listing every agency.
-        recipients: dict[int, tuple[Person, list[_Item], bool]] = {}
+                for to, notice in await briefing.reminders(conn, item, now):
+                    queued += await self.notifier.send(conn, to, notice, to_epoch(now))
+        # Digests: one per recipient for this subject, listing every item they are told of.
+        recipients: dict[int, tuple[Person, list[Item], bool]] = {}
         fallback_used = False
         digest_wanted = False  # a step named someone beyond the agency's own liaisons
-        on_duty_people, shifts = await self._on_duty_people(conn, people, now)
+        on_duty, shifts = await on_duty_people(conn, people, now)
         # On duty but not reachable through the bot (blocked it): named, so they are phoned.
         by_id = {p.id: p for p in people}
-        unreachable_on_duty = [by_id[s.person_id].full_name for s in shifts
-                               if s.person_id in by_id and by_id[s.person_id] not in on_duty_people]
+        unreachable_on_duty = tuple(by_id[s.person_id].full_name for s in shifts
+                                    if s.person_id in by_id and by_id[s.person_id] not in on_duty)
         for item in items:
             targets: set[Target] = set()
             for f in item.fired:
@@ -224,8 +211,8 @@ class EscalationService:
                 targets -= RESPONDER_TARGETS  # a responder took it: only admins hear more
             digest_wanted = digest_wanted or bool(targets)
             for target in targets:
-                chosen = self._people_for(target, people, on_duty_people)
-                if target is Target.ON_DUTY and not on_duty_people:
+                chosen = self._people_for(target, people, on_duty)
+                if target is Target.ON_DUTY and not on_duty:
                     fallback_used = True
                 for person in chosen:
                     _, listed, responder = recipients.setdefault(person.id, (person, [], False))
@@ -235,126 +222,43 @@ class EscalationService:
                         target in RESPONDER_TARGETS and person.has(Role.RESPONDER)))
         if not recipients:
             if digest_wanted:
-                log.warning("escalation of directive %s reached nobody (no lead, no admin)", d.id)
+                log.warning("escalation of %s %s reached nobody (no lead, no admin)",
+                            kind, subject_id)
                 await AuditRepository(conn).add(to_epoch(now), None, "escalation.nobody",
-                                                d.number, {"directive_id": d.id})
+                                                briefing.name, briefing.refs)
             return queued
         all_items = [i for i in items if any(i in r[1] for r in recipients.values())]
-        fallback = (None if not fallback_used
-                    else t("esc_on_duty_unreachable", names=", ".join(unreachable_on_duty))
-                    if unreachable_on_duty else t("esc_nobody_on_duty"))
-        text = self._digest_text(kind, d, all_items, agencies, people, now, fallback)
         repo = EscalationRepository(conn)
-        notice_id = await repo.add_notice(kind, d.id, [i.row.id for i in all_items], text,
-                                          to_epoch(now))
-        outbox = OutboxRepository(conn)
+        notice_id = await repo.add_notice(kind, subject_id, [i.row.id for i in all_items],
+                                          "esc_digest", to_epoch(now))
         for person, listed, responder in recipients.values():
-            if person.chat_id is None or not person.reachable:
+            if not self.notifier.reachable(person):
                 continue
-            own = self._digest_text(kind, d, listed, agencies, people, now, fallback)
-            markup = self._claim_buttons(notice_id, listed, agencies) if responder else None
-            parts = pack([Safe(line) for line in own.split("\n")], TEXT_LIMIT - CLAIM_ROOM)
-            for i, part in enumerate(parts):
-                last = i == len(parts) - 1
-                op_id = await outbox.enqueue(person.chat_id, "send_message", {
-                    "escalation_notice": notice_id, "directive_id": d.id, "text": part,
-                    "reply_markup": view.markup_dict(markup) if last else None},
-                    to_epoch(now))
-                queued += 1
-                if last and responder:
-                    await repo.add_notice_copy(notice_id, person.id, person.chat_id, op_id, part)
+            notice = briefing.digest(listed, now, _lateness(listed), fallback_used,
+                                     unreachable_on_duty if fallback_used else ())
+            notice = dataclasses.replace(
+                notice, about=dataclasses.replace(notice.about, person_id=person.id),
+                actions=self._claims(notice_id, listed, briefing) if responder else ())
+            queued += await self.notifier.send(conn, person, notice, to_epoch(now),
+                                               keep_as=notice_id if responder else None)
         await AuditRepository(conn).add(
-            to_epoch(now), None, "escalation.notice", d.number,
-            {"kind": kind, "directive_id": d.id, "agencies": [i.row.agency_id for i in all_items],
+            to_epoch(now), None, "escalation.notice", briefing.name,
+            {"kind": kind, **briefing.refs,
+             "agencies": [i.row.agency_id for i in all_items],
              "steps": sorted({f.step for i in all_items for f in i.fired}),
              "recipients": len(recipients), "nobody_on_duty": fallback_used})
         return queued
 
-    async def _remind(self, conn: aiosqlite.Connection, kind: str, d: Directive,
-                      agency: Agency, now: datetime) -> int:
-        deadline = d.ack_deadline_at if kind == ACK else d.report_deadline_at
-        assert deadline is not None
-        when = (t("esc_before", left=humanize(deadline - now)) if now < deadline
-                else t("esc_overdue", late=humanize(now - deadline)))
-        key = "esc_reminder" if kind == ACK else "esc_reminder_report"
-        text = t(key, agency=agency.name, urgency=view.urgency_header(d), number=d.number,
-                 summary=d.summary, deadline=local_time(deadline, self.settings.tz), when=when)
-        outbox, queued = OutboxRepository(conn), 0
-        # Only chats of people who are still the agency's liaisons (not those who left or
-        # moved) and not known to have blocked the bot (a send would only fail again).
-        current = {p.id for p in await PeopleRepository(conn).of_agency(agency.id)
-                   if p.active and p.reachable and p.has(Role.LIAISON)}
-        for dl in await DirectiveRepository(conn).deliveries(d.id, agency.id):
-            if dl.status not in ("sent", "queued") or dl.person_id not in current:
-                continue
-            markup = view.buttons(d, dl.id, acked=kind != ACK)
-            await outbox.enqueue(dl.chat_id, "send_message", {
-                "directive_id": d.id, "reminder_for": agency.id, "text": text,
-                "reply_markup": view.markup_dict(markup), "reply_to": dl.message_id},
-                to_epoch(now))
-            queued += 1
-        return queued
-
-    def _digest_text(self, kind: str, d: Directive, items: list[_Item],
-                     agencies: dict[int, Agency], people: list[Person], now: datetime,
-                     fallback: Safe | None) -> str:
-        deadline = d.ack_deadline_at if kind == ACK else d.report_deadline_at
-        assert deadline is not None
-        head_key = "esc_digest_head" if kind == ACK else "esc_digest_head_report"
-        lines = [t(head_key, urgency=view.urgency_header(d), number=d.number, summary=d.summary,
-                   deadline=local_time(deadline, self.settings.tz), count=len(items))]
-        for item in sorted(items, key=lambda i: agencies[i.row.agency_id].name):
-            agency = agencies[item.row.agency_id]
-            if item.row.unreachable:
-                state = t("esc_state_unreachable")
-            elif now >= deadline:
-                state = t("esc_state_overdue", late=humanize(now - deadline))
-            else:
-                state = t("esc_state_before", left=humanize(deadline - now))
-            liaisons = [p for p in people if p.agency_id == agency.id and p.has(Role.LIAISON)]
-            liaisons.sort(key=lambda p: (p.rank != "primary", p.id))
-            if liaisons:
-                contacts = t("esc_contacts", people=", ".join(
-                    f"{p.full_name} {display_phone(p.phone) or '—'}" for p in liaisons[:3]))
-            else:
-                phone = t("esc_agency_phone", phone=display_phone(agency.phone)) if agency.phone else ""
-                contacts = t("esc_no_contact", phone=phone)
-            lines.append(t("esc_digest_line", agency=agency.name, state=state, contacts=contacts))
-        late = [f for i in items for f in i.fired
-                if f.late_by >= LATE_NOTE_AFTER or f.collapsed]
-        if late:
-            worst = max(late, key=lambda f: f.late_by)
-            collapsed = sum(f.collapsed for f in late)
-            lines.append(t("esc_late_note", late=humanize(worst.late_by), collapsed=collapsed)
-                         if collapsed else t("esc_late_note_plain", late=humanize(worst.late_by)))
-        if fallback is not None:
-            lines.append(fallback)
-        return join(lines)
-
-    def _claim_buttons(self, notice_id: int, items: list[_Item],
-                       agencies: dict[int, Agency]) -> InlineKeyboardMarkup:
-        rows = [[InlineKeyboardButton(t("esc_button_all"), callback_data=f"escn:{notice_id}")]]
-        for item in items[:MAX_AGENCY_BUTTONS]:
-            name = agencies[item.row.agency_id].name[:40]
-            rows.append([InlineKeyboardButton(label("esc_button_one", agency=name),
-                                              callback_data=f"esc:{notice_id}:{item.row.id}")])
-        return InlineKeyboardMarkup(rows)
-
-    # --- who ----------------------------------------------------------------------------------
-
-    async def _on_duty_people(self, conn: aiosqlite.Connection, people: list[Person],
-                              now: datetime) -> tuple[list[Person], list[Shift]]:
-        duty = DutyRepository(conn)
-        shifts = on_duty(await duty.rotation(), await duty.overrides(now), now)
-        # Someone on duty whom Telegram cannot reach does not count: the fallback takes over.
-        by_id = {p.id: p for p in people if p.chat_id is not None and p.reachable}
-        return [by_id[s.person_id] for s in shifts if s.person_id in by_id], shifts
+    @staticmethod
+    def _claims(notice_id: int, items: list[Item], briefing: Briefing) -> tuple[Action, ...]:
+        return (ClaimAll(notice_id), *(ClaimOne(notice_id, i.row.id, briefing.label(i.row))
+                                       for i in items))
 
     def _people_for(self, target: Target, people: list[Person],
-                    on_duty_people: list[Person]) -> list[Person]:
+                    on_duty: list[Person]) -> list[Person]:
         if target is Target.ON_DUTY:
-            if on_duty_people:
-                return on_duty_people
+            if on_duty:
+                return on_duty
             # Nobody on duty: never dropped, the lead and the admins hear it instead.
             return self._people_for(Target.TEAM_LEAD, people, []) + self._people_for(
                 Target.ADMINS, people, [])
@@ -388,70 +292,42 @@ class EscalationService:
                 await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
                                         {"why": "inactive"}, conn=conn, per_subject=False)
                 return "ended", []
-            rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
-            wanted = [r for r in rows if escalation_id is None or r.id == escalation_id]
-            # An agency that confirmed (or a directive recalled) since the digest: nobody calls.
-            open_ids = [r.id for r in wanted if r.status != "stopped"]
+            listed = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
+            # An agency that confirmed (or a subject closed) since the digest: nobody calls.
+            open_ids = [r.id for r in listed if r.status != "stopped"
+                        and (escalation_id is None or r.id == escalation_id)]
             if not open_ids:
                 return "done", []
             claimed = await repo.set_handled(open_ids, person.id, now)
             if not claimed:
                 return "none", []
             rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
-            agencies = await AgencyRepository(conn).by_ids([r.agency_id for r in rows])
-            names = [agencies[r.agency_id].name for r in rows if r.id in claimed]
+            briefing = await self.subjects[rows[0].subject_kind].brief(
+                conn, rows[0].subject_id, rows)
+            names = [briefing.label(r) for r in rows if r.id in claimed]
             # Every copy shows who takes which agencies; buttons stay for those not yet taken.
             handlers: dict[int, list[str]] = {}
             for r in rows:
                 if r.handled_by is not None:
-                    handlers.setdefault(r.handled_by, []).append(agencies[r.agency_id].name)
+                    handlers.setdefault(r.handled_by, []).append(briefing.label(r))
             people_repo = PeopleRepository(conn)
-            named = [((await people_repo.get(pid)).full_name, agency_names)
-                     for pid, agency_names in handlers.items()]
-            open_items = [_Item(r) for r in rows if r.handled_by is None and r.status != "stopped"]
-            markup = (view.markup_dict(self._claim_buttons(notice_id, open_items, agencies))
-                      if open_items else None)
-            outbox = OutboxRepository(conn)
-            for _, chat_id, outbox_id, copy_text in copies:
-                lines = claim_lines(named, TEXT_LIMIT - tg_len(copy_text))
-                await outbox.enqueue(chat_id, "edit_message_text", {
-                    "text": join([Safe(copy_text), *lines], ""), "target_op": outbox_id,
-                    "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}")
+            named = [((await people_repo.get(pid)).full_name, labels)
+                     for pid, labels in handlers.items()]
+            open_items = [Item(r) for r in rows if r.handled_by is None and r.status != "stopped"]
+            actions = self._claims(notice_id, open_items, briefing) if open_items else ()
+            await self.notifier.edit_notice(conn, notice_id, Notice(
+                "esc_claimed", About(rows[0].subject_kind, rows[0].subject_id),
+                {"handlers": named}, actions), now)
             await AuditRepository(conn).add(now, user_id, "escalation.claimed",
                                             f"escn:{notice_id}", {"escalations": claimed})
-        self.wake_sender()
+        self.notifier.flush()
         return "claimed", names
 
-    # --- duty ---------------------------------------------------------------------------------
 
-    async def duty_view(self) -> tuple[list[tuple[Shift, Person]], tuple[Shift, Person] | None]:
-        conn, now = self.db.reader, self.clock.now()
-        duty = DutyRepository(conn)
-        rotation, overrides = await duty.rotation(), await duty.overrides(now)
-        people = {p.id: p for p in await PeopleRepository(conn).all() if p.active}
-        current = [(s, people[s.person_id]) for s in on_duty(rotation, overrides, now)
-                   if s.person_id in people]
-        upcoming = next_shift(rotation, overrides, now)
-        nxt = (upcoming, people[upcoming.person_id]) if upcoming and upcoming.person_id in people else None
-        return current, nxt
-
-    async def shift_start_notices(self) -> int:
-        """Tell whoever is on duty now that their shift started (once per shift)."""
-        now = self.clock.now()
-        sent = 0
-        async with self.db.transaction() as conn:
-            people = [p for p in await PeopleRepository(conn).all() if p.active]
-            on_duty_people, shifts = await self._on_duty_people(conn, people, now)
-            duty, outbox = DutyRepository(conn), OutboxRepository(conn)
-            for shift in shifts:
-                person = next((p for p in on_duty_people if p.id == shift.person_id), None)
-                if person is None or person.chat_id is None:
-                    continue
-                if await duty.mark_shift_notice(shift.start_at, person.id):
-                    await outbox.enqueue(person.chat_id, "send_message", {"text": t(
-                        "duty_shift_start", start=local_time(shift.start_at, self.settings.tz),
-                        end=local_time(shift.end_at, self.settings.tz))}, to_epoch(now))
-                    sent += 1
-        if sent:
-            self.wake_sender()
-        return sent
+def _lateness(items: list[Item]) -> Lateness | None:
+    """How late the latest of these notices is, and how many missed ones it folds in."""
+    late = [f for i in items for f in i.fired if f.late_by >= LATE_NOTE_AFTER or f.collapsed]
+    if not late:
+        return None
+    worst = max(late, key=lambda f: f.late_by)
+    return Lateness(worst.late_by, sum(f.collapsed for f in late))

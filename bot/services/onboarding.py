@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -10,11 +10,14 @@ from typing import Protocol
 import aiosqlite
 
 from bot.clock import Clock, to_epoch
+from bot.domain.audience import reaches_agency
 from bot.domain.errors import EntityDoesNotExist, InvalidInput, InviteRejected
+from bot.domain.escalation import SubjectKind
 from bot.domain.invites import InviteSpec, hash_token, looks_like_token, new_token
 from bot.domain.models import Agency, Invite, InviteState, Person, Role
 from bot.domain.phones import normalise_phone
 from bot.services.access import RefusalLog
+from bot.services.ports import Signal
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -60,16 +63,6 @@ class LateDelivery(Protocol):
     def caught_up(self, directive_ids: list[int]) -> None: ...
 
 
-# The escalation kind an agency's liaisons are chased for (bot.services.escalation.ACK).
-_ACK = "directive_ack"
-
-
-def reaches_agency(person: Person, agency_id: int) -> bool:
-    """Can a directive to the agency reach this person (as the broadcast's audience counts)?"""
-    return (person.agency_id == agency_id and person.has(Role.LIAISON) and person.active
-            and person.activated and person.reachable and person.chat_id is not None)
-
-
 async def mark_agencies_unreachable(conn: aiosqlite.Connection, agency_ids: Iterable[int],
                                     now: int) -> int:
     """Agencies left with no reachable liaison: their awaited acknowledgements escalate to the
@@ -79,7 +72,8 @@ async def mark_agencies_unreachable(conn: aiosqlite.Connection, agency_ids: Iter
         people = await PeopleRepository(conn).of_agency(agency_id)
         if any(reaches_agency(p, agency_id) for p in people):
             continue
-        count = await EscalationRepository(conn).mark_unreachable_agency(_ACK, agency_id, now)
+        count = await EscalationRepository(conn).mark_unreachable_agency(
+            SubjectKind.DIRECTIVE_ACK, agency_id, now)
         if count:
             agency = await AgencyRepository(conn).get(agency_id)
             await AuditRepository(conn).add(now, None, "agency.unreachable", agency.code,
@@ -91,17 +85,18 @@ async def mark_agencies_unreachable(conn: aiosqlite.Connection, agency_ids: Iter
 class OnboardingService:
     def __init__(
         self, db: Database, clock: Clock, *, invite_ttl: timedelta, super_admins: frozenset[int],
-        refusals: RefusalLog | None = None,
+        refusals: RefusalLog | None = None, late_delivery: LateDelivery | None = None,
+        schedule: Signal | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.invite_ttl = invite_ttl
         self.super_admins = super_admins
         self.refusals = refusals or RefusalLog(db, clock)
-        # Wired by the composition root: joining, activation and coming back trigger it.
-        self.late_delivery: LateDelivery | None = None
+        # Joining, activation and coming back send what was broadcast before.
+        self.late_delivery = late_delivery
         # Told when an agency was marked unreachable, so the escalation wake-up re-arms.
-        self.wake_escalation: Callable[[], None] = lambda: None
+        self.schedule = schedule or Signal()
 
     async def _catch_up(self, conn: aiosqlite.Connection, person: Person, now: int) -> list[int]:
         if self.late_delivery is None:
@@ -313,7 +308,7 @@ class OnboardingService:
             marked = (await mark_agencies_unreachable(conn, [person.agency_id], now)
                       if person.agency_id is not None and person.has(Role.LIAISON) else 0)
         if marked:
-            self.wake_escalation()
+            self.schedule()
 
     async def ensure_super_admin(self, who: TelegramIdentity) -> Person | None:
         """Give a super-admin a person record (for their chat id and phone) on first contact."""

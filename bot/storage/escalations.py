@@ -10,7 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import from_epoch, to_epoch
-from bot.domain.escalation import Step, Target, first_due
+from bot.domain.escalation import Step, SubjectKind, Target, first_due
 
 
 def steps_to_json(steps: tuple[Step, ...]) -> str:
@@ -30,9 +30,9 @@ def steps_from_json(text: str) -> tuple[Step, ...]:
 @dataclass(frozen=True, slots=True)
 class EscalationRow:
     id: int
-    subject_kind: str
+    subject_kind: SubjectKind
     subject_id: int
-    agency_id: int
+    agency_id: int | None  # None: the subject has no agency (an incident)
     deadline_at: datetime
     steps: tuple[Step, ...]
     done: tuple[int, ...]
@@ -46,7 +46,7 @@ class EscalationRow:
 
 def _row(r: aiosqlite.Row) -> EscalationRow:
     return EscalationRow(
-        id=r["id"], subject_kind=r["subject_kind"], subject_id=r["subject_id"],
+        id=r["id"], subject_kind=SubjectKind(r["subject_kind"]), subject_id=r["subject_id"],
         agency_id=r["agency_id"], deadline_at=from_epoch(r["deadline_at"]),
         steps=steps_from_json(r["steps"]), done=tuple(json.loads(r["done"])),
         next_due_at=from_epoch(r["next_due_at"]) if r["next_due_at"] is not None else None,
@@ -59,7 +59,7 @@ class EscalationRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def create(self, kind: str, subject_id: int, agency_id: int, deadline: datetime,
+    async def create(self, kind: str, subject_id: int, agency_id: int | None, deadline: datetime,
                      steps: tuple[Step, ...], next_due: datetime | None, unreachable: bool,
                      now: int) -> None:
         await self.conn.execute(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
+
+from bot.domain.notices import DIRECTIVE_KINDS, About
 
 SEND_METHODS = frozenset({"send_message", "send_document", "send_photo"})
 
@@ -20,6 +23,8 @@ class OutboxOp:
     delivery_id: int | None
     attempts: int
     version: int = 0
+    subject_kind: str | None = None  # what it is about (bot.domain.notices.About)
+    subject_id: int | None = None
 
 
 class OutboxRepository:
@@ -28,9 +33,10 @@ class OutboxRepository:
 
     async def enqueue(
         self, chat_id: int, method: str, payload: dict[str, Any], now: int, *,
-        delivery_id: int | None = None, edit_key: str | None = None,
+        delivery_id: int | None = None, edit_key: str | None = None, about: About | None = None,
     ) -> int:
-        """Queue one operation; an edit with the key of a queued edit replaces that edit's text."""
+        """Queue one operation; an edit with the key of a queued edit replaces that edit's text.
+        `about` fills the subject columns that cancelling and routing query."""
         data = json.dumps(payload, ensure_ascii=False)
         if edit_key is not None:
             async with self.conn.execute(
@@ -42,10 +48,15 @@ class OutboxRepository:
                     "UPDATE outbox SET payload = ?, version = version + 1 WHERE id = ?",
                     (data, row[0]))
                 return int(row[0])
+        kind = subject_id = agency_id = person_id = None
+        if about is not None:
+            kind, subject_id = str(about.kind), about.id
+            agency_id, person_id = about.agency_id, about.person_id
         cur = await self.conn.execute(
-            "INSERT INTO outbox (chat_id, method, payload, delivery_id, edit_key, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, method, data, delivery_id, edit_key, now),
+            "INSERT INTO outbox (chat_id, method, payload, delivery_id, edit_key, created_at,"
+            " subject_kind, subject_id, agency_id, person_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, method, data, delivery_id, edit_key, now, kind, subject_id, agency_id,
+             person_id),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -54,24 +65,22 @@ class OutboxRepository:
         """Queued operations newer than `last_id`, oldest first, each with whether it is an
         edit that a later edit may still rewrite (its payload must be read again at send)."""
         async with self.conn.execute(
-            "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key, version"
-            " FROM outbox WHERE status = 'queued' AND id > ? ORDER BY id", (last_id,),
+            "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key, version,"
+            " subject_kind, subject_id FROM outbox WHERE status = 'queued' AND id > ?"
+            " ORDER BY id", (last_id,),
         ) as cur:
             rows = await cur.fetchall()
-        return [(OutboxOp(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]),
-                          r["delivery_id"], r["attempts"], r["version"]),
-                 r["edit_key"] is not None) for r in rows]
+        return [(_op(r), r["edit_key"] is not None) for r in rows]
 
     async def get(self, op_id: int) -> OutboxOp | None:
         async with self.conn.execute(
-            "SELECT id, chat_id, method, payload, delivery_id, attempts, status, version"
-            " FROM outbox WHERE id = ?", (op_id,),
+            "SELECT id, chat_id, method, payload, delivery_id, attempts, status, version,"
+            " subject_kind, subject_id FROM outbox WHERE id = ?", (op_id,),
         ) as cur:
             row = await cur.fetchone()
         if row is None or row["status"] != "queued":
             return None
-        return OutboxOp(row["id"], row["chat_id"], row["method"], json.loads(row["payload"]),
-                        row["delivery_id"], row["attempts"], row["version"])
+        return _op(row)
 
     async def mark_sent(self, op: OutboxOp, message_id: int | None, now: int) -> str:
         """Telegram took it: "sent"; "rewritten" when a newer edit rewrote the row meanwhile
@@ -116,26 +125,24 @@ class OutboxRepository:
             "UPDATE outbox SET attempts = attempts + 1, error = ? WHERE id = ?", (error[:500], op_id)
         )
 
-    async def cancel_directive(self, directive_id: int, now: int) -> list[int]:
-        """Drop what is still queued for a directive (it was recalled); returns their ids."""
-        async with self.conn.execute(
-            "SELECT id FROM outbox WHERE status = 'queued'"
-            " AND json_extract(payload, '$.directive_id') = ?", (directive_id,)) as cur:
+    async def cancel(self, kinds: Collection[str], subject_id: int, reason: str, now: int, *,
+                     agency_id: int | None = None) -> list[int]:
+        """Drop what is still queued about a subject (and agency); returns their ids."""
+        marks = ",".join("?" * len(kinds))
+        sql = ("SELECT id FROM outbox WHERE status = 'queued' AND subject_id = ?"  # noqa: S608 (placeholders only)
+               f" AND subject_kind IN ({marks})")
+        args: tuple[Any, ...] = (subject_id, *(str(k) for k in kinds))
+        if agency_id is not None:
+            sql, args = sql + " AND agency_id = ?", (*args, agency_id)
+        async with self.conn.execute(sql, args) as cur:
             ids = [r[0] for r in await cur.fetchall()]
         if ids:
-            await self.mark_failed(ids, "recalled", now, blocked=False)
+            await self.mark_failed(ids, reason, now, blocked=False)
         return ids
 
-    async def cancel_reminders(self, directive_id: int, agency_id: int, now: int) -> list[int]:
-        """The agency acknowledged: reminders to it not yet sent are dropped."""
-        async with self.conn.execute(
-            "SELECT id FROM outbox WHERE status = 'queued'"
-            " AND json_extract(payload, '$.directive_id') = ?"
-            " AND json_extract(payload, '$.reminder_for') = ?", (directive_id, agency_id)) as cur:
-            ids = [r[0] for r in await cur.fetchall()]
-        if ids:
-            await self.mark_failed(ids, "acknowledged", now, blocked=False)
-        return ids
+    async def cancel_directive(self, directive_id: int, now: int) -> list[int]:
+        """Drop what is still queued for a directive (it was recalled); returns their ids."""
+        return await self.cancel(DIRECTIVE_KINDS, directive_id, "recalled", now)
 
     async def op_message_id(self, op_id: int) -> int | None:
         async with self.conn.execute("SELECT message_id FROM outbox WHERE id = ?", (op_id,)) as cur:
@@ -152,3 +159,9 @@ class OutboxRepository:
     async def counts(self) -> dict[str, int]:
         async with self.conn.execute("SELECT status, count(*) FROM outbox GROUP BY status") as cur:
             return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+def _op(r: aiosqlite.Row) -> OutboxOp:
+    return OutboxOp(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]),
+                    r["delivery_id"], r["attempts"], r["version"], r["subject_kind"],
+                    r["subject_id"])

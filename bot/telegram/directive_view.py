@@ -15,8 +15,11 @@ from bot.domain.directives import (
     Urgency,
     split_text,
 )
+from bot.domain.escalation import Reached
+from bot.domain.notices import copy_actions, status_actions
+from bot.telegram.keyboards import keyboard
 from bot.telegram.render import local_time, tg_len
-from bot.texts import Safe, join, t
+from bot.texts import TEXTS, Safe, join, t
 from config.settings import Settings
 
 # Room left in the last part for the acknowledgement or recall footer (UTF-16 units).
@@ -101,14 +104,7 @@ def file_caption(d: Directive) -> Safe:
 
 
 def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMarkup | None:
-    if d.status is DirectiveStatus.RECALLED:
-        return None
-    row = []
-    if not acked:
-        row.append(InlineKeyboardButton(t("button_ack"), callback_data=f"ack:{delivery_id}"))
-    if d.report_deadline_at is not None:
-        row.append(InlineKeyboardButton(t("button_report"), callback_data=f"rep:{delivery_id}"))
-    return InlineKeyboardMarkup([row]) if row else None
+    return keyboard(copy_actions(d, delivery_id, acked=acked))
 
 
 def last_part(d: Directive, settings: Settings, late_copy: bool) -> Safe:
@@ -174,10 +170,6 @@ def phone_confirm_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMa
     ]])
 
 
-def markup_dict(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
-    return markup.to_dict() if markup is not None else None
-
-
 def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -> Safe:
     tz = settings.tz
     lines = [t("status_title", number=d.number, urgency=t(f"urgency_name_{d.urgency}"),
@@ -205,13 +197,14 @@ def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -
     return join(lines)
 
 
-def admin_buttons(d: Directive) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(t("button_refresh"), callback_data=f"st:{d.id}")]]
-    if d.status is DirectiveStatus.ACTIVE:
-        rows.append([
-            InlineKeyboardButton(t("button_extend"), callback_data=f"adm:ext:{d.id}"),
-            InlineKeyboardButton(t("button_correct"), callback_data=f"adm:cor:{d.id}"),
-            InlineKeyboardButton(t("button_recall"), callback_data=f"adm:rcl:{d.id}"),
-        ])
-    return InlineKeyboardMarkup(rows)
+def level_text(reached: Reached) -> Safe:
+    """How far an agency's escalation has climbed, in words (/status)."""
+    who = ", ".join(TEXTS[f"target_{target}"] for target in reached.targets)
+    return t("level_text", number=reached.number, total=reached.total, who=who,
+             handled=t("level_handled") if reached.handled else "")
 
+
+def admin_buttons(d: Directive) -> InlineKeyboardMarkup:
+    markup = keyboard(status_actions(d))
+    assert markup is not None
+    return markup

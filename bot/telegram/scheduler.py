@@ -19,6 +19,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from bot.clock import Clock
 from bot.services.escalation import EscalationService
+from bot.services.ports import Signal
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +30,18 @@ WAKE = "escalation-wake"
 class WakeUps:
     def __init__(self, job_queue: JobQueue[Any], engine: EscalationService, clock: Clock,
                  sweep_every: float = 30.0,
-                 on_sweep: Callable[[datetime, datetime], Awaitable[None]] | None = None) -> None:
+                 on_sweep: Callable[[datetime, datetime], Awaitable[None]] | None = None,
+                 schedule: Signal | None = None) -> None:
         self.job_queue = job_queue
         self.engine = engine
         self.clock = clock
         self.sweep_every = sweep_every
-        self.on_sweep = on_sweep  # (previous sweep, now): e.g. deadlines passed in between
+        # (previous sweep, now): shift-start notices, deadlines passed in between ...
+        self.on_sweep = on_sweep
         self._last_sweep = clock.now() - timedelta(seconds=sweep_every)
         self._arming: set[asyncio.Task[None]] = set()
-        engine.on_schedule = self.arm
+        if schedule is not None:  # told when the earliest due time may have moved
+            schedule.connect(self.arm)
 
     async def start(self) -> None:
         """Catch up at once, then sweep every `sweep_every` seconds."""
@@ -82,7 +86,6 @@ class WakeUps:
         await self._run("sweep")
         now = self.clock.now()
         try:
-            await self.engine.shift_start_notices()
             if self.on_sweep is not None:
                 await self.on_sweep(self._last_sweep, now)
         except Exception:

@@ -47,6 +47,8 @@ class Outcome:
     error: str | None = None
     unreachable: bool = False
     payload: dict[str, Any] | None = None
+    subject_kind: str | None = None  # what the operation was about (its outbox columns)
+    subject_id: int | None = None
 
 
 class SlidingWindow:
@@ -95,6 +97,7 @@ class OutboxSender:
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
         max_backoff: float = 60.0, min_backoff: float = 1.0, poll_every: float = 5.0,
+        on_late_landing: LateLanding | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -130,7 +133,7 @@ class OutboxSender:
         self._sending: set[int] = set()  # chats with an operation in flight
         self._loading = False
         self._listeners: list[Listener] = []
-        self.on_late_landing: LateLanding | None = None
+        self.on_late_landing = on_late_landing
         self._cancelled: set[int] = set()  # cancelled in the database while in flight
         self._stopping = False
         self._stop_requested = asyncio.Event()
@@ -319,7 +322,8 @@ class OutboxSender:
                 return
             self._pop(chat_id)
             await self._notify(Outcome(op.id, chat_id, op.delivery_id, True, message_id,
-                                       payload=op.payload))
+                                       payload=op.payload, subject_kind=op.subject_kind,
+                                       subject_id=op.subject_id))
         except Exception:
             log.exception("outbox op %s failed unexpectedly; it will be retried", op_id)
             next_at = loop.time() + 5
@@ -461,7 +465,8 @@ class OutboxSender:
                 [op.id], error, to_epoch(self.clock.now()), blocked=False)
         self._pop(op.chat_id)
         await self._notify(Outcome(op.id, op.chat_id, op.delivery_id, False, error=error,
-                                   payload=op.payload))
+                                   payload=op.payload, subject_kind=op.subject_kind,
+                                   subject_id=op.subject_id))
 
     async def _fail_chat(self, chat_id: int, error: str, *, unreachable: bool) -> None:
         """The chat cannot be written to: everything queued for it fails at once."""
@@ -477,7 +482,9 @@ class OutboxSender:
         for op in details:
             if op is not None:
                 await self._notify(Outcome(op.id, chat_id, op.delivery_id, False, error=error,
-                                           unreachable=unreachable, payload=op.payload))
+                                           unreachable=unreachable, payload=op.payload,
+                                           subject_kind=op.subject_kind,
+                                           subject_id=op.subject_id))
 
     async def _notify(self, outcome: Outcome) -> None:
         for listener in self._listeners:

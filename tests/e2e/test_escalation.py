@@ -448,8 +448,8 @@ async def test_shift_start_notice_goes_once(harness: Harness, tmp_path: Path) ->
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    assert await h.services.escalation.shift_start_notices() == 1
-    assert await h.services.escalation.shift_start_notices() == 0
+    assert await h.services.duty.shift_start_notices() == 1
+    assert await h.services.duty.shift_start_notices() == 0
     await h.services.sender.drained()
     assert len(texts(h, 103, "Bắt đầu ca trực")) == 1
 
@@ -539,8 +539,8 @@ async def test_a_reminder_queued_but_not_sent_is_dropped_when_the_agency_acknowl
     # ... and the reminders never went out.
     assert texts(h, 101, "Nhắc") == [] and texts(h, 102, "Nhắc") == []
     async with h.services.db.reader.execute(
-        "SELECT status, error FROM outbox WHERE json_extract(payload, '$.reminder_for')"
-        " IS NOT NULL") as cur:
+        "SELECT status, error FROM outbox WHERE subject_kind = 'directive_ack'"
+        " AND agency_id IS NOT NULL") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("failed", "acknowledged")] * 2
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from bot.services.escalation import ACK
+from bot.services.directive_escalations import ACK
 from bot.services.importer import Importer
 from bot.storage.audit import AuditRepository
 from bot.storage.directives import DirectiveRepository

@@ -11,7 +11,7 @@ import yaml
 from bot.app import build_importer
 from bot.clock import to_epoch
 from bot.domain.models import Role
-from bot.services.escalation import ACK
+from bot.services.directive_escalations import ACK
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import to_epoch
-from bot.services.escalation import ACK
+from bot.services.directive_escalations import ACK
 from bot.storage.escalations import EscalationRepository, EscalationRow
 from bot.testing.fake_telegram import SentMessage
 from tests.e2e import test_inactive as inactive

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.clock import FakeClock, to_epoch
 from bot.domain.escalation import Step, Target, first_due
-from bot.services.escalation import ACK
+from bot.services.directive_escalations import ACK
 from bot.storage.db import Database
 from bot.storage.escalations import EscalationRepository
 

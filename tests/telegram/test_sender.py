@@ -13,6 +13,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.clock import FakeClock, to_epoch
+from bot.domain.notices import About, Topic
 from bot.storage.db import Database
 from bot.storage.outbox import OutboxRepository
 from bot.telegram.sender import OutboxSender, Outcome, SlidingWindow
@@ -285,7 +286,8 @@ async def test_copy_cancelled_in_flight_is_not_tried_again_after_a_server_error(
 ) -> None:
     async with db.transaction() as conn:
         await OutboxRepository(conn).enqueue(
-            201, "send_message", {"text": "x", "directive_id": 7}, to_epoch(clock.now()))
+            201, "send_message", {"text": "x"}, to_epoch(clock.now()),
+            about=About(Topic.DIRECTIVE, 7))
     fake.hang_next("sendMessage", 0.5)
     fake.fail_next("sendMessage", 502)  # answered after the hang
     sender = make_sender(db, clock, bot, max_backoff=0.05)

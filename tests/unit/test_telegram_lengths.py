@@ -70,7 +70,7 @@ def test_pack_counts_emoji_and_entities_as_telegram() -> None:
 
 
 def test_claim_lines_fit_the_room_left_in_a_copy() -> None:
-    from bot.services.escalation import claim_lines
+    from bot.telegram.escalation_view import claim_lines
 
     one = [("Nguyễn Văn Hùng", [f"UBND xã Số {i} & <Phụ>" for i in range(40)])]
     lines = claim_lines(one, 600)

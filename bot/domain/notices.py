@@ -1,0 +1,162 @@
+"""Notices: what a service tells someone, free of any channel.
+
+A notice says what is said (a text key and its values, or the name of a composed message
+the channel knows how to lay out), which actions it offers (as domain values: "acknowledge
+delivery 12", never a callback string), and what it is about (a subject kind and id, the
+agency, the person), so that its copies can be found again to edit or cancel them.
+Channels (`bot/telegram/notifier.py`) render notices; services never do.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from bot.domain.directives import Delivery, Directive, DirectiveStatus
+from bot.domain.escalation import SubjectKind
+from bot.domain.models import Agency, Person
+
+
+class Topic(enum.StrEnum):
+    """What a notice can be about besides an escalation subject (`SubjectKind`)."""
+
+    DIRECTIVE = "directive"                # a directive's copies and the notices under them
+    DIRECTIVE_STATUS = "directive_status"  # the sender's live status message
+    RESULT = "result"                      # a result report handed to the directive's sender
+    DUTY = "duty"                          # the duty roster (shifts)
+
+
+Kind = Topic | SubjectKind
+
+# Everything about a directive: its copies, the notices under them, its escalations' notices
+# (what a recall drops while still unsent).
+DIRECTIVE_KINDS: tuple[Kind, ...] = (
+    Topic.DIRECTIVE, SubjectKind.DIRECTIVE_ACK, SubjectKind.DIRECTIVE_RESULT)
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """The subject of a notice: kind and id, and the agency and person it concerns."""
+
+    kind: Kind
+    id: int | None = None
+    agency_id: int | None = None
+    person_id: int | None = None
+
+
+# --- actions: what the person may do from a notice --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledge:
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimAll:
+    """Take on calling every open item of an escalation notice."""
+
+    notice_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimOne:
+    """Take on calling one item (escalation) of a notice; `label` names it (an agency)."""
+
+    notice_id: int
+    escalation_id: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshStatus:
+    directive_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendDeadline:
+    directive_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SendCorrection:
+    directive_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    directive_id: int
+
+
+Action = (Acknowledge | ReportResult | ClaimAll | ClaimOne | RefreshStatus | ExtendDeadline
+          | SendCorrection | Recall)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Someone known only by their account id (a directive's sender, from `created_by`)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Under:
+    """The notice follows a copy of a directive and is threaded under it where it can be.
+    `queued_too`: also under a copy still on its way (it goes out first, in the same chat)."""
+
+    copy: Delivery
+    queued_too: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    key: str  # a text key (bot/texts.py), or a composed message the channel lays out
+    about: About
+    values: Mapping[str, Any] = field(default_factory=dict)
+    actions: tuple[Action, ...] = ()
+    under: Under | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lateness:
+    """How late a notice is against its schedule (the bot was down, a wake-up came late)."""
+
+    by: timedelta
+    collapsed: int  # earlier occurrences folded into it
+
+
+@dataclass(frozen=True, slots=True)
+class DigestLine:
+    """One agency in an escalation digest, with whom to call."""
+
+    agency: Agency
+    unreachable: bool
+    contacts: tuple[Person, ...]  # its liaisons, primary first
+
+
+def copy_actions(d: Directive, delivery_id: int, *, acked: bool) -> tuple[Action, ...]:
+    """What a recipient can do from their copy: acknowledge (until the agency did) and
+    report results (when a report is due); nothing once the directive is recalled."""
+    if d.status is DirectiveStatus.RECALLED:
+        return ()
+    actions: list[Action] = []
+    if not acked:
+        actions.append(Acknowledge(delivery_id))
+    if d.report_deadline_at is not None:
+        actions.append(ReportResult(delivery_id))
+    return tuple(actions)
+
+
+def status_actions(d: Directive) -> tuple[Action, ...]:
+    """What the sender can do from a directive's status message."""
+    if d.status is not DirectiveStatus.ACTIVE:
+        return (RefreshStatus(d.id),)
+    return (RefreshStatus(d.id), ExtendDeadline(d.id), SendCorrection(d.id), Recall(d.id))

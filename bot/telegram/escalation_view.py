@@ -1,0 +1,83 @@
+"""How escalation notices look in Telegram: reminders, digests, who takes which agencies."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.directives import Directive
+from bot.domain.durations import humanize
+from bot.domain.models import Agency
+from bot.domain.notices import DigestLine, Lateness
+from bot.domain.phones import display_phone
+from bot.telegram.directive_view import urgency_header
+from bot.telegram.render import local_time, tg_len
+from bot.texts import Safe, join, t
+from config.settings import Settings
+
+# Room kept free in each digest part (UTF-16 units) for the "… sẽ liên hệ" lines of claims.
+CLAIM_ROOM = 600
+CONTACTS_SHOWN = 3
+
+
+def reminder_text(key: str, agency: Agency, d: Directive, deadline: datetime, now: datetime,
+                  settings: Settings) -> Safe:
+    when = (t("esc_before", left=humanize(deadline - now)) if now < deadline
+            else t("esc_overdue", late=humanize(now - deadline)))
+    return t(key, agency=agency.name, urgency=urgency_header(d), number=d.number,
+             summary=d.summary, deadline=local_time(deadline, settings.tz), when=when)
+
+
+def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
+                lines: Sequence[DigestLine], late: Lateness | None, nobody_on_duty: bool,
+                settings: Settings, *, unreachable_on_duty: Sequence[str] = ()) -> Safe:
+    out = [t(head, urgency=urgency_header(d), number=d.number, summary=d.summary,
+             deadline=local_time(deadline, settings.tz), count=len(lines))]
+    for line in lines:
+        agency = line.agency
+        if line.unreachable:
+            state = t("esc_state_unreachable")
+        elif now >= deadline:
+            state = t("esc_state_overdue", late=humanize(now - deadline))
+        else:
+            state = t("esc_state_before", left=humanize(deadline - now))
+        if line.contacts:
+            contacts = t("esc_contacts", people=", ".join(
+                f"{p.full_name} {display_phone(p.phone) or '—'}"
+                for p in line.contacts[:CONTACTS_SHOWN]))
+        else:
+            phone = t("esc_agency_phone", phone=display_phone(agency.phone)) if agency.phone else ""
+            contacts = t("esc_no_contact", phone=phone)
+        out.append(t("esc_digest_line", agency=agency.name, state=state, contacts=contacts))
+    if late is not None:
+        out.append(t("esc_late_note", late=humanize(late.by), collapsed=late.collapsed)
+                   if late.collapsed else t("esc_late_note_plain", late=humanize(late.by)))
+    if nobody_on_duty:  # on duty but unreachable through the bot is named, not "nobody"
+        out.append(t("esc_on_duty_unreachable", names=", ".join(unreachable_on_duty))
+                   if unreachable_on_duty else t("esc_nobody_on_duty"))
+    return join(out)
+
+
+def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:
+    """Who takes which agencies, within `room` UTF-16 units: long lists end "… và N đơn vị khác"."""
+
+    def lines(names_shown: int, people_shown: int) -> list[Safe]:
+        out = []
+        for name, agencies in handlers[:people_shown]:
+            listed = Safe(html.escape(", ".join(agencies[:names_shown]), quote=False))
+            if len(agencies) > names_shown:
+                listed = join([listed, t("esc_handled_more", count=len(agencies) - names_shown)], "")
+            out.append(t("esc_handled_line", name=name, agencies=listed))
+        if people_shown < len(handlers):
+            out.append(t("esc_handled_others", count=len(handlers) - people_shown))
+        return out
+
+    longest = max((len(agencies) for _, agencies in handlers), default=0)
+    tries = [(n, len(handlers)) for n in range(longest, 0, -1)]
+    tries += [(1, p) for p in range(len(handlers) - 1, -1, -1)]
+    for names_shown, people_shown in tries:
+        candidate = lines(names_shown, people_shown)
+        if sum(tg_len(line) for line in candidate) <= room:
+            return candidate
+    return []  # a copy with no room left keeps its text; its buttons still change

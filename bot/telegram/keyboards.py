@@ -1,0 +1,103 @@
+"""Inline keyboards for the actions a notice offers: labels, layout and callback data.
+
+Callback data is short and parsed by the handlers (`ack:<delivery id>`, ≤ 64 bytes); every
+tap is authorised again against the database, so nothing here is trusted on the way back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.notices import (
+    Acknowledge,
+    Action,
+    ClaimAll,
+    ClaimOne,
+    ExtendDeadline,
+    Recall,
+    RefreshStatus,
+    ReportResult,
+    SendCorrection,
+)
+from bot.texts import label, t
+
+# A digest lists at most this many agencies as their own «Tôi sẽ liên hệ» buttons.
+MAX_CLAIM_BUTTONS = 8
+CLAIM_LABEL_MAX = 40
+
+
+def callback_data(action: Action) -> str:
+    match action:
+        case Acknowledge(delivery_id):
+            return f"ack:{delivery_id}"
+        case ReportResult(delivery_id):
+            return f"rep:{delivery_id}"
+        case ClaimAll(notice_id):
+            return f"escn:{notice_id}"
+        case ClaimOne(notice_id, escalation_id, _):
+            return f"esc:{notice_id}:{escalation_id}"
+        case RefreshStatus(directive_id):
+            return f"st:{directive_id}"
+        case ExtendDeadline(directive_id):
+            return f"adm:ext:{directive_id}"
+        case SendCorrection(directive_id):
+            return f"adm:cor:{directive_id}"
+        case Recall(directive_id):
+            return f"adm:rcl:{directive_id}"
+    raise ValueError(f"no callback data for {action!r}")
+
+
+def button_text(action: Action) -> str:
+    match action:
+        case Acknowledge():
+            return t("button_ack")
+        case ReportResult():
+            return t("button_report")
+        case ClaimAll():
+            return t("esc_button_all")
+        case ClaimOne(_, _, name):
+            return label("esc_button_one", agency=name[:CLAIM_LABEL_MAX])
+        case RefreshStatus():
+            return t("button_refresh")
+        case ExtendDeadline():
+            return t("button_extend")
+        case SendCorrection():
+            return t("button_correct")
+        case Recall():
+            return t("button_recall")
+    raise ValueError(f"no label for {action!r}")
+
+
+def _row_of(action: Action) -> str | None:
+    """Actions of one row share a name; None: the action has a row of its own."""
+    if isinstance(action, Acknowledge | ReportResult):
+        return "copy"
+    if isinstance(action, ExtendDeadline | SendCorrection | Recall):
+        return "manage"
+    return None
+
+
+def keyboard(actions: Sequence[Action]) -> InlineKeyboardMarkup | None:
+    """The buttons of these actions, laid out as people know them; None without actions."""
+    rows: list[list[InlineKeyboardButton]] = []
+    last: str | None = None
+    claims = 0
+    for action in actions:
+        if isinstance(action, ClaimOne):
+            claims += 1
+            if claims > MAX_CLAIM_BUTTONS:
+                continue
+        button = InlineKeyboardButton(button_text(action), callback_data=callback_data(action))
+        row = _row_of(action)
+        if rows and row is not None and row == last:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+        last = row
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def markup_dict(markup: InlineKeyboardMarkup | None) -> dict[str, object] | None:
+    return markup.to_dict() if markup is not None else None

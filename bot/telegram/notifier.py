@@ -1,0 +1,314 @@
+"""The Telegram channel: notices rendered to HTML messages with keyboards, queued in the outbox.
+
+`TelegramNotifier` implements `bot.services.ports.Notifier`. Every method writes outbox rows
+in the caller's transaction; the `OutboxSender` sends them once it is woken (`flush`).
+Each row carries what it is about (`About`) in columns, so that cancelling and routing are
+queries. How a notice looks is decided by its key: composed messages (a directive's copy,
+an escalation digest, a status message) have a renderer here, any other key is a text of
+`bot/texts.py` filled with the notice's values (instants shown in local time).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.directives import Delivery, Directive, DirectiveStatus
+from bot.domain.models import Person
+from bot.domain.notices import About, Account, Kind, Notice, Topic
+from bot.storage.directives import DirectiveRepository
+from bot.storage.escalations import EscalationRepository
+from bot.storage.outbox import OutboxOp, OutboxRepository
+from bot.telegram import directive_view as view
+from bot.telegram.escalation_view import CLAIM_ROOM, claim_lines, digest_text, reminder_text
+from bot.telegram.keyboards import keyboard, markup_dict
+from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
+from bot.telegram.sender import OutboxSender
+from bot.texts import Safe, join, t
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    method: str  # send_document or send_photo
+    file_id: str
+    caption: str
+
+
+@dataclass(slots=True)
+class Rendered:
+    parts: list[Safe]  # the text messages, in order; the last one carries the buttons
+    files_before: list[FilePart] = field(default_factory=list)
+    files_after: list[FilePart] = field(default_factory=list)
+
+
+Renderer = Callable[[Notice, Settings, "Delivery | None"], Rendered]
+
+
+def _file(kind: str | None, file_id: str, caption: str) -> FilePart:
+    return FilePart("send_photo" if kind == "photo" else "send_document", file_id, caption)
+
+
+def _formatted(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    return {name: local_time(value, settings.tz) if isinstance(value, datetime) else value
+            for name, value in values.items()}
+
+
+def _text(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """Any text key of bot/texts.py, its values as given (instants in local time)."""
+    return Rendered([t(notice.key, **_formatted(dict(notice.values), settings))])
+
+
+def _directive_copy(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """A directive as its recipient gets it: the file, then the text in parts. A late copy
+    ("Gửi bổ sung") says so (and that it is overdue); one already acknowledged says by whom."""
+    d: Directive = notice.values["directive"]
+    if notice.values.get("late"):
+        parts = view.late_parts(d, settings, notice.values["now"])
+    else:
+        parts = view.message_parts(d, settings)
+    ack = notice.values.get("ack")
+    if ack is not None:
+        parts[-1] = view.acked_text(d, settings, notice.values["acker"], ack.acked_at,
+                                    ack.late, ack.via, late_copy=True)
+    before = [_file(d.file_kind, d.file_id, view.file_caption(d))] if d.file_id else []
+    return Rendered(parts, files_before=before)
+
+
+def _directive_acked(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    ack = notice.values["ack"]
+    return Rendered([view.acked_text(
+        notice.values["directive"], settings, notice.values["acker"], ack.acked_at, ack.late,
+        ack.via, late_copy=copy is not None and copy.late)])
+
+
+def _directive_recalled(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    return Rendered([view.recalled_text(notice.values["directive"], settings,
+                                        late_copy=copy is not None and copy.late)])
+
+
+def _directive_status(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    v = notice.values
+    return Rendered([view.status_text(v["directive"], v["tally"], settings, v["now"])])
+
+
+def _reminder(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    v = notice.values
+    return Rendered([reminder_text(notice.key, v["agency"], v["directive"], v["deadline"],
+                                   v["now"], settings)])
+
+
+def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """One digest, in parts that leave room for the claim lines an edit adds later."""
+    v = notice.values
+    text = digest_text(v["head"], v["directive"], v["deadline"], v["now"], v["lines"],
+                       v["late"], v["nobody_on_duty"], settings,
+                       unreachable_on_duty=v.get("unreachable_on_duty", ()))
+    return Rendered(pack([Safe(line) for line in text.split("\n")], TEXT_LIMIT - CLAIM_ROOM))
+
+
+def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """A result report for the directive's sender: the text, then its files."""
+    v = notice.values
+    text = t("rr_notice", agency=v["agency"], name=v["name"], number=v["number"],
+             late=t("rr_notice_late") if v["late"] else "", text=v["text"] or t("rr_no_text"))
+    caption = html.escape(f"{v['agency']} — {v['number']}", quote=False)
+    return Rendered([text], files_after=[_file(f["kind"], f["file_id"], caption)
+                                         for f in v["files"]])
+
+
+RENDERERS: dict[str, Renderer] = {
+    "directive_copy": _directive_copy,
+    "directive_acked": _directive_acked,
+    "directive_recalled": _directive_recalled,
+    "directive_status": _directive_status,
+    "esc_reminder": _reminder,
+    "esc_reminder_report": _reminder,
+    "esc_digest": _digest,
+    "result_report": _result,
+}
+
+
+def render(notice: Notice, settings: Settings, copy: Delivery | None = None) -> Rendered:
+    return RENDERERS.get(notice.key, _text)(notice, settings, copy)
+
+
+class TelegramNotifier:
+    """Notices to Telegram chats through the outbox (see the module's docstring)."""
+
+    def __init__(self, settings: Settings, sender: OutboxSender | None = None) -> None:
+        # Without a sender (`hoatoc import`, another process) rows wait for the bot's sender,
+        # which polls for rows nobody woke it for.
+        self.settings = settings
+        self.sender = sender
+        self._copy_cache: tuple[tuple[object, ...], Rendered] | None = None
+
+    def reachable(self, person: Person) -> bool:
+        return person.chat_id is not None and person.reachable
+
+    async def send(self, conn: aiosqlite.Connection, to: Person | Account | Delivery,
+                   notice: Notice, now: int, *, keep_as: int | None = None) -> int:
+        chat_id = _chat_of(to)
+        rendered = render(notice, self.settings)
+        outbox = OutboxRepository(conn)
+        markup = markup_dict(keyboard(notice.actions))
+        thread = self._thread(notice)
+        for i, part in enumerate(rendered.parts):
+            last = i == len(rendered.parts) - 1
+            payload: dict[str, Any] = {"text": part, **thread}
+            if last and markup is not None:
+                payload["reply_markup"] = markup
+            op_id = await outbox.enqueue(chat_id, "send_message", payload, now,
+                                         about=notice.about)
+            if last and keep_as is not None and isinstance(to, Person):
+                await EscalationRepository(conn).add_notice_copy(keep_as, to.id, chat_id,
+                                                                 op_id, part)
+        for f in rendered.files_after:
+            await outbox.enqueue(chat_id, f.method, {"file_id": f.file_id, "caption": f.caption},
+                                 now, about=notice.about)
+        return len(rendered.parts) + len(rendered.files_after)
+
+    async def send_copy(self, conn: aiosqlite.Connection, copy: Delivery, notice: Notice,
+                        now: int) -> None:
+        """The file (if any), then the text parts; the last one carries the buttons."""
+        rendered = self._render_copy(notice)
+        outbox = OutboxRepository(conn)
+        for f in rendered.files_before:
+            await outbox.enqueue(copy.chat_id, f.method, {"file_id": f.file_id,
+                                                          "caption": f.caption},
+                                 now, delivery_id=copy.id, about=notice.about)
+        for part in rendered.parts[:-1]:
+            await outbox.enqueue(copy.chat_id, "send_message", {"text": part}, now,
+                                 delivery_id=copy.id, about=notice.about)
+        # "main": the part the copy is known by (its message id is the delivery's).
+        await outbox.enqueue(copy.chat_id, "send_message", {
+            "text": rendered.parts[-1], "reply_markup": markup_dict(keyboard(notice.actions)),
+            "main": True}, now, delivery_id=copy.id, about=notice.about)
+
+    def _render_copy(self, notice: Notice) -> Rendered:
+        """A broadcast renders the same copy for every recipient: once is enough."""
+        v = notice.values
+        # The directive itself, not its id(): a freed object's id can be reused.
+        key = (notice.key, v["directive"], v.get("late"), v.get("now"), v.get("ack"),
+               v.get("acker"))
+        if self._copy_cache is not None and self._copy_cache[0] == key:
+            cached = self._copy_cache[1]
+            return Rendered(list(cached.parts), list(cached.files_before))
+        rendered = render(notice, self.settings)
+        self._copy_cache = (key, rendered)
+        return Rendered(list(rendered.parts), list(rendered.files_before))
+
+    async def edit_copy(self, conn: aiosqlite.Connection, copy: Delivery, notice: Notice,
+                        now: int, *, landed: int | None = None) -> None:
+        [text] = render(notice, self.settings, copy).parts
+        payload: dict[str, Any] = {"text": text,
+                                   "reply_markup": markup_dict(keyboard(notice.actions))}
+        if landed is not None:
+            payload["message_id"] = landed
+        await OutboxRepository(conn).enqueue(copy.chat_id, "edit_message_text", payload, now,
+                                             delivery_id=copy.id, edit_key=f"dlv:{copy.id}",
+                                             about=notice.about)
+
+    async def edit_status(self, conn: aiosqlite.Connection, directive: Directive,
+                          notice: Notice, now: int) -> bool:
+        if directive.status_chat_id is None or directive.status_message_id is None:
+            return False
+        [text] = render(notice, self.settings).parts
+        await OutboxRepository(conn).enqueue(
+            directive.status_chat_id, "edit_message_text",
+            {"text": text, "message_id": directive.status_message_id,
+             "reply_markup": markup_dict(keyboard(notice.actions))},
+            now, edit_key=f"status:{directive.id}", about=notice.about)
+        return True
+
+    async def edit_notice(self, conn: aiosqlite.Connection, notice_id: int, notice: Notice,
+                          now: int) -> None:
+        """Every kept copy of a digest shows who takes which agencies (`handlers`, as many
+        lines as its room allows); the buttons left are the notice's actions."""
+        markup = markup_dict(keyboard(notice.actions))
+        handlers: list[tuple[str, list[str]]] = notice.values["handlers"]
+        outbox = OutboxRepository(conn)
+        for _, chat_id, outbox_id, copy_text in await EscalationRepository(conn).notice_copies(
+                notice_id):
+            lines = claim_lines(handlers, TEXT_LIMIT - tg_len(copy_text))
+            await outbox.enqueue(chat_id, "edit_message_text", {
+                "text": join([Safe(copy_text), *lines], ""), "target_op": outbox_id,
+                "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}",
+                about=notice.about)
+
+    async def cancel(self, conn: aiosqlite.Connection, kinds: Collection[Kind],
+                     subject_id: int, reason: str, now: int, *,
+                     agency_id: int | None = None) -> tuple[int, ...]:
+        return tuple(await OutboxRepository(conn).cancel(kinds, subject_id, reason, now,
+                                                         agency_id=agency_id))
+
+    def flush(self, cancelled: tuple[int, ...] = ()) -> None:
+        if self.sender is None:
+            return
+        if cancelled:
+            self.sender.forget(list(cancelled))
+        self.sender.wake()
+
+    @staticmethod
+    def _thread(notice: Notice) -> dict[str, int]:
+        if notice.under is None:
+            return {}
+        copy = notice.under.copy
+        if copy.message_id is not None:
+            return {"reply_to": copy.message_id}
+        # Still on its way: the sender finds its message id when it sends (the copy goes
+        # first: same chat, in order).
+        return {"reply_to_delivery": copy.id} if notice.under.queued_too else {}
+
+
+def _chat_of(to: Person | Account | Delivery) -> int:
+    if isinstance(to, Account):
+        return to.user_id  # a private chat's id is its user's id
+    assert to.chat_id is not None
+    return to.chat_id
+
+
+class LateCopies:
+    """A copy in flight when its directive was recalled landed after: withdraw it as the
+    copies sent before the recall were (rewritten, and the recall notice under it). The
+    sender calls this inside the transaction that records the landing."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def __call__(self, conn: aiosqlite.Connection, op: OutboxOp,
+                       message_id: int | None, now: int) -> None:
+        if (op.delivery_id is None or message_id is None or op.subject_id is None
+                or op.subject_kind != Topic.DIRECTIVE):
+            return  # not a copy of a directive (a reminder, a notice): nothing to withdraw
+        repo = DirectiveRepository(conn)
+        d = await repo.get(op.subject_id)
+        if d.status is not DirectiveStatus.RECALLED:
+            return
+        outbox = OutboxRepository(conn)
+        dl = await repo.delivery(op.delivery_id)
+        about = op_about(op, dl)
+        if op.payload.get("main"):
+            text = view.recalled_text(d, self.settings, late_copy=dl is not None and dl.late)
+            await outbox.enqueue(op.chat_id, "edit_message_text", {
+                "text": text, "reply_markup": None, "message_id": message_id}, now,
+                delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}", about=about)
+        assert d.recalled_at is not None
+        notice = t("notice_recalled", number=d.number, summary=d.summary,
+                   time=local_time(d.recalled_at, self.settings.tz))
+        await outbox.enqueue(op.chat_id, "send_message", {"text": notice, "reply_to": message_id},
+                             now, about=about)
+
+
+def op_about(op: OutboxOp, dl: Delivery | None) -> About:
+    return About(Topic.DIRECTIVE, op.subject_id,
+                 dl.agency_id if dl is not None else None,
+                 dl.person_id if dl is not None else None)
