@@ -272,7 +272,8 @@ class BroadcastService:
             if existing is not None and existing.status in (DeliveryStatus.SENT,
                                                             DeliveryStatus.QUEUED):
                 # They have it, or it is on its way: the agency is reachable again all the same.
-                await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
+                await EscalationRepository(conn).mark_reachable((ACK, RESULT), d.id, agency.id,
+                                                                now)
                 continue
             if existing is not None:
                 delivery_id = existing.id
@@ -296,7 +297,8 @@ class BroadcastService:
                 await self.notifier.send(conn, copy, self._correction_notice(
                     d, correction, about, copy), now)
             # The agency is reachable now: its escalation no longer says it is not.
-            await EscalationRepository(conn).mark_reachable(d.id, agency.id, now)
+            await EscalationRepository(conn).mark_reachable((ACK, RESULT), d.id, agency.id,
+                                                                now)
             await AuditRepository(conn).add(
                 now, person.telegram_user_id, "directive.late_delivery", d.number,
                 {"directive_id": d.id, "agency": agency.code, "person_id": person.id})

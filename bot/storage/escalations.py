@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -125,12 +126,14 @@ class EscalationRepository:
         cur = await self.conn.execute(sql, args)
         return cur.rowcount
 
-    async def mark_reachable(self, subject_id: int, agency_id: int, now: int) -> None:
+    async def mark_reachable(self, kinds: Collection[str], subject_id: int, agency_id: int,
+                             now: int) -> None:
         """A liaison of the agency can be reached now (a late copy went out)."""
+        marks = ",".join("?" * len(kinds))
         await self.conn.execute(
-            "UPDATE escalations SET unreachable = 0, updated_at = ? WHERE subject_id = ?"
-            " AND agency_id = ? AND status = 'active' AND unreachable = 1",
-            (now, subject_id, agency_id))
+            "UPDATE escalations SET unreachable = 0, updated_at = ? WHERE subject_id = ?"  # noqa: S608 (placeholders only)
+            f" AND agency_id = ? AND subject_kind IN ({marks}) AND status = 'active'"
+            " AND unreachable = 1", (now, subject_id, agency_id, *(str(k) for k in kinds)))
 
     async def mark_unreachable_agency(self, kind: str, agency_id: int, now: int) -> int:
         """The agency lost its last reachable liaison: each of its running escalations says so,
