@@ -83,6 +83,7 @@ async def test_report_refused_at_send_leaves_no_draft_behind(harness: Harness) -
     directive, _ = await open_report(h)
     got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
     await h.services.broadcast.recall(A, directive.id)
+    await h.services.sender.drained()  # the recall notice is out before what follows
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
     await h.fake.wait_for_message(103, has("không cần báo cáo"), after=before)

@@ -118,7 +118,7 @@ class ToyBriefing:
                                     {"deadline": item.row.deadline_at}))]
 
     def digest(self, items: list[Item], now: datetime, late: Lateness | None,
-               nobody_on_duty: bool) -> Notice:
+               nobody_on_duty: bool, unreachable_on_duty: tuple[str, ...] = ()) -> Notice:
         return Notice("toy_digest", About(TOY, self.toy_id), {"late": late})
 
     def label(self, row: EscalationRow) -> str:
