@@ -6,6 +6,7 @@ Nothing is stored until "Gửi": the draft lives in the conversation's user_data
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any, cast
 
 from telegram import CallbackQuery, Message, Update
@@ -21,11 +22,12 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import HoaTocContext
-from bot.domain.directives import Secrecy, Urgency, parse_number, parse_text_field
+from bot.domain.directives import parse_number, parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.services.broadcast import Draft
 from bot.telegram import broadcast_view as kb
+from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
@@ -130,7 +132,9 @@ async def start(update: Update, context: HoaTocContext) -> int:
 async def urgency(update: Update, context: HoaTocContext) -> int:
     """An urgency button."""
     query = await _answer(update)
-    _draft(context).urgency = Urgency(str(query.data).split(":")[2])
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.PickUrgency)
+    _draft(context).urgency = tap.urgency
     await query.edit_message_reply_markup(None)
     if _state(context).get("editing"):
         return await _show_preview(update, context)
@@ -140,7 +144,9 @@ async def urgency(update: Update, context: HoaTocContext) -> int:
 async def secrecy(update: Update, context: HoaTocContext) -> int:
     """A secrecy button: any secret mark ends the conversation, nothing saved."""
     query = await _answer(update)
-    mark = Secrecy(str(query.data).split(":")[2])
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.PickSecrecy)
+    mark = tap.secrecy
     await query.edit_message_reply_markup(None)
     if mark.is_secret:
         _clear(context)
@@ -270,24 +276,23 @@ async def _picker(context: HoaTocContext) -> tuple[str, Any]:
 async def recipients_tap(update: Update, context: HoaTocContext) -> int:
     """Toggle a group, an agency or everything; turn a page; clear the filter."""
     query = await _answer(update)
-    parts = str(query.data).split(":")
+    tap = cb.parse(query.data)
     draft, ui = _draft(context), _state(context)
     groups, agencies = await context.services.broadcast.catalog()
-    if parts[1] == "g":
-        members = next((set(g.agency_ids) for g in groups if str(g.id) == parts[2]), set())
+    if isinstance(tap, cb.ToggleGroup):
+        members = next((set(g.agency_ids) for g in groups if g.id == tap.group_id), set())
         draft.agency_ids = (draft.agency_ids - members if members <= draft.agency_ids
                             else draft.agency_ids | members)
-    elif parts[1] == "all":
+    elif isinstance(tap, cb.ToggleAgency):
+        if any(a.id == tap.agency_id for a in agencies):
+            draft.agency_ids ^= {tap.agency_id}
+        ui["page"] = tap.page if tap.page is not None else ui.get("page", 0)
+    elif isinstance(tap, cb.TurnPage):
+        ui["page"] = tap.page
+    elif tap == cb.BroadcastButton("all"):
         everyone = {a.id for a in agencies}
         draft.agency_ids = set() if everyone <= draft.agency_ids else everyone
-    elif parts[1] == "a" and parts[2].isdigit():
-        agency_id = int(parts[2])
-        if any(a.id == agency_id for a in agencies):
-            draft.agency_ids ^= {agency_id}
-        ui["page"] = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else ui.get("page", 0)
-    elif parts[1] == "p" and parts[2].isdigit():
-        ui["page"] = int(parts[2])
-    elif parts[1] == "clr":
+    elif tap == cb.BroadcastButton("clr"):
         ui.pop("filter", None)
         ui["page"] = 0
     text, markup = await _picker(context)
@@ -423,7 +428,9 @@ async def edit_menu(update: Update, context: HoaTocContext) -> int:
 async def edit_field(update: Update, context: HoaTocContext) -> int:
     """Jump to one field's question; answering it returns to the preview."""
     query = await _answer(update)
-    field = str(query.data).split(":")[2]
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.EditField)
+    field = tap.field
     await query.edit_message_reply_markup(None)
     _state(context)["editing"] = True
     step = {"urgency": URGENCY, "number": NUMBER, "issuer": ISSUER, "summary": SUMMARY,
@@ -499,39 +506,45 @@ def conversation() -> ConversationHandler[HoaTocContext]:
         return _build(text, stray, files)
 
 
+def _button(*actions: str) -> Callable[[object], bool]:
+    return cb.matches(cb.BroadcastButton, action=set(actions))
+
+
 def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.BaseFilter
            ) -> ConversationHandler[HoaTocContext]:
     return ConversationHandler(
         entry_points=[CommandHandler("broadcast", start, filters=NEW)],
         states={
-            URGENCY: [CallbackQueryHandler(urgency, pattern=r"^bc:u:(hoa_toc|thuong_khan|khan|thuong)$")],
-            SECRECY: [CallbackQueryHandler(secrecy, pattern=r"^bc:s:(none|mat|toi_mat|tuyet_mat)$")],
+            URGENCY: [CallbackQueryHandler(urgency, pattern=cb.matches(cb.PickUrgency))],
+            SECRECY: [CallbackQueryHandler(secrecy, pattern=cb.matches(cb.PickSecrecy))],
             NUMBER: [MessageHandler(text, number)],
             ISSUER: [MessageHandler(text, issuer)],
             SUMMARY: [MessageHandler(text, summary)],
             BODY: [MessageHandler(text, body_text), MessageHandler(files, body_file),
-                   CallbackQueryHandler(body_done, pattern=r"^bc:next$")],
+                   CallbackQueryHandler(body_done, pattern=_button("next"))],
             RECIPIENTS: [
-                CallbackQueryHandler(recipients_done, pattern=r"^bc:done$"),
-                CallbackQueryHandler(recipients_tap, pattern=r"^bc:(g|a|p|all|clr)(:\d{1,12}){0,2}$"),
+                CallbackQueryHandler(recipients_done, pattern=_button("done")),
+                CallbackQueryHandler(recipients_tap, pattern=cb.matches(cb.ToggleGroup, cb.ToggleAgency,
+                                                                          cb.TurnPage)),
+                CallbackQueryHandler(recipients_tap, pattern=_button("all", "clr")),
                 MessageHandler(text, recipients_filter),
             ],
-            DEADLINE: [CallbackQueryHandler(deadline_default, pattern=r"^bc:dl:default$"),
+            DEADLINE: [CallbackQueryHandler(deadline_default, pattern=_button("dl_default")),
                        MessageHandler(text, deadline_text)],
-            REPORT: [CallbackQueryHandler(report_none, pattern=r"^bc:rp:none$"),
+            REPORT: [CallbackQueryHandler(report_none, pattern=_button("rp_none")),
                      MessageHandler(text, report_text)],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
-            PREVIEW: [CallbackQueryHandler(send, pattern=r"^bc:send$"),
-                      CallbackQueryHandler(edit_menu, pattern=r"^bc:edit$"),
-                      CallbackQueryHandler(edit_field, pattern=r"^bc:e:[a-z]{1,12}$")],
+            PREVIEW: [CallbackQueryHandler(send, pattern=_button("send")),
+                      CallbackQueryHandler(edit_menu, pattern=_button("edit")),
+                      CallbackQueryHandler(edit_field, pattern=cb.matches(cb.EditField))],
         },
         fallbacks=[
             CommandHandler("cancel", cancel, filters=NEW),
             edits_ignored(),
-            CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
-            CallbackQueryHandler(preview_noop, pattern=r"^bc:noop$"),
-            CallbackQueryHandler(page_label, pattern=r"^bc:pg$"),
-            CallbackQueryHandler(stale, pattern=r"^bc:"),
+            CallbackQueryHandler(cancel, pattern=_button("cancel")),
+            CallbackQueryHandler(preview_noop, pattern=_button("noop")),
+            CallbackQueryHandler(page_label, pattern=_button("pg")),
+            CallbackQueryHandler(stale, pattern=cb.matches(*cb.BROADCAST)),
             MessageHandler(filters.UpdateType.MESSAGE & stray & ~text, expect_text),
             MessageHandler(filters.UpdateType.MESSAGE & text, expect_button),
         ],

@@ -21,6 +21,7 @@ from bot.context import HoaTocContext
 from bot.domain.directives import parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
+from bot.telegram import callbacks as cb
 from bot.telegram.render import domain_error, local_time, plain
 from bot.texts import t
 from handlers.common import (
@@ -49,23 +50,25 @@ def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
     nonce = secrets.token_hex(4)
     _pending(context)["nonce"] = nonce
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("button_confirm"), callback_data=f"adm:ok:{nonce}"),
-        InlineKeyboardButton(t("button_abort"), callback_data=f"adm:no:{nonce}"),
+        InlineKeyboardButton(t("button_confirm"), callback_data=cb.AdminConfirm(True, nonce).encode()),
+        InlineKeyboardButton(t("button_abort"), callback_data=cb.AdminConfirm(False, nonce).encode()),
     ]])
 
 
 async def begin(update: Update, context: HoaTocContext) -> int:
     """«Gia hạn», «Đính chính» or «Thu hồi» on a status message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.DirectiveAction)
     await require(update, context, Role.ADMIN, "status")
     other = busy_with(context, "adm")
     if other is not None:
         await query.answer(plain(t("conv_busy", what=t(other))), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    _, action, raw_id = query.data.split(":")
-    directive = await context.services.broadcast.get(int(raw_id))
+    action = tap.action
+    directive = await context.services.broadcast.get(tap.directive_id)
     _pending(context).clear()
     _pending(context).update(action=action, directive_id=directive.id, number=directive.number)
     if action == "ext":
@@ -106,8 +109,10 @@ async def answer(update: Update, context: HoaTocContext) -> int:
 async def confirm(update: Update, context: HoaTocContext) -> int:
     """«Xác nhận»: do it (the service audits it)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if query.data.split(":")[2] != _pending(context).get("nonce"):
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.AdminConfirm)
+    if tap.nonce != _pending(context).get("nonce"):
         await query.answer(t("adm_stale"), show_alert=True)
         await query.edit_message_reply_markup(None)
         return CONFIRM if _pending(context).get("action") else ConversationHandler.END
@@ -144,16 +149,16 @@ def conversation() -> ConversationHandler[HoaTocContext]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(begin, pattern=r"^adm:(ext|cor|rcl):\d{1,12}$")],
+            entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.DirectiveAction))],
             states={
                 ASK: [MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, answer)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^adm:ok:[0-9a-f]{8}$")],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=cb.matches(cb.AdminConfirm, ok=True))],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
             },
             fallbacks=[
                 CommandHandler("cancel", abort, filters=NEW),
                 edits_ignored(),
-                CallbackQueryHandler(abort, pattern=r"^adm:no:[0-9a-f]{8}$"),
+                CallbackQueryHandler(abort, pattern=cb.matches(cb.AdminConfirm, ok=False)),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT,
                                expect_text),
             ],

@@ -18,11 +18,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.models import Role
 from bot.domain.roster import Shift
+from bot.telegram import callbacks as cb
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
 from handlers.common import (
@@ -45,28 +45,28 @@ def _data(context: HoaTocContext) -> dict[str, Any]:
     return cast(dict[str, Any], cast(dict[str, Any], context.user_data).setdefault("duty", {}))
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text[:60], callback_data=data)
+def _button(text: str, tap: cb.Tap) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text[:60], callback_data=tap.encode())
 
 
 def _cancel_row() -> list[InlineKeyboardButton]:
-    return [_button(t("bc_btn_cancel"), "dt:cancel")]
+    return [_button(t("bc_btn_cancel"), cb.DutyCancel())]
 
 
-async def _people_keyboard(context: HoaTocContext, prefix: str,
+async def _people_keyboard(context: HoaTocContext, second: bool,
                            exclude: int | None = None) -> InlineKeyboardMarkup | None:
     people = [p for p in await context.services.duty.responders() if p.id != exclude]
     if not people:
         return None
-    rows = [[_button(p.full_name, f"dt:{prefix}:{p.id}")] for p in people]
+    rows = [[_button(p.full_name, cb.DutyPerson(second, p.id))] for p in people]
     return InlineKeyboardMarkup([*rows, _cancel_row()])
 
 
 def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
     nonce = secrets.token_hex(4)
     _data(context)["nonce"] = nonce
-    return InlineKeyboardMarkup([[_button(t("button_confirm"), f"dt:ok:{nonce}"),
-                                  _button(t("button_abort"), "dt:cancel")]])
+    return InlineKeyboardMarkup([[_button(t("button_confirm"), cb.DutyConfirm(nonce)),
+                                  _button(t("button_abort"), cb.DutyCancel())]])
 
 
 async def _begin(update: Update, context: HoaTocContext, mode: str) -> int:
@@ -77,7 +77,7 @@ async def _begin(update: Update, context: HoaTocContext, mode: str) -> int:
         return ConversationHandler.END
     _data(context).clear()
     _data(context)["mode"] = mode
-    markup = await _people_keyboard(context, "p")
+    markup = await _people_keyboard(context, second=False)
     if markup is None:
         await message(update).reply_text(t("duty_no_responders"))
         _data(context).clear()
@@ -96,11 +96,11 @@ async def start_swap(update: Update, context: HoaTocContext) -> int:
     return await _begin(update, context, "swap")
 
 
-async def _checked_tap(update: Update, context: HoaTocContext) -> str:
-    """Answer the tap; its data, once the tapper is checked to be an admin still."""
+async def _checked_tap(update: Update, context: HoaTocContext) -> cb.Tap | None:
+    """Answer the tap; what it says, once the tapper is checked to be an admin still."""
     data = await take_button(update)
     await require(update, context, Role.ADMIN, f"duty_{_data(context).get('mode', 'set')}")
-    return data
+    return cb.parse(data)
 
 
 async def _refused(update: Update, context: HoaTocContext, exc: DomainError) -> int:
@@ -114,18 +114,18 @@ async def person(update: Update, context: HoaTocContext) -> int:
     """The first person."""
     d = _data(context)
     try:
-        data = await _checked_tap(update, context)
-        d["a"] = (await context.services.duty.responder(user_id(update),
-                                                        int(data.split(":")[2]))).id
+        tap = await _checked_tap(update, context)
+        assert isinstance(tap, cb.DutyPerson)
+        d["a"] = (await context.services.duty.responder(user_id(update), tap.person_id)).id
     except DomainError as exc:
         return await _refused(update, context, exc)
     if d["mode"] == "set":
         await message(update).reply_text(t("duty_ask_from"))
         return FROM
-    return await _ask_shift(update, context, d["a"], "sa", SHIFT_A)
+    return await _ask_shift(update, context, d["a"], False, SHIFT_A)
 
 
-async def _ask_shift(update: Update, context: HoaTocContext, person_id: int, prefix: str,
+async def _ask_shift(update: Update, context: HoaTocContext, person_id: int, second: bool,
                      state: int) -> int:
     s = context.services
     who = await s.duty.person(person_id)
@@ -136,7 +136,7 @@ async def _ask_shift(update: Update, context: HoaTocContext, person_id: int, pre
         return ConversationHandler.END
     rows = [[_button(f"{local_time(sh.start_at, s.settings.tz)} → "
                      f"{local_time(sh.end_at, s.settings.tz)}",
-                     f"dt:{prefix}:{to_epoch(sh.start_at)}:{to_epoch(sh.end_at)}")]
+                     cb.DutyShift(second, sh.start_at, sh.end_at))]
             for sh in shifts]
     await message(update).reply_text(t("duty_pick_shift", name=who.full_name),
                                      reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
@@ -173,21 +173,21 @@ async def when_to(update: Update, context: HoaTocContext) -> int:
     return CONFIRM
 
 
-def _shift(data: str, person_id: int) -> Shift:
-    _, _, start, end = data.split(":")
-    return Shift(person_id, from_epoch(int(start)), from_epoch(int(end)))
+def _shift(tap: cb.Tap | None, person_id: int) -> Shift:
+    assert isinstance(tap, cb.DutyShift)
+    return Shift(person_id, tap.start_at, tap.end_at)
 
 
 async def shift_a(update: Update, context: HoaTocContext) -> int:
     """The first person's shift; then the second person."""
     d = _data(context)
     try:
-        data = await _checked_tap(update, context)
-        d["shift_a"] = await context.services.duty.shift(user_id(update), _shift(data, d["a"]))
+        tap = await _checked_tap(update, context)
+        d["shift_a"] = await context.services.duty.shift(user_id(update), _shift(tap, d["a"]))
     except DomainError as exc:
         return await _refused(update, context, exc)
     who = await context.services.duty.person(d["a"])
-    markup = await _people_keyboard(context, "q", exclude=d["a"])
+    markup = await _people_keyboard(context, second=True, exclude=d["a"])
     if markup is None:
         await message(update).reply_text(t("duty_no_responders"))
         d.clear()
@@ -200,20 +200,21 @@ async def person_b(update: Update, context: HoaTocContext) -> int:
     """The second person."""
     d = _data(context)
     try:
-        data = await _checked_tap(update, context)
+        tap = await _checked_tap(update, context)
+        assert isinstance(tap, cb.DutyPerson)
         d["b"] = (await context.services.duty.responder(
-            user_id(update), int(data.split(":")[2]), other_than=d["a"])).id
+            user_id(update), tap.person_id, other_than=d["a"])).id
     except DomainError as exc:
         return await _refused(update, context, exc)
-    return await _ask_shift(update, context, d["b"], "sb", SHIFT_B)
+    return await _ask_shift(update, context, d["b"], True, SHIFT_B)
 
 
 async def shift_b(update: Update, context: HoaTocContext) -> int:
     """The second person's shift; then confirm."""
     s, d = context.services, _data(context)
     try:
-        data = await _checked_tap(update, context)
-        d["shift_b"] = await s.duty.shift(user_id(update), _shift(data, d["b"]))
+        tap = await _checked_tap(update, context)
+        d["shift_b"] = await s.duty.shift(user_id(update), _shift(tap, d["b"]))
     except DomainError as exc:
         return await _refused(update, context, exc)
     a, b = await s.duty.person(d["a"]), await s.duty.person(d["b"])
@@ -228,9 +229,11 @@ async def shift_b(update: Update, context: HoaTocContext) -> int:
 async def confirm(update: Update, context: HoaTocContext) -> int:
     """«Xác nhận»: write the override(s); the people concerned are told."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.DutyConfirm)
     d, s = _data(context), context.services
-    if query.data.split(":")[2] != d.get("nonce"):
+    if tap.nonce != d.get("nonce"):
         await query.answer(t("adm_stale"), show_alert=True)
         return CONFIRM
     tz = s.settings.tz
@@ -266,18 +269,18 @@ def conversation() -> ConversationHandler[HoaTocContext]:
                           CommandHandler("duty_swap", start_swap, filters=NEW)],
             states={
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
-                PERSON: [CallbackQueryHandler(person, pattern=r"^dt:p:\d{1,12}$")],
+                PERSON: [CallbackQueryHandler(person, pattern=cb.matches(cb.DutyPerson, second=False))],
                 FROM: [MessageHandler(text, when_from)],
                 TO: [MessageHandler(text, when_to)],
-                SHIFT_A: [CallbackQueryHandler(shift_a, pattern=r"^dt:sa:\d{1,12}:\d{1,12}$")],
-                PERSON_B: [CallbackQueryHandler(person_b, pattern=r"^dt:q:\d{1,12}$")],
-                SHIFT_B: [CallbackQueryHandler(shift_b, pattern=r"^dt:sb:\d{1,12}:\d{1,12}$")],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^dt:ok:[0-9a-f]{8}$")],
+                SHIFT_A: [CallbackQueryHandler(shift_a, pattern=cb.matches(cb.DutyShift, second=False))],
+                PERSON_B: [CallbackQueryHandler(person_b, pattern=cb.matches(cb.DutyPerson, second=True))],
+                SHIFT_B: [CallbackQueryHandler(shift_b, pattern=cb.matches(cb.DutyShift, second=True))],
+                CONFIRM: [CallbackQueryHandler(confirm, pattern=cb.matches(cb.DutyConfirm))],
             },
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=NEW),
                 edits_ignored(),
-                CallbackQueryHandler(cancel, pattern=r"^dt:cancel$"),
+                CallbackQueryHandler(cancel, pattern=cb.matches(cb.DutyCancel)),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_button),
             ],
             name="duty_admin",

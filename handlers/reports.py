@@ -20,6 +20,7 @@ from bot.context import HoaTocContext
 from bot.domain.directives import utf16_len
 from bot.domain.errors import InvalidInput
 from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
+from bot.telegram import callbacks as cb
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
 from handlers.common import (
@@ -43,16 +44,18 @@ def _draft(context: HoaTocContext) -> ReportDraft | None:
 
 def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("rr_button_send"), callback_data="rr:send"),
-        InlineKeyboardButton(t("bc_btn_cancel"), callback_data="rr:cancel"),
+        InlineKeyboardButton(t("rr_button_send"), callback_data=cb.ResultButton("send").encode()),
+        InlineKeyboardButton(t("bc_btn_cancel"), callback_data=cb.ResultButton("cancel").encode()),
     ]])
 
 
 async def begin(update: Update, context: HoaTocContext) -> int:
     """The button on a directive: check the tapper, then ask for the report."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    delivery_id = int(query.data.split(":")[1])
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.OpenResult)
+    delivery_id = tap.delivery_id
     s = context.services
     other = busy_with(context, "rr")
     if other is not None:
@@ -141,16 +144,16 @@ def conversation() -> ConversationHandler[HoaTocContext]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(begin, pattern=r"^rep:\d{1,12}$")],
+            entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.OpenResult))],
             states={ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)], COLLECT: [
                 MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, add_text),
                 MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), add_file),
-                CallbackQueryHandler(send, pattern=r"^rr:send$"),
+                CallbackQueryHandler(send, pattern=cb.matches(cb.ResultButton, action="send")),
             ]},
             fallbacks=[
                 CommandHandler("cancel", cancel, filters=NEW),
                 edits_ignored(),
-                CallbackQueryHandler(cancel, pattern=r"^rr:cancel$"),
+                CallbackQueryHandler(cancel, pattern=cb.matches(cb.ResultButton, action="cancel")),
                 MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_text),
             ],
             name="result_report",

@@ -15,6 +15,7 @@ from bot.domain.directives import (
     Urgency,
     split_text,
 )
+from bot.telegram import callbacks
 from bot.telegram.render import local_time, tg_len
 from bot.texts import Safe, join, t
 from config.settings import Settings
@@ -105,9 +106,9 @@ def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMar
         return None
     row = []
     if not acked:
-        row.append(InlineKeyboardButton(t("button_ack"), callback_data=f"ack:{delivery_id}"))
+        row.append(InlineKeyboardButton(t("button_ack"), callback_data=callbacks.ack(delivery_id)))
     if d.report_deadline_at is not None:
-        row.append(InlineKeyboardButton(t("button_report"), callback_data=f"rep:{delivery_id}"))
+        row.append(InlineKeyboardButton(t("button_report"), callback_data=callbacks.open_result(delivery_id)))
     return InlineKeyboardMarkup([row]) if row else None
 
 
@@ -164,13 +165,14 @@ def pending_lines(agency: str, to_ack: list[Directive], to_report: list[Directiv
 
 def phone_ack_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(
-        t("button_phone_ack"), callback_data=f"ph:ask:{directive_id}:{agency_id}")]])
+        t("button_phone_ack"), callback_data=callbacks.phone("ask", directive_id, agency_id))]])
 
 
 def phone_confirm_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
+    ok, no = (callbacks.phone(step, directive_id, agency_id) for step in ("ok", "no"))
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("button_confirm"), callback_data=f"ph:ok:{directive_id}:{agency_id}"),
-        InlineKeyboardButton(t("ph_btn_cancel"), callback_data=f"ph:no:{directive_id}:{agency_id}"),
+        InlineKeyboardButton(t("button_confirm"), callback_data=ok),
+        InlineKeyboardButton(t("ph_btn_cancel"), callback_data=no),
     ]])
 
 
@@ -206,12 +208,12 @@ def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -
 
 
 def admin_buttons(d: Directive) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(t("button_refresh"), callback_data=f"st:{d.id}")]]
+    rows = [[InlineKeyboardButton(t("button_refresh"), callback_data=callbacks.status(d.id))]]
     if d.status is DirectiveStatus.ACTIVE:
         rows.append([
-            InlineKeyboardButton(t("button_extend"), callback_data=f"adm:ext:{d.id}"),
-            InlineKeyboardButton(t("button_correct"), callback_data=f"adm:cor:{d.id}"),
-            InlineKeyboardButton(t("button_recall"), callback_data=f"adm:rcl:{d.id}"),
+            InlineKeyboardButton(t("button_extend"), callback_data=callbacks.directive_action("ext", d.id)),
+            InlineKeyboardButton(t("button_correct"), callback_data=callbacks.directive_action("cor", d.id)),
+            InlineKeyboardButton(t("button_recall"), callback_data=callbacks.directive_action("rcl", d.id)),
         ])
     return InlineKeyboardMarkup(rows)
 
