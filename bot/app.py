@@ -24,6 +24,7 @@ from bot.services.importer import Importer
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
 from bot.storage.db import Database
+from bot.storage.drafts import Drafts
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
 from bot.telegram.ratelimit import PerChatRetry
@@ -94,6 +95,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         onboarding=onboarding, broadcast=broadcast,
         acks=AckService(db, clock, broadcast), reports=ReportService(db, clock, broadcast),
         escalation=escalation, duty=DutyService(db, clock, settings, sender.wake), sender=sender,
+        drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
     )
 
 
@@ -141,6 +143,7 @@ def services_of(app: HoaTocApp) -> Services:
 async def _post_init(app: HoaTocApp) -> None:
     services = services_of(app)
     await services.db.open()
+    await services.drafts.load()  # conversations in progress before a restart go on
     for client in services.sender.bots:
         await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox

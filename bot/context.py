@@ -16,6 +16,7 @@ from bot.services.escalation import EscalationService
 from bot.services.onboarding import OnboardingService
 from bot.services.reports import ReportService
 from bot.storage.db import Database
+from bot.storage.drafts import Drafts
 from bot.telegram.client import HoaTocBot
 from bot.telegram.sender import OutboxSender
 from config.settings import Settings
@@ -34,6 +35,7 @@ class Services:
     escalation: EscalationService
     duty: DutyService
     sender: OutboxSender
+    drafts: Drafts
 
 
 class BotData:
@@ -43,6 +45,10 @@ class BotData:
 
 
 class HoaTocContext(CallbackContext[HoaTocBot, dict[Any, Any], dict[Any, Any], BotData]):
+    # The fields of the conversation draft this update belongs to, set by handlers.forms
+    # around the step's callback (as PTB's own handlers set `args` and `matches`).
+    form: object | None = None
+
     @property
     def services(self) -> Services:
         services = self.bot_data.services

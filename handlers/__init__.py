@@ -24,12 +24,16 @@ from handlers import (
     duty_admin,
     errors,
     fallback,
+    forms,
     gate,
     reports,
     start,
     status,
 )
 from handlers.fallback import stale_button, unexpected, unknown_command
+
+# Every conversation, in the order they are asked whether an update is theirs.
+FORMS = (broadcast.FORM, directive_admin.FORM, reports.FORM, duty_admin.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0
@@ -46,11 +50,12 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=callbacks.matches(callbacks.Ack),
                                          block=False),
                     group=TAP_GROUP)
+    # Conversations first: while one is in progress its answers are its own.
+    services = app.bot_data.services
+    assert services is not None, "wire the services before the handlers"
+    conversations = forms.Forms(services.drafts)
     app.add_handlers([
-        broadcast.conversation(),
-        directive_admin.conversation(),
-        reports.conversation(),
-        duty_admin.conversation(),
+        *(conversations.handler(form) for form in FORMS),
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.help_command, filters=private),
         CommandHandler("phone", start.phone, filters=private),

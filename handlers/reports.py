@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-from typing import Any, cast
+from dataclasses import asdict, dataclass, field
+from typing import Any, Self
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import HoaTocContext
 from bot.domain.directives import utf16_len
@@ -23,23 +15,28 @@ from bot.services.reports import MAX_FILES, MAX_TEXT, ReportDraft
 from bot.telegram import callbacks as cb
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
-from handlers.common import (
-    NEW,
-    best_effort,
-    busy_with,
-    edits_ignored,
-    expect_text,
-    expire_drafts,
-    leave,
-    message,
-    user_id,
-)
+from handlers import forms
+from handlers.common import NEW, best_effort, expect_text, message, user_id
 
-COLLECT = 0
+COLLECT = "collect"
 
 
-def _draft(context: HoaTocContext) -> ReportDraft | None:
-    return cast(ReportDraft | None, cast(dict[str, Any], context.user_data).get("rr"))
+@dataclass
+class Fields:
+    """The report being written: for which copy, its text, its files."""
+
+    draft: ReportDraft = field(default_factory=lambda: ReportDraft(0))
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self.draft)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(ReportDraft(**data))
+
+
+def _draft(context: HoaTocContext) -> ReportDraft:
+    return forms.state(context, Fields).draft
 
 
 def _keyboard() -> InlineKeyboardMarkup:
@@ -49,50 +46,45 @@ def _keyboard() -> InlineKeyboardMarkup:
     ]])
 
 
-async def begin(update: Update, context: HoaTocContext) -> int:
+async def begin(update: Update, context: HoaTocContext) -> str:
     """The button on a directive: check the tapper, then ask for the report."""
     query = update.callback_query
     assert query is not None
     tap = cb.parse(query.data)
     assert isinstance(tap, cb.OpenResult)
-    delivery_id = tap.delivery_id
     s = context.services
-    other = busy_with(context, "rr")
-    if other is not None:
-        await query.answer(plain(t("conv_busy", what=t(other))), show_alert=True)
-        return ConversationHandler.END
     try:
-        target = await s.reports.target(user_id(update), delivery_id)
+        target = await s.reports.target(user_id(update), tap.delivery_id)
     except InvalidInput as exc:
         await query.answer(plain(domain_error(exc, s.settings)), show_alert=True)
-        return ConversationHandler.END
+        return forms.END
     await query.answer()
-    cast(dict[str, Any], context.user_data)["rr"] = ReportDraft(delivery_id)
+    _draft(context).delivery_id = tap.delivery_id
+    await forms.save(context, COLLECT)
     await message(update).reply_text(
         t("rr_ask", number=target.directive.number, summary=target.directive.summary,
           agency=target.agency.name), reply_markup=_keyboard())
     return COLLECT
 
 
-async def add_text(update: Update, context: HoaTocContext) -> int:
+async def add_text(update: Update, context: HoaTocContext) -> str:
     """Report text; several messages are joined."""
     draft = _draft(context)
-    assert draft is not None
     added = (message(update).text or "").strip()
     combined = f"{draft.text}\n{added}".strip()
     if utf16_len(combined) > MAX_TEXT:  # as Telegram counts: the notice must fit one message
         await message(update).reply_text(t("rr_too_long", max_len=MAX_TEXT))
         return COLLECT
     draft.text = combined
+    await forms.save(context, COLLECT)
     await message(update).reply_text(t("rr_got", chars=utf16_len(draft.text), files=len(draft.files)),
                                      reply_markup=_keyboard())
     return COLLECT
 
 
-async def add_file(update: Update, context: HoaTocContext) -> int:
+async def add_file(update: Update, context: HoaTocContext) -> str:
     """A document or photo for the report."""
     draft, msg = _draft(context), message(update)
-    assert draft is not None
     if len(draft.files) >= MAX_FILES:
         await msg.reply_text(t("rr_too_many_files", max_files=MAX_FILES))
         return COLLECT
@@ -103,60 +95,42 @@ async def add_file(update: Update, context: HoaTocContext) -> int:
         draft.files.append({"file_id": msg.photo[-1].file_id, "kind": "photo", "name": ""})
     if msg.caption:
         draft.text = f"{draft.text}\n{msg.caption.strip()}".strip()[:MAX_TEXT]
+    await forms.save(context, COLLECT)
     await msg.reply_text(t("rr_got", chars=len(draft.text), files=len(draft.files)),
                          reply_markup=_keyboard())
     return COLLECT
 
 
-async def send(update: Update, context: HoaTocContext) -> int:
+async def send(update: Update, context: HoaTocContext) -> str:
     """«Gửi báo cáo»: stored, then the admin is told."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    draft = _draft(context)
-    if draft is None:
-        return ConversationHandler.END
     s = context.services
     try:
-        target = await s.reports.submit(user_id(update), draft)
+        target = await s.reports.submit(user_id(update), _draft(context))
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         if exc.key == "rr_empty":
             return COLLECT
-        cast(dict[str, Any], context.user_data).pop("rr", None)  # refused for good
-        return ConversationHandler.END
+        return forms.END  # refused for good
     # Stored: the conversation is over whatever Telegram does next, so no second report.
-    cast(dict[str, Any], context.user_data).pop("rr", None)
+    await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")
     await best_effort(message(update).reply_text(
         t("rr_sent", agency=target.agency.name, number=target.directive.number)),
         "confirm a stored report")
-    return ConversationHandler.END
+    return forms.END
 
 
-async def cancel(update: Update, context: HoaTocContext) -> int:
-    """/cancel or «Hủy»."""
-    return await leave(update, context, "rr", "rr_cancelled")
-
-
-def conversation() -> ConversationHandler[HoaTocContext]:
-    """The result-report conversation (buttons `rep:<delivery>` and `rr:...`)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.OpenResult))],
-            states={ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)], COLLECT: [
-                MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, add_text),
-                MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), add_file),
-                CallbackQueryHandler(send, pattern=cb.matches(cb.ResultButton, action="send")),
-            ]},
-            fallbacks=[
-                CommandHandler("cancel", cancel, filters=NEW),
-                edits_ignored(),
-                CallbackQueryHandler(cancel, pattern=cb.matches(cb.ResultButton, action="cancel")),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, expect_text),
-            ],
-            name="result_report",
-            allow_reentry=True,
-            conversation_timeout=3600,
-        )
+FORM = forms.Form(
+    name="result_report", title="conv_report", fields=Fields, cancelled="rr_cancelled",
+    entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.OpenResult))],
+    steps=[forms.Step(COLLECT, "rr_step_collect", [
+        MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, add_text),
+        MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), add_file),
+        CallbackQueryHandler(send, pattern=cb.matches(cb.ResultButton, action="send")),
+    ])],
+    cancel_taps=cb.matches(cb.ResultButton, action="cancel"),
+    fallbacks=[MessageHandler(NEW & ~filters.COMMAND, expect_text)],
+)
