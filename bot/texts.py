@@ -366,34 +366,34 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
     "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",
-    "conv_report": "báo cáo kết quả",
+    "conv_results": "báo cáo kết quả",
     "conv_duty": "sửa lịch trực",
     "cmd_broadcast": "Gửi văn bản chỉ đạo",
     "cmd_status": "Tình hình các văn bản đã gửi",
     "cmd_pending": "Văn bản đơn vị chưa xác nhận",
     "cmd_cancel": "Hủy thao tác đang làm",
-    # --- result reports ----------------------------------------------------------------------
-    "rr_ask": (
+    # --- results: a directive's result report ------------------------------------------------
+    "res_ask": (
         "📝 <b>Báo cáo kết quả thực hiện</b> văn bản {number} (V/v {summary}) cho {agency}.\n"
         "Gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm «Gửi báo cáo». "
         "Gõ /cancel để hủy."
     ),
-    "rr_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm hoặc bấm «Gửi báo cáo».",
-    "rr_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
-    "rr_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
-    "rr_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
-    "rr_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
-    "rr_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
-    "rr_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
-    "rr_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần báo cáo.",
-    "rr_not_due": "Văn bản {number} không yêu cầu báo cáo kết quả.",
-    "rr_notice": (
+    "res_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm hoặc bấm «Gửi báo cáo».",
+    "res_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
+    "res_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
+    "res_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
+    "res_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
+    "res_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
+    "res_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
+    "res_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần báo cáo.",
+    "res_not_due": "Văn bản {number} không yêu cầu báo cáo kết quả.",
+    "res_notice": (
         "📝 <b>Báo cáo kết quả</b> — {agency} ({name}) — văn bản {number}{late}:\n\n{text}"
     ),
-    "rr_notice_late": " (nộp sau hạn)",
-    "rr_button_send": "📤 Gửi báo cáo",
-    "rr_step_collect": "Nội dung và tệp báo cáo",
-    "rr_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
+    "res_notice_late": " (nộp sau hạn)",
+    "res_button_send": "📤 Gửi báo cáo",
+    "res_step_collect": "Nội dung và tệp báo cáo",
+    "res_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     # --- escalation ---------------------------------------------------------------------------
     "esc_reminder": (
         "⏰ <b>Nhắc nhở</b>: đơn vị {agency} chưa xác nhận đã nhận văn bản {urgency} {number} "
@@ -599,6 +599,12 @@ TEXTS: Final[dict[str, str]] = {
     "not_found": "❌ Không tìm thấy.",
     "invalid_input": "❌ Dữ liệu không hợp lệ.",
 }
+
+# bot/services/reports.py (results.py on the other branch of issue 8) still raises and
+# renders the old rr_* keys: these aliases go once it says res_* (at the merge).
+TEXTS.update({f"rr_{key}": TEXTS[f"res_{key}"]
+              for key in ("refused", "recalled", "not_due", "empty", "notice", "notice_late",
+                          "no_text")})
 
 
 def t(key: str, **params: object) -> Safe:

@@ -26,14 +26,14 @@ from handlers import (
     fallback,
     forms,
     gate,
-    reports,
+    results,
     start,
     status,
 )
 from handlers.fallback import stale_button, unexpected, unknown_command
 
 # Every conversation, in the order they are asked whether an update is theirs.
-FORMS = (broadcast.FORM, directive_admin.FORM, reports.FORM, duty_admin.FORM)
+FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0

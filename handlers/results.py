@@ -1,4 +1,4 @@
-"""«📝 Báo cáo kết quả»: a short conversation, text and files, confirm, stored, admin told."""
+"""Results: «📝 Báo cáo kết quả» opens a short conversation (text, files, «Gửi báo cáo»); stored."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ COLLECT = "collect"
 
 @dataclass
 class Fields:
-    """The report being written: for which copy, its text, its files."""
+    """The result report being written: for which copy, its text, its files."""
 
     draft: ReportDraft = field(default_factory=lambda: ReportDraft(0))
 
@@ -41,7 +41,7 @@ def _draft(context: HoaTocContext) -> ReportDraft:
 
 def _keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("rr_button_send"), callback_data=cb.ResultButton("send").encode()),
+        InlineKeyboardButton(t("res_button_send"), callback_data=cb.ResultButton("send").encode()),
         InlineKeyboardButton(t("bc_btn_cancel"), callback_data=cb.ResultButton("cancel").encode()),
     ]])
 
@@ -62,7 +62,7 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     _draft(context).delivery_id = tap.delivery_id
     await forms.save(context, COLLECT)
     await message(update).reply_text(
-        t("rr_ask", number=target.directive.number, summary=target.directive.summary,
+        t("res_ask", number=target.directive.number, summary=target.directive.summary,
           agency=target.agency.name), reply_markup=_keyboard())
     return COLLECT
 
@@ -73,11 +73,11 @@ async def add_text(update: Update, context: HoaTocContext) -> str:
     added = (message(update).text or "").strip()
     combined = f"{draft.text}\n{added}".strip()
     if utf16_len(combined) > MAX_TEXT:  # as Telegram counts: the notice must fit one message
-        await message(update).reply_text(t("rr_too_long", max_len=MAX_TEXT))
+        await message(update).reply_text(t("res_too_long", max_len=MAX_TEXT))
         return COLLECT
     draft.text = combined
     await forms.save(context, COLLECT)
-    await message(update).reply_text(t("rr_got", chars=utf16_len(draft.text), files=len(draft.files)),
+    await message(update).reply_text(t("res_got", chars=utf16_len(draft.text), files=len(draft.files)),
                                      reply_markup=_keyboard())
     return COLLECT
 
@@ -86,7 +86,7 @@ async def add_file(update: Update, context: HoaTocContext) -> str:
     """A document or photo for the report."""
     draft, msg = _draft(context), message(update)
     if len(draft.files) >= MAX_FILES:
-        await msg.reply_text(t("rr_too_many_files", max_files=MAX_FILES))
+        await msg.reply_text(t("res_too_many_files", max_files=MAX_FILES))
         return COLLECT
     if msg.document is not None:
         draft.files.append({"file_id": msg.document.file_id, "kind": "document",
@@ -96,7 +96,7 @@ async def add_file(update: Update, context: HoaTocContext) -> str:
     if msg.caption:
         draft.text = f"{draft.text}\n{msg.caption.strip()}".strip()[:MAX_TEXT]
     await forms.save(context, COLLECT)
-    await msg.reply_text(t("rr_got", chars=len(draft.text), files=len(draft.files)),
+    await msg.reply_text(t("res_got", chars=len(draft.text), files=len(draft.files)),
                          reply_markup=_keyboard())
     return COLLECT
 
@@ -111,22 +111,22 @@ async def send(update: Update, context: HoaTocContext) -> str:
         target = await s.reports.submit(user_id(update), _draft(context))
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
-        if exc.key == "rr_empty":
+        if exc.key in ("res_empty", "rr_empty"):  # rr_: the service's key until the merge
             return COLLECT
         return forms.END  # refused for good
     # Stored: the conversation is over whatever Telegram does next, so no second report.
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")
     await best_effort(message(update).reply_text(
-        t("rr_sent", agency=target.agency.name, number=target.directive.number)),
+        t("res_sent", agency=target.agency.name, number=target.directive.number)),
         "confirm a stored report")
     return forms.END
 
 
 FORM = forms.Form(
-    name="result_report", title="conv_report", fields=Fields, cancelled="rr_cancelled",
+    name="results", title="conv_results", fields=Fields, cancelled="res_cancelled",
     entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.OpenResult))],
-    steps=[forms.Step(COLLECT, "rr_step_collect", [
+    steps=[forms.Step(COLLECT, "res_step_collect", [
         MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, add_text),
         MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), add_file),
         CallbackQueryHandler(send, pattern=cb.matches(cb.ResultButton, action="send")),
