@@ -27,6 +27,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
 from bot.storage.db import Database
+from bot.storage.drafts import Drafts
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
 from bot.telegram.notifier import LateCopies, TelegramNotifier
@@ -97,6 +98,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         results=ResultService(db, clock, notifier, escalation, refusals),
         escalation=escalation, duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
+        drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
     )
 
 
@@ -147,6 +149,7 @@ def services_of(app: HoaTocApp) -> Services:
 async def _post_init(app: HoaTocApp) -> None:
     services = services_of(app)
     await services.db.open()
+    await services.drafts.load()  # conversations in progress before a restart go on
     for client in services.sender.bots:
         await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox

@@ -17,6 +17,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
 from bot.storage.db import Database
+from bot.storage.drafts import Drafts
 from bot.telegram.client import HoaTocBot
 from bot.telegram.sender import OutboxSender
 from config.settings import Settings
@@ -36,6 +37,7 @@ class Services:
     duty: DutyService
     sender: OutboxSender
     schedule: Signal  # told when the earliest escalation due time may have moved
+    drafts: Drafts
 
 
 class BotData:
@@ -45,6 +47,10 @@ class BotData:
 
 
 class HoaTocContext(CallbackContext[HoaTocBot, dict[Any, Any], dict[Any, Any], BotData]):
+    # The fields of the conversation draft this update belongs to, set by handlers.forms
+    # around the step's callback (as PTB's own handlers set `args` and `matches`).
+    form: object | None = None
+
     @property
     def services(self) -> Services:
         services = self.bot_data.services

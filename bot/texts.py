@@ -330,6 +330,7 @@ TEXTS: Final[dict[str, str]] = {
     "bc_preview_button": "Đây là bản xem trước; nút chỉ hoạt động trên văn bản thật.",
     "bc_edit_menu": "Chọn «Gửi» để thử lại, «Sửa» để sửa một mục, hoặc «Hủy».",
     "bc_field_urgency": "Độ khẩn",
+    "bc_field_secrecy": "Độ mật",
     "bc_field_number": "Số, ký hiệu",
     "bc_field_issuer": "Cơ quan ban hành",
     "bc_field_summary": "Trích yếu",
@@ -337,6 +338,7 @@ TEXTS: Final[dict[str, str]] = {
     "bc_field_recipients": "Nơi nhận",
     "bc_field_deadline": "Hạn xác nhận",
     "bc_field_report": "Hạn báo cáo",
+    "bc_step_preview": "Xem trước và gửi",
     "bc_sent": (
         "📤 Đã đưa văn bản {number} vào hàng gửi tới <b>{people}</b> người của <b>{agencies}</b> "
         "cơ quan. Tình hình gửi và xác nhận được cập nhật ở tin nhắn dưới đây."
@@ -348,7 +350,6 @@ TEXTS: Final[dict[str, str]] = {
     "bc_expect_text": "Vui lòng trả lời bằng chữ, hoặc gõ /cancel để hủy.",
     "bc_stale_button": "Nút này thuộc một bước đã qua.",
     "cancel_nothing": "Không có thao tác nào đang diễn ra.",
-    "cancel_stale": "Đã hủy thao tác còn dở; không có gì được lưu.",
     "conv_busy": (
         "Bạn đang {what} dở. Hãy hoàn tất, hoặc gõ /cancel để hủy, rồi làm thao tác mới."
     ),
@@ -356,35 +357,43 @@ TEXTS: Final[dict[str, str]] = {
         "✏️ Tin nhắn đã sửa không được ghi nhận. Vui lòng gửi nội dung mới thành một tin "
         "nhắn riêng, hoặc gõ /cancel để hủy."
     ),
+    "conv_resumed": (
+        "↩️ Hệ thống vừa khởi động lại. Tiếp tục {what} từ bước «{step}»; các nội dung đã nhập "
+        "được giữ nguyên."
+    ),
+    "conv_expired": (
+        "⌛ Đã hủy việc {what} còn dở vì quá {minutes} phút không có trả lời; không có gì được lưu."
+    ),
     "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
     "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",
-    "conv_report": "báo cáo kết quả",
+    "conv_results": "báo cáo kết quả",
     "conv_duty": "sửa lịch trực",
     "cmd_broadcast": "Gửi văn bản chỉ đạo",
     "cmd_status": "Tình hình các văn bản đã gửi",
     "cmd_pending": "Văn bản đơn vị chưa xác nhận",
     "cmd_cancel": "Hủy thao tác đang làm",
-    # --- result reports ----------------------------------------------------------------------
-    "rr_ask": (
+    # --- results: a directive's result report ------------------------------------------------
+    "res_ask": (
         "📝 <b>Báo cáo kết quả thực hiện</b> văn bản {number} (V/v {summary}) cho {agency}.\n"
         "Gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm «Gửi báo cáo». "
         "Gõ /cancel để hủy."
     ),
-    "rr_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm hoặc bấm «Gửi báo cáo».",
-    "rr_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
-    "rr_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
-    "rr_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
-    "rr_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
-    "rr_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
-    "rr_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
-    "rr_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần báo cáo.",
-    "rr_not_due": "Văn bản {number} không yêu cầu báo cáo kết quả.",
-    "rr_notice": (
+    "res_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm hoặc bấm «Gửi báo cáo».",
+    "res_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
+    "res_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
+    "res_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
+    "res_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
+    "res_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
+    "res_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
+    "res_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần báo cáo.",
+    "res_not_due": "Văn bản {number} không yêu cầu báo cáo kết quả.",
+    "res_notice": (
         "📝 <b>Báo cáo kết quả</b> — {agency} ({name}) — văn bản {number}{late}:\n\n{text}"
     ),
-    "rr_notice_late": " (nộp sau hạn)",
-    "rr_button_send": "📤 Gửi báo cáo",
-    "rr_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
+    "res_notice_late": " (nộp sau hạn)",
+    "res_button_send": "📤 Gửi báo cáo",
+    "res_step_collect": "Nội dung và tệp báo cáo",
+    "res_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     # --- escalation ---------------------------------------------------------------------------
     "esc_reminder": (
         "⏰ <b>Nhắc nhở</b>: đơn vị {agency} chưa xác nhận đã nhận văn bản {urgency} {number} "
@@ -449,6 +458,12 @@ TEXTS: Final[dict[str, str]] = {
     "duty_end_before_start": "❌ Thời điểm kết thúc phải sau {start}. Vui lòng nhập lại:",
     "duty_end_past": "❌ Thời điểm kết thúc đã qua. Vui lòng nhập lại:",
     "duty_pick_person": "Chọn thành viên Đội ứng cứu:",
+    "duty_step_person": "Chọn thành viên",
+    "duty_step_from": "Thời điểm bắt đầu trực",
+    "duty_step_to": "Thời điểm kết thúc trực",
+    "duty_step_shift": "Chọn ca trực",
+    "duty_step_person_b": "Chọn người đổi ca",
+    "duty_step_confirm": "Xác nhận",
     "duty_pick_second": "Chọn người thứ hai để đổi ca với {name}:",
     "duty_no_responders": "Chưa có thành viên Đội ứng cứu nào đang hoạt động.",
     "duty_ask_from": "Trực từ lúc nào? Nhập <code>dd/mm HH:MM</code>, ví dụ <code>24/11 07:30</code>:",
@@ -552,6 +567,8 @@ TEXTS: Final[dict[str, str]] = {
         "✏️ Đính chính văn bản {number}: nhập nội dung đính chính (gửi tới mọi người đã nhận), "
         "hoặc /cancel để thôi."
     ),
+    "adm_step_ask": "Nhập hạn mới hoặc nội dung đính chính",
+    "adm_step_confirm": "Xác nhận",
     "adm_confirm_extend": (
         "Xác nhận gia hạn văn bản {number} đến <b>{deadline}</b> và báo cho mọi người nhận?"
     ),

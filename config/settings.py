@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     focal_hotline: str = ""
     focal_email: str = ""
     invite_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 90)
+    conversation_timeout_minutes: float = Field(default=60.0, gt=0, le=24 * 60)
     send_rate: float = Field(default=29.0, gt=0, le=10_000)
     send_in_flight: int = Field(default=10, ge=1, le=1_000)
     per_chat_interval: float = Field(default=1.0, ge=0, le=60)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from telegram import Update
@@ -15,6 +14,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.telegram import callbacks
 from handlers import (
     acks,
     admin,
@@ -24,21 +24,20 @@ from handlers import (
     duty_admin,
     errors,
     fallback,
+    forms,
     gate,
-    reports,
+    results,
     start,
     status,
 )
-from handlers.acks import ACK_PATTERN
 from handlers.fallback import stale_button, unexpected, unknown_command
+
+# Every conversation, in the order they are asked whether an update is theirs.
+FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0
 MAIN_GROUP = 1
-
-
-# Everything the tap group did not take (its handler runs in group 0 and does not stop others).
-NOT_A_TAP = re.compile(r"^(?!ack:\d{1,12}$)")
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -48,13 +47,15 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(TypeHandler(Update, gate.gate), group=GATE_GROUP)
     # Taps are answered concurrently (block=False) in their own group, so neither a slow
     # update nor a conversation in progress can hold them back or swallow them.
-    app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=ACK_PATTERN, block=False),
+    app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=callbacks.matches(callbacks.Ack),
+                                         block=False),
                     group=TAP_GROUP)
+    # Conversations first: while one is in progress its answers are its own.
+    services = app.bot_data.services
+    assert services is not None, "wire the services before the handlers"
+    conversations = forms.Forms(services.drafts)
     app.add_handlers([
-        broadcast.conversation(),
-        directive_admin.conversation(),
-        reports.conversation(),
-        duty_admin.conversation(),
+        *(conversations.handler(form) for form in FORMS),
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.help_command, filters=private),
         CommandHandler("phone", start.phone, filters=private),
@@ -65,13 +66,14 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("status", status.status, filters=private),
         CommandHandler("pending", status.pending, filters=private),
         CommandHandler("duty", duty.duty, filters=private),
-        CallbackQueryHandler(duty.claim, pattern=duty.CLAIM_PATTERN),
-        CallbackQueryHandler(status.status_button, pattern=r"^st:\d{1,12}$"),
-        CallbackQueryHandler(status.phone_ack, pattern=status.PHONE_ACK_PATTERN),
+        CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
+        CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),
+        CallbackQueryHandler(status.phone_ack, pattern=callbacks.matches(callbacks.PhoneAck)),
         MessageHandler(private & filters.CONTACT, start.contact),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),
         MessageHandler(private & filters.ALL, unexpected),
-        CallbackQueryHandler(stale_button, pattern=NOT_A_TAP),
+        # Everything the fast taps' group did not take (its handlers do not stop others).
+        CallbackQueryHandler(stale_button, pattern=callbacks.not_fast),
     ], group=MAIN_GROUP)
     app.add_error_handler(errors.on_error)

@@ -9,21 +9,21 @@ from telegram.error import TelegramError
 
 from bot.context import HoaTocContext
 from bot.services.acks import AckStatus
+from bot.telegram import callbacks
 from bot.telegram.render import local_time, plain
 from bot.texts import t
 from handlers.common import user_id
 
 log = logging.getLogger(__name__)
 
-ACK_PATTERN = r"^ack:\d{1,12}$"
-
-
 async def acknowledge(update: Update, context: HoaTocContext) -> None:
     """Record the agency's acknowledgement, then answer the tap."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.Ack)
     s = context.services
-    result = await s.acks.acknowledge(user_id(update), int(query.data.split(":", 1)[1]))
+    result = await s.acks.acknowledge(user_id(update), tap.delivery_id)
     if result.status is AckStatus.RECORDED:
         assert result.agency and result.directive
         text = t("ack_done", agency=result.agency.name, number=result.directive.number)

@@ -1,49 +1,36 @@
 """/broadcast: the admin's conversation that builds a directive, previews it and sends it.
 
-Nothing is stored until "Gửi": the draft lives in the conversation's user_data.
+No directive is stored until «Gửi»: until then it is a draft in the drafts table.
 """
 
 from __future__ import annotations
 
-import warnings
-from typing import Any, cast
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
 
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
-from bot.domain.directives import Secrecy, Urgency, parse_number, parse_text_field
+from bot.domain.directives import Urgency, parse_number, parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.services.broadcast import Draft
 from bot.telegram import broadcast_view as kb
+from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
 from bot.telegram.render import domain_error, local_time
 from bot.texts import t
-from handlers.common import (
-    NEW,
-    best_effort,
-    busy_with,
-    edits_ignored,
-    expect_button,
-    expect_text,
-    expire_drafts,
-    message,
-    require,
-    user_id,
-)
+from handlers import forms
+from handlers.common import NEW, best_effort, expect_button, expect_text, message, require, user_id
 
-(URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT,
- PREVIEW) = range(10)
+URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT, PREVIEW = (
+    "urgency", "secrecy", "number", "issuer", "summary", "body", "recipients", "deadline",
+    "report", "preview")
 
 MAX_BODY = 20_000
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -53,20 +40,52 @@ ALLOWED_MIME = (
 )
 
 
+def _epoch(at: datetime | None) -> int | None:
+    return to_epoch(at) if at is not None else None
+
+
+def _instant(seconds: int | None) -> datetime | None:
+    return from_epoch(seconds) if seconds is not None else None
+
+
+@dataclass
+class Fields:
+    """The directive being written, and where the admin is in the recipient picker."""
+
+    draft: Draft = field(default_factory=Draft)
+    filter: str | None = None
+    page: int = 0
+    editing: bool = False  # answering one field from the preview: back to it afterwards
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.draft
+        return {
+            "urgency": d.urgency.value if d.urgency else None, "number": d.number,
+            "issuer": d.issuer, "summary": d.summary, "body": d.body, "file_id": d.file_id,
+            "file_name": d.file_name, "file_kind": d.file_kind,
+            "agency_ids": sorted(d.agency_ids), "ack_deadline_at": _epoch(d.ack_deadline_at),
+            "report_deadline_at": _epoch(d.report_deadline_at),
+            "filter": self.filter, "page": self.page, "editing": self.editing,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        draft = Draft(
+            urgency=Urgency(data["urgency"]) if data.get("urgency") else None,
+            number=data.get("number"), issuer=data.get("issuer"), summary=data.get("summary"),
+            body=data.get("body"), file_id=data.get("file_id"), file_name=data.get("file_name"),
+            file_kind=data.get("file_kind"), agency_ids=set(data.get("agency_ids", [])),
+            ack_deadline_at=_instant(data.get("ack_deadline_at")),
+            report_deadline_at=_instant(data.get("report_deadline_at")))
+        return cls(draft, data.get("filter"), data.get("page", 0), data.get("editing", False))
+
+
+def _fields(context: HoaTocContext) -> Fields:
+    return forms.state(context, Fields)
+
+
 def _draft(context: HoaTocContext) -> Draft:
-    data = cast(dict[str, Any], context.user_data)
-    return cast(Draft, data.setdefault("bc_draft", Draft()))
-
-
-def _state(context: HoaTocContext) -> dict[str, Any]:
-    data = cast(dict[str, Any], context.user_data)
-    return cast(dict[str, Any], data.setdefault("bc_ui", {}))
-
-
-def _clear(context: HoaTocContext) -> None:
-    data = cast(dict[str, Any], context.user_data)
-    data.pop("bc_draft", None)
-    data.pop("bc_ui", None)
+    return _fields(context).draft
 
 
 async def _answer(update: Update) -> CallbackQuery:
@@ -76,81 +95,102 @@ async def _answer(update: Update) -> CallbackQuery:
     return query
 
 
-async def _next(update: Update, context: HoaTocContext, step: int) -> int:
+async def _next(update: Update, context: HoaTocContext, step: str) -> str:
     """Go to `step`, or back to the preview when the admin was editing one field."""
-    if _state(context).get("editing"):
+    if _fields(context).editing:
         return await _show_preview(update, context)
     return await _ask(update, context, step)
 
 
-async def _ask(update: Update, context: HoaTocContext, step: int) -> int:
-    msg = message(update)
-    if step == URGENCY:
-        await msg.reply_text(t("bc_ask_urgency"), reply_markup=kb.urgency_keyboard())
-    elif step == SECRECY:
-        await msg.reply_text(t("bc_ask_secrecy"), reply_markup=kb.secrecy_keyboard())
-    elif step == NUMBER:
-        await msg.reply_text(t("bc_ask_number"))
-    elif step == ISSUER:
-        await msg.reply_text(t("bc_ask_issuer"))
-    elif step == SUMMARY:
-        await msg.reply_text(t("bc_ask_summary"))
-    elif step == BODY:
-        await msg.reply_text(t("bc_ask_body"), reply_markup=kb.continue_keyboard())
-    elif step == RECIPIENTS:
-        text, markup = await _picker(context)
-        sent = await msg.reply_text(text, reply_markup=markup)
-        _state(context)["picker"] = sent.message_id
-    elif step == DEADLINE:
-        draft, s = _draft(context), context.services
-        assert draft.urgency is not None
-        default = local_time(s.broadcast.default_deadline(draft.urgency), s.settings.tz)
-        await msg.reply_text(
-            t("bc_ask_deadline", urgency=t(f"urgency_name_{draft.urgency}"), deadline=default),
-            reply_markup=kb.deadline_keyboard(default))
-    elif step == REPORT:
-        await msg.reply_text(t("bc_ask_report"), reply_markup=kb.report_keyboard())
+async def _ask_urgency(update: Update, context: HoaTocContext) -> None:
+    await message(update).reply_text(t("bc_ask_urgency"), reply_markup=kb.urgency_keyboard())
+
+
+async def _ask_secrecy(update: Update, context: HoaTocContext) -> None:
+    await message(update).reply_text(t("bc_ask_secrecy"), reply_markup=kb.secrecy_keyboard())
+
+
+async def _ask_body(update: Update, context: HoaTocContext) -> None:
+    await message(update).reply_text(t("bc_ask_body"), reply_markup=kb.continue_keyboard())
+
+
+async def _ask_recipients(update: Update, context: HoaTocContext) -> None:
+    text, markup = await _picker(context)
+    await message(update).reply_text(text, reply_markup=markup)
+
+
+async def _ask_deadline(update: Update, context: HoaTocContext) -> None:
+    draft, s = _draft(context), context.services
+    assert draft.urgency is not None
+    default = local_time(s.broadcast.default_deadline(draft.urgency), s.settings.tz)
+    await message(update).reply_text(
+        t("bc_ask_deadline", urgency=t(f"urgency_name_{draft.urgency}"), deadline=default),
+        reply_markup=kb.deadline_keyboard(default))
+
+
+async def _ask_report(update: Update, context: HoaTocContext) -> None:
+    await message(update).reply_text(t("bc_ask_report"), reply_markup=kb.report_keyboard())
+
+
+def _just(key: str) -> Callable[[Update, HoaTocContext], Awaitable[None]]:
+    async def ask(update: Update, context: HoaTocContext) -> None:
+        await message(update).reply_text(t(key))
+    return ask
+
+
+# The question each step asks.
+QUESTIONS: dict[str, Callable[[Update, HoaTocContext], Awaitable[None]]] = {
+    URGENCY: _ask_urgency, SECRECY: _ask_secrecy, NUMBER: _just("bc_ask_number"),
+    ISSUER: _just("bc_ask_issuer"), SUMMARY: _just("bc_ask_summary"), BODY: _ask_body,
+    RECIPIENTS: _ask_recipients, DEADLINE: _ask_deadline, REPORT: _ask_report,
+}
+
+
+async def _ask(update: Update, context: HoaTocContext, step: str) -> str:
+    await forms.save(context, step)
+    await QUESTIONS[step](update, context)
     return step
 
 
 # --- entry and the simple steps ----------------------------------------------------------------
 
-async def start(update: Update, context: HoaTocContext) -> int:
-    """/broadcast: admins only; starts a fresh draft."""
+async def admit(update: Update, context: HoaTocContext) -> None:
+    """Admins only."""
     await require(update, context, Role.ADMIN, "broadcast")
-    other = busy_with(context, "bc_draft")
-    if other is not None:
-        await message(update).reply_text(t("conv_busy", what=t(other)))
-        return ConversationHandler.END
-    _clear(context)
-    _draft(context)  # open: other conversations now wait for this one
+
+
+async def start(update: Update, context: HoaTocContext) -> str:
+    """/broadcast: a fresh draft (other conversations now wait for this one)."""
     return await _ask(update, context, URGENCY)
 
 
-async def urgency(update: Update, context: HoaTocContext) -> int:
+async def urgency(update: Update, context: HoaTocContext) -> str:
     """An urgency button."""
     query = await _answer(update)
-    _draft(context).urgency = Urgency(str(query.data).split(":")[2])
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.PickUrgency)
+    _draft(context).urgency = tap.urgency
     await query.edit_message_reply_markup(None)
-    if _state(context).get("editing"):
+    if _fields(context).editing:
         return await _show_preview(update, context)
     return await _ask(update, context, SECRECY)
 
 
-async def secrecy(update: Update, context: HoaTocContext) -> int:
+async def secrecy(update: Update, context: HoaTocContext) -> str:
     """A secrecy button: any secret mark ends the conversation, nothing saved."""
     query = await _answer(update)
-    mark = Secrecy(str(query.data).split(":")[2])
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.PickSecrecy)
+    mark = tap.secrecy
     await query.edit_message_reply_markup(None)
     if mark.is_secret:
-        _clear(context)
         await message(update).reply_text(
             t("bc_secret_refused", secrecy=t(f"secrecy_name_{mark}")))
-        return ConversationHandler.END
+        return forms.END
     return await _ask(update, context, NUMBER)
 
 
-async def number(update: Update, context: HoaTocContext) -> int:
+async def number(update: Update, context: HoaTocContext) -> str:
     """Số, ký hiệu."""
     try:
         _draft(context).number = parse_number(message(update).text or "")
@@ -160,15 +200,15 @@ async def number(update: Update, context: HoaTocContext) -> int:
     return await _next(update, context, ISSUER)
 
 
-def _check_head(draft: Draft, issuer: str, summary: str | None, field: str) -> None:
+def _check_head(draft: Draft, issuer: str, summary: str | None, which: str) -> None:
     """Refuse an issuer or summary that would make the directive's header too long."""
     if not view.head_fits(draft.urgency, draft.number, issuer, summary):
-        name = t(f"bc_field_{field}")
+        name = t(f"bc_field_{which}")
         raise InvalidInput("bc_head_too_long", field=name, field_lower=name.lower(),
                            max_len=view.HEAD_LIMIT)
 
 
-async def issuer(update: Update, context: HoaTocContext) -> int:
+async def issuer(update: Update, context: HoaTocContext) -> str:
     """Cơ quan ban hành."""
     draft = _draft(context)
     try:
@@ -181,7 +221,7 @@ async def issuer(update: Update, context: HoaTocContext) -> int:
     return await _next(update, context, SUMMARY)
 
 
-async def summary(update: Update, context: HoaTocContext) -> int:
+async def summary(update: Update, context: HoaTocContext) -> str:
     """Trích yếu (a leading "V/v" is dropped: the message adds it)."""
     raw = (message(update).text or "").strip()
     for prefix in ("V/v", "v/v", "V/V", "Về việc", "về việc"):
@@ -199,7 +239,7 @@ async def summary(update: Update, context: HoaTocContext) -> int:
 
 # --- body and file -----------------------------------------------------------------------------
 
-async def body_text(update: Update, context: HoaTocContext) -> int:
+async def body_text(update: Update, context: HoaTocContext) -> str:
     """Text of the directive; several messages are joined."""
     draft = _draft(context)
     added = (message(update).text or "").strip()
@@ -210,12 +250,13 @@ async def body_text(update: Update, context: HoaTocContext) -> int:
     draft.body = combined
     if draft.file_id:
         return await _next(update, context, RECIPIENTS)
+    await forms.save(context, BODY)
     await message(update).reply_text(t("bc_body_got_text", chars=len(combined)),
                                      reply_markup=kb.continue_keyboard())
     return BODY
 
 
-async def body_file(update: Update, context: HoaTocContext) -> int:
+async def body_file(update: Update, context: HoaTocContext) -> str:
     """A document or photo, sent or forwarded; its caption becomes the body if there is none."""
     msg, draft = message(update), _draft(context)
     name = "ảnh"
@@ -237,11 +278,12 @@ async def body_file(update: Update, context: HoaTocContext) -> int:
         draft.body = msg.caption.strip()
     if draft.body:
         return await _next(update, context, RECIPIENTS)
+    await forms.save(context, BODY)
     await msg.reply_text(t("bc_body_got_file", name=name), reply_markup=kb.continue_keyboard())
     return BODY
 
 
-async def body_done(update: Update, context: HoaTocContext) -> int:
+async def body_done(update: Update, context: HoaTocContext) -> str:
     """«Tiếp tục»."""
     query = await _answer(update)
     draft = _draft(context)
@@ -255,41 +297,41 @@ async def body_done(update: Update, context: HoaTocContext) -> int:
 # --- recipients ------------------------------------------------------------------------------
 
 async def _picker(context: HoaTocContext) -> tuple[str, Any]:
-    s, ui, draft = context.services, _state(context), _draft(context)
+    s, ui = context.services, _fields(context)
     groups, agencies = await s.broadcast.catalog()
-    shown = kb.matching(agencies, ui.get("filter"))
-    audience = await s.broadcast.audience(draft)
-    extra = t("bc_filter_line", text=ui["filter"], count=len(shown)) if ui.get("filter") else ""
+    shown = kb.matching(agencies, ui.filter)
+    audience = await s.broadcast.audience(ui.draft)
+    extra = t("bc_filter_line", text=ui.filter, count=len(shown)) if ui.filter else ""
     text = t("bc_ask_recipients", agencies=audience.agency_count, people=audience.people_count,
              filter=extra)
-    markup = kb.picker_keyboard(groups, shown, draft.agency_ids, ui.get("page", 0),
-                                filtered=bool(ui.get("filter")))
+    markup = kb.picker_keyboard(groups, shown, ui.draft.agency_ids, ui.page,
+                                filtered=bool(ui.filter))
     return text, markup
 
 
-async def recipients_tap(update: Update, context: HoaTocContext) -> int:
+async def recipients_tap(update: Update, context: HoaTocContext) -> str:
     """Toggle a group, an agency or everything; turn a page; clear the filter."""
     query = await _answer(update)
-    parts = str(query.data).split(":")
-    draft, ui = _draft(context), _state(context)
+    tap = cb.parse(query.data)
+    ui = _fields(context)
+    draft = ui.draft
     groups, agencies = await context.services.broadcast.catalog()
-    if parts[1] == "g":
-        members = next((set(g.agency_ids) for g in groups if str(g.id) == parts[2]), set())
+    if isinstance(tap, cb.ToggleGroup):
+        members = next((set(g.agency_ids) for g in groups if g.id == tap.group_id), set())
         draft.agency_ids = (draft.agency_ids - members if members <= draft.agency_ids
                             else draft.agency_ids | members)
-    elif parts[1] == "all":
+    elif isinstance(tap, cb.ToggleAgency):
+        if any(a.id == tap.agency_id for a in agencies):
+            draft.agency_ids ^= {tap.agency_id}
+        ui.page = tap.page if tap.page is not None else ui.page
+    elif isinstance(tap, cb.TurnPage):
+        ui.page = tap.page
+    elif tap == cb.BroadcastButton("all"):
         everyone = {a.id for a in agencies}
         draft.agency_ids = set() if everyone <= draft.agency_ids else everyone
-    elif parts[1] == "a" and parts[2].isdigit():
-        agency_id = int(parts[2])
-        if any(a.id == agency_id for a in agencies):
-            draft.agency_ids ^= {agency_id}
-        ui["page"] = int(parts[3]) if len(parts) > 3 and parts[3].isdigit() else ui.get("page", 0)
-    elif parts[1] == "p" and parts[2].isdigit():
-        ui["page"] = int(parts[2])
-    elif parts[1] == "clr":
-        ui.pop("filter", None)
-        ui["page"] = 0
+    elif tap == cb.BroadcastButton("clr"):
+        ui.filter, ui.page = None, 0
+    await forms.save(context, RECIPIENTS)
     text, markup = await _picker(context)
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -299,22 +341,22 @@ async def recipients_tap(update: Update, context: HoaTocContext) -> int:
     return RECIPIENTS
 
 
-async def recipients_filter(update: Update, context: HoaTocContext) -> int:
+async def recipients_filter(update: Update, context: HoaTocContext) -> str:
     """Typed text filters the agency list."""
-    ui = _state(context)
+    ui = _fields(context)
     query = (message(update).text or "").strip()[:60]
     _, agencies = await context.services.broadcast.catalog()
     if not kb.matching(agencies, query):
         await message(update).reply_text(t("bc_filter_empty", text=query))
         return RECIPIENTS
-    ui["filter"], ui["page"] = query, 0
+    ui.filter, ui.page = query, 0
+    await forms.save(context, RECIPIENTS)
     text, markup = await _picker(context)
-    sent = await message(update).reply_text(text, reply_markup=markup)
-    ui["picker"] = sent.message_id
+    await message(update).reply_text(text, reply_markup=markup)
     return RECIPIENTS
 
 
-async def recipients_done(update: Update, context: HoaTocContext) -> int:
+async def recipients_done(update: Update, context: HoaTocContext) -> str:
     """«Xong»: at least one agency must be chosen."""
     query = await _answer(update)
     audience = await context.services.broadcast.audience(_draft(context))
@@ -327,7 +369,7 @@ async def recipients_done(update: Update, context: HoaTocContext) -> int:
 
 # --- deadlines ---------------------------------------------------------------------------------
 
-async def deadline_default(update: Update, context: HoaTocContext) -> int:
+async def deadline_default(update: Update, context: HoaTocContext) -> str:
     """The urgency's default acknowledgement window."""
     query = await _answer(update)
     _draft(context).ack_deadline_at = None
@@ -335,7 +377,7 @@ async def deadline_default(update: Update, context: HoaTocContext) -> int:
     return await _next(update, context, REPORT)
 
 
-async def deadline_text(update: Update, context: HoaTocContext) -> int:
+async def deadline_text(update: Update, context: HoaTocContext) -> str:
     """`45p`, `2h`, `17:00`, `25/11 17:00`."""
     s = context.services
     try:
@@ -344,12 +386,13 @@ async def deadline_text(update: Update, context: HoaTocContext) -> int:
         await message(update).reply_text(domain_error(exc, s.settings))
         return DEADLINE
     _draft(context).ack_deadline_at = deadline
+    await forms.save(context, DEADLINE)
     # Echo the instant: «17h» reads as 17 hours here, and people should see what we took.
     await message(update).reply_text(t("bc_deadline_set", deadline=local_time(deadline, s.settings.tz)))
     return await _next(update, context, REPORT)
 
 
-async def report_none(update: Update, context: HoaTocContext) -> int:
+async def report_none(update: Update, context: HoaTocContext) -> str:
     """No result report due."""
     query = await _answer(update)
     _draft(context).report_deadline_at = None
@@ -357,7 +400,7 @@ async def report_none(update: Update, context: HoaTocContext) -> int:
     return await _show_preview(update, context)
 
 
-async def report_text(update: Update, context: HoaTocContext) -> int:
+async def report_text(update: Update, context: HoaTocContext) -> str:
     """A result-report deadline such as `30/11` or `30/11 17:00`."""
     s = context.services
     try:
@@ -372,9 +415,10 @@ async def report_text(update: Update, context: HoaTocContext) -> int:
 
 # --- preview, edit, send -------------------------------------------------------------------------
 
-async def _show_preview(update: Update, context: HoaTocContext) -> int:
+async def _show_preview(update: Update, context: HoaTocContext) -> str:
     s, draft = context.services, _draft(context)
-    _state(context)["editing"] = False
+    _fields(context).editing = False
+    await forms.save(context, PREVIEW)
     preview = s.broadcast.preview_directive(draft, user_id(update))
     audience = await s.broadcast.audience(draft)
     msg = message(update)
@@ -413,28 +457,29 @@ async def page_label(update: Update, context: HoaTocContext) -> None:
     await update.callback_query.answer()
 
 
-async def edit_menu(update: Update, context: HoaTocContext) -> int:
+async def edit_menu(update: Update, context: HoaTocContext) -> str:
     """«Sửa»: which field."""
     query = await _answer(update)
     await query.edit_message_reply_markup(kb.edit_keyboard())
     return PREVIEW
 
 
-async def edit_field(update: Update, context: HoaTocContext) -> int:
+async def edit_field(update: Update, context: HoaTocContext) -> str:
     """Jump to one field's question; answering it returns to the preview."""
     query = await _answer(update)
-    field = str(query.data).split(":")[2]
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.EditField)
+    field = tap.field
     await query.edit_message_reply_markup(None)
-    _state(context)["editing"] = True
-    step = {"urgency": URGENCY, "number": NUMBER, "issuer": ISSUER, "summary": SUMMARY,
-            "body": BODY, "recipients": RECIPIENTS, "deadline": DEADLINE, "report": REPORT}[field]
+    _fields(context).editing = True
+    step = field  # each editable field is asked by the step of the same name
     if step == BODY:  # the body is given afresh, then «Tiếp tục» returns to the preview
         draft = _draft(context)
         draft.body = draft.file_id = draft.file_name = draft.file_kind = None
     return await _ask(update, context, step)
 
 
-async def send(update: Update, context: HoaTocContext) -> int:
+async def send(update: Update, context: HoaTocContext) -> str:
     """«Gửi»: store, queue, and post the live status message."""
     query = await _answer(update)
     await require(update, context, Role.ADMIN, "broadcast")
@@ -445,16 +490,17 @@ async def send(update: Update, context: HoaTocContext) -> int:
         await query.edit_message_reply_markup(None)
         await message(update).reply_text(domain_error(exc, s.settings))
         if exc.key == "bc_deadline_past":  # the deadline passed while previewing: ask again
-            _state(context)["editing"] = True
+            _fields(context).editing = True
             return await _ask(update, context, DEADLINE)
         if exc.key in ("bc_report_deadline_past", "bc_report_before_ack"):
-            _state(context)["editing"] = True
+            _fields(context).editing = True
             return await _ask(update, context, REPORT)
         await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard())
         return PREVIEW
-    # Stored and queued: the conversation is over whatever Telegram does next, and the
-    # replies below are best-effort, so a failed one never leads the admin to send again.
-    _clear(context)
+    # Stored and queued: the conversation is over whatever Telegram does next (the draft
+    # goes now, so not even a restart offers «Gửi» again), and the replies below are
+    # best-effort, so a failed one never leads the admin to send again.
+    await forms.finish(context)
     msg = message(update)
     await best_effort(query.edit_message_reply_markup(None), "drop the preview's keyboard")
     await best_effort(msg.reply_text(t(
@@ -467,75 +513,63 @@ async def send(update: Update, context: HoaTocContext) -> int:
     if status is not None:
         await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
         s.broadcast.board.touch(directive.id)
-    return ConversationHandler.END
+    return forms.END
 
 
-# --- leaving and stray input ---------------------------------------------------------------------
-
-async def cancel(update: Update, context: HoaTocContext) -> int:
-    """/cancel or «Hủy» at any step."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    _clear(context)
-    await message(update).reply_text(t("bc_cancelled"))
-    return ConversationHandler.END
-
+# --- stray input ------------------------------------------------------------------------------
 
 async def stale(update: Update, context: HoaTocContext) -> None:
-    """A `bc:` button from an earlier step."""
+    """A /broadcast button from an earlier step."""
     assert update.callback_query is not None
     await update.callback_query.answer(t("bc_stale_button"))
 
 
-def conversation() -> ConversationHandler[HoaTocContext]:
-    """The /broadcast conversation (per user and chat; its buttons all start with `bc:`)."""
-    text = NEW & filters.TEXT & ~filters.COMMAND
-    stray = NEW & ~filters.COMMAND
-    files = NEW & (filters.Document.ALL | filters.PHOTO)
-    with warnings.catch_warnings():
-        # PTB warns that CallbackQueryHandlers are tracked per chat, not per message: intended.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return _build(text, stray, files)
+def _button(*actions: str) -> Callable[[object], bool]:
+    return cb.matches(cb.BroadcastButton, action=set(actions))
 
 
-def _build(text: filters.BaseFilter, stray: filters.BaseFilter, files: filters.BaseFilter
-           ) -> ConversationHandler[HoaTocContext]:
-    return ConversationHandler(
-        entry_points=[CommandHandler("broadcast", start, filters=NEW)],
-        states={
-            URGENCY: [CallbackQueryHandler(urgency, pattern=r"^bc:u:(hoa_toc|thuong_khan|khan|thuong)$")],
-            SECRECY: [CallbackQueryHandler(secrecy, pattern=r"^bc:s:(none|mat|toi_mat|tuyet_mat)$")],
-            NUMBER: [MessageHandler(text, number)],
-            ISSUER: [MessageHandler(text, issuer)],
-            SUMMARY: [MessageHandler(text, summary)],
-            BODY: [MessageHandler(text, body_text), MessageHandler(files, body_file),
-                   CallbackQueryHandler(body_done, pattern=r"^bc:next$")],
-            RECIPIENTS: [
-                CallbackQueryHandler(recipients_done, pattern=r"^bc:done$"),
-                CallbackQueryHandler(recipients_tap, pattern=r"^bc:(g|a|p|all|clr)(:\d{1,12}){0,2}$"),
-                MessageHandler(text, recipients_filter),
-            ],
-            DEADLINE: [CallbackQueryHandler(deadline_default, pattern=r"^bc:dl:default$"),
-                       MessageHandler(text, deadline_text)],
-            REPORT: [CallbackQueryHandler(report_none, pattern=r"^bc:rp:none$"),
-                     MessageHandler(text, report_text)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
-            PREVIEW: [CallbackQueryHandler(send, pattern=r"^bc:send$"),
-                      CallbackQueryHandler(edit_menu, pattern=r"^bc:edit$"),
-                      CallbackQueryHandler(edit_field, pattern=r"^bc:e:[a-z]{1,12}$")],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel, filters=NEW),
-            edits_ignored(),
-            CallbackQueryHandler(cancel, pattern=r"^bc:cancel$"),
-            CallbackQueryHandler(preview_noop, pattern=r"^bc:noop$"),
-            CallbackQueryHandler(page_label, pattern=r"^bc:pg$"),
-            CallbackQueryHandler(stale, pattern=r"^bc:"),
-            MessageHandler(filters.UpdateType.MESSAGE & stray & ~text, expect_text),
-            MessageHandler(filters.UpdateType.MESSAGE & text, expect_button),
-        ],
-        name="broadcast",
-        allow_reentry=True,
-        conversation_timeout=3600,
-    )
+def _tap(callback: forms.Callback, *kinds: type[cb.Tap]) -> forms.Handler:
+    return CallbackQueryHandler(callback, pattern=cb.matches(*kinds))
+
+
+TEXT = NEW & filters.TEXT & ~filters.COMMAND
+FILES = NEW & (filters.Document.ALL | filters.PHOTO)
+
+FORM = forms.Form(
+    name="broadcast", title="conv_broadcast", fields=Fields, cancelled="bc_cancelled",
+    admit=admit,
+    entry_points=[CommandHandler("broadcast", start, filters=NEW)],
+    steps=[
+        forms.Step(URGENCY, "bc_field_urgency", [_tap(urgency, cb.PickUrgency)]),
+        forms.Step(SECRECY, "bc_field_secrecy", [_tap(secrecy, cb.PickSecrecy)]),
+        forms.Step(NUMBER, "bc_field_number", [MessageHandler(TEXT, number)]),
+        forms.Step(ISSUER, "bc_field_issuer", [MessageHandler(TEXT, issuer)]),
+        forms.Step(SUMMARY, "bc_field_summary", [MessageHandler(TEXT, summary)]),
+        forms.Step(BODY, "bc_field_body", [
+            MessageHandler(TEXT, body_text), MessageHandler(FILES, body_file),
+            CallbackQueryHandler(body_done, pattern=_button("next"))]),
+        forms.Step(RECIPIENTS, "bc_field_recipients", [
+            CallbackQueryHandler(recipients_done, pattern=_button("done")),
+            _tap(recipients_tap, cb.ToggleGroup, cb.ToggleAgency, cb.TurnPage),
+            CallbackQueryHandler(recipients_tap, pattern=_button("all", "clr")),
+            MessageHandler(TEXT, recipients_filter)]),
+        forms.Step(DEADLINE, "bc_field_deadline", [
+            CallbackQueryHandler(deadline_default, pattern=_button("dl_default")),
+            MessageHandler(TEXT, deadline_text)]),
+        forms.Step(REPORT, "bc_field_report", [
+            CallbackQueryHandler(report_none, pattern=_button("rp_none")),
+            MessageHandler(TEXT, report_text)]),
+        forms.Step(PREVIEW, "bc_step_preview", [
+            CallbackQueryHandler(send, pattern=_button("send")),
+            CallbackQueryHandler(edit_menu, pattern=_button("edit")),
+            _tap(edit_field, cb.EditField)]),
+    ],
+    cancel_taps=_button("cancel"),
+    fallbacks=[
+        CallbackQueryHandler(preview_noop, pattern=_button("noop")),
+        CallbackQueryHandler(page_label, pattern=_button("pg")),
+        _tap(stale, *cb.BROADCAST),
+        MessageHandler(NEW & ~filters.COMMAND & ~TEXT, expect_text),
+        MessageHandler(TEXT, expect_button),
+    ],
+)

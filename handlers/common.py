@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from telegram import (
     KeyboardButton,
@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import ConversationHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.context import HoaTocContext
 from bot.domain.models import Person, Role
@@ -53,29 +53,6 @@ async def require(update: Update, context: HoaTocContext, role: Role, command: s
 NEW = filters.UpdateType.MESSAGE
 
 
-# Where each conversation keeps its draft in user_data, and how people know it.
-CONVERSATIONS = {"bc_draft": "conv_broadcast", "adm": "conv_admin", "rr": "conv_report",
-                 "duty": "conv_duty"}
-
-
-def busy_with(context: HoaTocContext, own: str) -> str | None:
-    """The text key of another conversation this user has open, if any (one at a time)."""
-    data = cast(dict[str, Any], context.user_data)
-    for key, name in CONVERSATIONS.items():
-        if key != own and data.get(key):
-            return name
-    return None
-
-
-def drop_drafts(context: HoaTocContext) -> bool:
-    """Forget every conversation's draft; True if there was one."""
-    data = cast(dict[str, Any], context.user_data)
-    found = any(data.get(key) for key in CONVERSATIONS)
-    for key in (*CONVERSATIONS, "bc_ui"):
-        data.pop(key, None)
-    return found
-
-
 async def take_button(update: Update) -> str:
     """Answer a tap and drop the keyboard it came from (its step is done); its data."""
     query = update.callback_query
@@ -97,17 +74,6 @@ async def best_effort(call: Awaitable[_T], what: str) -> _T | None:
         return None
 
 
-async def leave(update: Update, context: HoaTocContext, draft_key: str, text_key: str) -> int:
-    """End a conversation: answer the tap, drop its keyboard and its draft, say so."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
-    cast(dict[str, Any], context.user_data).pop(draft_key, None)
-    await message(update).reply_text(t(text_key))
-    return ConversationHandler.END
-
-
 async def expect_text(update: Update, context: HoaTocContext) -> None:
     """A sticker, photo, ... where text is expected."""
     await message(update).reply_text(t("bc_expect_text"))
@@ -126,11 +92,6 @@ async def edited_message(update: Update, context: HoaTocContext) -> None:
 def edits_ignored() -> MessageHandler[Any, Any]:
     """A conversation's fallback that answers an edit with a short note, taking nothing."""
     return MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited_message)
-
-
-async def expire_drafts(update: object, context: HoaTocContext) -> None:
-    """A conversation timed out (an hour without an answer): its draft goes too."""
-    drop_drafts(context)
 
 
 def phone_keyboard() -> ReplyKeyboardMarkup:

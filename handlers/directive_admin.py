@@ -3,161 +3,162 @@
 from __future__ import annotations
 
 import secrets
-import warnings
-from typing import Any, cast
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Self
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
+from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
 from bot.domain.directives import parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
-from bot.telegram.render import domain_error, local_time, plain
+from bot.telegram import callbacks as cb
+from bot.telegram.render import domain_error, local_time
 from bot.texts import t
-from handlers.common import (
-    NEW,
-    busy_with,
-    edits_ignored,
-    expect_text,
-    expire_drafts,
-    leave,
-    message,
-    require,
-    user_id,
-)
+from handlers import forms
+from handlers.common import NEW, expect_text, message, require, user_id
 
-ASK, CONFIRM = range(2)
+ASK, CONFIRM = "ask", "confirm"
 MAX_CORRECTION = 3000
 
 
-def _pending(context: HoaTocContext) -> dict[str, Any]:
-    data = cast(dict[str, Any], context.user_data)
-    return cast(dict[str, Any], data.setdefault("adm", {}))
+@dataclass
+class Fields:
+    """The action pending confirmation, on which directive, and what it will set."""
+
+    action: str = ""  # ext, cor or rcl
+    directive_id: int = 0
+    number: str = ""
+    deadline: datetime | None = None
+    text: str | None = None
+    nonce: str | None = None  # the current «Xác nhận»'s: an older one runs nothing
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["deadline"] = to_epoch(self.deadline) if self.deadline else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        deadline = data.get("deadline")
+        return cls(**{**data, "deadline": from_epoch(deadline) if deadline else None})
+
+
+def _pending(context: HoaTocContext) -> Fields:
+    return forms.state(context, Fields)
 
 
 def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
     """Buttons bound to the pending action: an old «Xác nhận» cannot run a newer action."""
     nonce = secrets.token_hex(4)
-    _pending(context)["nonce"] = nonce
+    _pending(context).nonce = nonce
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("button_confirm"), callback_data=f"adm:ok:{nonce}"),
-        InlineKeyboardButton(t("button_abort"), callback_data=f"adm:no:{nonce}"),
+        InlineKeyboardButton(t("button_confirm"), callback_data=cb.AdminConfirm(True, nonce).encode()),
+        InlineKeyboardButton(t("button_abort"), callback_data=cb.AdminConfirm(False, nonce).encode()),
     ]])
 
 
-async def begin(update: Update, context: HoaTocContext) -> int:
+async def admit(update: Update, context: HoaTocContext) -> None:
+    """Admins only."""
+    await require(update, context, Role.ADMIN, "status")
+
+
+async def begin(update: Update, context: HoaTocContext) -> str:
     """«Gia hạn», «Đính chính» or «Thu hồi» on a status message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    await require(update, context, Role.ADMIN, "status")
-    other = busy_with(context, "adm")
-    if other is not None:
-        await query.answer(plain(t("conv_busy", what=t(other))), show_alert=True)
-        return ConversationHandler.END
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.DirectiveAction)
     await query.answer()
-    _, action, raw_id = query.data.split(":")
-    directive = await context.services.broadcast.get(int(raw_id))
-    _pending(context).clear()
-    _pending(context).update(action=action, directive_id=directive.id, number=directive.number)
-    if action == "ext":
-        await message(update).reply_text(t("adm_ask_deadline", number=directive.number))
+    directive = await context.services.broadcast.get(tap.directive_id)
+    p = _pending(context)
+    p.action, p.directive_id, p.number = tap.action, directive.id, directive.number
+    if tap.action in ("ext", "cor"):
+        await forms.save(context, ASK)
+        key = "adm_ask_deadline" if tap.action == "ext" else "adm_ask_correction"
+        await message(update).reply_text(t(key, number=directive.number))
         return ASK
-    if action == "cor":
-        await message(update).reply_text(t("adm_ask_correction", number=directive.number))
-        return ASK
+    markup = _confirm_keyboard(context)
+    await forms.save(context, CONFIRM)
     await message(update).reply_text(t("adm_confirm_recall", number=directive.number),
-                                     reply_markup=_confirm_keyboard(context))
+                                     reply_markup=markup)
     return CONFIRM
 
 
-async def answer(update: Update, context: HoaTocContext) -> int:
+async def answer(update: Update, context: HoaTocContext) -> str:
     """The new deadline or the correction's text; then confirm."""
     s, p = context.services, _pending(context)
     text = message(update).text or ""
     try:
-        if p["action"] == "ext":
+        if p.action == "ext":
             deadline = s.broadcast.parse_deadline(text)
-            current = (await s.broadcast.get(p["directive_id"])).ack_deadline_at
+            current = (await s.broadcast.get(p.directive_id)).ack_deadline_at
             if deadline <= current:
                 raise InvalidInput("adm_extend_earlier",
                                    deadline=local_time(current, s.settings.tz))
-            p["deadline"] = deadline
-            prompt = t("adm_confirm_extend", number=p["number"],
+            p.deadline = deadline
+            prompt = t("adm_confirm_extend", number=p.number,
                        deadline=local_time(deadline, s.settings.tz))
         else:
-            p["text"] = parse_text_field(text, key="adm_correction_invalid", max_len=MAX_CORRECTION)
-            prompt = t("adm_confirm_correct", number=p["number"], text=p["text"])
+            p.text = parse_text_field(text, key="adm_correction_invalid", max_len=MAX_CORRECTION)
+            prompt = t("adm_confirm_correct", number=p.number, text=p.text)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return ASK
-    await message(update).reply_text(prompt, reply_markup=_confirm_keyboard(context))
+    markup = _confirm_keyboard(context)
+    await forms.save(context, CONFIRM)
+    await message(update).reply_text(prompt, reply_markup=markup)
     return CONFIRM
 
 
-async def confirm(update: Update, context: HoaTocContext) -> int:
+async def confirm(update: Update, context: HoaTocContext) -> str:
     """«Xác nhận»: do it (the service audits it)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    if query.data.split(":")[2] != _pending(context).get("nonce"):
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.AdminConfirm)
+    s, p = context.services, _pending(context)
+    if tap.nonce != p.nonce:
         await query.answer(t("adm_stale"), show_alert=True)
         await query.edit_message_reply_markup(None)
-        return CONFIRM if _pending(context).get("action") else ConversationHandler.END
+        return CONFIRM
     await query.answer()
     await query.edit_message_reply_markup(None)
     await require(update, context, Role.ADMIN, "status")
-    s, p = context.services, _pending(context)
     done: str
     try:
-        if p["action"] == "ext":
-            d = await s.broadcast.extend(user_id(update), p["directive_id"], p["deadline"])
+        if p.action == "ext":
+            assert p.deadline is not None
+            d = await s.broadcast.extend(user_id(update), p.directive_id, p.deadline)
             done = t("adm_done_extend", number=d.number,
                      deadline=local_time(d.ack_deadline_at, s.settings.tz))
-        elif p["action"] == "cor":
-            d = await s.broadcast.correct(user_id(update), p["directive_id"], p["text"])
+        elif p.action == "cor":
+            assert p.text is not None
+            d = await s.broadcast.correct(user_id(update), p.directive_id, p.text)
             done = t("adm_done_correct", number=d.number)
         else:
-            d = await s.broadcast.recall(user_id(update), p["directive_id"])
+            d = await s.broadcast.recall(user_id(update), p.directive_id)
             done = t("adm_done_recall", number=d.number)
     except InvalidInput as exc:
         done = domain_error(exc, s.settings)
-    p.clear()
+    await forms.finish(context)  # done (or refused for good): a restart must not offer it again
     await message(update).reply_text(done)
-    return ConversationHandler.END
+    return forms.END
 
 
-async def abort(update: Update, context: HoaTocContext) -> int:
-    """«Thôi» or /cancel."""
-    return await leave(update, context, "adm", "adm_aborted")
-
-
-def conversation() -> ConversationHandler[HoaTocContext]:
-    """Extend / correct / recall a sent directive."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[CallbackQueryHandler(begin, pattern=r"^adm:(ext|cor|rcl):\d{1,12}$")],
-            states={
-                ASK: [MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, answer)],
-                CONFIRM: [CallbackQueryHandler(confirm, pattern=r"^adm:ok:[0-9a-f]{8}$")],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, expire_drafts)],
-            },
-            fallbacks=[
-                CommandHandler("cancel", abort, filters=NEW),
-                edits_ignored(),
-                CallbackQueryHandler(abort, pattern=r"^adm:no:[0-9a-f]{8}$"),
-                MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT,
-                               expect_text),
-            ],
-            name="directive_admin",
-            allow_reentry=True,
-            conversation_timeout=3600,
-        )
+FORM = forms.Form(
+    name="directive_admin", title="conv_admin", fields=Fields, cancelled="adm_aborted",
+    admit=admit,
+    entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.DirectiveAction))],
+    steps=[
+        forms.Step(ASK, "adm_step_ask", [
+            MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, answer)]),
+        forms.Step(CONFIRM, "adm_step_confirm", [
+            CallbackQueryHandler(confirm, pattern=cb.matches(cb.AdminConfirm, ok=True))]),
+    ],
+    cancel_taps=cb.matches(cb.AdminConfirm, ok=False),  # «Thôi», whichever action it was for
+    fallbacks=[MessageHandler(NEW & ~filters.COMMAND & ~filters.TEXT, expect_text)],
+)

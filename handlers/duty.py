@@ -9,14 +9,12 @@ from telegram.error import TelegramError
 
 from bot.context import HoaTocContext
 from bot.domain.phones import display_phone
+from bot.telegram import callbacks
 from bot.telegram.render import local_time, plain
 from bot.texts import join, t
 from handlers.common import message, user_id
 
 log = logging.getLogger(__name__)
-
-CLAIM_PATTERN = r"^(escn:\d{1,12}|esc:\d{1,12}:\d{1,12})$"
-
 
 async def duty(update: Update, context: HoaTocContext) -> None:
     """Who is on duty now and next, with phone numbers, and the hotline."""
@@ -48,11 +46,11 @@ async def duty(update: Update, context: HoaTocContext) -> None:
 async def claim(update: Update, context: HoaTocContext) -> None:
     """«Tôi sẽ liên hệ»: the first responder to press it handles those agencies."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    escalation_id = int(parts[2]) if parts[0] == "esc" else None
+    assert query is not None
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.Claim)
     outcome, names = await context.services.escalation.claim(
-        user_id(update), int(parts[1]), escalation_id)
+        user_id(update), tap.notice_id, tap.escalation_id)
     text = (t("esc_claimed", agencies=", ".join(names)) if outcome == "claimed"
             else t("esc_claimed_none") if outcome == "none"
             else t("esc_claim_done") if outcome == "done"

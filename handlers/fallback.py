@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import HoaTocContext
 from bot.texts import t
-from handlers.common import drop_drafts, message
+from handlers.common import message
 
 
 async def unknown_command(update: Update, context: HoaTocContext) -> None:
@@ -16,8 +16,8 @@ async def unknown_command(update: Update, context: HoaTocContext) -> None:
 
 
 async def nothing_to_cancel(update: Update, context: HoaTocContext) -> None:
-    """/cancel outside any conversation: also clears a draft left by one that timed out."""
-    await message(update).reply_text(t("cancel_stale" if drop_drafts(context) else "cancel_nothing"))
+    """/cancel outside any conversation (a draft in progress takes its own /cancel)."""
+    await message(update).reply_text(t("cancel_nothing"))
 
 
 async def stale_button(update: Update, context: HoaTocContext) -> None:

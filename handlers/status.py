@@ -11,6 +11,7 @@ from bot.domain.models import Role
 from bot.domain.phones import display_phone
 from bot.services.acks import AckStatus
 from bot.services.broadcast import AgencyRow
+from bot.telegram import callbacks
 from bot.telegram import directive_view as view
 from bot.telegram.broadcast_view import short_label
 from bot.telegram.render import local_time, pack
@@ -37,7 +38,7 @@ async def status(update: Update, context: HoaTocContext) -> None:
     rows = [[InlineKeyboardButton(
         f"{TEXTS[f'urgency_name_{d.urgency}']} · {d.number} · "
         f"{tally.acked + tally.acked_late}/{tally.agencies_total}",
-        callback_data=f"st:{d.id}")] for d, tally in recent]
+        callback_data=callbacks.status(d.id))] for d, tally in recent]
     await message(update).reply_text(t("status_recent_header"),
                                      reply_markup=InlineKeyboardMarkup(rows))
 
@@ -45,10 +46,12 @@ async def status(update: Update, context: HoaTocContext) -> None:
 async def status_button(update: Update, context: HoaTocContext) -> None:
     """A directive picked from /status, or «Cập nhật» on a status message."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.Status)
     await require(update, context, Role.ADMIN, "status")
     await query.answer()
-    await _show(update, context, int(query.data.split(":")[1]))
+    await _show(update, context, tap.directive_id)
 
 
 async def _show(update: Update, context: HoaTocContext, directive_id: int) -> None:
@@ -89,22 +92,20 @@ def _status_markup(d: Directive, waiting: list[AgencyRow]) -> InlineKeyboardMark
     rows = list(view.admin_buttons(d).inline_keyboard)
     if d.status is DirectiveStatus.ACTIVE:
         agencies = [InlineKeyboardButton(short_label(f"☎️ {r.agency.name}"),
-                                         callback_data=f"ph:ag:{d.id}:{r.agency.id}")
+                                         callback_data=callbacks.phone("ag", d.id, r.agency.id))
                     for r in waiting[:MAX_AGENCY_BUTTONS]]
         rows += [tuple(agencies[i:i + 2]) for i in range(0, len(agencies), 2)]
     return InlineKeyboardMarkup(rows)
 
 
-PHONE_ACK_PATTERN = r"^ph:(ag|ask|ok|no):\d{1,12}:\d{1,12}$"
-
-
 async def phone_ack(update: Update, context: HoaTocContext) -> None:
     """An agency picked in /status; «Ghi nhận đã nhận qua điện thoại», confirmed, recorded."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.PhoneAck)
     await require(update, context, Role.ADMIN, "status")
-    _, step, raw_directive, raw_agency = query.data.split(":")
-    directive_id, agency_id = int(raw_directive), int(raw_agency)
+    step, directive_id, agency_id = tap.step, tap.directive_id, tap.agency_id
     await query.answer()
     if step == "no":
         await best_effort(query.edit_message_reply_markup(None), "drop a used confirmation")

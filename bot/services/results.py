@@ -56,12 +56,12 @@ class ResultService:
             await self.refusals.add(user_id, "report.refused", f"rep:{delivery_id}",
                                     per_subject=False)
             ended = person is not None and not person.active
-            raise InvalidInput("access_ended_tap" if ended else "rr_refused")
+            raise InvalidInput("access_ended_tap" if ended else "res_refused")
         directive = await repo.get(delivery.directive_id)
         if directive.status is DirectiveStatus.RECALLED:
-            raise InvalidInput("rr_recalled", number=directive.number)
+            raise InvalidInput("res_recalled", number=directive.number)
         if directive.report_deadline_at is None:
-            raise InvalidInput("rr_not_due", number=directive.number)
+            raise InvalidInput("res_not_due", number=directive.number)
         agency = await AgencyRepository(conn).get(delivery.agency_id)
         return ResultTarget(directive, agency, person)
 
@@ -69,7 +69,7 @@ class ResultService:
         """Store the report and queue the notice (and its files) to the admin who broadcast."""
         target = await self.target(user_id, draft.delivery_id)
         if not draft.text.strip() and not draft.files:
-            raise InvalidInput("rr_empty")
+            raise InvalidInput("res_empty")
         d, now = target.directive, self.clock.now()
         late = d.report_deadline_at is not None and now > d.report_deadline_at
         async with self.db.transaction() as conn:

@@ -1,4 +1,4 @@
-"""Keyboards of the /broadcast conversation; callback data is `bc:...` and parsed by us."""
+"""Keyboards of the /broadcast conversation; their callback data comes from `callbacks`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.directives import Secrecy, Urgency
 from bot.domain.models import Agency, Group
+from bot.telegram import callbacks as cb
 from bot.texts import t
 
 PAGE_SIZE = 8
@@ -38,30 +39,30 @@ def matching(agencies: list[Agency], query: str | None) -> list[Agency]:
     return [a for a in agencies if needle in fold(a.name) or needle in fold(a.code)]
 
 
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
+def _button(text: str, tap: cb.Tap) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=tap.encode())
 
 
 def cancel_row() -> list[InlineKeyboardButton]:
-    return [_button(t("bc_btn_cancel"), "bc:cancel")]
+    return [_button(t("bc_btn_cancel"), cb.BroadcastButton("cancel"))]
 
 
 def urgency_keyboard() -> InlineKeyboardMarkup:
-    rows = [[_button(t(f"urgency_name_{u}"), f"bc:u:{u}") for u in list(Urgency)[:2]],
-            [_button(t(f"urgency_name_{u}"), f"bc:u:{u}") for u in list(Urgency)[2:]],
+    rows = [[_button(t(f"urgency_name_{u}"), cb.PickUrgency(u)) for u in list(Urgency)[:2]],
+            [_button(t(f"urgency_name_{u}"), cb.PickUrgency(u)) for u in list(Urgency)[2:]],
             cancel_row()]
     return InlineKeyboardMarkup(rows)
 
 
 def secrecy_keyboard() -> InlineKeyboardMarkup:
-    rows = [[_button(t(f"secrecy_name_{s}"), f"bc:s:{s}") for s in list(Secrecy)[:2]],
-            [_button(t(f"secrecy_name_{s}"), f"bc:s:{s}") for s in list(Secrecy)[2:]],
+    rows = [[_button(t(f"secrecy_name_{s}"), cb.PickSecrecy(s)) for s in list(Secrecy)[:2]],
+            [_button(t(f"secrecy_name_{s}"), cb.PickSecrecy(s)) for s in list(Secrecy)[2:]],
             cancel_row()]
     return InlineKeyboardMarkup(rows)
 
 
 def continue_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(t("bc_btn_continue"), "bc:next")], cancel_row()])
+    return InlineKeyboardMarkup([[_button(t("bc_btn_continue"), cb.BroadcastButton("next"))], cancel_row()])
 
 
 def picker_keyboard(
@@ -75,26 +76,26 @@ def picker_keyboard(
     for g in groups:
         members = set(g.agency_ids)
         mark = "✅ " if members and members <= selected else ""
-        group_buttons.append(_button(short_label(f"{mark}{g.name}"), f"bc:g:{g.id}"))
+        group_buttons.append(_button(short_label(f"{mark}{g.name}"), cb.ToggleGroup(g.id)))
     rows += [group_buttons[i:i + 2] for i in range(0, len(group_buttons), 2)]
     if not filtered:
         mark = "✅ " if all_ids and all_ids <= selected else ""
-        rows.append([_button(f"{mark}{t('bc_btn_all')}", "bc:all")])
+        rows.append([_button(f"{mark}{t('bc_btn_all')}", cb.BroadcastButton("all"))])
     pages = max(1, (len(agencies) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     for a in agencies[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
         mark = "✅ " if a.id in selected else "▫️ "
-        rows.append([_button(short_label(f"{mark}{a.name}"), f"bc:a:{a.id}:{page}")])
+        rows.append([_button(short_label(f"{mark}{a.name}"), cb.ToggleAgency(a.id, page))])
     nav = []
     if page > 0:
-        nav.append(_button("◀️", f"bc:p:{page - 1}"))
-    nav.append(_button(t("bc_page", page=page + 1, pages=pages), "bc:pg"))
+        nav.append(_button("◀️", cb.TurnPage(page - 1)))
+    nav.append(_button(t("bc_page", page=page + 1, pages=pages), cb.BroadcastButton("pg")))
     if page < pages - 1:
-        nav.append(_button("▶️", f"bc:p:{page + 1}"))
+        nav.append(_button("▶️", cb.TurnPage(page + 1)))
     rows.append(nav)
-    last = [_button(t("bc_btn_done"), "bc:done")]
+    last = [_button(t("bc_btn_done"), cb.BroadcastButton("done"))]
     if filtered:
-        last.insert(0, _button(t("bc_btn_clear_filter"), "bc:clr"))
+        last.insert(0, _button(t("bc_btn_clear_filter"), cb.BroadcastButton("clr")))
     rows.append(last)
     rows.append(cancel_row())
     return InlineKeyboardMarkup(rows)
@@ -102,25 +103,24 @@ def picker_keyboard(
 
 def deadline_keyboard(default_label: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [_button(t("bc_btn_default_deadline", deadline=default_label), "bc:dl:default")],
+        [_button(t("bc_btn_default_deadline", deadline=default_label), cb.BroadcastButton("dl_default"))],
         cancel_row()])
 
 
 def report_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(t("bc_btn_no_report"), "bc:rp:none")], cancel_row()])
+    return InlineKeyboardMarkup([[_button(t("bc_btn_no_report"), cb.BroadcastButton("rp_none"))],
+                                 cancel_row()])
 
 
 def preview_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [_button(t("bc_btn_send"), "bc:send"), _button(t("bc_btn_edit"), "bc:edit")],
+        [_button(t("bc_btn_send"), cb.BroadcastButton("send")),
+         _button(t("bc_btn_edit"), cb.BroadcastButton("edit"))],
         cancel_row()])
 
 
-EDITABLE = ("urgency", "number", "issuer", "summary", "body", "recipients", "deadline", "report")
-
-
 def edit_keyboard() -> InlineKeyboardMarkup:
-    buttons = [_button(t(f"bc_field_{f}"), f"bc:e:{f}") for f in EDITABLE]
+    buttons = [_button(t(f"bc_field_{f}"), cb.EditField(f)) for f in cb.EDITABLE]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     rows.append(cancel_row())
     return InlineKeyboardMarkup(rows)
@@ -130,5 +130,5 @@ def preview_buttons(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup
     """The recipients' buttons, inert: they only say that this is a preview."""
     if markup is None:
         return None
-    return InlineKeyboardMarkup([[_button(b.text, "bc:noop") for b in row]
+    return InlineKeyboardMarkup([[_button(b.text, cb.BroadcastButton("noop")) for b in row]
                                  for row in markup.inline_keyboard])

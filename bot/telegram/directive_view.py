@@ -17,6 +17,7 @@ from bot.domain.directives import (
 )
 from bot.domain.escalation import Reached
 from bot.domain.notices import copy_actions, status_actions
+from bot.telegram import callbacks
 from bot.telegram.keyboards import keyboard
 from bot.telegram.render import local_time, tg_len
 from bot.texts import TEXTS, Safe, join, t
@@ -160,13 +161,14 @@ def pending_lines(agency: str, to_ack: list[Directive], to_report: list[Directiv
 
 def phone_ack_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(
-        t("button_phone_ack"), callback_data=f"ph:ask:{directive_id}:{agency_id}")]])
+        t("button_phone_ack"), callback_data=callbacks.phone("ask", directive_id, agency_id))]])
 
 
 def phone_confirm_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:
+    ok, no = (callbacks.phone(step, directive_id, agency_id) for step in ("ok", "no"))
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton(t("button_confirm"), callback_data=f"ph:ok:{directive_id}:{agency_id}"),
-        InlineKeyboardButton(t("ph_btn_cancel"), callback_data=f"ph:no:{directive_id}:{agency_id}"),
+        InlineKeyboardButton(t("button_confirm"), callback_data=ok),
+        InlineKeyboardButton(t("ph_btn_cancel"), callback_data=no),
     ]])
 
 

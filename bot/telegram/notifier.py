@@ -118,8 +118,8 @@ def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Render
 def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     """A result report for the directive's sender: the text, then its files."""
     v = notice.values
-    text = t("rr_notice", agency=v["agency"], name=v["name"], number=v["number"],
-             late=t("rr_notice_late") if v["late"] else "", text=v["text"] or t("rr_no_text"))
+    text = t("res_notice", agency=v["agency"], name=v["name"], number=v["number"],
+             late=t("res_notice_late") if v["late"] else "", text=v["text"] or t("res_no_text"))
     caption = html.escape(f"{v['agency']} — {v['number']}", quote=False)
     return Rendered([text], files_after=[_file(f["kind"], f["file_id"], caption)
                                          for f in v["files"]])

@@ -21,6 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.telegram import callbacks
+
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256) -> None:
@@ -30,7 +32,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._users: dict[int, int] = {}  # updates holding or awaiting each user's lock
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if isinstance(update, Update) and _is_ack(update):
+        if isinstance(update, Update) and _is_fast_tap(update):
             await coroutine
             return
         if not isinstance(update, Update) or update.effective_user is None:
@@ -56,6 +58,6 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Nothing to tear down."""
 
 
-def _is_ack(update: Update) -> bool:
+def _is_fast_tap(update: Update) -> bool:
     query = update.callback_query
-    return query is not None and (query.data or "").startswith("ack:")
+    return query is not None and callbacks.is_fast(query.data)

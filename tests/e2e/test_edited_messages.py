@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler
 
 from bot.storage.directives import DirectiveRepository
+from handlers.broadcast import Fields
 from handlers.common import edited_message
+from handlers.forms import FormHandler
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import has, tap
 from tests.e2e.test_directives import setup_liaisons
@@ -46,9 +48,10 @@ async def to_number_step(h: Harness) -> None:
     await tap(h, secrecy, "Không mật", "số, ký hiệu")
 
 
-def broadcast_draft(h: Harness) -> Any:
-    assert h.app is not None
-    return h.app.user_data[A].get("bc_draft")
+async def broadcast_draft(h: Harness) -> Any:
+    stored = await h.services.drafts.get(A, "broadcast")
+    assert stored is not None
+    return Fields.from_json(stored.answers).draft
 
 
 async def test_edited_answer_is_not_the_next_answer(harness: Harness) -> None:
@@ -61,7 +64,7 @@ async def test_edited_answer_is_not_the_next_answer(harness: Harness) -> None:
     # Fixing the number by editing it must not fill in the issuer.
     assert EDIT_NOTE in await edit_and_wait(h, A, number_id, "34/CĐ-TTg")
     await h.say(A, "UBND tỉnh An Giang", has("trích yếu"))
-    d = broadcast_draft(h)
+    d = await broadcast_draft(h)
     assert (d.number, d.issuer) == ("33/CĐ-TTg", "UBND tỉnh An Giang")
 
 
@@ -78,13 +81,13 @@ async def test_edited_broadcast_command_does_not_restart(harness: Harness) -> No
     assert EDIT_NOTE in await edit_and_wait(h, A, command_id, "/broadcast ")
     # The draft is kept and the conversation goes on where it was.
     await h.say(A, "UBND tỉnh An Giang", has("trích yếu"))
-    assert broadcast_draft(h).number == "33/CĐ-TTg"
+    assert (await broadcast_draft(h)).number == "33/CĐ-TTg"
     # An edited /cancel does not cancel either.
     before = len(h.fake.messages_to(A))
     cancel_id = h.fake.send_text(A, "tăng cường bảo đảm an toàn thông tin mạng")
     await h.fake.wait_for_message(A, has("nội dung"), after=before)
     assert EDIT_NOTE in await edit_and_wait(h, A, cancel_id, "/cancel")
-    assert broadcast_draft(h).summary == "tăng cường bảo đảm an toàn thông tin mạng"
+    assert (await broadcast_draft(h)).summary == "tăng cường bảo đảm an toàn thông tin mạng"
 
 
 async def test_edited_report_text_is_not_added_to_the_report(harness: Harness) -> None:
@@ -125,7 +128,7 @@ SAMPLES: list[dict[str, Any]] = [
 ]
 
 
-def _message_handlers(conv: ConversationHandler[Any]) -> list[BaseHandler[Any, Any, Any]]:
+def _message_handlers(conv: FormHandler) -> list[BaseHandler[Any, Any, Any]]:
     handlers = [*conv.entry_points, *conv.fallbacks]
     for state in conv.states.values():
         handlers.extend(state)
@@ -137,9 +140,9 @@ async def test_every_conversation_takes_new_messages_only(harness: Harness) -> N
     await h.start()
     assert h.app is not None
     conversations = [x for group in h.app.handlers.values() for x in group
-                     if isinstance(x, ConversationHandler)]
+                     if isinstance(x, FormHandler)]
     assert {c.name for c in conversations} == {
-        "broadcast", "directive_admin", "result_report", "duty_admin"}
+        "broadcast", "directive_admin", "results", "duty_admin"}
     for conv in conversations:
         handlers = _message_handlers(conv)
         # Not vacuous: each conversation answers some new message.

@@ -1,0 +1,442 @@
+"""The one codec for callback data: every button's prefix, its parsing, and which taps skip
+the per-user queue.
+
+Telegram hands back whatever string a button carried, so anyone can send any string: data
+that is not exactly one of the shapes below (forged, truncated, over 64 bytes) parses to None
+and no handler takes it. What a parsed tap names (a delivery, a directive, a person) is still
+re-checked against the database by the handler: parsing proves the shape, never the right.
+
+Old messages keep their buttons for weeks, so a shape, once shipped, keeps parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from bot.clock import from_epoch, to_epoch
+from bot.domain.directives import Secrecy, Urgency
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+_ID = r"([0-9]{1,12})"  # not \d, which takes any script's digits
+_NONCE = r"([0-9a-f]{8})"
+
+
+class Tap:
+    """A parsed button press; `encode()` gives back its callback data."""
+
+    PATTERN: ClassVar[re.Pattern[str]]
+
+    def encode(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap | None:
+        raise NotImplementedError
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+# --- taps on a directive's copy, its status message and escalation digests ------------------
+
+@dataclass(frozen=True)
+class Ack(Tap):
+    """«✅ Đã nhận văn bản» on a delivered copy."""
+
+    delivery_id: int
+    PATTERN = re.compile(rf"ack:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"ack:{self.delivery_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+@dataclass(frozen=True)
+class OpenResult(Tap):
+    """«📝 Báo cáo kết quả» on a delivered copy: opens the results conversation."""
+
+    delivery_id: int
+    PATTERN = re.compile(rf"rep:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"rep:{self.delivery_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+@dataclass(frozen=True)
+class ResultButton(Tap):
+    """«Gửi báo cáo» or «Hủy» inside the results conversation."""
+
+    action: Literal["send", "cancel"]
+    PATTERN = re.compile(r"rr:(send|cancel)")
+
+    def encode(self) -> str:
+        return _checked(f"rr:{self.action}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls("send" if m[1] == "send" else "cancel")
+
+
+@dataclass(frozen=True)
+class Status(Tap):
+    """A directive picked from /status, or «Cập nhật» on a status message."""
+
+    directive_id: int
+    PATTERN = re.compile(rf"st:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"st:{self.directive_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+PhoneStep = Literal["ag", "ask", "ok", "no"]
+_PHONE_STEPS: dict[str, PhoneStep] = {"ag": "ag", "ask": "ask", "ok": "ok", "no": "no"}
+
+
+@dataclass(frozen=True)
+class PhoneAck(Tap):
+    """An acknowledgement taken by phone: agency picked, asked, confirmed or dropped."""
+
+    step: PhoneStep
+    directive_id: int
+    agency_id: int
+    PATTERN = re.compile(rf"ph:(ag|ask|ok|no):{_ID}:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"ph:{self.step}:{self.directive_id}:{self.agency_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_PHONE_STEPS[m[1]], int(m[2]), int(m[3]))
+
+
+@dataclass(frozen=True)
+class Claim(Tap):
+    """«Tôi sẽ liên hệ» on an escalation digest: one escalation, or all of the digest's."""
+
+    notice_id: int
+    escalation_id: int | None = None
+    PATTERN = re.compile(rf"escn:{_ID}|esc:{_ID}:{_ID}")
+
+    def encode(self) -> str:
+        if self.escalation_id is None:
+            return _checked(f"escn:{self.notice_id}")
+        return _checked(f"esc:{self.notice_id}:{self.escalation_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1])) if m[1] is not None else cls(int(m[2]), int(m[3]))
+
+
+# --- the directive admin conversation (extend, correct, recall) -------------------------------
+
+DirectiveVerb = Literal["ext", "cor", "rcl"]
+_VERBS: dict[str, DirectiveVerb] = {"ext": "ext", "cor": "cor", "rcl": "rcl"}
+
+
+@dataclass(frozen=True)
+class DirectiveAction(Tap):
+    """«Gia hạn», «Đính chính» or «Thu hồi» on a status message."""
+
+    action: DirectiveVerb
+    directive_id: int
+    PATTERN = re.compile(rf"adm:(ext|cor|rcl):{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"adm:{self.action}:{self.directive_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_VERBS[m[1]], int(m[2]))
+
+
+@dataclass(frozen=True)
+class AdminConfirm(Tap):
+    """«Xác nhận» (ok) or «Thôi» on a pending directive action, bound to it by a nonce."""
+
+    ok: bool
+    nonce: str
+    PATTERN = re.compile(rf"adm:(ok|no):{_NONCE}")
+
+    def encode(self) -> str:
+        return _checked(f"adm:{'ok' if self.ok else 'no'}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1] == "ok", m[2])
+
+
+# --- the duty roster conversation ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class DutyPerson(Tap):
+    """A responder picked: the first person (`p`) or the second of a swap (`q`)."""
+
+    second: bool
+    person_id: int
+    PATTERN = re.compile(rf"dt:(p|q):{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"dt:{'q' if self.second else 'p'}:{self.person_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1] == "q", int(m[2]))
+
+
+@dataclass(frozen=True)
+class DutyShift(Tap):
+    """A shift picked for a swap: the first person's (`sa`) or the second's (`sb`)."""
+
+    second: bool
+    start_at: datetime
+    end_at: datetime
+    PATTERN = re.compile(rf"dt:(sa|sb):{_ID}:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"dt:{'sb' if self.second else 'sa'}:{to_epoch(self.start_at)}:"
+                        f"{to_epoch(self.end_at)}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1] == "sb", from_epoch(int(m[2])), from_epoch(int(m[3])))
+
+
+@dataclass(frozen=True)
+class DutyConfirm(Tap):
+    """«Xác nhận» on a roster change, bound to it by a nonce."""
+
+    nonce: str
+    PATTERN = re.compile(rf"dt:ok:{_NONCE}")
+
+    def encode(self) -> str:
+        return _checked(f"dt:ok:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1])
+
+
+@dataclass(frozen=True)
+class DutyCancel(Tap):
+    """«Hủy» in the duty roster conversation."""
+
+    PATTERN = re.compile(r"dt:cancel")
+
+    def encode(self) -> str:
+        return "dt:cancel"
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls()
+
+
+# --- the /broadcast conversation ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PickUrgency(Tap):
+    urgency: Urgency
+    PATTERN = re.compile(r"bc:u:(" + "|".join(u.value for u in Urgency) + ")")
+
+    def encode(self) -> str:
+        return _checked(f"bc:u:{self.urgency.value}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(Urgency(m[1]))
+
+
+@dataclass(frozen=True)
+class PickSecrecy(Tap):
+    secrecy: Secrecy
+    PATTERN = re.compile(r"bc:s:(" + "|".join(s.value for s in Secrecy) + ")")
+
+    def encode(self) -> str:
+        return _checked(f"bc:s:{self.secrecy.value}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(Secrecy(m[1]))
+
+
+@dataclass(frozen=True)
+class ToggleGroup(Tap):
+    """A recipient group chosen or dropped as a whole."""
+
+    group_id: int
+    PATTERN = re.compile(rf"bc:g:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"bc:g:{self.group_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+@dataclass(frozen=True)
+class ToggleAgency(Tap):
+    """One agency chosen or dropped, on the picker page it was shown on."""
+
+    agency_id: int
+    page: int | None = None
+    PATTERN = re.compile(rf"bc:a:{_ID}(?::{_ID})?")
+
+    def encode(self) -> str:
+        tail = "" if self.page is None else f":{self.page}"
+        return _checked(f"bc:a:{self.agency_id}{tail}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]), int(m[2]) if m[2] is not None else None)
+
+
+@dataclass(frozen=True)
+class TurnPage(Tap):
+    page: int
+    PATTERN = re.compile(rf"bc:p:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"bc:p:{self.page}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+EDITABLE = ("urgency", "number", "issuer", "summary", "body", "recipients", "deadline", "report")
+
+
+@dataclass(frozen=True)
+class EditField(Tap):
+    """A field picked from «Sửa» on the preview."""
+
+    field: str
+    PATTERN = re.compile(r"bc:e:(" + "|".join(EDITABLE) + ")")
+
+    def encode(self) -> str:
+        if self.field not in EDITABLE:
+            raise ValueError(f"not an editable field: {self.field!r}")
+        return f"bc:e:{self.field}"
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1])
+
+
+BroadcastAction = Literal["next", "done", "all", "clr", "dl_default", "rp_none", "send", "edit",
+                          "cancel", "noop", "pg"]
+# The data of each plain /broadcast button (two kept their older, longer shape).
+_BROADCAST_DATA: dict[BroadcastAction, str] = {
+    "next": "bc:next", "done": "bc:done", "all": "bc:all", "clr": "bc:clr",
+    "dl_default": "bc:dl:default", "rp_none": "bc:rp:none", "send": "bc:send",
+    "edit": "bc:edit", "cancel": "bc:cancel", "noop": "bc:noop", "pg": "bc:pg",
+}
+_BROADCAST_ACTIONS = {data: action for action, data in _BROADCAST_DATA.items()}
+
+
+@dataclass(frozen=True)
+class BroadcastButton(Tap):
+    """A /broadcast button that carries no value: «Tiếp tục», «Xong», «Gửi», «Hủy» ..."""
+
+    action: BroadcastAction
+    PATTERN = re.compile("|".join(re.escape(d) for d in _BROADCAST_DATA.values()))
+
+    def encode(self) -> str:
+        return _BROADCAST_DATA[self.action]
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_BROADCAST_ACTIONS[m[0]])
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+KINDS: tuple[type[Tap], ...] = (
+    Ack, OpenResult, ResultButton, Status, PhoneAck, Claim, DirectiveAction, AdminConfirm,
+    DutyPerson, DutyShift, DutyConfirm, DutyCancel, PickUrgency, PickSecrecy, ToggleGroup,
+    ToggleAgency, TurnPage, EditField, BroadcastButton,
+)
+
+# Taps answered at once in their own handler group, outside the per-user queue: an
+# acknowledgement must never wait behind anyone's conversation or slow update.
+FAST: tuple[type[Tap], ...] = (Ack,)
+
+# Every tap of the /broadcast conversation.
+BROADCAST: tuple[type[Tap], ...] = (PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage,
+                                    EditField, BroadcastButton)
+
+
+def parse(data: object) -> Tap | None:
+    """The tap `data` encodes, or None for anything else (forged, oversized, not a string)."""
+    if not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
+        return None
+    for kind in KINDS:
+        m = kind.PATTERN.fullmatch(data)
+        if m is not None:
+            return kind._from(m)
+    return None
+
+
+def is_fast(data: object) -> bool:
+    """Does this tap skip the per-user queue (see FAST)?"""
+    return isinstance(parse(data), FAST)
+
+
+def matches(*kinds: type[Tap], **fields: object) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern: data that parses to one of `kinds`, with these field
+    values (a set: any of them)."""
+    def check(data: object) -> bool:
+        tap = parse(data)
+        return isinstance(tap, kinds) and all(
+            getattr(tap, k) in v if isinstance(v, set | frozenset) else getattr(tap, k) == v
+            for k, v in fields.items())
+    return check
+
+
+def not_fast(data: object) -> bool:
+    """A pattern for everything the fast taps' group does not take."""
+    return not is_fast(data)
+
+
+# --- encoders: what keyboards and notices call -------------------------------------------------
+
+def ack(delivery_id: int) -> str:
+    return Ack(delivery_id).encode()
+
+
+def open_result(delivery_id: int) -> str:
+    return OpenResult(delivery_id).encode()
+
+
+def status(directive_id: int) -> str:
+    return Status(directive_id).encode()
+
+
+def phone(step: PhoneStep, directive_id: int, agency_id: int) -> str:
+    return PhoneAck(step, directive_id, agency_id).encode()
+
+
+def claim(notice_id: int, escalation_id: int | None = None) -> str:
+    return Claim(notice_id, escalation_id).encode()
+
+
+def directive_action(action: DirectiveVerb, directive_id: int) -> str:
+    return DirectiveAction(action, directive_id).encode()
