@@ -21,6 +21,7 @@ from bot.domain.notices import (
     ReportResult,
     SendCorrection,
 )
+from bot.telegram import callbacks
 from bot.texts import label, t
 
 # A digest lists at most this many agencies as their own «Tôi sẽ liên hệ» buttons.
@@ -29,23 +30,24 @@ CLAIM_LABEL_MAX = 40
 
 
 def callback_data(action: Action) -> str:
+    """The button's data, always through the one codec (`bot/telegram/callbacks.py`)."""
     match action:
         case Acknowledge(delivery_id):
-            return f"ack:{delivery_id}"
+            return callbacks.ack(delivery_id)
         case ReportResult(delivery_id):
-            return f"rep:{delivery_id}"
+            return callbacks.open_result(delivery_id)
         case ClaimAll(notice_id):
-            return f"escn:{notice_id}"
+            return callbacks.claim(notice_id)
         case ClaimOne(notice_id, escalation_id, _):
-            return f"esc:{notice_id}:{escalation_id}"
+            return callbacks.claim(notice_id, escalation_id)
         case RefreshStatus(directive_id):
-            return f"st:{directive_id}"
+            return callbacks.status(directive_id)
         case ExtendDeadline(directive_id):
-            return f"adm:ext:{directive_id}"
+            return callbacks.directive_action("ext", directive_id)
         case SendCorrection(directive_id):
-            return f"adm:cor:{directive_id}"
+            return callbacks.directive_action("cor", directive_id)
         case Recall(directive_id):
-            return f"adm:rcl:{directive_id}"
+            return callbacks.directive_action("rcl", directive_id)
     raise ValueError(f"no callback data for {action!r}")
 
 
