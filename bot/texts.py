@@ -358,7 +358,7 @@ TEXTS: Final[dict[str, str]] = {
         "nhắn riêng, hoặc gõ /cancel để hủy."
     ),
     "conv_resumed": (
-        "↩️ Hệ thống vừa khởi động lại. Tiếp tục {what} từ bước «{step}»; các nội dung đã nhập "
+        "↩️ Hệ thống vừa khởi động lại. Tiếp tục {what} từ bước “{step}”; các nội dung đã nhập "
         "được giữ nguyên."
     ),
     "conv_expired": (
