@@ -23,7 +23,9 @@ from bot.storage.directives import DirectiveRepository
 from bot.storage.people import PeopleRepository
 
 # What an agency's acknowledgement drops: its reminders not yet sent (both kinds, as before).
-REMINDER_KINDS = (SubjectKind.DIRECTIVE_ACK, SubjectKind.DIRECTIVE_RESULT)
+# An acknowledgement makes the agency's unsent acknowledgement reminders moot; a result
+# reminder stays (the report is still owed).
+REMINDER_KINDS = (SubjectKind.DIRECTIVE_ACK,)
 
 
 class AckStatus(enum.StrEnum):

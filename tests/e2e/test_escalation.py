@@ -697,3 +697,35 @@ async def test_a_responder_who_left_is_told_so_on_an_old_claim_button(
     rows = await EscalationRepository(h.services.db.reader).of_subject(
         "directive_ack", await _only_directive_id(h))
     assert all(r.handled_by is None for r in rows)
+
+
+async def test_an_acknowledgement_keeps_a_queued_result_reminder(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """Acknowledging drops the agency's unsent acknowledgement reminders only: a result-report
+    reminder queued just before still goes out (the report is still owed)."""
+    h = harness
+    policy = POLICY + """
+results:
+  steps:
+    - {at: -50s, notify: [agency_liaisons]}
+"""
+    await start(h, tmp_path, policy)
+    d = draft(h, ack_deadline_at=h.clock.now() + 60 * S,
+              report_deadline_at=h.clock.now() + 60 * S)
+    d.agency_ids = await agency_ids(h, "STTTT")
+    h.t0 = h.clock.now()
+    await h.services.broadcast.send(SUPER_ADMIN, d)
+    copy = await h.fake.wait_for_message(101, is_directive)
+    await h.services.sender.drained()
+    await h.services.sender.stop()  # what is queued stays queued for now
+    h.clock.set(h.t0 + 10 * S)
+    assert await h.services.escalation.run_due() == 2  # the result reminder, to 101 and 102
+    query = h.fake.press_button(101, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    await h.services.sender.start()
+    h.services.sender.wake()
+    await h.services.sender.drained()
+    for user in (101, 102):
+        assert len(texts(h, user, "chưa gửi báo cáo kết quả")) == 1
