@@ -485,7 +485,8 @@ async def send(update: Update, context: HoaTocContext) -> str:
     await require(update, context, Role.ADMIN, "broadcast")
     s = context.services
     try:
-        directive, audience = await s.broadcast.send(user_id(update), _draft(context))
+        directive, audience = await s.broadcast.send(user_id(update), _draft(context),
+                                                     also=forms.dropped_with(context))
     except InvalidInput as exc:
         await query.edit_message_reply_markup(None)
         await message(update).reply_text(domain_error(exc, s.settings))

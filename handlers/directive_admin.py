@@ -137,7 +137,8 @@ async def confirm(update: Update, context: HoaTocContext) -> str:
                      deadline=local_time(d.ack_deadline_at, s.settings.tz))
         elif p.action == "cor":
             assert p.text is not None
-            d = await s.broadcast.correct(user_id(update), p.directive_id, p.text)
+            d = await s.broadcast.correct(user_id(update), p.directive_id, p.text,
+                                          also=forms.dropped_with(context))
             done = t("adm_done_correct", number=d.number)
         else:
             d = await s.broadcast.recall(user_id(update), p.directive_id)

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final, Protocol, Self, TypeVar, cast
 
+import aiosqlite
 from telegram import Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import HoaTocContext
+from bot.services.ports import InCommit
 from bot.storage.drafts import Drafts
 from bot.telegram.render import plain
 from bot.texts import t
@@ -64,6 +66,8 @@ class FormDraft:
     _drop: Callable[[], Awaitable[None]]
     saved: tuple[str, dict[str, Any]] | None = None  # what the table holds now, when known
     finished: bool = False
+    # Deletes the draft's row inside another transaction (see `dropped_with`).
+    drop_in: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None
 
     async def save(self, step: str) -> None:
         answers = self.fields.to_json()
@@ -96,6 +100,18 @@ async def save(context: HoaTocContext, step: str) -> str:
     The draft is stored anyway once the callback returns."""
     await _draft(context).save(step)
     return step
+
+
+def dropped_with(context: HoaTocContext) -> InCommit:
+    """The draft's row, deleted inside the transaction that commits its work: a crash right
+    after the commit leaves no draft to offer «Gửi» again. `finish` follows as usual."""
+    drop_in = _draft(context).drop_in
+    assert drop_in is not None
+
+    async def drop(conn: aiosqlite.Connection) -> None:
+        await drop_in(conn)
+
+    return drop
 
 
 async def finish(context: HoaTocContext) -> str:
@@ -209,7 +225,9 @@ class FormHandler(BaseHandler[Update, HoaTocContext, None]):
                     "conv_resumed", what=t(self.form.title),
                     step=t(self.labels.get(stored.step, self.form.title))))
             fields, step = self.form.fields.from_json(stored.answers), stored.step
-        draft = FormDraft(fields, step, partial(self._save, user_id), partial(self._drop, user_id))
+        draft = FormDraft(fields, step, partial(self._save, user_id), partial(self._drop, user_id),
+                          drop_in=partial(self.drafts.drop_in, user_id=user_id,
+                                          conversation=self.name))
         context.form = draft
         try:
             result = await handler.handle_update(update, application, check, context)

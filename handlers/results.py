@@ -108,7 +108,8 @@ async def send(update: Update, context: HoaTocContext) -> str:
     await query.answer()
     s = context.services
     try:
-        target = await s.results.submit(user_id(update), _draft(context))
+        target = await s.results.submit(user_id(update), _draft(context),
+                                        also=forms.dropped_with(context))
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         if exc.key == "res_empty":

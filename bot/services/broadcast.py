@@ -36,7 +36,7 @@ from bot.domain.notices import (
     status_actions,
 )
 from bot.services.escalation import EscalationService
-from bot.services.ports import Notifier
+from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -184,8 +184,10 @@ class BroadcastService:
 
     # --- sending --------------------------------------------------------------------------------
 
-    async def send(self, admin_user_id: int, draft: Draft) -> tuple[Directive, Audience]:
-        """Store the directive and queue one delivery per reachable liaison, in one transaction."""
+    async def send(self, admin_user_id: int, draft: Draft, *, also: InCommit | None = None
+                   ) -> tuple[Directive, Audience]:
+        """Store the directive and queue one delivery per reachable liaison, in one transaction
+        (with `also`, the caller's own part of it)."""
         if not (draft.urgency and draft.number and draft.issuer and draft.summary):
             raise InvalidInput("bc_incomplete")
         if not (draft.body or draft.file_id):
@@ -212,6 +214,8 @@ class BroadcastService:
                 "created_by": admin_user_id, "created_at": to_epoch(now),
             })
             await repo.add_agencies(directive_id, [r.agency.id for r in audience.recipients])
+            if also is not None:
+                await also(conn)
             directive = await repo.get(directive_id)
             await self._queue_copies(conn, directive, audience, to_epoch(now))
             await self._escalate(conn, directive, [r.agency.id for r in audience.recipients],
@@ -452,12 +456,15 @@ class BroadcastService:
         self.board.touch(directive_id)
         return d
 
-    async def correct(self, admin_user_id: int, directive_id: int, text: str) -> Directive:
+    async def correct(self, admin_user_id: int, directive_id: int, text: str, *,
+                      also: InCommit | None = None) -> Directive:
         now = to_epoch(self.clock.now())
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
             d = await self._active(repo, directive_id)
             await repo.add_correction(d.id, text, admin_user_id, now)
+            if also is not None:
+                await also(conn)
             await self._notify_all(conn, d, "notice_correction", {
                 "number": d.number, "summary": d.summary, "text": text}, now)
             await AuditRepository(conn).add(now, admin_user_id, "directive.corrected", d.number,

@@ -8,7 +8,7 @@ reports is committed; `flush` is called after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Protocol
 
 import aiosqlite
@@ -19,6 +19,9 @@ from bot.domain.notices import Account, Kind, Notice
 
 # Handles of queued messages a cancel dropped: given back to `flush` after the commit.
 Cancelled = tuple[int, ...]
+# Work the caller adds to a service's transaction (a conversation's draft dropped with the
+# directive or report it produced: a crash between the two must not offer «Gửi» again).
+InCommit = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
 class Notifier(Protocol):

@@ -12,7 +12,7 @@ from bot.domain.models import Agency, Person
 from bot.domain.notices import About, Account, Notice, Topic
 from bot.services.access import RefusalLog
 from bot.services.escalation import EscalationService
-from bot.services.ports import Notifier
+from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -65,7 +65,8 @@ class ResultService:
         agency = await AgencyRepository(conn).get(delivery.agency_id)
         return ResultTarget(directive, agency, person)
 
-    async def submit(self, user_id: int, draft: ResultDraft) -> ResultTarget:
+    async def submit(self, user_id: int, draft: ResultDraft, *,
+                     also: InCommit | None = None) -> ResultTarget:
         """Store the report and queue the notice (and its files) to the admin who broadcast."""
         target = await self.target(user_id, draft.delivery_id)
         if not draft.text.strip() and not draft.files:
@@ -76,6 +77,8 @@ class ResultService:
             report_id = await DirectiveRepository(conn).add_result_report(
                 d.id, target.agency.id, target.person.id, draft.text or None, draft.files,
                 to_epoch(now))
+            if also is not None:
+                await also(conn)
             # To the admin who broadcast, known by their account (they may have no record).
             await self.notifier.send(conn, Account(d.created_by), Notice(
                 "result_report", About(Topic.RESULT, report_id, target.agency.id),

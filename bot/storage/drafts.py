@@ -122,6 +122,10 @@ class Drafts:
         self._index.setdefault(user_id, {})[conversation] = _Entry(step, restored=False)
         return draft
 
+    async def drop_in(self, conn: aiosqlite.Connection, user_id: int, conversation: str) -> None:
+        """Delete the draft's row inside the caller's transaction (the index follows on drop)."""
+        await DraftRepository(conn).delete(user_id, conversation)
+
     async def drop(self, user_id: int, conversation: str) -> bool:
         """Forget one draft; True if there was one."""
         async with self.db.transaction() as conn:

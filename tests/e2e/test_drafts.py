@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.storage.drafts import DraftRepository
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import count_directives, has, tap
@@ -46,7 +48,7 @@ async def test_restart_mid_broadcast_resumes_at_the_same_step_and_sends(harness:
     before = len(h.fake.messages_to(A))
     h.fake.send_text(A, "tăng cường bảo đảm an toàn thông tin mạng")
     resumed = await h.fake.wait_for_message(A, has(RESUMED), after=before)
-    assert "«Trích yếu»" in (resumed.plain_text or "")
+    assert "“Trích yếu”" in (resumed.plain_text or "")
     assert "các nội dung đã nhập được giữ nguyên" in (resumed.plain_text or "")
     await h.fake.wait_for_message(A, has("nội dung"), after=before + 1)  # the next question
     body = await h.say(A, "Thực hiện ngay.", has("Đã nhận nội dung"))
@@ -58,7 +60,7 @@ async def test_restart_mid_broadcast_resumes_at_the_same_step_and_sends(harness:
     before = len(h.fake.messages_to(A))
     await tap(h, picker, "Trung tâm Công nghệ")
     resumed = await h.fake.wait_for_message(A, has(RESUMED), after=before)
-    assert "«Nơi nhận»" in (resumed.plain_text or "")
+    assert "“Nơi nhận”" in (resumed.plain_text or "")
     picker = await h.fake.wait_for_message(
         A, lambda m: m.message_id == picker.message_id
         and "✅ Trung tâm Công nghệ" in str(m.reply_markup))
@@ -113,3 +115,51 @@ async def test_draft_timed_out_across_a_restart_is_dropped_not_resumed(harness: 
     # A new /broadcast starts from the beginning.
     await h.say(A, "/broadcast", has("độ khẩn"))
     assert await stored_step(h) == "urgency"
+
+
+async def test_a_crash_right_after_send_never_offers_send_again(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft goes in the transaction that stores the directive. A crash just after it
+    (here: the draft's separate clean-up fails) leaves no draft: after a restart the old
+    «Gửi» is refused, and the directive exists once."""
+    from bot.storage.drafts import Drafts
+
+    h = harness
+    await setup_liaisons(h)
+    await to_summary_step(h)
+    await h.say(A, "tăng cường bảo đảm an toàn thông tin mạng", has("nội dung"))
+    body = await h.say(A, "Thực hiện ngay.", has("Đã nhận nội dung"))
+    picker = await tap(h, body, "Tiếp tục", "nơi nhận")
+    assert picker is not None
+    await tap(h, picker, "Trung tâm Công nghệ")
+    picker = await h.fake.wait_for_message(
+        A, lambda m: m.message_id == picker.message_id
+        and "✅ Trung tâm Công nghệ" in str(m.reply_markup))
+    deadline = await tap(h, picker, "Xong", "hạn xác nhận")
+    assert deadline is not None
+    report = await tap(h, deadline, "Mặc định", "báo cáo kết quả")
+    assert report is not None
+    summary = await tap(h, report, "Không yêu cầu", "Tóm tắt trước khi gửi")
+    assert summary is not None
+
+    real_drop = Drafts.drop
+
+    async def killed_here(self: Drafts, user_id: int, conversation: str) -> bool:
+        monkeypatch.setattr(Drafts, "drop", real_drop)
+        raise RuntimeError("the process dies here")
+
+    monkeypatch.setattr(Drafts, "drop", killed_here)
+    query = h.fake.press_button(A, summary.message_id, summary.button_data("Gửi"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    await h.say(A, "/status", has("Văn bản gần đây"))  # the tap's handling is over
+    assert await count_directives(h) == 1
+    await restart(h)
+    assert await stored_step(h) is None
+    again = h.fake.press_button(A, summary.message_id, summary.button_data("Gửi"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == again)
+    await h.say(A, "/status", has("Văn bản gần đây"))
+    assert await count_directives(h) == 1
+
