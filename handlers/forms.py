@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final, Protocol, Self, TypeVar, cast
 
-import aiosqlite
 from telegram import Update
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -67,7 +66,7 @@ class FormDraft:
     saved: tuple[str, dict[str, Any]] | None = None  # what the table holds now, when known
     finished: bool = False
     # Deletes the draft's row inside another transaction (see `dropped_with`).
-    drop_in: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None
+    drop_in: InCommit | None = None
 
     async def save(self, step: str) -> None:
         answers = self.fields.to_json()
@@ -107,11 +106,7 @@ def dropped_with(context: HoaTocContext) -> InCommit:
     after the commit leaves no draft to offer «Gửi» again. `finish` follows as usual."""
     drop_in = _draft(context).drop_in
     assert drop_in is not None
-
-    async def drop(conn: aiosqlite.Connection) -> None:
-        await drop_in(conn)
-
-    return drop
+    return drop_in
 
 
 async def finish(context: HoaTocContext) -> str:
