@@ -214,7 +214,10 @@ class FormHandler(BaseHandler[Update, HoaTocContext, None]):
             if stored is None or self.drafts.expired(stored):
                 await self._expire(update, user_id)
                 return
-            if self.drafts.restored(user_id, self.name):
+            # Said when an answer to its step takes the draft up: /cancel, an edit or a stale
+            # tap after a restart is not told that the draft goes on.
+            if (self.drafts.restored(user_id, self.name)
+                    and handler in self.states.get(stored.step, [])):
                 self.drafts.taken_up(user_id, self.name)
                 await message(update).reply_text(t(
                     "conv_resumed", what=t(self.form.title),
@@ -281,7 +284,8 @@ class FormHandler(BaseHandler[Update, HoaTocContext, None]):
 
 def _leaver(text_key: str) -> Callback:
     async def leave(update: Update, context: HoaTocContext) -> str:
-        """/cancel or «Hủy»: answer the tap, drop its keyboard, say so; the draft goes."""
+        """/cancel or «Hủy»: the draft goes (before anyone is told), the keyboard too; say so."""
+        await _draft(context).finish()
         query = update.callback_query
         if query is not None:
             await query.answer()

@@ -119,7 +119,11 @@ class Drafts:
         draft = StoredDraft(user_id, conversation, step, answers, self.clock.now())
         async with self.db.transaction() as conn:
             await DraftRepository(conn).save(draft)
-        self._index.setdefault(user_id, {})[conversation] = _Entry(step, restored=False)
+        mine = self._index.setdefault(user_id, {})
+        old = mine.get(conversation)
+        # Still news until an answer takes it up (a stray update at the same step is not one).
+        mine[conversation] = _Entry(step, restored=old is not None and old.restored
+                                    and old.step == step)
         return draft
 
     async def drop_in(self, conn: aiosqlite.Connection, user_id: int, conversation: str) -> None:

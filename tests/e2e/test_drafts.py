@@ -163,3 +163,17 @@ async def test_a_crash_right_after_send_never_offers_send_again(
     await h.say(A, "/status", has("Văn bản gần đây"))
     assert await count_directives(h) == 1
 
+
+
+async def test_cancel_after_a_restart_is_not_told_the_draft_goes_on(harness: Harness) -> None:
+    """/cancel on a draft from before a restart: only "cancelled", not first "continuing,
+    your answers are kept"."""
+    h = harness
+    await setup_liaisons(h)
+    await to_summary_step(h)
+    await restart(h)
+    before = len(h.fake.messages_to(A))
+    await h.say(A, "/cancel", has("Đã hủy"))
+    texts = [m.plain_text or "" for m in h.fake.messages_to(A)[before:]]
+    assert not any(RESUMED in x for x in texts), texts
+    assert await stored_step(h) is None
