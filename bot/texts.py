@@ -18,18 +18,18 @@ class Safe(str):
 TEXTS: Final[dict[str, str]] = {
     # --- /start and onboarding ---------------------------------------------------------
     "start_stranger": (
-        "Xin chào! Đây là <b>Hỏa Tốc</b> — kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố "
-        "an toàn thông tin mạng của {focal_name}.\n\n"
-        "Bạn chưa được đăng ký. Để tham gia, hãy liên hệ {focal_name}{focal_contact} "
-        "để nhận đường dẫn mời dành riêng cho bạn."
+        "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố an toàn thông tin "
+        "mạng của {focal_name}.\n\n"
+        "Tài khoản này chưa được đăng ký. Để tham gia, đề nghị liên hệ {focal_name}"
+        "{focal_contact} để nhận đường dẫn mời dành riêng cho mình."
     ),
     "start_known": (
-        "Xin chào {name}!\nVai trò của bạn: {roles}.\n\nGõ /help để xem các lệnh bạn dùng được."
+        "Kính chào {name}.\nVai trò: {roles}.\n\nGõ /help để xem các lệnh được sử dụng."
     ),
     "welcome_liaison": (
         "✅ Bạn đã được đăng ký là <b>cán bộ đầu mối ({rank})</b> của <b>{agency}</b>.\n\n"
         "Văn bản chỉ đạo khẩn gửi đơn vị sẽ đến tại đây. Khi nhận được, hãy bấm "
-        "«✅ Đã nhận văn bản» để xác nhận cho cả đơn vị. Gõ /help để xem các lệnh."
+        "“✅ Đã nhận văn bản” để xác nhận cho cả đơn vị. Gõ /help để xem các lệnh."
     ),
     "welcome_responder": (
         "✅ Bạn đã được đăng ký là <b>thành viên Đội ứng cứu sự cố</b>{lead}.\n\n"
