@@ -237,6 +237,10 @@ TEXTS: Final[dict[str, str]] = {
         "đường truyền được phép). Không có gì được lưu hay gửi đi."
     ),
     "bc_ask_number": "Nhập <b>số, ký hiệu</b> văn bản, ví dụ <code>1556/UBND-KGVX</code>:",
+    "when_date_invalid": (
+        "❌ “{text}” không phải ngày hợp lệ. Ví dụ: <code>30/8/2022</code>, <code>25/11</code>. "
+        "Vui lòng nhập lại:"
+    ),
     "bc_number_invalid": (
         "❌ «{text}» không giống số, ký hiệu văn bản. Ví dụ hợp lệ: <code>1556/UBND-KGVX</code>, "
         "<code>33/CĐ-TTg</code>, <code>06/2009/CT-UBND</code>. Vui lòng nhập lại:"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
+from bot.domain.when import year_of
 
 
 class Urgency(enum.StrEnum):
@@ -107,23 +108,6 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo, *, default_time: time
         raise InvalidInput("bc_deadline_past" if next_year else "bc_deadline_too_far",
                            text=text[:40], days=MAX_DEADLINE_AHEAD.days)
     return result
-
-
-def year_of(day: int, month: int, today: date) -> int:
-    """The year of a day typed without one: the one that puts it nearest to today.
-
-    On 28/12, "05/01" is next January; on 30/11, "29/11" is yesterday (a past deadline, a
-    shift that began yesterday), not next November; on 02/01, "31/12" is two days ago.
-    """
-    best, best_gap = today.year, None
-    for year in (today.year - 1, today.year, today.year + 1):
-        try:
-            gap = abs((date(year, month, day) - today).days)
-        except ValueError:  # 29/02 in a common year, 31/04, month 13: judged later
-            continue
-        if best_gap is None or gap < best_gap:
-            best, best_gap = year, gap
-    return best
 
 
 def _local(year: int, month: int, day: int, hour: int, minute: int, tz: ZoneInfo

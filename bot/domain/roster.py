@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.directives import year_of
 from bot.domain.errors import InvalidInput
+from bot.domain.when import year_of
 
 
 @dataclass(frozen=True, slots=True)
