@@ -16,7 +16,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.models import Role
 from bot.domain.roster import Shift
 from bot.telegram import callbacks as cb
-from bot.telegram.render import domain_error, local_time
+from bot.telegram.render import domain_error, local_time, short_time
 from bot.texts import t
 from handlers import forms
 from handlers.common import NEW, expect_button, message, require, take_button, user_id
@@ -159,8 +159,8 @@ async def _ask_shift(update: Update, context: HoaTocContext, person_id: int, sec
     if not shifts:
         await message(update).reply_text(t("duty_no_shifts", name=who.full_name))
         return forms.END
-    rows = [[_button(f"{local_time(sh.start_at, s.settings.tz)} → "
-                     f"{local_time(sh.end_at, s.settings.tz)}",
+    rows = [[_button(f"{short_time(sh.start_at, s.settings.tz)} → "
+                     f"{short_time(sh.end_at, s.settings.tz)}",
                      cb.DutyShift(second, sh.start_at, sh.end_at))]
             for sh in shifts]
     await forms.save(context, state)

@@ -39,7 +39,13 @@ def plain(text: str, limit: int = ANSWER_LIMIT) -> str:
 
 
 def local_time(instant: datetime, tz: ZoneInfo) -> str:
-    return instant.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+    """`17:00 ngày 25/11/2026`, as officials write a time in running text."""
+    return instant.astimezone(tz).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def short_time(instant: datetime, tz: ZoneInfo) -> str:
+    """`17:00 25/11`, the short form for lists and buttons."""
+    return instant.astimezone(tz).strftime("%H:%M %d/%m")
 
 
 def role_names(roles: Iterable[Role]) -> Safe:

@@ -119,7 +119,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     await step(h, 50 * S)
     for user in (101, 102):
         [reminder] = texts(h, user, "Nhắc nhở")
-        assert "08:01 23/11/2026 (còn 10 giây)" in (reminder.plain_text or "")  # deadline, time left
+        assert "08:01 ngày 23/11/2026 (còn 10 giây)" in (reminder.plain_text or "")  # deadline, time left
         assert any("Đã nhận" in b["text"] for b in reminder.buttons)
     assert texts(h, 103, "Nhắc nhở") == []
 
@@ -429,8 +429,8 @@ async def test_duty_set_and_swap_conversations(harness: Harness, tmp_path: Path)
     shifts = await tap(h, pick, "Hùng", "Chọn ca của Hùng")
     assert shifts is not None
     # Hùng's current shift is partly covered by Khách's override: it is not offered.
-    assert not any(b["text"].startswith("07:00 23/11/2026") for b in shifts.buttons)
-    assert any(b["text"].startswith("07:00 25/11/2026") for b in shifts.buttons)
+    assert not any(b["text"].startswith("07:00 23/11") for b in shifts.buttons)
+    assert any(b["text"].startswith("07:00 25/11") for b in shifts.buttons)
     second = await tap(h, shifts, "→", "Chọn người thứ hai")
     assert second is not None
     b_shifts = await tap(h, second, "Khách", "Chọn ca của Khách")

@@ -93,7 +93,7 @@ def test_message_has_header_fields_and_escapes() -> None:
     assert part.startswith("🔴 <b>HỎA TỐC</b>")
     assert "1556/UBND-KGVX" in part and "23/11/2026" in part
     assert "an toàn &lt;thông tin&gt;" in part and "Nội dung &amp; yêu cầu." in part
-    assert "08:30 23/11/2026" in part and "0296 3 852 000" in part
+    assert "08:30 ngày 23/11/2026" in part and "0296 3 852 000" in part
 
 
 def test_long_body_is_split_and_the_last_part_carries_the_deadline() -> None:
