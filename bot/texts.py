@@ -232,18 +232,41 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "bc_ask_secrecy": "Chọn <b>độ mật</b> của văn bản:",
     "bc_secret_refused": (
-        "⛔ Văn bản có độ mật «{secrecy}» <b>không được gửi qua Telegram</b>: thông tin bí mật "
-        "nhà nước chỉ được chuyển theo quy định về bảo vệ bí mật nhà nước (văn thư mật, "
-        "đường truyền được phép). Không có gì được lưu hay gửi đi."
+        "⛔ Văn bản có độ mật “{secrecy}” <b>không được gửi qua Telegram</b>. Đề nghị chuyển "
+        "văn bản theo quy định của pháp luật về bảo vệ bí mật nhà nước. Không có nội dung nào "
+        "được lưu hay gửi đi."
     ),
-    "bc_ask_number": "Nhập <b>số, ký hiệu</b> văn bản, ví dụ <code>1556/UBND-KGVX</code>:",
+    "bc_ask_number": (
+        "Nhập <b>số, ký hiệu</b> văn bản, ví dụ <code>1556/UBND-KGVX</code> hoặc "
+        "<code>248-KH/TU</code>:"
+    ),
     "when_date_invalid": (
         "❌ “{text}” không phải ngày hợp lệ. Ví dụ: <code>30/8/2022</code>, <code>25/11</code>. "
         "Vui lòng nhập lại:"
     ),
     "bc_number_invalid": (
-        "❌ «{text}» không giống số, ký hiệu văn bản. Ví dụ hợp lệ: <code>1556/UBND-KGVX</code>, "
-        "<code>33/CĐ-TTg</code>, <code>06/2009/CT-UBND</code>. Vui lòng nhập lại:"
+        "❌ “{text}” không đúng dạng số, ký hiệu văn bản. Ví dụ hợp lệ: văn bản của cơ quan nhà "
+        "nước <code>1556/UBND-KGVX</code>, <code>06/2009/CT-UBND</code>, <code>33/CĐ-TTg</code>; "
+        "văn bản của cơ quan Đảng <code>248-KH/TU</code>, <code>35-CT/TW</code>. "
+        "Vui lòng nhập lại:"
+    ),
+    "bc_ask_issued": (
+        "Nhập <b>ngày ban hành</b> ghi trên văn bản, ví dụ <code>30/8/2022</code>, hoặc bấm "
+        "“Hôm nay”:"
+    ),
+    "bc_btn_issued_today": "Hôm nay ({date})",
+    "bc_issued_set": "📅 Ngày ban hành: <b>{date}</b>.",
+    "bc_issued_invalid": (
+        "❌ “{text}” không phải ngày hợp lệ. Vui lòng nhập ngày ban hành theo dạng ngày/tháng/năm, "
+        "ví dụ <code>30/8/2022</code>, hoặc bấm “Hôm nay”:"
+    ),
+    "bc_issued_future": (
+        "❌ Ngày ban hành “{text}” là một ngày trong tương lai. Vui lòng nhập ngày ghi trên văn "
+        "bản (hôm nay hoặc trước đó), ví dụ <code>30/8/2022</code>:"
+    ),
+    "bc_issued_too_old": (
+        "❌ Ngày ban hành “{text}” trước năm {year}. Vui lòng kiểm tra lại ngày ghi trên văn "
+        "bản, ví dụ <code>30/8/2022</code>:"
     ),
     "bc_ask_issuer": "Nhập <b>cơ quan ban hành</b>, ví dụ «UBND tỉnh An Giang»:",
     "bc_issuer_invalid": "❌ Tên cơ quan ban hành cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
@@ -258,22 +281,37 @@ TEXTS: Final[dict[str, str]] = {
         "Vui lòng nhập {field_lower} ngắn hơn:"
     ),
     "bc_ask_body": (
-        "Gửi <b>nội dung</b> văn bản (tin nhắn chữ) và/hoặc <b>tệp</b> văn bản (PDF, Word, ảnh; "
-        "có thể chuyển tiếp từ nơi khác). Bấm «Tiếp tục» khi xong."
+        "Gửi <b>nội dung</b> văn bản (tin nhắn chữ) và/hoặc <b>tệp</b> văn bản ({accepted}; "
+        "không quá {limit} MB; có thể chuyển tiếp từ nơi khác). Bấm “Tiếp tục” khi xong."
     ),
     "bc_body_got_text": (
         "✅ Đã nhận nội dung ({chars} ký tự). Gửi thêm nội dung hoặc tệp đính kèm nếu có, "
         "hoặc bấm «Tiếp tục»."
     ),
     "bc_body_got_file": (
-        "✅ Đã nhận tệp «{name}». Gửi thêm nội dung văn bản nếu cần, hoặc bấm «Tiếp tục»."
+        "✅ Đã nhận tệp “{name}”. Gửi thêm nội dung văn bản nếu cần, hoặc bấm “Tiếp tục”."
     ),
     "bc_body_missing": "❌ Cần có nội dung hoặc tệp văn bản trước khi tiếp tục.",
     "bc_body_too_long": "❌ Nội dung dài quá {max_len} ký tự. Hãy rút gọn hoặc gửi dạng tệp.",
     "bc_file_unsupported": (
-        "❌ Tệp «{name}» không được hỗ trợ. Chỉ nhận PDF, Word, Excel, ảnh hoặc tệp chữ."
+        "❌ Tệp “{name}” không thuộc loại được nhận. Các loại tệp được nhận: {accepted}. "
+        "Vui lòng gửi tệp thuộc một trong các loại trên, hoặc gửi nội dung văn bản dưới dạng "
+        "tin nhắn chữ."
     ),
-    "bc_file_too_big": "❌ Tệp «{name}» lớn quá 20 MB; hãy gửi bản nén hoặc bản rút gọn.",
+    "bc_file_too_big": (
+        "❌ Tệp “{name}” vượt quá dung lượng tối đa {limit} MB. Vui lòng gửi bản có dung lượng "
+        "nhỏ hơn (ví dụ bản quét ở độ phân giải thấp hơn), hoặc gửi nội dung văn bản dưới dạng "
+        "tin nhắn chữ. Các loại tệp được nhận: {accepted}."
+    ),
+    "bc_file_photo": "ảnh",
+    "bc_file_unnamed": "tệp không tên",
+    # The accepted kinds, listed in this order wherever a text names them (bot/domain/files.py).
+    "file_kind_pdf": "PDF (ưu tiên bản có chữ ký số)",
+    "file_kind_word": "văn bản Word",
+    "file_kind_excel": "bảng tính Excel",
+    "file_kind_opendocument": "tệp OpenDocument",
+    "file_kind_image": "ảnh",
+    "file_kind_text": "tệp .txt",
     "bc_ask_recipients": (
         "Chọn <b>nơi nhận</b>: bấm nhóm hoặc từng cơ quan để chọn/bỏ chọn; gõ một phần tên để "
         "lọc danh sách cơ quan.\n\nĐã chọn: <b>{agencies}</b> cơ quan · <b>{people}</b> người nhận"

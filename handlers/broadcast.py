@@ -18,12 +18,13 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
 from bot.domain.directives import Urgency, parse_number, parse_text_field
 from bot.domain.errors import InvalidInput
+from bot.domain.files import MAX_FILE_MB, FileCheck, check_file
 from bot.domain.models import Role
 from bot.services.broadcast import Draft
 from bot.telegram import broadcast_view as kb
 from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
-from bot.telegram.render import domain_error, local_time
+from bot.telegram.render import accepted_files, domain_error, local_time
 from bot.texts import t
 from handlers import forms
 from handlers.common import NEW, best_effort, expect_button, expect_text, message, require, user_id
@@ -33,11 +34,6 @@ URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT, P
     "report", "preview")
 
 MAX_BODY = 20_000
-MAX_FILE_BYTES = 20 * 1024 * 1024
-ALLOWED_MIME = (
-    "application/pdf", "application/msword", "application/vnd.openxmlformats-officedocument",
-    "application/vnd.ms-excel", "application/vnd.oasis.opendocument", "image/", "text/plain",
-)
 
 
 def _epoch(at: datetime | None) -> int | None:
@@ -111,7 +107,8 @@ async def _ask_secrecy(update: Update, context: HoaTocContext) -> None:
 
 
 async def _ask_body(update: Update, context: HoaTocContext) -> None:
-    await message(update).reply_text(t("bc_ask_body"), reply_markup=kb.continue_keyboard())
+    await message(update).reply_text(t("bc_ask_body", accepted=accepted_files(), limit=MAX_FILE_MB),
+                                     reply_markup=kb.continue_keyboard())
 
 
 async def _ask_recipients(update: Update, context: HoaTocContext) -> None:
@@ -259,16 +256,14 @@ async def body_text(update: Update, context: HoaTocContext) -> str:
 async def body_file(update: Update, context: HoaTocContext) -> str:
     """A document or photo, sent or forwarded; its caption becomes the body if there is none."""
     msg, draft = message(update), _draft(context)
-    name = "ảnh"
+    name: str = t("bc_file_photo")
     if msg.document is not None:
         doc = msg.document
-        name = doc.file_name or "tệp"
-        mime = doc.mime_type or ""
-        if not mime.startswith(ALLOWED_MIME):
-            await msg.reply_text(t("bc_file_unsupported", name=name))
-            return BODY
-        if (doc.file_size or 0) > MAX_FILE_BYTES:
-            await msg.reply_text(t("bc_file_too_big", name=name))
+        name = doc.file_name or t("bc_file_unnamed")
+        checked = check_file(doc.file_name, doc.mime_type, doc.file_size)
+        if checked is not FileCheck.OK:
+            key = "bc_file_too_big" if checked is FileCheck.TOO_BIG else "bc_file_unsupported"
+            await msg.reply_text(t(key, name=name, accepted=accepted_files(), limit=MAX_FILE_MB))
             return BODY
         draft.file_id, draft.file_name, draft.file_kind = doc.file_id, name, "document"
     else:

@@ -42,15 +42,17 @@ class DirectiveStatus(enum.StrEnum):
     RECALLED = "recalled"
 
 
-# Số, ký hiệu: number, optional year, issuer abbreviations joined by "-" (Nghị định 30/2020).
-_NUMBER = re.compile(
-    r"^\d{1,6}(/\d{4})?/[A-Za-zĐđ0-9&.]{1,20}(-[A-Za-zĐđ0-9&.]{1,20}){0,4}$"
-)
+# Số, ký hiệu. State bodies (Nghị định 30/2020): number, optional year, issuer abbreviations
+# joined by "-" (1556/UBND-KGVX, 06/2009/CT-UBND). Party bodies write the document type after
+# the number and the issuer after the slash (248-KH/TU, 35-CT/TW).
+_ABBR = r"[A-Za-zĐđ0-9&.]{1,20}(-[A-Za-zĐđ0-9&.]{1,20}){0,4}"
+_NUMBER = re.compile(rf"^\d{{1,6}}(/\d{{4}})?/{_ABBR}$")
+_PARTY_NUMBER = re.compile(rf"^\d{{1,6}}-[A-Za-zĐđ]{{1,10}}/{_ABBR}$")
 
 
 def parse_number(text: str) -> str:
     value = re.sub(r"\s+", "", text or "")
-    if not _NUMBER.match(value):
+    if not (_NUMBER.match(value) or _PARTY_NUMBER.match(value)):
         raise InvalidInput("bc_number_invalid", text=(text or "")[:60])
     return value
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.directives import utf16_len
 from bot.domain.errors import DomainError
+from bot.domain.files import ACCEPTED_FILES
 from bot.domain.models import Agency, Invite, Person, Rank, Role
 from bot.texts import Safe, focal_contact, join, t
 from config.settings import Settings
@@ -118,3 +119,8 @@ def help_text(commands: list[tuple[str, str]], settings: Settings) -> Safe:
     lines += [Safe(f"/{cmd} — {html.escape(desc, quote=False)}") for cmd, desc in commands]
     lines += [Safe(""), t("help_footer", **focal(settings))]
     return join(lines)
+
+
+def accepted_files() -> Safe:
+    """The accepted file types, in words: the one list the file check uses."""
+    return join([t(f"file_kind_{kind.name}") for kind in ACCEPTED_FILES], ", ")

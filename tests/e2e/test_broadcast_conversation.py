@@ -44,7 +44,7 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     number = await tap(h, secrecy, "Không mật", "số, ký hiệu")
     assert number is not None
     bad = await h.say(A, "công văn khẩn")
-    assert "không giống số, ký hiệu" in (bad.plain_text or "")
+    assert "không đúng dạng số, ký hiệu" in (bad.plain_text or "")
     before = len(h.fake.messages_to(A))
     h.fake.send_sticker(A)
     sticker = await h.fake.wait_for_message(A, after=before)

@@ -24,14 +24,20 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 08:00 in Vietnam
 
 
+# State bodies write "number/issuer-unit"; Party bodies write "number-type/issuer".
 @pytest.mark.parametrize("text", ["1556/UBND-KGVX", "33/CĐ-TTg", "06/2009/CT-UBND",
-                                  " 576/UBND-VHXH ", "1612/UBND-VXNV"])
+                                  " 576/UBND-VHXH ", "1612/UBND-VXNV",
+                                  "248-KH/TU", "35-CT/TW", "123-CV/TU", "05-NQ/TW", "15-QĐ/TU",
+                                  "02-TB/VPTU", "45-CV/ĐU"])
 def test_real_numbers_are_valid(text: str) -> None:
     assert parse_number(text) == text.strip()
 
 
 @pytest.mark.parametrize("text", ["", "công văn", "1556", "1556/", "/UBND", "abc/UBND-X",
-                                  "1556/UBND KGVX;drop", "1" * 8 + "/X"])
+                                  "1556/UBND KGVX;drop", "1" * 8 + "/X",
+                                  "248-KH", "248-/TU", "-KH/TU", "KH-248/TU", "248-KH/",
+                                  "248--KH/TU", "248-KH/TU/", "248-KH-TU", "1" * 8 + "-KH/TU",
+                                  "248-KH/TU;drop"])
 def test_other_numbers_are_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_number(text)
@@ -183,3 +189,19 @@ def test_clock_only_deadline_after_local_midnight(now_utc: datetime, text: str,
                                                   expected_local: str) -> None:
     result = parse_deadline(text, now_utc, TZ)
     assert result.astimezone(TZ).strftime("%H:%M %d/%m/%Y") == expected_local
+
+
+def test_number_refusal_shows_both_shapes() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_number("công văn khẩn")
+    text = t(refused.value.key, **refused.value.params)
+    assert "1556/UBND-KGVX" in text and "248-KH/TU" in text and "“công văn khẩn”" in text
+
+
+def test_secret_refusal_cites_the_law_without_a_threat() -> None:
+    from bot.telegram.render import shown
+
+    said = shown(t("bc_secret_refused", secrecy="Tối mật"))
+    assert "“Tối mật”" in said and "«" not in said
+    assert "theo quy định của pháp luật về bảo vệ bí mật nhà nước" in said
+    assert "ghi lại" not in said and "xử lý" not in said and "bạn" not in said.lower().split()
