@@ -183,9 +183,15 @@ TEXTS: Final[dict[str, str]] = {
     "secrecy_name_toi_mat": "Tối mật",
     "secrecy_name_tuyet_mat": "Tuyệt mật",
     "directive_head": (
-        "{urgency}\n<b>Số:</b> {number} · ngày {date}\n<b>Cơ quan ban hành:</b> {issuer}\n"
-        "<b>V/v:</b> {summary}"
+        "{urgency}\n<b>Số:</b> {number}{issued}\n<b>Cơ quan ban hành:</b> {issuer}\n"
+        "<b>Trích yếu:</b> {summary}"
     ),
+    # The date of issue as officials cite it: "Số: 1556/UBND-KGVX, ngày 30/8/2022" in the
+    # header, "số 1556/UBND-KGVX ngày 30/8/2022" in running text; nothing when unknown.
+    "directive_head_issued": ", ngày {date}",
+    "directive_cited": "số {number}{issued}",
+    "directive_cited_issued": " ngày {date}",
+    "directive_sent_at": "📨 Gửi lúc {time}",
     "directive_deadline": "⏰ <b>Hạn xác nhận đã nhận:</b> {deadline}",
     "directive_report_deadline": "📝 <b>Hạn báo cáo kết quả:</b> {deadline}",
     "directive_hotline": "☎️ Đường dây nóng {focal_name}: {hotline}",
@@ -197,7 +203,7 @@ TEXTS: Final[dict[str, str]] = {
     "directive_late_overdue": (
         "⚠️ <b>Đã quá hạn xác nhận</b> ({deadline}). Đề nghị xác nhận ngay khi nhận được."
     ),
-    "directive_file_caption": "{urgency} · Số {number} — tệp đính kèm",
+    "directive_file_caption": "{urgency} · Tệp đính kèm văn bản {cited}",
     "button_ack": "✅ Đã nhận văn bản",
     "button_report": "📝 Báo cáo kết quả",
     "acked_footer": "✅ <b>Đã nhận</b> — {name}, {time}",
@@ -374,6 +380,7 @@ TEXTS: Final[dict[str, str]] = {
     "bc_field_urgency": "Độ khẩn",
     "bc_field_secrecy": "Độ mật",
     "bc_field_number": "Số, ký hiệu",
+    "bc_field_issued": "Ngày ban hành",
     "bc_field_issuer": "Cơ quan ban hành",
     "bc_field_summary": "Trích yếu",
     "bc_field_body": "Nội dung, tệp",

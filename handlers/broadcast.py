@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Self
 
 from telegram import CallbackQuery, Message, Update
@@ -29,9 +29,9 @@ from bot.texts import t
 from handlers import forms
 from handlers.common import NEW, best_effort, expect_button, expect_text, message, require, user_id
 
-URGENCY, SECRECY, NUMBER, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT, PREVIEW = (
-    "urgency", "secrecy", "number", "issuer", "summary", "body", "recipients", "deadline",
-    "report", "preview")
+(URGENCY, SECRECY, NUMBER, ISSUED, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT,
+ PREVIEW) = ("urgency", "secrecy", "number", "issued", "issuer", "summary", "body",
+             "recipients", "deadline", "report", "preview")
 
 MAX_BODY = 20_000
 
@@ -42,6 +42,10 @@ def _epoch(at: datetime | None) -> int | None:
 
 def _instant(seconds: int | None) -> datetime | None:
     return from_epoch(seconds) if seconds is not None else None
+
+
+def _day(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Fields:
         d = self.draft
         return {
             "urgency": d.urgency.value if d.urgency else None, "number": d.number,
+            "issued_on": d.issued_on.isoformat() if d.issued_on else None,
             "issuer": d.issuer, "summary": d.summary, "body": d.body, "file_id": d.file_id,
             "file_name": d.file_name, "file_kind": d.file_kind,
             "agency_ids": sorted(d.agency_ids), "ack_deadline_at": _epoch(d.ack_deadline_at),
@@ -68,7 +73,8 @@ class Fields:
     def from_json(cls, data: dict[str, Any]) -> Self:
         draft = Draft(
             urgency=Urgency(data["urgency"]) if data.get("urgency") else None,
-            number=data.get("number"), issuer=data.get("issuer"), summary=data.get("summary"),
+            number=data.get("number"), issued_on=_day(data.get("issued_on")),
+            issuer=data.get("issuer"), summary=data.get("summary"),
             body=data.get("body"), file_id=data.get("file_id"), file_name=data.get("file_name"),
             file_kind=data.get("file_kind"), agency_ids=set(data.get("agency_ids", [])),
             ack_deadline_at=_instant(data.get("ack_deadline_at")),
@@ -106,6 +112,11 @@ async def _ask_secrecy(update: Update, context: HoaTocContext) -> None:
     await message(update).reply_text(t("bc_ask_secrecy"), reply_markup=kb.secrecy_keyboard())
 
 
+async def _ask_issued(update: Update, context: HoaTocContext) -> None:
+    today = view.date_text(context.services.broadcast.today())
+    await message(update).reply_text(t("bc_ask_issued"), reply_markup=kb.issued_keyboard(today))
+
+
 async def _ask_body(update: Update, context: HoaTocContext) -> None:
     await message(update).reply_text(t("bc_ask_body", accepted=accepted_files(), limit=MAX_FILE_MB),
                                      reply_markup=kb.continue_keyboard())
@@ -138,7 +149,7 @@ def _just(key: str) -> Callable[[Update, HoaTocContext], Awaitable[None]]:
 # The question each step asks.
 QUESTIONS: dict[str, Callable[[Update, HoaTocContext], Awaitable[None]]] = {
     URGENCY: _ask_urgency, SECRECY: _ask_secrecy, NUMBER: _just("bc_ask_number"),
-    ISSUER: _just("bc_ask_issuer"), SUMMARY: _just("bc_ask_summary"), BODY: _ask_body,
+    ISSUED: _ask_issued, ISSUER: _just("bc_ask_issuer"), SUMMARY: _just("bc_ask_summary"), BODY: _ask_body,
     RECIPIENTS: _ask_recipients, DEADLINE: _ask_deadline, REPORT: _ask_report,
 }
 
@@ -194,7 +205,33 @@ async def number(update: Update, context: HoaTocContext) -> str:
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, context.services.settings))
         return NUMBER
+    return await _next(update, context, ISSUED)
+
+
+async def _issued(update: Update, context: HoaTocContext, day: date) -> str:
+    """Keep the date of issue, echo it (a year-less date shows which year it took), go on."""
+    _draft(context).issued_on = day
+    await forms.save(context, ISSUED)
+    await message(update).reply_text(t("bc_issued_set", date=view.date_text(day)))
     return await _next(update, context, ISSUER)
+
+
+async def issued_today(update: Update, context: HoaTocContext) -> str:
+    """«Hôm nay»: today where the province is, at the moment of the tap."""
+    query = await _answer(update)
+    await query.edit_message_reply_markup(None)
+    return await _issued(update, context, context.services.broadcast.today())
+
+
+async def issued_typed(update: Update, context: HoaTocContext) -> str:
+    """Ngày ban hành as typed: `30/8/2022`; not in the future."""
+    s = context.services
+    try:
+        day = s.broadcast.parse_issued_on(message(update).text or "")
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return ISSUED
+    return await _issued(update, context, day)
 
 
 def _check_head(draft: Draft, issuer: str, summary: str | None, which: str) -> None:
@@ -219,7 +256,7 @@ async def issuer(update: Update, context: HoaTocContext) -> str:
 
 
 async def summary(update: Update, context: HoaTocContext) -> str:
-    """Trích yếu (a leading "V/v" is dropped: the message adds it)."""
+    """Trích yếu (a leading "V/v" is dropped: the header labels it)."""
     raw = (message(update).text or "").strip()
     for prefix in ("V/v", "v/v", "V/V", "Về việc", "về việc"):
         raw = raw.removeprefix(prefix).strip(" :")
@@ -539,6 +576,9 @@ FORM = forms.Form(
         forms.Step(URGENCY, "bc_field_urgency", [_tap(urgency, cb.PickUrgency)]),
         forms.Step(SECRECY, "bc_field_secrecy", [_tap(secrecy, cb.PickSecrecy)]),
         forms.Step(NUMBER, "bc_field_number", [MessageHandler(TEXT, number)]),
+        forms.Step(ISSUED, "bc_field_issued", [
+            CallbackQueryHandler(issued_today, pattern=_button("today")),
+            MessageHandler(TEXT, issued_typed)]),
         forms.Step(ISSUER, "bc_field_issuer", [MessageHandler(TEXT, issuer)]),
         forms.Step(SUMMARY, "bc_field_summary", [MessageHandler(TEXT, summary)]),
         forms.Step(BODY, "bc_field_body", [

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.when import year_of
+from bot.domain.when import parse_date, year_of
 
 
 class Urgency(enum.StrEnum):
@@ -55,6 +55,24 @@ def parse_number(text: str) -> str:
     if not (_NUMBER.match(value) or _PARTY_NUMBER.match(value)):
         raise InvalidInput("bc_number_invalid", text=(text or "")[:60])
     return value
+
+
+# A date of issue before this is a typing slip (the bot carries current directives).
+EARLIEST_ISSUED = date(2000, 1, 1)
+
+
+def parse_issued_on(text: str, today: date) -> date:
+    """The date of issue as typed (`30/8/2022`, `30/8`, `hôm nay`): not after `today`, the
+    local date where the province is, and not before EARLIEST_ISSUED; InvalidInput."""
+    if " ".join((text or "").lower().split()) == "hôm nay":
+        return today
+    issued = parse_date(text, today, key="bc_issued_invalid")
+    if issued > today:
+        raise InvalidInput("bc_issued_future", text=text.strip()[:40])
+    if issued < EARLIEST_ISSUED:
+        raise InvalidInput("bc_issued_too_old", text=text.strip()[:40],
+                           year=EARLIEST_ISSUED.year)
+    return issued
 
 
 def parse_text_field(text: str | None, *, key: str, max_len: int) -> str:
@@ -139,6 +157,7 @@ class Directive:
     recalled_at: datetime | None = None
     status_chat_id: int | None = None
     status_message_id: int | None = None
+    issued_on: date | None = None  # ngày ban hành; None for directives sent before it was asked
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -22,6 +22,7 @@ from bot.domain.directives import (
     Urgency,
     agency_state,
     parse_deadline,
+    parse_issued_on,
 )
 from bot.domain.errors import InvalidInput
 from bot.domain.escalation import Reached, SubjectKind, level
@@ -55,6 +56,7 @@ class Draft:
 
     urgency: Urgency | None = None
     number: str | None = None
+    issued_on: date | None = None  # ngày ban hành
     issuer: str | None = None
     summary: str | None = None
     body: str | None = None
@@ -153,8 +155,16 @@ class BroadcastService:
             file_name=draft.file_name, file_kind=draft.file_kind,
             ack_deadline_at=draft.ack_deadline_at or self.default_deadline(draft.urgency),
             report_deadline_at=draft.report_deadline_at, created_by=admin_user_id,
-            created_at=now,
+            created_at=now, issued_on=draft.issued_on,
         )
+
+    def today(self) -> date:
+        """Today's date where the province is (the "Hôm nay" of the date of issue)."""
+        return self.clock.now().astimezone(self.settings.tz).date()
+
+    def parse_issued_on(self, text: str) -> date:
+        """A date of issue as typed (`30/8/2022`, `hôm nay`): not in the future, not absurd."""
+        return parse_issued_on(text, self.today())
 
     def parse_deadline(self, text: str) -> datetime:
         """A deadline as people type it (`45p`, `2h`, `17:00`, `25/11 17:00`), from now."""
@@ -206,7 +216,8 @@ class BroadcastService:
             repo = DirectiveRepository(conn)
             directive_id = await repo.insert({
                 "number": draft.number, "issuer": draft.issuer, "summary": draft.summary,
-                "urgency": str(draft.urgency), "body": draft.body, "file_id": draft.file_id,
+                "urgency": str(draft.urgency), "issued_on": draft.issued_on,
+                "body": draft.body, "file_id": draft.file_id,
                 "file_name": draft.file_name, "file_kind": draft.file_kind,
                 "ack_deadline_at": to_epoch(deadline),
                 "report_deadline_at": to_epoch(draft.report_deadline_at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import aiosqlite
@@ -34,6 +35,7 @@ def _directive(row: aiosqlite.Row) -> Directive:
         status=DirectiveStatus(row["status"]), created_by=row["created_by"],
         created_at=from_epoch(row["created_at"]), recalled_at=_opt_time(row["recalled_at"]),
         status_chat_id=row["status_chat_id"], status_message_id=row["status_message_id"],
+        issued_on=date.fromisoformat(row["issued_on"]) if row["issued_on"] else None,
     )
 
 
@@ -60,13 +62,17 @@ class DirectiveRepository:
     # --- directives --------------------------------------------------------------------------
 
     async def insert(self, fields: dict[str, Any]) -> int:
-        columns = ("number", "issuer", "summary", "urgency", "body", "file_id", "file_name",
-                   "file_kind", "ack_deadline_at", "report_deadline_at", "created_by",
-                   "created_at")
+        """A new directive; `issued_on` may be a date (stored as ISO text)."""
+        columns = ("number", "issuer", "summary", "urgency", "issued_on", "body", "file_id",
+                   "file_name", "file_kind", "ack_deadline_at", "report_deadline_at",
+                   "created_by", "created_at")
+        values = {**fields}
+        if isinstance(values.get("issued_on"), date):
+            values["issued_on"] = values["issued_on"].isoformat()
         cur = await self.conn.execute(
             f"INSERT INTO directives ({', '.join(columns)})"  # noqa: S608 (fixed names)
             f" VALUES ({', '.join('?' * len(columns))})",
-            tuple(fields.get(c) for c in columns),
+            tuple(values.get(c) for c in columns),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid

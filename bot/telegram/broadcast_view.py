@@ -107,6 +107,12 @@ def deadline_keyboard(default_label: str) -> InlineKeyboardMarkup:
         cancel_row()])
 
 
+def issued_keyboard(today: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_button(t("bc_btn_issued_today", date=today), cb.BroadcastButton("today"))],
+        cancel_row()])
+
+
 def report_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(t("bc_btn_no_report"), cb.BroadcastButton("rp_none"))],
                                  cancel_row()])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -35,16 +35,42 @@ def urgency_header(d: Directive) -> Safe:
     return t(f"urgency_{d.urgency}")
 
 
-def head(urgency: Urgency, number: str, issuer: str, summary: str, date: str) -> Safe:
-    return t("directive_head", urgency=t(f"urgency_{urgency}"), number=number, date=date,
+def date_text(day: date) -> str:
+    """`30/8/2022`: a document's date as officials write it (no leading zeros)."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+# The widest date_text: the header's budget counts it whether the date is known yet or not.
+_WIDEST_DATE = date(2000, 12, 31)
+
+
+def _head(urgency: Urgency, number: str, issuer: str, summary: str,
+          issued_on: date | None) -> Safe:
+    issued = (t("directive_head_issued", date=date_text(issued_on)) if issued_on is not None
+              else "")
+    return t("directive_head", urgency=t(f"urgency_{urgency}"), number=number, issued=issued,
              issuer=issuer, summary=summary)
+
+
+def head(d: Directive) -> Safe:
+    """Urgency, "Số: 1556/UBND-KGVX, ngày 30/8/2022", issuer and summary."""
+    return _head(d.urgency, d.number, d.issuer, d.summary, d.issued_on)
 
 
 def head_fits(urgency: Urgency | None, number: str | None, issuer: str | None,
               summary: str | None) -> bool:
-    """Would a directive with these fields have a header within HEAD_LIMIT?"""
-    return tg_len(head(urgency or Urgency.HOA_TOC, number or "", issuer or "", summary or "",
-                       "00/00/0000")) <= HEAD_LIMIT
+    """Would a directive with these fields (and any date of issue) have a header within
+    HEAD_LIMIT?"""
+    return tg_len(_head(urgency or Urgency.HOA_TOC, number or "", issuer or "", summary or "",
+                        _WIDEST_DATE)) <= HEAD_LIMIT
+
+
+def issued_text(d: Directive) -> Safe:
+    """"số 1556/UBND-KGVX ngày 30/8/2022", how running text cites a directive (without the
+    date when it is not known)."""
+    issued = (t("directive_cited_issued", date=date_text(d.issued_on))
+              if d.issued_on is not None else "")
+    return t("directive_cited", number=d.number, issued=issued)
 
 
 def message_parts(d: Directive, settings: Settings, lead: Safe | None = None) -> list[Safe]:
@@ -54,11 +80,12 @@ def message_parts(d: Directive, settings: Settings, lead: Safe | None = None) ->
     Lengths are counted as Telegram counts them (UTF-16 units after HTML parsing).
     """
     tz = settings.tz
-    top = head(d.urgency, d.number, d.issuer, d.summary,
-               d.created_at.astimezone(tz).strftime("%d/%m/%Y"))
+    top = head(d)
     if lead is not None:
         top = join([lead, top], "\n\n")
-    tail = [t("directive_deadline", deadline=local_time(d.ack_deadline_at, tz))]
+    # When the bot sent it, apart from the header's date of issue.
+    tail = [t("directive_sent_at", time=local_time(d.created_at, tz)),
+            t("directive_deadline", deadline=local_time(d.ack_deadline_at, tz))]
     if d.report_deadline_at is not None:
         tail.append(t("directive_report_deadline", deadline=local_time(d.report_deadline_at, tz)))
     if settings.focal_hotline:
@@ -101,7 +128,7 @@ def late_parts(d: Directive, settings: Settings, now: datetime) -> list[Safe]:
 
 
 def file_caption(d: Directive) -> Safe:
-    return t("directive_file_caption", urgency=urgency_header(d), number=d.number)
+    return t("directive_file_caption", urgency=urgency_header(d), cited=issued_text(d))
 
 
 def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMarkup | None:

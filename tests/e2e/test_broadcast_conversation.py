@@ -49,7 +49,8 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     h.fake.send_sticker(A)
     sticker = await h.fake.wait_for_message(A, after=before)
     assert "trả lời bằng chữ" in (sticker.plain_text or "")
-    await h.say(A, "33/CĐ-TTg", has("cơ quan ban hành"))
+    await h.say(A, "33/CĐ-TTg", has("ngày ban hành"))
+    await h.say(A, "30/8/2022", has("cơ quan ban hành"))
     await h.say(A, "UBND tỉnh An Giang", has("trích yếu"))
     await h.say(A, "V/v tăng cường bảo đảm an toàn thông tin mạng", has("nội dung"))
     body = await h.say(A, "Các cơ quan trực 24/7 & báo cáo <ngay>.", has("Đã nhận nội dung"))
@@ -88,6 +89,7 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
         copy = await h.fake.wait_for_message(
             user, lambda m: "33/CĐ-TTg" in (m.text or "") and bool(m.buttons))
         assert "HỎA TỐC" in (copy.plain_text or "")
+        assert "Số: 33/CĐ-TTg, ngày 30/8/2022\n" in (copy.plain_text or "")
     assert await count_directives(h) == 1
     status = await h.fake.wait_for_message(A, has("Tình hình văn bản"))
     # The status message ends with the true tallies once everything is sent.
@@ -107,7 +109,7 @@ async def test_secret_directive_is_refused_and_nothing_saved(harness: Harness, m
     assert refused is not None
     assert await count_directives(h) == 0
     after = await h.say(A, "1556/UBND-KGVX")  # the conversation is over
-    assert "cơ quan ban hành" not in (after.plain_text or "")
+    assert "ban hành" not in (after.plain_text or "")
 
 
 async def test_cancel_at_any_step_and_liaison_refused(harness: Harness) -> None:
@@ -155,7 +157,8 @@ async def pick_to_preview(h: Harness, *group_labels: str) -> SentMessage:
     secrecy = await tap(h, ask, "Khẩn", "độ mật")
     assert secrecy is not None
     await tap(h, secrecy, "Không mật", "số, ký hiệu")
-    await h.say(A, "576/UBND-VHXH", has("cơ quan ban hành"))
+    await h.say(A, "576/UBND-VHXH", has("ngày ban hành"))
+    await h.say(A, "10/5/2016", has("cơ quan ban hành"))
     await h.say(A, "UBND tỉnh", has("trích yếu"))
     await h.say(A, "bảo đảm an toàn thông tin mạng dịp bầu cử", has("nội dung"))
     body = await h.say(A, "Trực 24/7.", has("Đã nhận nội dung"))

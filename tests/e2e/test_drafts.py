@@ -34,7 +34,8 @@ async def to_summary_step(h: Harness) -> None:
     secrecy = await tap(h, ask, "Thượng khẩn", "độ mật")
     assert secrecy is not None
     await tap(h, secrecy, "Không mật", "số, ký hiệu")
-    await h.say(A, "1612/UBND-VXNV", has("cơ quan ban hành"))
+    await h.say(A, "1612/UBND-VXNV", has("ngày ban hành"))
+    await h.say(A, "hôm nay", has("cơ quan ban hành"))
     await h.say(A, "UBND tỉnh Kon Tum", has("trích yếu"))
 
 

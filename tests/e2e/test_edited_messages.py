@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import Update
@@ -60,12 +61,18 @@ async def test_edited_answer_is_not_the_next_answer(harness: Harness) -> None:
     await to_number_step(h)
     before = len(h.fake.messages_to(A))
     number_id = h.fake.send_text(A, "33/CĐ-TTg")
-    await h.fake.wait_for_message(A, has("cơ quan ban hành"), after=before)
-    # Fixing the number by editing it must not fill in the issuer.
+    await h.fake.wait_for_message(A, has("ngày ban hành"), after=before)
+    # Fixing the number by editing it must not fill in the date of issue.
     assert EDIT_NOTE in await edit_and_wait(h, A, number_id, "34/CĐ-TTg")
+    before = len(h.fake.messages_to(A))
+    date_id = h.fake.send_text(A, "30/8/2022")
+    await h.fake.wait_for_message(A, has("cơ quan ban hành"), after=before)
+    # Nor fixing the date the issuer.
+    assert EDIT_NOTE in await edit_and_wait(h, A, date_id, "31/8/2022")
     await h.say(A, "UBND tỉnh An Giang", has("trích yếu"))
     d = await broadcast_draft(h)
-    assert (d.number, d.issuer) == ("33/CĐ-TTg", "UBND tỉnh An Giang")
+    assert (d.number, d.issued_on, d.issuer) == ("33/CĐ-TTg", date(2022, 8, 30),
+                                                 "UBND tỉnh An Giang")
 
 
 async def test_edited_broadcast_command_does_not_restart(harness: Harness) -> None:
@@ -77,7 +84,8 @@ async def test_edited_broadcast_command_does_not_restart(harness: Harness) -> No
     secrecy = await tap(h, ask, "Hỏa tốc", "độ mật")
     assert secrecy is not None
     await tap(h, secrecy, "Không mật", "số, ký hiệu")
-    await h.say(A, "33/CĐ-TTg", has("cơ quan ban hành"))
+    await h.say(A, "33/CĐ-TTg", has("ngày ban hành"))
+    await h.say(A, "30/8/2022", has("cơ quan ban hành"))
     assert EDIT_NOTE in await edit_and_wait(h, A, command_id, "/broadcast ")
     # The draft is kept and the conversation goes on where it was.
     await h.say(A, "UBND tỉnh An Giang", has("trích yếu"))

@@ -89,7 +89,8 @@ async def test_broadcast_refuses_a_summary_whose_header_would_not_fit(harness: H
     secrecy = await tap(h, ask, "Hỏa tốc", "độ mật")
     assert secrecy is not None
     await tap(h, secrecy, "Không mật", "số, ký hiệu")
-    await h.say(SUPER_ADMIN, "33/CĐ-TTg", has("cơ quan ban hành"))
+    await h.say(SUPER_ADMIN, "33/CĐ-TTg", has("ngày ban hành"))
+    await h.say(SUPER_ADMIN, "30/8/2022", has("cơ quan ban hành"))
     await h.say(SUPER_ADMIN, "UBND tỉnh An Giang", has("trích yếu"))
     refused = await h.say(SUPER_ADMIN, "🔥" * 480)  # 480 characters, 960 as Telegram counts
     text = refused.plain_text or ""

@@ -46,7 +46,7 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.BroadcastButton("dl_default"), "bc:dl:default"),
     (cb.BroadcastButton("rp_none"), "bc:rp:none"),
     *[(cb.BroadcastButton(a), f"bc:{a}")
-      for a in ("next", "done", "all", "clr", "send", "edit", "cancel", "noop", "pg")],
+      for a in ("next", "done", "all", "clr", "send", "edit", "cancel", "noop", "pg", "today")],
 ]
 
 
