@@ -184,3 +184,17 @@ def test_a_moment_no_datetime_can_hold_is_out_of_range_not_a_traceback() -> None
     with pytest.raises(OutOfRange) as caught:
         parse_moment("01/01/0001 00:00", NOWS[0], VN, key=KEY)
     assert caught.value.key == KEY and caught.value.before
+
+
+@pytest.mark.parametrize(("text", "direction", "echo"), [
+    ("17h", Direction.FUTURE, "17:00 ngày 30/11/2026"),
+    ("2h", Direction.FUTURE, "02:00 ngày mai, 01/12/2026"),
+    ("17:00 1/12", Direction.FUTURE, "17:00 ngày 01/12/2026"),  # a date typed: no "ngày mai"
+    ("22h", Direction.PAST, "22:00 hôm qua, 29/11/2026"),
+])
+def test_the_echo_says_when_a_clock_time_rolled(text: str, direction: Direction,
+                                                 echo: str) -> None:
+    from bot.telegram.render import typed_time
+
+    moment = parse_moment(text, NOWS[0], VN, key=KEY, direction=direction)
+    assert typed_time(moment, VN) == echo
