@@ -250,6 +250,9 @@ TEXTS: Final[dict[str, str]] = {
         "❌ “{text}” không phải ngày hợp lệ. Ví dụ: <code>30/8/2022</code>, <code>25/11</code>. "
         "Vui lòng nhập lại:"
     ),
+    # A typed clock time that rolled over, echoed: "02:00 ngày mai, 01/12/2026".
+    "when_next_day": "{clock} ngày mai, {date}",
+    "when_previous_day": "{clock} hôm qua, {date}",
     "bc_number_invalid": (
         "❌ “{text}” không đúng dạng số, ký hiệu văn bản. Ví dụ hợp lệ: văn bản của cơ quan nhà "
         "nước <code>1556/UBND-KGVX</code>, <code>06/2009/CT-UBND</code>, <code>33/CĐ-TTg</code>; "
@@ -340,29 +343,37 @@ TEXTS: Final[dict[str, str]] = {
     "bc_btn_edit": "✏️ Sửa",
     "bc_page": "Trang {page}/{pages}",
     "bc_ask_deadline": (
-        "Nhập <b>hạn xác nhận đã nhận</b>: <code>45p</code>, <code>2h</code>, <code>17:00</code> "
-        "hoặc <code>25/11 17:00</code>; hoặc bấm nút để dùng mặc định cho {urgency} ({deadline})."
+        "Nhập <b>thời hạn xác nhận</b>: giờ trong ngày (<code>17h</code>, <code>17:30</code>), "
+        "giờ và ngày (<code>17:00 25/11</code>) hoặc khoảng thời gian (<code>45 phút</code>, "
+        "<code>+2h</code>); hoặc bấm nút để dùng mặc định cho {urgency} ({deadline})."
     ),
     "bc_deadline_invalid": (
-        "❌ «{text}» không phải thời hạn hợp lệ. Ví dụ: <code>45p</code>, <code>2h</code>, "
-        "<code>17:00</code>, <code>25/11 17:00</code>. Vui lòng nhập lại:"
+        "❌ “{text}” không phải thời hạn hợp lệ. Ví dụ: <code>17h</code> (17:00; nếu đã qua thì "
+        "17:00 ngày mai), <code>17:00 25/11</code>, <code>45 phút</code>, <code>+2h</code>. "
+        "Vui lòng nhập lại:"
     ),
-    "bc_deadline_past": "❌ Thời hạn «{text}» đã qua. Vui lòng nhập một thời điểm trong tương lai:",
+    "bc_deadline_past": (
+        "❌ Thời hạn “{text}” đã qua. Vui lòng nhập một thời điểm sắp tới, ví dụ <code>17h</code>, "
+        "<code>17:00 25/11</code>, <code>45 phút</code> hoặc <code>+2h</code>:"
+    ),
     "bc_deadline_too_far": (
-        "❌ Thời hạn “{text}” quá xa: tối đa {days} ngày kể từ bây giờ. "
-        "Vui lòng nhập một thời điểm gần hơn:"
+        "❌ Thời hạn “{text}” quá xa: tối đa {days} ngày kể từ bây giờ. Vui lòng nhập một "
+        "thời điểm gần hơn, ví dụ <code>17h</code>, <code>17:00 25/11</code> hoặc <code>+2h</code>:"
     ),
-    "bc_deadline_set": "⏰ Hạn xác nhận: <b>{deadline}</b>.",
+    "bc_deadline_set": "⏰ Thời hạn xác nhận: <b>{deadline}</b>.",
+    "bc_report_deadline_set": "📝 Thời hạn báo cáo kết quả thực hiện: <b>{deadline}</b>.",
     "bc_report_deadline_past": (
-        "❌ Hạn báo cáo kết quả {deadline} đã qua. Vui lòng nhập hạn báo cáo mới:"
+        "❌ Thời hạn báo cáo kết quả thực hiện ({deadline}) đã qua. Vui lòng nhập thời hạn mới, "
+        "ví dụ <code>17h</code>, <code>17:00 25/11</code> hoặc <code>+2h</code>:"
     ),
     "bc_report_before_ack": (
         "❌ Hạn báo cáo kết quả ({report}) sớm hơn hạn xác nhận ({deadline}). Vui lòng nhập "
         "hạn báo cáo từ {deadline} trở đi:"
     ),
     "bc_ask_report": (
-        "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập hạn báo cáo (ví dụ "
-        "<code>30/11</code> hoặc <code>30/11 17:00</code>), hoặc bấm «Không yêu cầu báo cáo»."
+        "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập thời hạn báo cáo (ví dụ "
+        "<code>17h</code>, <code>17:00 30/11</code>, <code>30/11</code> — 17:00 ngày đó — hoặc "
+        "<code>+2 tiếng</code>), hoặc bấm “Không yêu cầu báo cáo”."
     ),
     "bc_preview_header": "👁 <b>Xem trước</b> — người nhận sẽ thấy đúng như sau:",
     "bc_preview_summary": (
@@ -501,7 +512,8 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_duty_set": "Phân công trực (một người, một khoảng thời gian)",
     "cmd_duty_swap": "Đổi ca trực giữa hai người",
     "duty_when_invalid": (
-        "❌ «{text}» không đúng dạng <code>dd/mm HH:MM</code>, ví dụ <code>24/11 07:30</code>. "
+        "❌ “{text}” không phải thời điểm hợp lệ. Ví dụ: <code>07:30</code> (lúc 07:30 sắp tới), "
+        "<code>07:30 24/11</code>, <code>19h ngày 24/11</code>, <code>+2h</code>. "
         "Vui lòng nhập lại:"
     ),
     "duty_end_before_start": "❌ Thời điểm kết thúc phải sau {start}. Vui lòng nhập lại:",
@@ -515,8 +527,14 @@ TEXTS: Final[dict[str, str]] = {
     "duty_step_confirm": "Xác nhận",
     "duty_pick_second": "Chọn người thứ hai để đổi ca với {name}:",
     "duty_no_responders": "Chưa có thành viên Đội ứng cứu nào đang hoạt động.",
-    "duty_ask_from": "Trực từ lúc nào? Nhập <code>dd/mm HH:MM</code>, ví dụ <code>24/11 07:30</code>:",
-    "duty_ask_to": "Đến lúc nào? Nhập <code>dd/mm HH:MM</code>:",
+    "duty_ask_from": (
+        "Trực từ lúc nào? Nhập giờ (<code>07:30</code>: lúc 07:30 sắp tới) hoặc giờ và ngày "
+        "(<code>07:30 24/11</code>):"
+    ),
+    "duty_ask_to": (
+        "Đến lúc nào? Nhập giờ (<code>19h</code>: lúc 19:00 đầu tiên sau giờ bắt đầu), giờ và "
+        "ngày (<code>19:00 24/11</code>) hoặc độ dài (<code>12 tiếng</code>):"
+    ),
     "duty_confirm_set": "Xác nhận phân công <b>{name}</b> trực từ {start} đến {end}?",
     "duty_done_set": "✅ Đã phân công {name} trực từ {start} đến {end}.",
     "duty_pick_shift": "Chọn ca của {name}:",
@@ -609,8 +627,8 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
     "adm_ask_deadline": (
-        "⏰ Gia hạn văn bản {number}: nhập hạn xác nhận mới (<code>45p</code>, <code>2h</code>, "
-        "<code>17:00</code>, <code>25/11 17:00</code>), hoặc /cancel để thôi."
+        "⏰ Gia hạn xác nhận văn bản {number}: nhập thời hạn xác nhận mới (<code>17h</code>, "
+        "<code>17:00 25/11</code>, <code>45 phút</code>, <code>+2h</code>), hoặc /cancel để hủy."
     ),
     "adm_ask_correction": (
         "✏️ Đính chính văn bản {number}: nhập nội dung đính chính (gửi tới mọi người đã nhận), "

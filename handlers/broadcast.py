@@ -24,7 +24,7 @@ from bot.services.broadcast import Draft
 from bot.telegram import broadcast_view as kb
 from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
-from bot.telegram.render import accepted_files, domain_error, local_time
+from bot.telegram.render import accepted_files, domain_error, local_time, typed_time
 from bot.texts import t
 from handlers import forms
 from handlers.common import NEW, best_effort, expect_button, expect_text, message, require, user_id
@@ -410,17 +410,17 @@ async def deadline_default(update: Update, context: HoaTocContext) -> str:
 
 
 async def deadline_text(update: Update, context: HoaTocContext) -> str:
-    """`45p`, `2h`, `17:00`, `25/11 17:00`."""
+    """`17h`, `17:00 25/11`, `45 phút`, `+2h`."""
     s = context.services
     try:
         deadline = s.broadcast.parse_deadline(message(update).text or "")
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return DEADLINE
-    _draft(context).ack_deadline_at = deadline
+    _draft(context).ack_deadline_at = deadline.at
     await forms.save(context, DEADLINE)
-    # Echo the instant: «17h» reads as 17 hours here, and people should see what we took.
-    await message(update).reply_text(t("bc_deadline_set", deadline=local_time(deadline, s.settings.tz)))
+    # Echo the instant at once, so a misread is caught here (and "ngày mai" when it rolled).
+    await message(update).reply_text(t("bc_deadline_set", deadline=typed_time(deadline, s.settings.tz)))
     return await _next(update, context, REPORT)
 
 
@@ -433,15 +433,17 @@ async def report_none(update: Update, context: HoaTocContext) -> str:
 
 
 async def report_text(update: Update, context: HoaTocContext) -> str:
-    """A result-report deadline such as `30/11` or `30/11 17:00`."""
+    """A result-report deadline such as `17h`, `30/11` or `17:00 30/11`."""
     s = context.services
     try:
         draft = _draft(context)
-        draft.report_deadline_at = s.broadcast.parse_report_deadline(
-            message(update).text or "", draft)
+        report = s.broadcast.parse_report_deadline(message(update).text or "", draft)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return REPORT
+    draft.report_deadline_at = report.at
+    await message(update).reply_text(
+        t("bc_report_deadline_set", deadline=typed_time(report, s.settings.tz)))
     return await _show_preview(update, context)
 
 

@@ -16,7 +16,7 @@ from bot.domain.directives import parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.telegram import callbacks as cb
-from bot.telegram.render import domain_error, local_time
+from bot.telegram.render import domain_error, local_time, typed_time
 from bot.texts import t
 from handlers import forms
 from handlers.common import NEW, expect_text, message, require, user_id
@@ -96,12 +96,12 @@ async def answer(update: Update, context: HoaTocContext) -> str:
         if p.action == "ext":
             deadline = s.broadcast.parse_deadline(text)
             current = (await s.broadcast.get(p.directive_id)).ack_deadline_at
-            if deadline <= current:
+            if deadline.at <= current:
                 raise InvalidInput("adm_extend_earlier",
                                    deadline=local_time(current, s.settings.tz))
-            p.deadline = deadline
+            p.deadline = deadline.at
             prompt = t("adm_confirm_extend", number=p.number,
-                       deadline=local_time(deadline, s.settings.tz))
+                       deadline=typed_time(deadline, s.settings.tz))
         else:
             p.text = parse_text_field(text, key="adm_correction_invalid", max_len=MAX_CORRECTION)
             prompt = t("adm_confirm_correct", number=p.number, text=p.text)

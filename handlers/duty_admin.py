@@ -187,7 +187,7 @@ async def when_to(update: Update, context: HoaTocContext) -> str:
     s, d = context.services, _data(context)
     assert d.start_at is not None and d.a is not None
     try:
-        end = s.duty.parse_when(message(update).text or "")
+        end = s.duty.parse_until(message(update).text or "", d.start_at)
         s.duty.check_period(d.start_at, end)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))

@@ -1,4 +1,4 @@
-"""Directives: urgency and secrecy, number format, deadlines people type, agency states."""
+"""Directives: urgency and secrecy, number format, the deadline rule, agency states."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.when import parse_date, year_of
+from bot.domain.when import Moment, OutOfRange, parse_date, parse_moment
 
 
 class Urgency(enum.StrEnum):
@@ -82,60 +82,23 @@ def parse_text_field(text: str | None, *, key: str, max_len: int) -> str:
     return value
 
 
-_REL = re.compile(r"^(\d{1,4})\s*(p|ph|phút|phut|m|min|'|h|g|giờ|gio|tiếng|tieng)$", re.I)
-_CLOCK = re.compile(r"^(\d{1,2})[:h](\d{2})$", re.I)
-_DATE_CLOCK = re.compile(
-    r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?:\s+(\d{1,2})[:h](\d{2}))?$", re.I
-)
-
-
 MAX_DEADLINE_AHEAD = timedelta(days=60)
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo, *, default_time: time = time(17, 0)
-                   ) -> datetime:
-    """`45p`, `2h`, `17:00`, `25/11 17:00`, `25/11/2026 17:00` -> aware UTC; future only."""
-    value = (text or "").strip().lower()
-    local_now = now.astimezone(tz)
-    result: datetime | None = None
-    next_year = False  # a day without a year, taken as next year's because it has passed
-    if m := _REL.match(value):
-        amount = int(m.group(1))
-        unit = m.group(2)
-        minutes = amount if unit in {"p", "ph", "phút", "phut", "m", "min", "'"} else amount * 60
-        if minutes > 0:
-            result = now + timedelta(minutes=minutes)
-    elif m := _CLOCK.match(value):
-        result = _local(local_now.year, local_now.month, local_now.day,
-                        int(m.group(1)), int(m.group(2)), tz)
-    elif m := _DATE_CLOCK.match(value):
-        year = (int(m.group(3)) if m.group(3)
-                else year_of(int(m.group(1)), int(m.group(2)), local_now.date()))
-        next_year = year != local_now.year and not m.group(3)
-        hour = int(m.group(4)) if m.group(4) else default_time.hour
-        minute = int(m.group(5)) if m.group(5) else default_time.minute
-        result = _local(year, int(m.group(2)), int(m.group(1)), hour, minute, tz)
-    if result is None:
-        raise InvalidInput("bc_deadline_invalid", text=text[:40])
+                   ) -> Moment:
+    """A deadline as typed (`17h`, `17:00 25/11`, `45 phút`, `+2h`: bot.domain.when), after
+    now and at most MAX_DEADLINE_AHEAD ahead; each refusal's text key shows examples."""
     try:
-        result = result.astimezone(now.tzinfo)
-    except OverflowError:  # 01/01/0001 00:00 local is before the first UTC instant
-        raise InvalidInput("bc_deadline_past", text=text[:40]) from None
-    if result <= now:
+        moment = parse_moment(text, now, tz, key="bc_deadline_invalid", default_time=default_time)
+    except OutOfRange as exc:  # 01/01/0001 is past, 31/12/9999 west of UTC too far
+        raise InvalidInput("bc_deadline_past" if exc.before else "bc_deadline_too_far",
+                           text=(text or "")[:40], days=MAX_DEADLINE_AHEAD.days) from None
+    if moment.at <= now:
         raise InvalidInput("bc_deadline_past", text=text[:40])
-    if result - now > MAX_DEADLINE_AHEAD:
-        # "27/12" typed on 28/12 is yesterday, not a deadline a year away.
-        raise InvalidInput("bc_deadline_past" if next_year else "bc_deadline_too_far",
-                           text=text[:40], days=MAX_DEADLINE_AHEAD.days)
-    return result
-
-
-def _local(year: int, month: int, day: int, hour: int, minute: int, tz: ZoneInfo
-           ) -> datetime | None:
-    try:
-        return datetime(year, month, day, hour, minute, tzinfo=tz)
-    except ValueError:
-        return None
+    if moment.at - now > MAX_DEADLINE_AHEAD:
+        raise InvalidInput("bc_deadline_too_far", text=text[:40], days=MAX_DEADLINE_AHEAD.days)
+    return moment
 
 
 @dataclass(frozen=True, slots=True)

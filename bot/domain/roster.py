@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.when import year_of
+from bot.domain.when import Reading, parse_moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +93,10 @@ def shifts_of(rotation: Rotation, person_id: int, after: datetime, count: int) -
     return found
 
 
-_WHEN = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s+(\d{1,2})[:h](\d{2})$")
-
-
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """`24/11 07:30` or `24/11/2026 07:30` (local) -> aware UTC; InvalidInput otherwise."""
-    match = _WHEN.match((text or "").strip().lower())
-    if match:
-        day, month = int(match.group(1)), int(match.group(2))
-        year = (int(match.group(3)) if match.group(3)
-                else year_of(day, month, now.astimezone(tz).date()))
-        try:
-            return datetime(year, month, day, int(match.group(4)),
-                            int(match.group(5)), tzinfo=tz).astimezone(now.tzinfo)
-        except (ValueError, OverflowError):  # 31/02, or a year 1 instant before UTC's first
-            pass
-    raise InvalidInput("duty_when_invalid", text=(text or "")[:40])
+    """A duty time as typed (bot.domain.when): `07:30` is the next 07:30 after `now`,
+    `07:30 24/11` or `24/11 07:30` as typed (a shift may have begun); a date needs its time."""
+    moment = parse_moment(text, now, tz, key="duty_when_invalid")
+    if moment.reading is Reading.DATE:  # no default hour for a shift
+        raise InvalidInput("duty_when_invalid", text=(text or "")[:40])
+    return moment.at

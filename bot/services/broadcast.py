@@ -36,6 +36,7 @@ from bot.domain.notices import (
     copy_actions,
     status_actions,
 )
+from bot.domain.when import Moment
 from bot.services.escalation import EscalationService
 from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository, GroupRepository
@@ -166,18 +167,18 @@ class BroadcastService:
         """A date of issue as typed (`30/8/2022`, `hôm nay`): not in the future, not absurd."""
         return parse_issued_on(text, self.today())
 
-    def parse_deadline(self, text: str) -> datetime:
-        """A deadline as people type it (`45p`, `2h`, `17:00`, `25/11 17:00`), from now."""
+    def parse_deadline(self, text: str) -> Moment:
+        """A deadline as people type it (`17h`, `17:00 25/11`, `45 phút`, `+2h`), from now."""
         return parse_deadline(text, self.clock.now(), self.settings.tz)
 
-    def parse_report_deadline(self, text: str, draft: Draft) -> datetime:
+    def parse_report_deadline(self, text: str, draft: Draft) -> Moment:
         """A result-report deadline as typed: ahead, and not before the acknowledgement's."""
-        report_at = self.parse_deadline(text)
+        report = self.parse_deadline(text)
         assert draft.urgency is not None
         self._check_report_deadline(
-            report_at, draft.ack_deadline_at or self.default_deadline(draft.urgency),
+            report.at, draft.ack_deadline_at or self.default_deadline(draft.urgency),
             self.clock.now())
-        return report_at
+        return report
 
     def _check_report_deadline(self, report_at: datetime, ack_at: datetime,
                                now: datetime) -> None:

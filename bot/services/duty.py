@@ -38,8 +38,13 @@ class DutyService:
         self.notifier = notifier
 
     def parse_when(self, text: str) -> datetime:
-        """`24/11 07:30` (local) as an instant."""
+        """A duty period's start as typed (`07:30`: the next 07:30; `07:30 24/11`)."""
         return parse_when(text, self.clock.now(), self.settings.tz)
+
+    def parse_until(self, text: str, start: datetime) -> datetime:
+        """A period's end, read from its start: `07:00` is the first 07:00 after the start
+        (a night shift from 20:00), `12 tiếng` twelve hours after it."""
+        return parse_when(text, start, self.settings.tz)
 
     def check_period(self, start: datetime, end: datetime) -> None:
         if end <= start:

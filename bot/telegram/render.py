@@ -12,7 +12,8 @@ from bot.domain.directives import utf16_len
 from bot.domain.errors import DomainError
 from bot.domain.files import ACCEPTED_FILES
 from bot.domain.models import Agency, Invite, Person, Rank, Role
-from bot.texts import Safe, focal_contact, join, t
+from bot.domain.when import Moment
+from bot.texts import Safe, focal_contact, join, label, t
 from config.settings import Settings
 
 # Telegram's limits, in UTF-16 code units of the text after HTML entity parsing.
@@ -47,6 +48,16 @@ def local_time(instant: datetime, tz: ZoneInfo) -> str:
 def short_time(instant: datetime, tz: ZoneInfo) -> str:
     """`17:00 25/11`, the short form for lists and buttons."""
     return instant.astimezone(tz).strftime("%H:%M %d/%m")
+
+
+def typed_time(moment: Moment, tz: ZoneInfo) -> str:
+    """A typed time echoed back: `17:00 ngày 25/11/2026`, or `02:00 ngày mai, 01/12/2026` when
+    a bare clock time rolled over to tomorrow (`hôm qua` when it rolled back)."""
+    if not moment.day_shift:
+        return local_time(moment.at, tz)
+    at = moment.at.astimezone(tz)
+    return label("when_next_day" if moment.day_shift > 0 else "when_previous_day",
+                 clock=at.strftime("%H:%M"), date=at.strftime("%d/%m/%Y"))
 
 
 def role_names(roles: Iterable[Role]) -> Safe:

@@ -68,11 +68,11 @@ async def test_extend_correct_and_recall_reach_every_recipient(harness: Harness)
     await setup_liaisons(h)
     directive = await sent(h, "STTTT", "TT_CNTT")
     status = await open_status(h)
-    ask = await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")
+    ask = await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")
     assert ask is not None
     bad = await h.say(A, "hôm qua")
     assert "không phải thời hạn hợp lệ" in (bad.plain_text or "")
-    confirm = await h.say(A, "2h", has("Xác nhận gia hạn"))
+    confirm = await h.say(A, "+2h", has("Xác nhận gia hạn"))
     await tap(h, confirm, "Xác nhận", "Đã gia hạn")
     for user in (101, 102, 103):
         await h.fake.wait_for_message(user, has("Gia hạn"))
@@ -145,8 +145,8 @@ async def test_old_confirm_button_cannot_run_a_newer_action(harness: Harness) ->
     await setup_liaisons(h)
     directive = await sent(h, "TT_CNTT")
     status = await open_status(h)
-    await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")
-    extend_confirm = await h.say(A, "2h", has("Xác nhận gia hạn"))
+    await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")
+    extend_confirm = await h.say(A, "+2h", has("Xác nhận gia hạn"))
     stale_data = extend_confirm.button_data("Xác nhận")
     await tap(h, status, "Thu hồi", "Không thể hoàn tác")  # a different action now pending
     query = h.fake.press_button(A, extend_confirm.message_id, stale_data)
@@ -171,7 +171,7 @@ async def test_one_conversation_at_a_time(harness: Harness) -> None:
     assert secrecy is not None
     cancelled = await h.say(A, "/cancel")
     assert "Đã hủy" in (cancelled.plain_text or "")
-    await tap(h, status, "Gia hạn", "nhập hạn xác nhận mới")  # now it may start
+    await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")  # now it may start
 
 
 async def test_copy_landing_after_the_recall_is_withdrawn_too(harness: Harness) -> None:

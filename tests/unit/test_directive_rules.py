@@ -43,27 +43,54 @@ def test_other_numbers_are_refused(text: str) -> None:
         parse_number(text)
 
 
+# A bare hour is a clock time ("2h" at 08:00 is 02:00 tomorrow); a duration says so.
 @pytest.mark.parametrize(
     ("text", "expected_local"),
-    [("45p", "08:45 23/11"), ("45 phút", "08:45 23/11"), ("2h", "10:00 23/11"),
-     ("2 giờ", "10:00 23/11"), ("17:00", "17:00 23/11"), ("17h30", "17:30 23/11"),
-     ("25/11 17:00", "17:00 25/11"), ("25/11/2026 07:15", "07:15 25/11"), ("30/11", "17:00 30/11")],
+    [("45p", "08:45 23/11"), ("45 phút", "08:45 23/11"), ("+2h", "10:00 23/11"),
+     ("2 tiếng", "10:00 23/11"), ("2 giờ nữa", "10:00 23/11"), ("2h", "02:00 24/11"),
+     ("2 giờ", "02:00 24/11"), ("17h", "17:00 23/11"), ("17g", "17:00 23/11"),
+     ("17 giờ", "17:00 23/11"), ("17:00", "17:00 23/11"), ("17h30", "17:30 23/11"),
+     ("07:00", "07:00 24/11"), ("25/11 17:00", "17:00 25/11"), ("17:00 25/11", "17:00 25/11"),
+     ("17h ngày 25/11", "17:00 25/11"), ("25/11/2026 07:15", "07:15 25/11"),
+     ("30/11", "17:00 30/11")],
 )
 def test_deadlines_people_type(text: str, expected_local: str) -> None:
-    result = parse_deadline(text, NOW, TZ)
+    result = parse_deadline(text, NOW, TZ).at
     assert result.tzinfo is not None
     assert result.astimezone(TZ).strftime("%H:%M %d/%m") == expected_local
 
 
-@pytest.mark.parametrize(("text", "key"), [("07:00", "bc_deadline_past"),
+def test_a_clock_time_already_past_is_tomorrow_and_says_so() -> None:
+    assert parse_deadline("17h", NOW, TZ).day_shift == 0
+    assert parse_deadline("07:00", NOW, TZ).day_shift == 1
+    assert parse_deadline("24/11 07:00", NOW, TZ).day_shift == 0  # a date typed is as typed
+
+
+@pytest.mark.parametrize(("text", "key"), [("23/11 07:00", "bc_deadline_past"),
+                                           ("07:00 23/11", "bc_deadline_past"),
                                            ("22/11 17:00", "bc_deadline_past"),
+                                           ("22/11", "bc_deadline_past"),
                                            ("ngày mai", "bc_deadline_invalid"),
                                            ("31/02 10:00", "bc_deadline_invalid"),
+                                           ("25:00", "bc_deadline_invalid"),
+                                           ("17h61", "bc_deadline_invalid"),
+                                           ("32/1", "bc_deadline_invalid"),
+                                           ("abc", "bc_deadline_invalid"),
+                                           ("2 tiếng trước", "bc_deadline_invalid"),
                                            ("0p", "bc_deadline_invalid"), ("", "bc_deadline_invalid")])
 def test_bad_deadlines(text: str, key: str) -> None:
     with pytest.raises(InvalidInput) as info:
         parse_deadline(text, NOW, TZ)
     assert info.value.key == key
+
+
+@pytest.mark.parametrize("key", ["bc_deadline_invalid", "bc_deadline_past",
+                                 "bc_deadline_too_far", "bc_report_deadline_past"])
+def test_deadline_refusals_show_an_example(key: str) -> None:
+    text = t(key, text="abc", days=60, deadline="17:00 ngày 23/11/2026")
+    assert text.startswith("❌ ") and "Vui lòng" in text
+    assert "<code>17h</code>" in text or "<code>+2h</code>" in text
+    assert "«" not in text and "bạn" not in text.lower()
 
 
 def test_agency_states() -> None:
@@ -136,7 +163,7 @@ def test_buttons() -> None:
 )
 def test_dates_across_new_year(now_local: str, text: str, expected_local: str) -> None:
     now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=TZ).astimezone(UTC)
-    result = parse_deadline(text, now, TZ)
+    result = parse_deadline(text, now, TZ).at
     assert result.astimezone(TZ).strftime("%H:%M %d/%m/%Y") == expected_local
 
 
@@ -158,8 +185,8 @@ def test_passed_dates_stay_past(now_local: str, text: str) -> None:
     [("01/01/0001 00:00", "bc_deadline_past"),      # used to escape as OverflowError
      ("31/12/9999 23:59", "bc_deadline_too_far"),
      ("22/01/2027 08:01", "bc_deadline_too_far"),   # a minute past 60 days
-     ("1441h", "bc_deadline_too_far"),
-     ("9999 giờ", "bc_deadline_too_far")],
+     ("+1441h", "bc_deadline_too_far"),
+     ("9999 tiếng", "bc_deadline_too_far")],
 )
 def test_deadlines_out_of_range_are_named(text: str, key: str) -> None:
     with pytest.raises(InvalidInput) as info:
@@ -170,8 +197,8 @@ def test_deadlines_out_of_range_are_named(text: str, key: str) -> None:
 
 
 def test_sixty_days_ahead_is_the_last_deadline_accepted() -> None:
-    assert parse_deadline("22/01/2027 08:00", NOW, TZ) == NOW + timedelta(days=60)
-    assert parse_deadline("1440h", NOW, TZ) == NOW + timedelta(days=60)
+    assert parse_deadline("22/01/2027 08:00", NOW, TZ).at == NOW + timedelta(days=60)
+    assert parse_deadline("+1440h", NOW, TZ).at == NOW + timedelta(days=60)
 
 
 # Between 00:00 and 07:00 in Vietnam it is still the previous day in UTC: a clock-only
@@ -187,7 +214,7 @@ def test_sixty_days_ahead_is_the_last_deadline_accepted() -> None:
 )
 def test_clock_only_deadline_after_local_midnight(now_utc: datetime, text: str,
                                                   expected_local: str) -> None:
-    result = parse_deadline(text, now_utc, TZ)
+    result = parse_deadline(text, now_utc, TZ).at
     assert result.astimezone(TZ).strftime("%H:%M %d/%m/%Y") == expected_local
 
 

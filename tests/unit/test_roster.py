@@ -80,6 +80,29 @@ def test_duty_period_across_new_year_is_a_valid_period() -> None:
     assert end - start == timedelta(hours=12)
 
 
+# The same forms as deadlines: a bare clock time is the next one, the date before or after.
+@pytest.mark.parametrize(
+    ("now_local", "text", "expected_local"),
+    [("30/11/2026 09:00", "07:30", "07:30 01/12/2026"),
+     ("30/11/2026 06:00", "07:30", "07:30 30/11/2026"),
+     ("30/11/2026 09:00", "19h", "19:00 30/11/2026"),
+     ("30/11/2026 09:00", "07:30 01/12", "07:30 01/12/2026"),
+     ("30/11/2026 09:00", "7h30 ngày 1/12", "07:30 01/12/2026"),
+     ("30/11/2026 09:00", "+2h", "11:00 30/11/2026"),
+     ("28/12/2026 09:00", "08:00 01/01", "08:00 01/01/2027")],
+)
+def test_duty_times_in_every_form(now_local: str, text: str, expected_local: str) -> None:
+    now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=VN).astimezone(UTC)
+    assert parse_when(text, now, VN).astimezone(VN).strftime("%H:%M %d/%m/%Y") == expected_local
+
+
+@pytest.mark.parametrize("text", ["24/11", "mai 8 giờ", "25:00", "abc", "2 tiếng trước"])
+def test_duty_time_needs_a_time_of_day(text: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_when(text, START, VN)
+    assert info.value.key == "duty_when_invalid"
+
+
 def test_duty_time_out_of_range_is_refused_not_a_traceback() -> None:
     with pytest.raises(InvalidInput) as info:
         parse_when("01/01/0001 00:00", START, VN)
