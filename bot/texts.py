@@ -94,7 +94,7 @@ TEXTS: Final[dict[str, str]] = {
         "hoặc bấm nút “📱 Chia sẻ số điện thoại”."
     ),
     "phone_not_yours": (
-        "❌ Chỉ lưu số điện thoại của chính người dùng tài khoản này. "
+        "❌ Hệ thống chỉ lưu số điện thoại của chính người dùng tài khoản này. "
         "Vui lòng bấm nút “📱 Chia sẻ số điện thoại”."
     ),
     # --- admin: invites ------------------------------------------------------------------
@@ -453,9 +453,9 @@ TEXTS: Final[dict[str, str]] = {
     "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
     "duty_header": "🛡 <b>Lịch trực Đội ứng cứu sự cố</b>",
     "duty_now": "Đang trực: {people}",
-    "duty_next": "Ca tiếp theo: {person}, từ {start}",
+    "duty_next": "Ca tiếp theo (từ {start}): {person}",
     "duty_nobody": (
-        "Hiện không có thành viên nào đang trực. Thông báo đôn đốc được gửi Đội trưởng "
+        "Hiện không có thành viên nào đang trực. Thông báo đôn đốc sẽ được gửi Đội trưởng "
         "và quản trị viên."
     ),
     "duty_no_next": "Chưa có ca trực tiếp theo trong 14 ngày tới.",
@@ -501,7 +501,7 @@ TEXTS: Final[dict[str, str]] = {
     "duty_cancelled": "Đã hủy; lịch trực không thay đổi.",
     "duty_same_person": "Vui lòng chọn một thành viên khác.",
     "duty_not_responder": (
-        "❌ Người được chọn không phải là thành viên Đội ứng cứu sự cố đang hoạt động."
+        "❌ Cán bộ được chọn không phải là thành viên Đội ứng cứu sự cố đang hoạt động."
         " Lịch trực không thay đổi."
     ),
     "duty_not_their_shift": (
@@ -622,7 +622,7 @@ TEXTS: Final[dict[str, str]] = {
     "unexpected_message": "Tin nhắn này chưa được hỗ trợ ở đây. Gõ /help để xem danh sách lệnh.",
     "group_refused": (
         "Hệ thống chỉ làm việc qua tin nhắn riêng, để văn bản, thông tin sự cố và số điện thoại "
-        "không bị chia sẻ trong nhóm. Bot sẽ rời khỏi nhóm này."
+        "không bị chia sẻ trong nhóm, và sẽ tự rời khỏi nhóm này."
     ),
     "not_found": "❌ Không tìm thấy.",
     "invalid_input": "❌ Dữ liệu không hợp lệ.",

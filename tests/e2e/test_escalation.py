@@ -380,7 +380,8 @@ async def test_duty_across_handover_with_override_and_empty(harness: Harness, tm
             Rotation((p103.id, p104.id), timedelta(days=1), handover - timedelta(days=1)), 0)
     now_view = await h.say(101, "/duty")
     text = now_view.plain_text or ""
-    assert "Đang trực: Hùng Nguyễn (0912 345 678)" in text and "Ca tiếp theo: Khách Nguyễn" in text
+    assert "Đang trực: Hùng Nguyễn (0912 345 678)" in text
+    assert "Ca tiếp theo (từ 10:00 ngày 23/11/2026): Khách Nguyễn" in text
     h.clock.set(handover)  # across the handover, to the second
     after = await h.say(101, "/duty")
     assert "Đang trực: Khách Nguyễn" in (after.plain_text or "")
