@@ -434,12 +434,11 @@ TEXTS: Final[dict[str, str]] = {
     "esc_late_note": "\n⏱ Thông báo này trễ {late} so với lịch (bot tạm dừng); đã gộp {collapsed} lần nhắc.",
     "esc_late_note_plain": "\n⏱ Thông báo này trễ {late} so với lịch.",
     "esc_nobody_on_duty": (
-        "\n⚠️ Hiện không có thành viên nào đang trực: thông báo được gửi Đội trưởng "
-        "và quản trị viên."
+        "\n⚠️ Hiện không có thành viên nào đang trực: thông báo gửi Đội trưởng và quản trị viên."
     ),
     "esc_on_duty_unreachable": (
-        "\n⚠️ Thành viên đang trực ({names}) không liên lạc được qua Telegram: thông báo được gửi "
-        "Đội trưởng và quản trị viên. Đề nghị gọi điện cho thành viên đang trực."
+        "\n⚠️ Thành viên đang trực ({names}) không liên lạc được qua Telegram: thông báo gửi "
+        "Đội trưởng và quản trị viên. Đề nghị gọi điện trực tiếp."
     ),
     "esc_footer_responder": "\nBấm «Tôi sẽ liên hệ» để nhận gọi cho cơ quan.",
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
