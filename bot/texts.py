@@ -21,132 +21,139 @@ TEXTS: Final[dict[str, str]] = {
         "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố an toàn thông tin "
         "mạng của {focal_name}.\n\n"
         "Tài khoản này chưa được đăng ký. Để tham gia, đề nghị liên hệ {focal_name}"
-        "{focal_contact} để nhận đường dẫn mời dành riêng cho mình."
+        "{focal_contact} để được cấp đường dẫn mời."
     ),
     "start_known": (
-        "Kính chào {name}.\nVai trò: {roles}.\n\nGõ /help để xem các lệnh được sử dụng."
+        "Kính chào {name}.\nVai trò: {roles}.\n\nGõ /help để xem danh sách lệnh."
     ),
     "welcome_liaison": (
-        "✅ Bạn đã được đăng ký là <b>cán bộ đầu mối ({rank})</b> của <b>{agency}</b>.\n\n"
-        "Văn bản chỉ đạo khẩn gửi đơn vị sẽ đến tại đây. Khi nhận được, hãy bấm "
-        "“✅ Đã nhận văn bản” để xác nhận cho cả đơn vị. Gõ /help để xem các lệnh."
+        "✅ Tài khoản đã được đăng ký: <b>cán bộ đầu mối ({rank})</b> của <b>{agency}</b>.\n\n"
+        "Văn bản chỉ đạo gửi đơn vị sẽ được chuyển đến tại đây. Khi nhận được văn bản, đề nghị "
+        "bấm “✅ Đã nhận văn bản” để xác nhận đơn vị đã nhận. Gõ /help để xem danh sách lệnh."
     ),
     "welcome_responder": (
-        "✅ Bạn đã được đăng ký là <b>thành viên Đội ứng cứu sự cố</b>{lead}.\n\n"
-        "Bạn sẽ nhận cảnh báo chuyển cấp và thông báo sự cố mới tại đây. "
-        "Gõ /help để xem các lệnh."
+        "✅ Tài khoản đã được đăng ký: <b>thành viên Đội ứng cứu sự cố</b>{lead}.\n\n"
+        "Thông báo đôn đốc và thông báo sự cố mới sẽ được gửi đến tại đây. "
+        "Gõ /help để xem danh sách lệnh."
     ),
     "welcome_admin": (
-        "✅ Bạn đã được cấp quyền <b>quản trị</b>.\n\n"
-        "Dùng /invite để mời cán bộ đầu mối và thành viên Đội ứng cứu; gõ /help để xem các lệnh."
+        "✅ Tài khoản đã được cấp quyền <b>quản trị viên</b>.\n\n"
+        "Dùng lệnh /invite để mời cán bộ đầu mối và thành viên Đội ứng cứu sự cố; "
+        "gõ /help để xem danh sách lệnh."
     ),
     "welcome_person": (
-        "✅ Tài khoản Telegram của bạn đã được liên kết với hồ sơ <b>{name}</b>.\n"
-        "Vai trò: {roles}.\n\nGõ /help để xem các lệnh."
+        "✅ Tài khoản Telegram đã được liên kết với hồ sơ cán bộ <b>{name}</b>.\n"
+        "Vai trò: {roles}.\n\nGõ /help để xem danh sách lệnh."
     ),
     "lead_suffix": " — <b>Đội trưởng</b>",
     "invite_invalid": (
-        "❌ Đường dẫn mời không hợp lệ. Vui lòng kiểm tra lại đường dẫn, hoặc liên hệ "
-        "{focal_name}{focal_contact} để nhận đường dẫn mới."
+        "❌ Đường dẫn mời không hợp lệ. Vui lòng kiểm tra lại đường dẫn hoặc liên hệ "
+        "{focal_name}{focal_contact} để được cấp đường dẫn mới."
     ),
     "invite_used": (
-        "❌ Đường dẫn mời này đã được sử dụng. Mỗi đường dẫn chỉ dùng được một lần; "
-        "vui lòng xin quản trị một đường dẫn mới."
+        "❌ Đường dẫn mời này đã được sử dụng; mỗi đường dẫn chỉ dùng được một lần. "
+        "Đề nghị liên hệ quản trị viên để được cấp đường dẫn mới."
     ),
     "invite_used_by_you": (
-        "ℹ️ Bạn đã dùng đường dẫn mời này rồi, tài khoản của bạn đã được đăng ký. "
-        "Gõ /help để xem các lệnh."
+        "ℹ️ Tài khoản này đã được đăng ký bằng đường dẫn mời này. "
+        "Gõ /help để xem danh sách lệnh."
     ),
     "invite_expired": (
-        "❌ Đường dẫn mời đã hết hạn lúc {when}. Vui lòng xin quản trị một đường dẫn mới."
+        "❌ Đường dẫn mời đã hết hạn lúc {when}. "
+        "Đề nghị liên hệ quản trị viên để được cấp đường dẫn mới."
     ),
     "invite_revoked": (
-        "❌ Đường dẫn mời này đã bị quản trị thu hồi. Nếu bạn cần tham gia, "
-        "vui lòng xin quản trị một đường dẫn mới."
+        "❌ Đường dẫn mời này đã bị quản trị viên thu hồi. Nếu cần tham gia, "
+        "đề nghị liên hệ quản trị viên để được cấp đường dẫn mới."
     ),
     "invite_other_agency": (
-        "❌ Bạn đang là cán bộ đầu mối của <b>{agency}</b>, nên không thể nhận lời mời làm đầu "
-        "mối của đơn vị khác. Vui lòng liên hệ quản trị."
+        "❌ Tài khoản này đang là cán bộ đầu mối của <b>{agency}</b> nên không thể nhận lời mời "
+        "làm cán bộ đầu mối của đơn vị khác. Đề nghị liên hệ quản trị viên."
     ),
     "invite_for_other_person": (
-        "❌ Đường dẫn mời này dành cho một cán bộ khác. Vui lòng liên hệ quản trị."
+        "❌ Đường dẫn mời này dành cho một cán bộ khác. Đề nghị liên hệ quản trị viên."
     ),
     "invite_account_linked": (
-        "❌ Tài khoản Telegram của bạn đã gắn với một hồ sơ khác ({name}). "
-        "Vui lòng liên hệ quản trị để gộp hồ sơ."
+        "❌ Tài khoản Telegram này đã được liên kết với một hồ sơ khác ({name}). "
+        "Đề nghị liên hệ quản trị viên để hợp nhất hồ sơ."
     ),
     # --- phone ---------------------------------------------------------------------------
     "ask_phone": (
-        "📱 Vui lòng cung cấp số điện thoại để Đội ứng cứu và quản trị gọi được cho bạn khi "
-        "khẩn cấp: bấm nút «📱 Chia sẻ số điện thoại» bên dưới, hoặc gõ số "
+        "📱 Đề nghị cung cấp số điện thoại để Đội ứng cứu sự cố và quản trị viên liên lạc khi "
+        "khẩn cấp: bấm nút “📱 Chia sẻ số điện thoại” bên dưới hoặc gõ số điện thoại "
         "(ví dụ 0912 345 678)."
     ),
     "button_share_phone": "📱 Chia sẻ số điện thoại",
-    "phone_saved": "✅ Đã lưu số điện thoại {phone}. Cảm ơn bạn!",
+    "phone_saved": "✅ Đã lưu số điện thoại {phone}.",
     "phone_current": (
-        "Số điện thoại đang lưu: {phone}.\nĐể đổi, bấm «📱 Chia sẻ số điện thoại» "
+        "Số điện thoại đang lưu: {phone}.\nĐể thay đổi, bấm “📱 Chia sẻ số điện thoại” "
         "hoặc gõ /phone kèm số mới, ví dụ <code>/phone 0912 345 678</code>."
     ),
     "phone_invalid": (
-        "❌ «{text}» không phải số điện thoại hợp lệ. Vui lòng gõ lại, ví dụ 0912 345 678, "
-        "hoặc bấm nút «📱 Chia sẻ số điện thoại»."
+        "❌ “{text}” không phải số điện thoại hợp lệ. Vui lòng nhập lại, ví dụ 0912 345 678, "
+        "hoặc bấm nút “📱 Chia sẻ số điện thoại”."
     ),
     "phone_not_yours": (
-        "❌ Vui lòng chia sẻ số điện thoại của chính bạn bằng nút «📱 Chia sẻ số điện thoại»."
+        "❌ Hệ thống chỉ lưu số điện thoại của chính người dùng tài khoản này. "
+        "Vui lòng bấm nút “📱 Chia sẻ số điện thoại”."
     ),
     # --- admin: invites ------------------------------------------------------------------
     "invite_usage": (
         "Cách dùng:\n"
-        "<code>/invite liaison &lt;mã đơn vị&gt; [chinh|du_phong]</code> — mời cán bộ đầu mối\n"
-        "<code>/invite responder [lead]</code> — mời thành viên Đội ứng cứu (lead: Đội trưởng)\n"
+        "<code>/invite liaison &lt;mã đơn vị&gt; [chinh|du_phong]</code> — mời cán bộ đầu mối "
+        "(chính hoặc dự phòng)\n"
+        "<code>/invite responder [lead]</code> — mời thành viên Đội ứng cứu sự cố "
+        "(lead: Đội trưởng)\n"
         "<code>/invite person &lt;mã cán bộ&gt;</code> — mời một cán bộ đã có trong danh sách\n"
-        "<code>/invite admin</code> — mời quản trị (chỉ quản trị cấp cao)"
+        "<code>/invite admin</code> — mời quản trị viên (chỉ quản trị viên cấp cao)"
     ),
     "invite_created": (
         "🔗 Lời mời <b>{public_id}</b>: {what}\n{link}\n\n"
-        "Hết hạn: {expires}. Đường dẫn chỉ dùng được một lần; hãy gửi riêng cho đúng người "
-        "nhận. Thu hồi bằng <code>/revoke {public_id}</code>."
+        "Hết hạn: {expires}. Đường dẫn chỉ dùng được một lần; đề nghị gửi riêng cho đúng người "
+        "được mời. Thu hồi bằng lệnh <code>/revoke {public_id}</code>."
     ),
     "invite_admin_superonly": (
-        "⛔ Chỉ quản trị cấp cao (khai báo trong cấu hình) mới được tạo lời mời quản trị."
+        "⛔ Chỉ quản trị viên cấp cao (khai báo trong cấu hình) mới được tạo lời mời "
+        "quản trị viên."
     ),
     "invite_person_inactive": (
-        "❌ Cán bộ {name} đang ở trạng thái không hoạt động (đã nghỉ hoặc chuyển công tác); "
-        "hãy cập nhật danh sách trước khi mời."
+        "❌ Cán bộ {name} đang ở trạng thái không hoạt động (đã nghỉ hoặc chuyển công tác). "
+        "Đề nghị cập nhật danh sách cán bộ trước khi mời."
     ),
     "invite_person_linked": (
-        "ℹ️ Cán bộ {name} đã liên kết tài khoản Telegram; không cần mời nữa."
+        "ℹ️ Cán bộ {name} đã liên kết tài khoản Telegram; không cần mời lại."
     ),
     "invites_none": "Không có lời mời nào đang chờ.",
     "invites_header": "Lời mời đang chờ ({count}):",
     "invites_line": "• <b>{public_id}</b> — {what} — hết hạn {expires}",
-    "revoke_usage": "Cách dùng: <code>/revoke INV-17</code>",
-    "revoke_done": "✅ Đã thu hồi lời mời {public_id}. Đường dẫn này không còn dùng được.",
-    "revoke_not_pending": "❌ Không có lời mời đang chờ mang mã {public_id}.",
+    "revoke_usage": "Cách dùng: <code>/revoke INV-17</code> (mã lời mời xem bằng lệnh /invites).",
+    "revoke_done": "✅ Đã thu hồi lời mời {public_id}; đường dẫn mời không còn hiệu lực.",
+    "revoke_not_pending": "❌ Không có lời mời đang chờ nào mang mã {public_id}.",
     "what_liaison": "cán bộ đầu mối ({rank}) của {agency}",
-    "what_responder": "thành viên Đội ứng cứu",
-    "what_responder_lead": "Đội trưởng Đội ứng cứu",
-    "what_admin": "quản trị",
-    "what_person": "liên kết tài khoản cho {name}",
-    "agency_not_found": "❌ Không tìm thấy đơn vị có mã «{code}». Vui lòng kiểm tra lại mã.",
-    "person_not_found": "❌ Không tìm thấy cán bộ có mã «{code}». Vui lòng kiểm tra lại mã.",
+    "what_responder": "thành viên Đội ứng cứu sự cố",
+    "what_responder_lead": "Đội trưởng Đội ứng cứu sự cố",
+    "what_admin": "quản trị viên",
+    "what_person": "liên kết tài khoản cho cán bộ {name}",
+    "agency_not_found": "❌ Không tìm thấy đơn vị có mã “{code}”. Vui lòng kiểm tra lại mã.",
+    "person_not_found": "❌ Không tìm thấy cán bộ có mã “{code}”. Vui lòng kiểm tra lại mã.",
     "rank_invalid": (
-        "❌ Hạng đầu mối «{value}» không hợp lệ: dùng <code>chinh</code> hoặc <code>du_phong</code>."
+        "❌ “{value}” không hợp lệ. Vui lòng dùng <code>chinh</code> (đầu mối chính) hoặc "
+        "<code>du_phong</code> (đầu mối dự phòng)."
     ),
     # --- roles, permissions, help --------------------------------------------------------
-    "role_admin": "quản trị",
+    "role_admin": "quản trị viên",
     "role_liaison": "cán bộ đầu mối",
-    "role_responder": "thành viên Đội ứng cứu",
+    "role_responder": "thành viên Đội ứng cứu sự cố",
     "role_none": "chưa có vai trò",
     "rank_primary": "chính",
     "rank_backup": "dự phòng",
+    # A refusal says what is allowed; the audit log records it without telling the person.
     "permission_denied": (
-        "⛔ Lệnh {command} chỉ dành cho {role}. Bạn không có quyền này; "
-        "yêu cầu đã được ghi lại."
+        "⛔ Lệnh {command} chỉ dành cho {role}. Tài khoản này không có quyền sử dụng lệnh này."
     ),
     "not_registered": (
-        "⛔ Bạn chưa được đăng ký nên chưa dùng được lệnh này. Liên hệ {focal_name}"
-        "{focal_contact} để nhận đường dẫn mời."
+        "⛔ Tài khoản này chưa được đăng ký nên chưa sử dụng được lệnh này. Đề nghị liên hệ "
+        "{focal_name}{focal_contact} để được cấp đường dẫn mời."
     ),
     "access_ended": (
         "⛔ Quyền sử dụng hệ thống của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
@@ -154,18 +161,18 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "access_ended_tap": (
         "⛔ Quyền sử dụng hệ thống của tài khoản này đã kết thúc (cán bộ đã nghỉ hoặc chuyển "
-        "công tác), nên thao tác này không có hiệu lực."
+        "công tác) nên thao tác này không có hiệu lực."
     ),
     "stranger_flood": (
         "⛔ Tài khoản chưa được đăng ký đã gửi quá nhiều tin nhắn trong thời gian ngắn; "
         "các tin nhắn tiếp theo tạm thời không được trả lời. Đề nghị liên hệ {focal_name}"
-        "{focal_contact} để nhận đường dẫn mời."
+        "{focal_contact} để được cấp đường dẫn mời."
     ),
-    "help_header": "<b>Các lệnh bạn dùng được</b>",
+    "help_header": "<b>Các lệnh có thể sử dụng</b>",
     "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",
-    "cmd_start": "Bắt đầu, xem vai trò của bạn",
+    "cmd_start": "Bắt đầu; xem vai trò được giao",
     "cmd_help": "Danh sách lệnh",
-    "cmd_phone": "Xem hoặc đổi số điện thoại",
+    "cmd_phone": "Xem hoặc thay đổi số điện thoại",
     "cmd_invite": "Tạo đường dẫn mời",
     "cmd_invites": "Lời mời đang chờ",
     "cmd_revoke": "Thu hồi lời mời",
@@ -482,10 +489,12 @@ TEXTS: Final[dict[str, str]] = {
     "esc_agency_phone": " ({phone})",
     "esc_late_note": "\n⏱ Thông báo này trễ {late} so với lịch (bot tạm dừng); đã gộp {collapsed} lần nhắc.",
     "esc_late_note_plain": "\n⏱ Thông báo này trễ {late} so với lịch.",
-    "esc_nobody_on_duty": "\n⚠️ Hiện không có ai đang trực: thông báo gửi Đội trưởng và quản trị.",
+    "esc_nobody_on_duty": (
+        "\n⚠️ Hiện không có thành viên nào đang trực: thông báo gửi Đội trưởng và quản trị viên."
+    ),
     "esc_on_duty_unreachable": (
-        "\n⚠️ Cán bộ đang trực ({names}) không liên lạc được qua bot: thông báo gửi Đội trưởng "
-        "và quản trị viên. Đề nghị gọi điện cho cán bộ đang trực."
+        "\n⚠️ Thành viên đang trực ({names}) không liên lạc được qua Telegram: thông báo gửi "
+        "Đội trưởng và quản trị viên. Đề nghị gọi điện trực tiếp."
     ),
     "esc_footer_responder": "\nBấm «Tôi sẽ liên hệ» để nhận gọi cho cơ quan.",
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
@@ -497,20 +506,23 @@ TEXTS: Final[dict[str, str]] = {
     "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
     "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
     "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
-    "duty_header": "🛡 <b>Lịch trực Đội ứng cứu</b>",
+    "duty_header": "🛡 <b>Lịch trực Đội ứng cứu sự cố</b>",
     "duty_now": "Đang trực: {people}",
-    "duty_next": "Ca tiếp theo: {person}, từ {start}",
-    "duty_nobody": "Hiện không có ai trong lịch trực. Cảnh báo sẽ gửi Đội trưởng và quản trị.",
-    "duty_no_next": "Chưa có ca tiếp theo trong 14 ngày tới.",
-    "duty_person": "{name} ({phone}) đến {end}",
-    "duty_hotline": "Đường dây nóng {focal_name}: {hotline}",
-    "duty_shift_start": (
-        "🛡 <b>Bắt đầu ca trực</b> của bạn: từ {start} đến {end}. Cảnh báo chuyển cấp và sự cố "
-        "mới sẽ gửi tới bạn trong ca này."
+    "duty_next": "Ca tiếp theo (từ {start}): {person}",
+    "duty_nobody": (
+        "Hiện không có thành viên nào đang trực. Thông báo đôn đốc sẽ được gửi Đội trưởng "
+        "và quản trị viên."
     ),
-    "cmd_duty": "Ai đang trực",
-    "cmd_duty_set": "Phân công trực (một người, một khoảng thời gian)",
-    "cmd_duty_swap": "Đổi ca trực giữa hai người",
+    "duty_no_next": "Chưa có ca trực tiếp theo trong 14 ngày tới.",
+    "duty_person": "{name} ({phone}) đến {end}",
+    "duty_hotline": "Đường dây nóng của {focal_name}: {hotline}",
+    "duty_shift_start": (
+        "🛡 <b>Bắt đầu ca trực</b>: từ {start} đến {end}. Trong ca trực, thông báo đôn đốc và "
+        "thông báo sự cố mới sẽ được gửi đến tại đây."
+    ),
+    "cmd_duty": "Lịch trực: đang trực và ca tiếp theo",
+    "cmd_duty_set": "Phân công trực (một thành viên, một khoảng thời gian)",
+    "cmd_duty_swap": "Đổi ca trực giữa hai thành viên",
     "duty_when_invalid": (
         "❌ “{text}” không phải thời điểm hợp lệ. Ví dụ: <code>07:30</code> (lúc 07:30 sắp tới), "
         "<code>07:30 24/11</code>, <code>19h ngày 24/11</code>, <code>+2h</code>. "
@@ -518,43 +530,44 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "duty_end_before_start": "❌ Thời điểm kết thúc phải sau {start}. Vui lòng nhập lại:",
     "duty_end_past": "❌ Thời điểm kết thúc đã qua. Vui lòng nhập lại:",
-    "duty_pick_person": "Chọn thành viên Đội ứng cứu:",
+    "duty_pick_person": "Chọn thành viên Đội ứng cứu sự cố:",
     "duty_step_person": "Chọn thành viên",
     "duty_step_from": "Thời điểm bắt đầu trực",
     "duty_step_to": "Thời điểm kết thúc trực",
     "duty_step_shift": "Chọn ca trực",
-    "duty_step_person_b": "Chọn người đổi ca",
+    "duty_step_person_b": "Chọn thành viên đổi ca",
     "duty_step_confirm": "Xác nhận",
-    "duty_pick_second": "Chọn người thứ hai để đổi ca với {name}:",
-    "duty_no_responders": "Chưa có thành viên Đội ứng cứu nào đang hoạt động.",
+    "duty_pick_second": "Chọn thành viên thứ hai để đổi ca trực với {name}:",
+    "duty_no_responders": "Chưa có thành viên Đội ứng cứu sự cố nào đang hoạt động.",
     "duty_ask_from": (
-        "Trực từ lúc nào? Nhập giờ (<code>07:30</code>: lúc 07:30 sắp tới) hoặc giờ và ngày "
-        "(<code>07:30 24/11</code>):"
+        "Nhập <b>thời điểm bắt đầu trực</b>: giờ (<code>07:30</code> là 07:30 sắp tới) hoặc "
+        "giờ và ngày (<code>07:30 24/11</code>):"
     ),
     "duty_ask_to": (
-        "Đến lúc nào? Nhập giờ (<code>19h</code>: lúc 19:00 đầu tiên sau giờ bắt đầu), giờ và "
-        "ngày (<code>19:00 24/11</code>) hoặc độ dài (<code>12 tiếng</code>):"
+        "Nhập <b>thời điểm kết thúc trực</b>: giờ (<code>19h</code> là 19:00 đầu tiên sau giờ "
+        "bắt đầu), giờ và ngày (<code>19:00 24/11</code>) hoặc độ dài (<code>12 tiếng</code>):"
     ),
     "duty_confirm_set": "Xác nhận phân công <b>{name}</b> trực từ {start} đến {end}?",
     "duty_done_set": "✅ Đã phân công {name} trực từ {start} đến {end}.",
-    "duty_pick_shift": "Chọn ca của {name}:",
-    "duty_no_shifts": "{name} không có ca nào sắp tới trong lịch xoay vòng.",
+    "duty_pick_shift": "Chọn ca trực của {name}:",
+    "duty_no_shifts": "{name} không có ca trực nào sắp tới trong lịch trực luân phiên.",
     "duty_confirm_swap": (
-        "Xác nhận đổi ca: <b>{a}</b> trực thay ca {b_shift}, <b>{b}</b> trực thay ca {a_shift}?"
+        "Xác nhận đổi ca trực: <b>{a}</b> trực ca bắt đầu {b_shift}; <b>{b}</b> trực ca bắt đầu "
+        "{a_shift}?"
     ),
-    "duty_done_swap": "✅ Đã đổi ca giữa {a} và {b}.",
-    "duty_assigned": "🛡 Bạn được phân công trực từ {start} đến {end}.",
-    "duty_cancelled": "Đã thôi, lịch trực không đổi.",
-    "duty_same_person": "Hãy chọn một người khác.",
+    "duty_done_swap": "✅ Đã đổi ca trực giữa {a} và {b}.",
+    "duty_assigned": "🛡 Anh/Chị được phân công trực từ {start} đến {end}.",
+    "duty_cancelled": "Đã hủy; lịch trực không thay đổi.",
+    "duty_same_person": "Vui lòng chọn một thành viên khác.",
     "duty_not_responder": (
-        "❌ Người được chọn không phải là thành viên Đội ứng cứu sự cố đang hoạt động."
+        "❌ Cán bộ được chọn không phải là thành viên Đội ứng cứu sự cố đang hoạt động."
         " Lịch trực không thay đổi."
     ),
     "duty_not_their_shift": (
         "❌ Ca trực được chọn không phải là ca trực sắp tới của {name}. Lịch trực không thay đổi."
     ),
     "duty_swap_same_person": (
-        "❌ Người thứ hai phải là người khác, không phải {name}. Lịch trực không thay đổi."
+        "❌ Thành viên thứ hai phải khác {name}. Lịch trực không thay đổi."
     ),
     # --- directives: sender's status ---------------------------------------------------------
     "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
@@ -659,16 +672,16 @@ TEXTS: Final[dict[str, str]] = {
     "button_refresh": "🔄 Cập nhật",
     # --- general -------------------------------------------------------------------------
     "error_generic": (
-        "⚠️ Có lỗi khi xử lý yêu cầu của bạn. Lỗi đã được ghi nhận; vui lòng thử lại sau "
+        "⚠️ Có lỗi khi xử lý yêu cầu. Lỗi đã được ghi nhận; vui lòng thử lại sau "
         "ít phút.{hotline_hint}"
     ),
-    "hotline_hint": " Nếu khẩn cấp, hãy gọi đường dây nóng {hotline}.",
-    "unknown_command": "Không có lệnh {command}. Gõ /help để xem các lệnh bạn dùng được.",
-    "button_unknown": "Nút này không còn hiệu lực. Gõ /help để xem các lệnh.",
-    "unexpected_message": "Tin nhắn này chưa được hỗ trợ ở đây. Gõ /help để xem các lệnh.",
+    "hotline_hint": " Trường hợp khẩn cấp, đề nghị gọi đường dây nóng {hotline}.",
+    "unknown_command": "Không có lệnh {command}. Gõ /help để xem danh sách lệnh.",
+    "button_unknown": "Nút này không còn hiệu lực. Gõ /help để xem danh sách lệnh.",
+    "unexpected_message": "Tin nhắn này chưa được hỗ trợ ở đây. Gõ /help để xem danh sách lệnh.",
     "group_refused": (
-        "Hỏa Tốc chỉ làm việc trong tin nhắn riêng, để văn bản, sự cố và số điện thoại "
-        "không lọt vào nhóm. Bot sẽ rời nhóm này."
+        "Hệ thống chỉ làm việc qua tin nhắn riêng, để văn bản, thông tin sự cố và số điện thoại "
+        "không bị chia sẻ trong nhóm, và sẽ tự rời khỏi nhóm này."
     ),
     "not_found": "❌ Không tìm thấy.",
     "invalid_input": "❌ Dữ liệu không hợp lệ.",

@@ -39,7 +39,7 @@ async def invites(update: Update, context: HoaTocContext) -> None:
     lines = [t("invites_header", count=len(views))] + [
         t("invites_line", public_id=v.invite.public_id,
           what=render.invite_what(v.invite, v.agency, v.person),
-          expires=render.local_time(v.invite.expires_at, s.settings.tz))
+          expires=render.short_time(v.invite.expires_at, s.settings.tz))
         for v in views
     ]
     for part in render.pack(lines):

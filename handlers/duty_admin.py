@@ -92,7 +92,7 @@ def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
     nonce = secrets.token_hex(4)
     _data(context).nonce = nonce
     return InlineKeyboardMarkup([[_button(t("button_confirm"), cb.DutyConfirm(nonce)),
-                                  _button(t("button_abort"), cb.DutyCancel())]])
+                                  _button(t("bc_btn_cancel"), cb.DutyCancel())]])
 
 
 async def admit(update: Update, context: HoaTocContext) -> None:

@@ -56,8 +56,8 @@ async def nothing_changed(h: Harness, user_id: int = SUPER_ADMIN) -> None:
     for other in (101, 102, 103, 104):
         assert not [m for m in h.fake.messages_to(other) if "trực từ" in (m.plain_text or "")]
     after = await h.say(user_id, "23/11 09:00")
-    assert "Trực từ lúc nào" not in (after.plain_text or "")
-    assert "Đến lúc nào" not in (after.plain_text or "")
+    assert "thời điểm bắt đầu trực" not in (after.plain_text or "")
+    assert "thời điểm kết thúc trực" not in (after.plain_text or "")
 
 
 async def test_forged_person_id_of_a_liaison_is_refused(harness: Harness, tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ async def test_a_person_deactivated_before_the_confirmation_is_not_put_on_duty(
     _, p104 = await roster(h)
     pick = await h.say(SUPER_ADMIN, "/duty_set", has("Chọn thành viên"))
     await press(h, SUPER_ADMIN, pick, pick.button_data("Khách"))
-    await h.say(SUPER_ADMIN, "23/11 09:00", has("Đến lúc nào"))
+    await h.say(SUPER_ADMIN, "23/11 09:00", has("thời điểm kết thúc trực"))
     confirm = await h.say(SUPER_ADMIN, "23/11 11:00", has("Xác nhận phân công"))
     async with h.services.db.transaction() as conn:
         await PeopleRepository(conn).set_roles(p104.id, [])  # no longer a responder
@@ -125,7 +125,7 @@ async def test_forged_shift_of_someone_else_is_refused(harness: Harness, tmp_pat
     await roster(h)
     pick = await h.say(SUPER_ADMIN, "/duty_swap", has("Chọn thành viên"))
     shifts = await press(h, SUPER_ADMIN, pick, pick.button_data("Hùng"))
-    assert "Chọn ca của Hùng" in (shifts.plain_text or "")
+    assert "Chọn ca trực của Hùng" in (shifts.plain_text or "")
     # Khách's shift (today 07:00 + 1 day), passed off as one of Hùng's.
     khach = await h.services.duty.upcoming_shifts((await person(h, 104)).id)
     forged = f"dt:sa:{to_epoch(khach[0].start_at)}:{to_epoch(khach[0].end_at)}"
@@ -152,7 +152,7 @@ async def test_forged_second_person_and_second_shift_are_refused(
     second = await at_second_step()
     for forged in (f"dt:q:{liaison.id}", f"dt:q:{p103.id}"):  # a liaison; Hùng with himself
         reply = await press(h, SUPER_ADMIN, second, forged)
-        assert NOT_RESPONDER in (reply.plain_text or "") or "người khác" in (reply.plain_text or "")
+        assert NOT_RESPONDER in (reply.plain_text or "") or "phải khác" in (reply.plain_text or "")
         assert "Lịch trực không thay đổi" in (reply.plain_text or "")
         await nothing_changed(h)
         second = await at_second_step()

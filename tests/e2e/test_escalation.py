@@ -184,7 +184,7 @@ async def test_nobody_on_duty_goes_to_lead_and_admins_and_says_so(
     await step(h, 60 * S)
     for user in (104, SUPER_ADMIN):
         [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
-        assert "không có ai đang trực" in (digest.plain_text or "")
+        assert "không có thành viên nào đang trực" in (digest.plain_text or "")
     assert texts(h, 103, "Cảnh báo") == []
 
 
@@ -202,9 +202,9 @@ async def test_an_unreachable_on_duty_responder_falls_back_to_lead_and_admins(
         assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
         # The note says who is on duty and that the bot cannot reach them (/duty shows them
         # on duty: "nobody on duty" would be untrue), so the lead knows whom to phone.
-        assert "không liên lạc được qua bot" in (digest.plain_text or "")
+        assert "không liên lạc được qua Telegram" in (digest.plain_text or "")
         assert "Hùng Nguyễn" in (digest.plain_text or "")
-        assert "không có ai đang trực" not in (digest.plain_text or "")
+        assert "không có thành viên nào đang trực" not in (digest.plain_text or "")
     assert texts(h, 103, "Cảnh báo") == []
 
 
@@ -380,7 +380,8 @@ async def test_duty_across_handover_with_override_and_empty(harness: Harness, tm
             Rotation((p103.id, p104.id), timedelta(days=1), handover - timedelta(days=1)), 0)
     now_view = await h.say(101, "/duty")
     text = now_view.plain_text or ""
-    assert "Đang trực: Hùng Nguyễn (0912 345 678)" in text and "Ca tiếp theo: Khách Nguyễn" in text
+    assert "Đang trực: Hùng Nguyễn (0912 345 678)" in text
+    assert "Ca tiếp theo (từ 10:00 ngày 23/11/2026): Khách Nguyễn" in text
     h.clock.set(handover)  # across the handover, to the second
     after = await h.say(101, "/duty")
     assert "Đang trực: Khách Nguyễn" in (after.plain_text or "")
@@ -393,7 +394,7 @@ async def test_duty_across_handover_with_override_and_empty(harness: Harness, tm
         await DutyRepository(conn).set_rotation(Rotation((), timedelta(days=1), handover), 0)
         await conn.execute("DELETE FROM duty_overrides")
     empty = await h.say(101, "/duty")
-    assert "không có ai trong lịch trực" in (empty.plain_text or "")
+    assert "không có thành viên nào đang trực" in (empty.plain_text or "")
     assert "0296 3 852 000" in (empty.plain_text or "")
 
 
@@ -410,30 +411,30 @@ async def test_duty_set_and_swap_conversations(harness: Harness, tmp_path: Path)
             Rotation((p103.id, p104.id), timedelta(days=1), h.clock.now() - timedelta(hours=1)), 0)
     # /duty_set: 104 on duty for the next three hours (local times typed by the admin).
     pick = await h.say(SUPER_ADMIN, "/duty_set", has("Chọn thành viên"))
-    await tap(h, pick, "Khách", "Trực từ lúc nào")
+    await tap(h, pick, "Khách", "thời điểm bắt đầu trực")
     bad = await h.say(SUPER_ADMIN, "mai 8 giờ")
     assert "không phải thời điểm hợp lệ" in (bad.plain_text or "")
-    await h.say(SUPER_ADMIN, "23/11 09:00", has("Đến lúc nào"))
+    await h.say(SUPER_ADMIN, "23/11 09:00", has("thời điểm kết thúc trực"))
     earlier = await h.say(SUPER_ADMIN, "23/11 08:30")
     assert "phải sau" in (earlier.plain_text or "")
     confirm = await h.say(SUPER_ADMIN, "23/11 11:00", has("Xác nhận phân công"))
     await tap(h, confirm, "Xác nhận", "Đã phân công")
     await h.services.sender.drained()
-    assert texts(h, 104, "Bạn được phân công trực")
+    assert texts(h, 104, "Anh/Chị được phân công trực")
     h.clock.set(h.clock.now() + timedelta(minutes=90))  # 08:00 → 09:30 local
     view = await h.say(101, "/duty")
     assert "Đang trực: Khách Nguyễn" in (view.plain_text or "")
 
     # /duty_swap: 103's next shift against 104's next shift.
     pick = await h.say(SUPER_ADMIN, "/duty_swap", has("Chọn thành viên"))
-    shifts = await tap(h, pick, "Hùng", "Chọn ca của Hùng")
+    shifts = await tap(h, pick, "Hùng", "Chọn ca trực của Hùng")
     assert shifts is not None
     # Hùng's current shift is partly covered by Khách's override: it is not offered.
     assert not any(b["text"].startswith("07:00 23/11") for b in shifts.buttons)
     assert any(b["text"].startswith("07:00 25/11") for b in shifts.buttons)
-    second = await tap(h, shifts, "→", "Chọn người thứ hai")
+    second = await tap(h, shifts, "→", "Chọn thành viên thứ hai")
     assert second is not None
-    b_shifts = await tap(h, second, "Khách", "Chọn ca của Khách")
+    b_shifts = await tap(h, second, "Khách", "Chọn ca trực của Khách")
     assert b_shifts is not None
     confirm = await tap(h, b_shifts, "→", "Xác nhận đổi ca")
     assert confirm is not None

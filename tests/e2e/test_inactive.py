@@ -116,7 +116,7 @@ async def test_duty_view_does_not_name_a_responder_who_left(
     view = await h.say(102, "/duty")
     text = view.plain_text or ""
     assert "Phạm Văn Trực" not in text and "0913 333 444" not in text
-    assert "không có ai trong lịch trực" in text
+    assert "không có thành viên nào đang trực" in text
 
 
 async def test_reminders_skip_a_liaison_who_left(harness: Harness, tmp_path: Path) -> None:
@@ -274,5 +274,5 @@ async def test_responder_who_left_gets_no_digest_and_cannot_claim(
     await step(h, 0 * timedelta(seconds=1))
     assert [m for m in h.fake.messages_to(103) if second.number in (m.plain_text or "")
             and m.message_id > digest.message_id] == []
-    fallback = await h.fake.wait_for_message(SUPER_ADMIN, has("không có ai đang trực"))
+    fallback = await h.fake.wait_for_message(SUPER_ADMIN, has("không có thành viên nào đang trực"))
     assert "Trung tâm Công nghệ thông tin" in (fallback.plain_text or "")

@@ -57,7 +57,7 @@ async def test_liaison_joins_through_invite_and_every_bad_link_is_refused(harnes
     snapshot = [await table(h, t) for t in ("people", "person_roles", "invites")]
     # The same link again, by the same person and by someone else.
     again = await h.say(101, f"/start {token}")
-    assert "đã dùng đường dẫn mời này rồi" in (again.plain_text or "")
+    assert "đã được đăng ký bằng đường dẫn mời này" in (again.plain_text or "")
     other = await h.say(102, f"/start {token}")
     assert "đã được sử dụng" in (other.plain_text or "")
     # A made-up token and a malformed one.
@@ -95,7 +95,7 @@ async def test_phone_shared_or_typed(harness: Harness) -> None:
     before = len(h.fake.messages_to(102))
     h.fake.send_contact(102, "84912345678", contact_user_id=555)  # someone else's card
     forged = await h.fake.wait_for_message(102, after=before)
-    assert "của chính bạn" in (forged.plain_text or "")
+    assert "của chính người dùng tài khoản này" in (forged.plain_text or "")
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
     assert person is not None and person.phone is None
 
@@ -153,7 +153,7 @@ async def test_admin_invites_listing_usage_and_admin_invites(harness: Harness) -
     token, _ = await invite_as(h, 102, "responder")
     assert token
     refused = await h.say(102, "/invite admin")
-    assert "quản trị cấp cao" in (refused.plain_text or "")
+    assert "quản trị viên cấp cao" in (refused.plain_text or "")
 
 
 async def invite_as(h: Harness, user_id: int, args: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ async def test_added_to_a_group_it_says_why_and_leaves(harness: Harness) -> None
     await h.start()
     h.fake.add_bot_to_group(-100500, by_user_id=SUPER_ADMIN, title="Nhóm điều hành")
     notice = await h.fake.wait_for_message(-100500)
-    assert "chỉ làm việc trong tin nhắn riêng" in (notice.plain_text or "")
+    assert "chỉ làm việc qua tin nhắn riêng" in (notice.plain_text or "")
     await h.fake.wait_for_call("leaveChat", lambda c: c.params.get("chat_id") == -100500)
     assert -100500 in h.fake.left_chats
     # Nothing is ever answered in a group, not even a command.

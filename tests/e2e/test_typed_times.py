@@ -66,9 +66,9 @@ async def test_duty_set_with_the_time_first(harness: Harness, tmp_path: Path) ->
     h = harness  # 08:00 on 23/11 in Vietnam
     await start(h, tmp_path)
     pick = await h.say(SUPER_ADMIN, "/duty_set", has("Chọn thành viên"))
-    asked = await tap(h, pick, "Khách", "Trực từ lúc nào")
+    asked = await tap(h, pick, "Khách", "thời điểm bắt đầu trực")
     assert asked is not None and "07:30" in (asked.plain_text or "")
-    await h.say(SUPER_ADMIN, "20h ngày 24/11", has("Đến lúc nào"))
+    await h.say(SUPER_ADMIN, "20h ngày 24/11", has("thời điểm kết thúc trực"))
     # The end is read from the start: "7h" is the next 07:00 after 20:00, the next morning.
     confirm = await h.say(SUPER_ADMIN, "7h", has("Xác nhận phân công"))
     assert "từ 20:00 ngày 24/11/2026 đến 07:00 ngày 25/11/2026" in (confirm.plain_text or "")
