@@ -18,8 +18,7 @@ class Safe(str):
 TEXTS: Final[dict[str, str]] = {
     # --- /start and onboarding ---------------------------------------------------------
     "start_stranger": (
-        "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố an toàn thông tin "
-        "mạng của {focal_name}.\n\n"
+        "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố của {team_name}.\n\n"
         "Tài khoản này chưa được đăng ký. Để tham gia, đề nghị liên hệ {focal_name}"
         "{focal_contact} để nhận đường dẫn mời dành riêng cho mình."
     ),
@@ -32,7 +31,7 @@ TEXTS: Final[dict[str, str]] = {
         "“✅ Đã nhận văn bản” để xác nhận cho cả đơn vị. Gõ /help để xem các lệnh."
     ),
     "welcome_responder": (
-        "✅ Bạn đã được đăng ký là <b>thành viên Đội ứng cứu sự cố</b>{lead}.\n\n"
+        "✅ Bạn đã được đăng ký là <b>Thành viên {team_name}</b>{lead}.\n\n"
         "Bạn sẽ nhận cảnh báo chuyển cấp và thông báo sự cố mới tại đây. "
         "Gõ /help để xem các lệnh."
     ),
