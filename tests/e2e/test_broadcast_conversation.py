@@ -136,7 +136,7 @@ async def test_ack_tap_reaches_its_handler_during_a_conversation(harness: Harnes
     created = await h.services.onboarding.create_invite(A, InviteSpec(Role.ADMIN))
     await h.services.onboarding.redeem(TelegramIdentity(101, 101, "Lan"), created.token)
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     directive, _ = await h.services.broadcast.send(A, d)
     copy = await h.fake.wait_for_message(101, is_directive)
     before = len(h.fake.messages_to(101))
