@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.people import PeopleRepository
-from tests.conftest import PROVINCE
+from tests.conftest import PROVINCE, ROOT
 
 
 async def dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
@@ -82,6 +83,22 @@ async def test_example_province_shows_todays_structure(db: Database, clock: Fake
     committees = [a for a in await agencies.all() if a.kind is AgencyKind.COMMITTEE]
     assert all(a.name.startswith(("UBND xã ", "UBND phường ", "UBND đặc khu "))
                for a in committees)
+
+
+def test_readme_commands_use_the_example_province() -> None:
+    """The README's /invite examples and import command work on the shipped example file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    doc = yaml.safe_load(PROVINCE.read_text(encoding="utf-8"))
+    agencies = {a["code"] for a in doc["agencies"]}
+    people = {p["code"] for p in doc["people"]}
+    liaison_codes = re.findall(r"/invite liaison ([A-Z0-9_-]+)", readme)
+    person_codes = re.findall(r"/invite person ([A-Z0-9_-]+)", readme)
+    assert liaison_codes and person_codes
+    assert set(liaison_codes) <= agencies and set(person_codes) <= people
+    assert "hoatoc import examples/province.yaml" in readme
+    assert liaison_codes[0] == doc["agencies"][0]["code"]  # the focal agency
+    for retired in ("STTTT", "Sở Thông tin và Truyền thông", "TT&TT"):
+        assert retired not in readme, retired
 
 
 async def test_file_with_bad_rows_is_rejected_whole(
