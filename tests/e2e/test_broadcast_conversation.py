@@ -61,8 +61,8 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     # Filter by typing part of a name, without diacritics, then pick the centre.
     filtered = await h.say(A, "cong nghe thong tin", has("Đang lọc"))
     await tap(h, filtered, "Trung tâm Công nghệ")
-    group_picker = await h.say(A, "so thong tin", has("Đang lọc"))
-    await tap(h, group_picker, "Sở Thông tin")
+    group_picker = await h.say(A, "cong an tinh", has("Đang lọc"))
+    await tap(h, group_picker, "Công an tỉnh")
     latest = await h.fake.wait_for_message(
         A, lambda m: m.message_id == group_picker.message_id and "<b>2</b> cơ quan" in (m.text or ""))
     assert "<b>3</b> người nhận" in (latest.text or "")

@@ -105,7 +105,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     [first] = texts(h, 103, "Cảnh báo chưa phản hồi")
     assert "Trung tâm Công nghệ thông tin" in (first.plain_text or "")
     assert "không liên lạc được" in (first.plain_text or "")
-    assert "Sở Thông tin" not in (first.plain_text or "")
+    assert "Công an tỉnh" not in (first.plain_text or "")
     # A responder who did not get this digest cannot claim it.
     forged = h.fake.press_button(104, h.fake.messages_to(104)[0].message_id,
                                  first.button_data("Tôi sẽ liên hệ tất cả"))
@@ -219,7 +219,7 @@ async def test_one_responder_takes_it_and_the_others_copies_say_who(
     [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
     [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
     claim_all = theirs.button_data("Tôi sẽ liên hệ tất cả")
-    assert any("Sở Thông tin" in b["text"] for b in theirs.buttons)  # one per agency too
+    assert any("Công an tỉnh" in b["text"] for b in theirs.buttons)  # one per agency too
     query = h.fake.press_button(103, mine.message_id, mine.button_data("Tôi sẽ liên hệ tất cả"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == query)
@@ -574,9 +574,9 @@ async def test_claiming_one_agency_keeps_the_others_open(harness: Harness, tmp_p
     edited = await h.fake.wait_for_message(
         104, lambda m: m.message_id == theirs.message_id and "sẽ liên hệ" in (m.plain_text or ""))
     labels = [b["text"] for b in edited.buttons]
-    assert any("Sở Thông tin" in label for label in labels)  # still open
+    assert any("Công an tỉnh" in label for label in labels)  # still open
     assert not any("Sở Nội vụ" in label for label in labels)  # taken
-    second = h.fake.press_button(104, theirs.message_id, edited.button_data("Sở Thông tin"))
+    second = h.fake.press_button(104, theirs.message_id, edited.button_data("Công an tỉnh"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == second)
     await h.services.sender.drained()
@@ -656,11 +656,11 @@ async def test_an_agency_that_acknowledged_after_the_digest_cannot_be_claimed(
     digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
     copy = await h.fake.wait_for_message(101, is_directive)
     await claim_tap(h, 101, copy, copy.button_data("Đã nhận"))
-    one = next(b for b in digest.buttons if "Sở Thông tin" in b["text"])
+    one = next(b for b in digest.buttons if "Công an tỉnh" in b["text"])
     answer = await claim_tap(h, 103, digest, one["callback_data"])
     assert "đã xác nhận" in answer and "sẽ liên hệ" not in answer
     answer = await claim_tap(h, 103, digest, digest.button_data("Tôi sẽ liên hệ tất cả"))
-    assert "Trung tâm Công nghệ thông tin" in answer and "Sở Thông tin" not in answer
+    assert "Trung tâm Công nghệ thông tin" in answer and "Công an tỉnh" not in answer
     await h.services.sender.drained()
     rows = await EscalationRepository(h.services.db.reader).of_subject(
         "directive_ack", await _only_directive_id(h))
@@ -669,8 +669,8 @@ async def test_an_agency_that_acknowledged_after_the_digest_cannot_be_claimed(
     edited = await h.fake.wait_for_message(
         103, lambda m: m.message_id == digest.message_id and "sẽ liên hệ" in (m.plain_text or ""))
     claim_line = (edited.plain_text or "").split("sẽ liên hệ", 1)[1]
-    assert "Trung tâm Công nghệ thông tin" in claim_line and "Sở Thông tin" not in claim_line
-    assert not any("Sở Thông tin" in b["text"] for b in edited.buttons)
+    assert "Trung tâm Công nghệ thông tin" in claim_line and "Công an tỉnh" not in claim_line
+    assert not any("Công an tỉnh" in b["text"] for b in edited.buttons)
 
 
 async def _only_directive_id(h: Harness) -> int:
