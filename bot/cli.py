@@ -22,7 +22,7 @@ HOATOC_BOT_TOKEN is not set: the bot needs its own Telegram bot token to start.
 
 How to get one:
   1. In Telegram, open a chat with @BotFather (the official bot for creating bots).
-  2. Send /newbot, then a display name (e.g. "Hỏa Tốc Sở TT&TT") and a username that
+  2. Send /newbot, then a display name (e.g. "Hỏa Tốc An Giang") and a username that
      ends in "bot" (e.g. hoatoc_angiang_bot).
   3. BotFather replies with a token like 123456789:AA...; keep it secret.
   4. Put it in the environment or in a .env file next to the Makefile:
@@ -135,9 +135,10 @@ def cmd_check(_: argparse.Namespace) -> int:
         ("HOATOC_ADMIN_IDS", ", ".join(map(str, settings.admin_ids)) or "(none)"),
         ("HOATOC_TIMEZONE", settings.timezone),
         ("HOATOC_POLICY_FILE", str(settings.policy_file)),
-        ("HOATOC_FOCAL_NAME", settings.focal_name),
+        ("HOATOC_FOCAL_NAME", _name(settings, "focal_name")),
         ("HOATOC_FOCAL_HOTLINE", settings.focal_hotline or "(none)"),
         ("HOATOC_FOCAL_EMAIL", settings.focal_email or "(none)"),
+        ("HOATOC_TEAM_NAME", _name(settings, "team_name")),
         ("HOATOC_INVITE_TTL_HOURS", f"{settings.invite_ttl_hours:g}"),
         ("HOATOC_LOG_LEVEL", settings.log_level),
     ]
@@ -158,6 +159,14 @@ def cmd_check(_: argparse.Namespace) -> int:
         return EXIT_CONFIG
     print("Configuration: OK")
     return 0
+
+
+def _name(settings: Settings, field: str) -> str:
+    """A name setting; the generic default starts the bot, but people should read the real one."""
+    value = str(getattr(settings, field))
+    if value == Settings.model_fields[field].default:
+        return f"{value} (generic default: set the real name)"
+    return value
 
 
 def _mask_userinfo(url: str | None) -> str | None:

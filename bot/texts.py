@@ -18,8 +18,7 @@ class Safe(str):
 TEXTS: Final[dict[str, str]] = {
     # --- /start and onboarding ---------------------------------------------------------
     "start_stranger": (
-        "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố an toàn thông tin "
-        "mạng của {focal_name}.\n\n"
+        "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố của {team_name}.\n\n"
         "Tài khoản này chưa được đăng ký. Để tham gia, đề nghị liên hệ {focal_name}"
         "{focal_contact} để được cấp đường dẫn mời."
     ),
@@ -32,7 +31,7 @@ TEXTS: Final[dict[str, str]] = {
         "bấm “✅ Đã nhận văn bản” để xác nhận đơn vị đã nhận. Gõ /help để xem danh sách lệnh."
     ),
     "welcome_responder": (
-        "✅ Tài khoản đã được đăng ký: <b>thành viên Đội ứng cứu sự cố</b>{lead}.\n\n"
+        "✅ Tài khoản đã được đăng ký: <b>Thành viên {team_name}</b>{lead}.\n\n"
         "Thông báo đôn đốc và thông báo sự cố mới sẽ được gửi đến tại đây. "
         "Gõ /help để xem danh sách lệnh."
     ),

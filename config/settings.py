@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     timezone: str = "Asia/Ho_Chi_Minh"
     policy_file: Path = DEFAULT_POLICY_FILE
-    focal_name: str = "Sở Thông tin và Truyền thông"
+    # Generic on purpose: the standing agency is, in most provinces since 2025, the police's
+    # cyber-security division, but names differ and change; the deployer sets the real ones.
+    focal_name: str = "Cơ quan thường trực Đội ứng cứu sự cố"
+    team_name: str = "Đội ứng cứu sự cố an toàn thông tin mạng tỉnh"
     focal_hotline: str = ""
     focal_email: str = ""
     invite_ttl_hours: float = Field(default=72.0, gt=0, le=24 * 90)
@@ -85,6 +88,16 @@ class Settings(BaseSettings):
     def _default_policy(cls, value: Any) -> Any:
         if value is None or (isinstance(value, str) and not value.strip()):
             return DEFAULT_POLICY_FILE
+        return value
+
+    @field_validator("focal_name", "team_name", mode="before")
+    @classmethod
+    def _name_or_default(cls, value: Any, info: ValidationInfo) -> Any:
+        """A line left empty in `.env` means the generic name, not a blank one in messages."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value and info.field_name is not None:
+                return cls.model_fields[info.field_name].default
         return value
 
     @field_validator("database", mode="before")

@@ -19,7 +19,8 @@ async def start(update: Update, context: HoaTocContext) -> None:
     if context.args:
         token = context.args[0] if len(context.args) == 1 else ""
         joined = await s.onboarding.redeem(who, token)
-        await message(update).reply_text(render.welcome(joined.person, joined.invite, joined.agency))
+        await message(update).reply_text(
+            render.welcome(joined.person, joined.invite, joined.agency, s.settings))
         refresh_menu(context, who, joined.person)
         if not joined.person.phone:
             await message(update).reply_text(t("ask_phone"), reply_markup=phone_keyboard())

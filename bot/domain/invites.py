@@ -53,7 +53,7 @@ def parse_rank(value: str) -> Rank:
 
 
 def parse_invite_args(args: list[str]) -> InviteSpec:
-    """`liaison STTTT [chinh|du_phong]`, `responder [lead]`, `admin`, `person P001`."""
+    """`liaison CAT [chinh|du_phong]`, `responder [lead]`, `admin`, `person P001`."""
     if not args:
         raise InvalidInput("invite_usage")
     kind, rest = args[0].strip().lower(), args[1:]

@@ -70,10 +70,11 @@ def rank_name(rank: Rank | None) -> str:
 
 
 def focal(settings: Settings) -> dict[str, object]:
-    """The parameters every text that names the focal point takes."""
+    """The parameters every text that names the focal point or the team in full takes."""
     return {
         "focal_name": settings.focal_name,
         "focal_contact": focal_contact(settings.focal_hotline, settings.focal_email),
+        "team_name": settings.team_name,
     }
 
 
@@ -98,13 +99,14 @@ def invite_what(invite: Invite, agency: Agency | None, person: Person | None) ->
     return t("what_admin")
 
 
-def welcome(person: Person, invite: Invite, agency: Agency | None) -> str:
+def welcome(person: Person, invite: Invite, agency: Agency | None, settings: Settings) -> str:
     if invite.person_id is not None:
         return t("welcome_person", name=person.full_name, roles=role_names(person.roles))
     if invite.role is Role.LIAISON and agency is not None:
         return t("welcome_liaison", rank=rank_name(person.rank), agency=agency.name)
     if invite.role is Role.RESPONDER:
-        return t("welcome_responder", lead=Safe(t("lead_suffix")) if person.lead else "")
+        return t("welcome_responder", lead=Safe(t("lead_suffix")) if person.lead else "",
+                 **focal(settings))
     return t("welcome_admin")
 
 

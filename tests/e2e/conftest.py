@@ -17,6 +17,9 @@ from config.settings import Settings
 
 TOKEN = "7000000001:AAE2eTestTokenNeverUsedAnywhere_xyz"
 SUPER_ADMIN = 9001
+# The focal point as a deployer would name it (the police's PA05 division); the team keeps the
+# default name. Kept apart from the "Công an tỉnh" agency of the example province on purpose.
+FOCAL_NAME = "Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (PA05)"
 
 
 @dataclass
@@ -38,7 +41,7 @@ class Harness:
             "api_base_url": self.fake.base_url,
             "database": self.tmp / "data" / "hoatoc.db",
             "admin_ids": (SUPER_ADMIN,),
-            "focal_name": "Sở Thông tin và Truyền thông An Giang",
+            "focal_name": FOCAL_NAME,
             "focal_hotline": "0296 3 852 000",
         }
         values.update(overrides)

@@ -24,16 +24,16 @@ async def sent(h: Harness, *codes: str):
 async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    directive = await sent(h, "STTTT", "TT_CNTT", "SNV")  # SNV: nobody has joined
+    directive = await sent(h, "CAT", "TT_CNTT", "SNV")  # SNV: nobody has joined
     listing = await h.say(A, "/status", has("Văn bản gần đây"))
     assert any("1556/UBND-KGVX" in b["text"] for b in listing.buttons)
     view = await tap(h, listing, "1556/UBND-KGVX", "Chưa nhận")
     assert view is not None
     text = view.plain_text or ""
     assert "không liên lạc được 1" in text  # SNV has no reachable liaison
-    assert "Sở Nội vụ" in text and "Sở Thông tin và Truyền thông" in text
+    assert "Sở Nội vụ" in text and "Công an tỉnh" in text
     # Whom to call: each waiting agency's primary liaison, with a phone number.
-    assert re.search(r"Sở Thông tin và Truyền thông — [^\n(]+ \(0[\d ]{9,}\)", text), text
+    assert re.search(r"Công an tỉnh — [^\n(]+ \(0[\d ]{9,}\)", text), text
     by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa nhận"))
     assert "Sở Nội vụ" in (by_number.plain_text or "")
     missing = await h.say(A, "/status 9/XX-YY")
@@ -44,7 +44,7 @@ async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness
 async def test_pending_for_liaisons(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    await sent(h, "STTTT")
+    await sent(h, "CAT")
     waiting = await h.say(101, "/pending")
     assert "1556/UBND-KGVX" in (waiting.plain_text or "")
     copy = await h.fake.wait_for_message(102, is_directive)
@@ -66,7 +66,7 @@ async def open_status(h: Harness):
 async def test_extend_correct_and_recall_reach_every_recipient(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    directive = await sent(h, "STTTT", "TT_CNTT")
+    directive = await sent(h, "CAT", "TT_CNTT")
     status = await open_status(h)
     ask = await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")
     assert ask is not None
@@ -119,7 +119,7 @@ async def test_blocked_recipient_is_marked_and_the_admin_told(harness: Harness) 
     h.fake.hang_next("sendMessage", 0.5, count=3)  # the copies are answered after it is shown
     h.fake.fail_next("sendMessage", 429, retry_after=1)  # and a 429 on the way: delays only
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT")
     directive, _ = await h.services.broadcast.send(A, d)
     await h.fake.wait_for_hangs("sendMessage")
     await h.services.broadcast.attach_status_message(directive.id, A, status.message_id)
@@ -179,7 +179,7 @@ async def test_copy_landing_after_the_recall_is_withdrawn_too(harness: Harness) 
     await setup_liaisons(h)
     h.fake.hang_next("sendMessage", 1.0, count=3)  # every copy is still in flight...
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT")
     directive, _ = await h.services.broadcast.send(A, d)
     await h.fake.wait_for_hangs("sendMessage")
     await h.services.broadcast.recall(A, directive.id)  # ...when the directive is recalled

@@ -62,8 +62,8 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     # Filter by typing part of a name, without diacritics, then pick the centre.
     filtered = await h.say(A, "cong nghe thong tin", has("Đang lọc"))
     await tap(h, filtered, "Trung tâm Công nghệ")
-    group_picker = await h.say(A, "so thong tin", has("Đang lọc"))
-    await tap(h, group_picker, "Sở Thông tin")
+    group_picker = await h.say(A, "cong an tinh", has("Đang lọc"))
+    await tap(h, group_picker, "Công an tỉnh")
     latest = await h.fake.wait_for_message(
         A, lambda m: m.message_id == group_picker.message_id and "<b>2</b> cơ quan" in (m.text or ""))
     assert "<b>3</b> người nhận" in (latest.text or "")
@@ -138,7 +138,7 @@ async def test_ack_tap_reaches_its_handler_during_a_conversation(harness: Harnes
     created = await h.services.onboarding.create_invite(A, InviteSpec(Role.ADMIN))
     await h.services.onboarding.redeem(TelegramIdentity(101, 101, "Lan"), created.token)
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     directive, _ = await h.services.broadcast.send(A, d)
     copy = await h.fake.wait_for_message(101, is_directive)
     before = len(h.fake.messages_to(101))

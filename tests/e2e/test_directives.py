@@ -23,11 +23,11 @@ async def join(h: Harness, user_id: int, args: str) -> None:
 
 
 async def setup_liaisons(h: Harness) -> None:
-    """101 and 102: STTTT's primary and backup; 103: the IT&C centre's primary."""
+    """101 and 102: CAT's primary and backup; 103: the IT&C centre's primary."""
     await h.start(**FAST)
     await import_province(h)
-    await join(h, 101, "liaison STTTT")
-    await join(h, 102, "liaison STTTT du_phong")
+    await join(h, 101, "liaison CAT")
+    await join(h, 102, "liaison CAT du_phong")
     await join(h, 103, "liaison TT_CNTT")
 
 
@@ -57,7 +57,7 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     h = harness
     await setup_liaisons(h)
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT")
     directive, audience = await h.services.broadcast.send(SUPER_ADMIN, d)
     assert audience.people_count == 3 and audience.agency_count == 2
     copies = {u: await h.fake.wait_for_message(u, is_directive) for u in (101, 102, 103)}
@@ -71,7 +71,7 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == query)
     assert "Đã ghi nhận" in (h.fake.callback_answer(query) or {}).get("text", "")
-    # Both copies in STTTT's chats show who acknowledged; the centre's copy does not.
+    # Both copies in CAT's chats show who acknowledged; the centre's copy does not.
     for user in (101, 102):
         target = copies[user].message_id
         edited = await h.fake.wait_for_message(
@@ -89,7 +89,7 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(101)
     assert person is not None and next(iter(acks.values())).person_id == person.id
 
-    # STTTT's liaison replays the centre's callback data (the centre has not acknowledged
+    # CAT's liaison replays the centre's callback data (the centre has not acknowledged
     # yet, so an accepted forgery would show): refused and audited, the centre still awaited.
     forged = h.fake.press_button(101, copies[101].message_id, f"ack:{delivery[103]}")
     await h.fake.wait_for_call("answerCallbackQuery",
@@ -98,7 +98,7 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     refused = await AuditRepository(h.services.db.reader).entries("ack.refused")
     assert [e.actor_user_id for e in refused] == [101]
     acks = await DirectiveRepository(h.services.db.reader).acks(directive.id)
-    assert list(acks) == list(await agency_ids(h, "STTTT"))
+    assert list(acks) == list(await agency_ids(h, "CAT"))
     assert copies[103].edits == []
 
 

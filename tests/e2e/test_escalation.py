@@ -49,8 +49,8 @@ async def start(h: Harness, tmp_path: Path, policy: str = POLICY) -> None:
     path.write_text(policy, encoding="utf-8")
     await h.start(policy_file=path, **FAST)
     await import_province(h)
-    await join(h, 101, "liaison STTTT")
-    await join(h, 102, "liaison STTTT du_phong")
+    await join(h, 101, "liaison CAT")
+    await join(h, 102, "liaison CAT du_phong")
     await join(h, 103, "responder")
     await join(h, 104, "responder lead")
 
@@ -95,7 +95,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     await start(h, tmp_path)
     await set_rotation(h, 103)
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")  # nobody joined for TT_CNTT
+    d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT")  # nobody joined for TT_CNTT
     h.t0 = h.clock.now()
     directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
     await h.services.sender.drained()
@@ -105,7 +105,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     [first] = texts(h, 103, "Cảnh báo chưa phản hồi")
     assert "Trung tâm Công nghệ thông tin" in (first.plain_text or "")
     assert "không liên lạc được" in (first.plain_text or "")
-    assert "Sở Thông tin" not in (first.plain_text or "")
+    assert "Công an tỉnh" not in (first.plain_text or "")
     # A responder who did not get this digest cannot claim it.
     forged = h.fake.press_button(104, h.fake.messages_to(104)[0].message_id,
                                  first.button_data("Tôi sẽ liên hệ tất cả"))
@@ -113,7 +113,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
                                lambda c: c.params.get("callback_query_id") == forged)
     assert "đã nhận cảnh báo này" in (h.fake.callback_answer(forged) or {}).get("text", "")
 
-    # -10 s: a reminder to STTTT's liaisons, with the button.
+    # -10 s: a reminder to CAT's liaisons, with the button.
     await step(h, 49 * S)
     assert texts(h, 101, "Nhắc nhở") == []  # not yet, to the second
     await step(h, 50 * S)
@@ -128,11 +128,11 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     digests = texts(h, 103, "Cảnh báo chưa phản hồi")
     assert len(digests) == 2
     latest = digests[-1].plain_text or ""
-    assert "Sở Thông tin và Truyền thông" in latest and "Trung tâm Công nghệ" in latest
+    assert "Công an tỉnh" in latest and "Trung tâm Công nghệ" in latest
     assert "Lan Nguyễn" in latest  # whom to call
     assert texts(h, 104, "Cảnh báo") == [] and texts(h, SUPER_ADMIN, "Cảnh báo") == []
 
-    # STTTT acknowledges: what remains stops for it.
+    # CAT acknowledges: what remains stops for it.
     copy = await h.fake.wait_for_message(102, is_directive)
     query = h.fake.press_button(102, copy.message_id, copy.button_data("Đã nhận"))
     await h.fake.wait_for_call("answerCallbackQuery",
@@ -143,7 +143,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     for user in (104, SUPER_ADMIN):
         [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
         assert "Trung tâm Công nghệ" in (digest.plain_text or "")
-        assert "Sở Thông tin và Truyền thông —" not in (digest.plain_text or "")
+        assert "Công an tỉnh —" not in (digest.plain_text or "")
     # Repeats, then max_repeats ends it; running again changes nothing.
     await step(h, 80 * S)
     await step(h, 90 * S)
@@ -180,7 +180,7 @@ async def test_nobody_on_duty_goes_to_lead_and_admins_and_says_so(
     await start(h, tmp_path)
     async with h.services.db.transaction() as conn:  # an empty roster
         await DutyRepository(conn).set_rotation(Rotation((), timedelta(days=1), h.clock.now()), 0)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await step(h, 60 * S)
     for user in (104, SUPER_ADMIN):
         [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
@@ -195,11 +195,11 @@ async def test_an_unreachable_on_duty_responder_falls_back_to_lead_and_admins(
     await start(h, tmp_path)
     await set_rotation(h, 103)  # Hùng is on duty, but has blocked the bot
     await h.services.onboarding.mark_unreachable(103, "Forbidden: bot was blocked by the user")
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await step(h, 60 * S)
     for user in (104, SUPER_ADMIN):
         [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
-        assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+        assert "Công an tỉnh" in (digest.plain_text or "")
         # The note says who is on duty and that the bot cannot reach them (/duty shows them
         # on duty: "nobody on duty" would be untrue), so the lead knows whom to phone.
         assert "không liên lạc được qua Telegram" in (digest.plain_text or "")
@@ -214,12 +214,12 @@ async def test_one_responder_takes_it_and_the_others_copies_say_who(
     h = harness
     policy = POLICY.replace("{at: 0, notify: [on_duty]}", "{at: 0, notify: [responders]}")
     await start(h, tmp_path, policy)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await step(h, 60 * S)
     [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
     [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
     claim_all = theirs.button_data("Tôi sẽ liên hệ tất cả")
-    assert any("Sở Thông tin" in b["text"] for b in theirs.buttons)  # one per agency too
+    assert any("Công an tỉnh" in b["text"] for b in theirs.buttons)  # one per agency too
     query = h.fake.press_button(103, mine.message_id, mine.button_data("Tôi sẽ liên hệ tất cả"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == query)
@@ -247,7 +247,7 @@ async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await h.services.sender.drained()
     await h.stop()
     h.clock.set(h.t0 + 95 * S)  # down across every step
@@ -282,7 +282,7 @@ async def test_step_due_while_down_fires_at_start_up_when_the_scheduler_starts_l
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await h.services.sender.drained()
     await h.stop()
     h.clock.set(h.t0 + 60 * S)  # down across the reminder and the on-duty step
@@ -290,7 +290,7 @@ async def test_step_due_while_down_fires_at_start_up_when_the_scheduler_starts_l
     await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
     digest = await h.fake.wait_for_message(
         103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
-    assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+    assert "Công an tỉnh" in (digest.plain_text or "")
     assert "Lan Nguyễn" in (digest.plain_text or "")
     reminders = [await h.fake.wait_for_message(u, lambda m: "Nhắc" in (m.plain_text or ""),
                                                timeout=5) for u in (101, 102)]
@@ -303,7 +303,7 @@ async def test_the_next_step_is_armed_at_start_up_when_the_scheduler_starts_late
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await h.services.sender.drained()
     await h.stop()
     # Nothing due yet at start-up: the reminder is at 50 s, 0.3 s (of the fake clock) away.
@@ -325,7 +325,7 @@ async def test_policy_edited_mid_way_does_not_change_a_snapshot(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    directive = await broadcast(h, "STTTT")
+    directive = await broadcast(h, "CAT")
     t0 = h.t0
     await step(h, 50 * S)  # the reminder
     await h.stop()
@@ -345,7 +345,7 @@ async def test_policy_edited_mid_way_does_not_change_a_snapshot(
     h.t0 = t0
     await step(h, 60 * S)
     # (SNV, where nobody has joined, went to the on-duty at once: not counted here.)
-    assert len(texts(h, 103, "Sở Thông tin và Truyền thông —")) == 1
+    assert len(texts(h, 103, "Công an tỉnh —")) == 1
     assert texts(h, SUPER_ADMIN, "Cảnh báo chưa phản hồi") == []
 
 
@@ -353,7 +353,7 @@ async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> N
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await h.services.sender.drained()
     h.clock.set(h.t0 + 60 * S - timedelta(milliseconds=300))
     h.services.escalation.on_schedule()  # arm: the next step is 0.3 s away
@@ -362,7 +362,7 @@ async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> N
     time.sleep(1.6)  # noqa: ASYNC251 (the event loop is busy: the wake-up comes 1.3 s late)
     digest = await h.fake.wait_for_message(
         103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
-    assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+    assert "Công an tỉnh" in (digest.plain_text or "")
     assert "Lan Nguyễn" in (digest.plain_text or "")  # whom to call
     assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1  # once, however late
 
@@ -461,7 +461,7 @@ async def test_status_shows_each_late_agency_escalation_level(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await step(h, 60 * S)
     view = await h.say(SUPER_ADMIN, "/status 1556/UBND-KGVX",
                        lambda m: "Chưa nhận" in (m.plain_text or ""))
@@ -483,7 +483,7 @@ results:
     await start(h, tmp_path, policy)
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S,
               report_deadline_at=h.clock.now() + timedelta(days=3))
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     h.t0 = h.clock.now()
     await h.services.broadcast.send(SUPER_ADMIN, d)
     copy = await h.fake.wait_for_message(101, is_directive)
@@ -496,14 +496,14 @@ results:
     assert len(texts(h, 101, "chưa gửi báo cáo kết quả")) == 2
     await step(h, timedelta(days=3, hours=1))
     [admin] = texts(h, SUPER_ADMIN, "Chưa báo cáo kết quả")
-    assert "Sở Thông tin và Truyền thông" in (admin.plain_text or "")
+    assert "Công an tỉnh" in (admin.plain_text or "")
 
 
 async def test_a_recalled_directive_stops_escalating(harness: Harness, tmp_path: Path) -> None:
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    directive = await broadcast(h, "STTTT")
+    directive = await broadcast(h, "CAT")
     await step(h, 50 * S)
     assert len(texts(h, 101, "Nhắc nhở")) == 1
     await h.services.broadcast.recall(SUPER_ADMIN, directive.id)
@@ -521,7 +521,7 @@ async def test_a_reminder_queued_but_not_sent_is_dropped_when_the_agency_acknowl
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     copy = await h.fake.wait_for_message(101, is_directive)
     await h.services.sender.drained()
     await h.services.sender.stop()  # Telegram is slow today: what is queued stays queued
@@ -563,7 +563,7 @@ async def test_claiming_one_agency_keeps_the_others_open(harness: Harness, tmp_p
     h = harness
     policy = POLICY.replace("{at: 0, notify: [on_duty]}", "{at: 0, notify: [responders]}")
     await start(h, tmp_path, policy)
-    await broadcast(h, "STTTT", "SNV")
+    await broadcast(h, "CAT", "SNV")
     await step(h, 60 * S)
     [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
     [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
@@ -575,9 +575,9 @@ async def test_claiming_one_agency_keeps_the_others_open(harness: Harness, tmp_p
     edited = await h.fake.wait_for_message(
         104, lambda m: m.message_id == theirs.message_id and "sẽ liên hệ" in (m.plain_text or ""))
     labels = [b["text"] for b in edited.buttons]
-    assert any("Sở Thông tin" in label for label in labels)  # still open
+    assert any("Công an tỉnh" in label for label in labels)  # still open
     assert not any("Sở Nội vụ" in label for label in labels)  # taken
-    second = h.fake.press_button(104, theirs.message_id, edited.button_data("Sở Thông tin"))
+    second = h.fake.press_button(104, theirs.message_id, edited.button_data("Công an tỉnh"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == second)
     await h.services.sender.drained()
@@ -593,7 +593,7 @@ async def test_extending_after_the_steps_finished_runs_them_again(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    directive = await broadcast(h, "STTTT")
+    directive = await broadcast(h, "CAT")
     for later in (50, 60, 70, 80, 90):
         await step(h, later * S)
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
@@ -610,7 +610,7 @@ async def test_a_reminder_step_is_not_recorded_as_reaching_nobody(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await h.services.sender.drained()
     await step(h, 50 * S)
     assert len(texts(h, 101, "Nhắc")) == 1
@@ -625,7 +625,7 @@ async def test_a_reminder_is_not_tried_on_a_liaison_known_to_have_blocked_the_bo
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await h.fake.wait_for_message(102, is_directive)
     h.fake.block(102)
     await h.services.onboarding.mark_unreachable(102, "blocked")  # Telegram's block notice
@@ -647,21 +647,21 @@ async def claim_tap(h: Harness, user: int, msg: SentMessage, data: str) -> str:
 async def test_an_agency_that_acknowledged_after_the_digest_cannot_be_claimed(
     harness: Harness, tmp_path: Path
 ) -> None:
-    """The digest lists STTTT and TT_CNTT; STTTT then acknowledges. Its claim button says it
+    """The digest lists CAT and TT_CNTT; CAT then acknowledges. Its claim button says it
     has confirmed (nothing recorded); «tất cả» takes only the centre, and the copies say so."""
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT", "TT_CNTT")
+    await broadcast(h, "CAT", "TT_CNTT")
     await step(h, 60 * S)
     digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
     copy = await h.fake.wait_for_message(101, is_directive)
     await claim_tap(h, 101, copy, copy.button_data("Đã nhận"))
-    one = next(b for b in digest.buttons if "Sở Thông tin" in b["text"])
+    one = next(b for b in digest.buttons if "Công an tỉnh" in b["text"])
     answer = await claim_tap(h, 103, digest, one["callback_data"])
     assert "đã xác nhận" in answer and "sẽ liên hệ" not in answer
     answer = await claim_tap(h, 103, digest, digest.button_data("Tôi sẽ liên hệ tất cả"))
-    assert "Trung tâm Công nghệ thông tin" in answer and "Sở Thông tin" not in answer
+    assert "Trung tâm Công nghệ thông tin" in answer and "Công an tỉnh" not in answer
     await h.services.sender.drained()
     rows = await EscalationRepository(h.services.db.reader).of_subject(
         "directive_ack", await _only_directive_id(h))
@@ -670,8 +670,8 @@ async def test_an_agency_that_acknowledged_after_the_digest_cannot_be_claimed(
     edited = await h.fake.wait_for_message(
         103, lambda m: m.message_id == digest.message_id and "sẽ liên hệ" in (m.plain_text or ""))
     claim_line = (edited.plain_text or "").split("sẽ liên hệ", 1)[1]
-    assert "Trung tâm Công nghệ thông tin" in claim_line and "Sở Thông tin" not in claim_line
-    assert not any("Sở Thông tin" in b["text"] for b in edited.buttons)
+    assert "Trung tâm Công nghệ thông tin" in claim_line and "Công an tỉnh" not in claim_line
+    assert not any("Công an tỉnh" in b["text"] for b in edited.buttons)
 
 
 async def _only_directive_id(h: Harness) -> int:
@@ -686,7 +686,7 @@ async def test_a_responder_who_left_is_told_so_on_an_old_claim_button(
     h = harness
     await start(h, tmp_path)
     await set_rotation(h, 103)
-    await broadcast(h, "STTTT")
+    await broadcast(h, "CAT")
     await step(h, 60 * S)
     digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
     hung = await PeopleRepository(h.services.db.reader).by_telegram_id(103)
@@ -714,7 +714,7 @@ results:
     await start(h, tmp_path, policy)
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S,
               report_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     h.t0 = h.clock.now()
     await h.services.broadcast.send(SUPER_ADMIN, d)
     copy = await h.fake.wait_for_message(101, is_directive)

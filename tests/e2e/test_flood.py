@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.storage.audit import AuditRepository
 from bot.storage.directives import DirectiveRepository
-from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.conftest import FOCAL_NAME, SUPER_ADMIN, Harness
 from tests.e2e.test_directives import agency_ids, draft, is_directive, setup_liaisons
 
 STRANGER = 104
@@ -19,7 +19,7 @@ async def test_stranger_flood_neither_delays_a_tap_nor_fills_the_audit_log(
     h = harness
     await setup_liaisons(h)
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
     copy = await h.fake.wait_for_message(101, is_directive)
 
@@ -48,7 +48,7 @@ async def test_stranger_flood_neither_delays_a_tap_nor_fills_the_audit_log(
     assert len(replies) - 1 <= 6, f"{len(replies) - 1} replies to a flood of {FLOOD}"
     flood_notices = [m for m in replies if "quá nhiều tin nhắn" in (m.plain_text or "")]
     assert len(flood_notices) == 1
-    assert "Sở Thông tin và Truyền thông An Giang" in (flood_notices[0].plain_text or "")
+    assert FOCAL_NAME in (flood_notices[0].plain_text or "")
     # One refusal on record for the whole flood, and one line saying it was held back.
     entries = [e for e in await AuditRepository(h.services.db.reader).entries()
                if e.actor_user_id == STRANGER]
@@ -90,7 +90,7 @@ async def test_forged_taps_by_a_registered_user_are_audited_once_per_window(
     h = harness
     await setup_liaisons(h)
     d = draft(h)
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     await h.services.broadcast.send(SUPER_ADMIN, d)
     copy = await h.fake.wait_for_message(101, is_directive)
     queries = []

@@ -58,7 +58,7 @@ async def test_liaison_who_joins_later_gets_open_directives_as_late_copies(
     h = harness
     await setup_liaisons(h)
     # SNV has no liaison at all when these go out.
-    await send(h, "11/UBND-KGVX", "SNV", "STTTT")
+    await send(h, "11/UBND-KGVX", "SNV", "CAT")
     await send(h, "12/UBND-KGVX", "SNV")
     h.clock.advance(hours=30)  # past both deadlines: the copies must say they are overdue
     await join(h, 104, "liaison SNV")
@@ -109,10 +109,10 @@ async def test_liaison_who_unblocks_the_bot_gets_what_they_missed(harness: Harne
     h = harness
     await setup_liaisons(h)
     h.fake.block(102)
-    await send(h, "31/UBND-KGVX", "STTTT")  # 102's copy bounces: 102 is unreachable
+    await send(h, "31/UBND-KGVX", "CAT")  # 102's copy bounces: 102 is unreachable
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
     assert person is not None and not person.reachable
-    await send(h, "32/UBND-KGVX", "STTTT")  # 102 is not even tried
+    await send(h, "32/UBND-KGVX", "CAT")  # 102 is not even tried
     assert copies(h, 102, "31/UBND-KGVX") == copies(h, 102, "32/UBND-KGVX") == []
     h.fake.unblock(102)
     await h.say(102, "/pending")
@@ -130,7 +130,7 @@ async def test_liaison_who_unblocks_the_bot_gets_what_they_missed(harness: Harne
 async def test_recalled_and_acknowledged_directives_are_not_sent_late(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    recalled = await send(h, "41/UBND-KGVX", "SNV", "STTTT")
+    recalled = await send(h, "41/UBND-KGVX", "SNV", "CAT")
     await h.services.broadcast.recall(A, recalled.id)
     await send(h, "42/UBND-KGVX", "SNV")
     await h.services.sender.drained()
@@ -138,11 +138,11 @@ async def test_recalled_and_acknowledged_directives_are_not_sent_late(harness: H
     await h.fake.wait_for_message(104, copy_of("42/UBND-KGVX"))
     await h.say(104, "/help")
     assert not any("41/UBND-KGVX" in (m.text or "") for m in h.fake.messages_to(104))
-    # STTTT already acknowledged 43: a backup joining later has nothing to acknowledge.
-    acked = await send(h, "43/UBND-KGVX", "STTTT")
+    # CAT already acknowledged 43: a backup joining later has nothing to acknowledge.
+    acked = await send(h, "43/UBND-KGVX", "CAT")
     assert "Đã ghi nhận" in await tap_ack(
         h, 101, await h.fake.wait_for_message(101, copy_of("43/UBND-KGVX")))
-    await join(h, 9002, "liaison STTTT du_phong")
+    await join(h, 9002, "liaison CAT du_phong")
     await h.say(9002, "/help")
     assert not any("43/UBND-KGVX" in (m.text or "") for m in h.fake.messages_to(9002))
     assert acked.id
@@ -151,7 +151,7 @@ async def test_recalled_and_acknowledged_directives_are_not_sent_late(harness: H
 async def test_no_duplicate_for_a_liaison_who_already_has_a_copy(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    await send(h, "51/UBND-KGVX", "STTTT")
+    await send(h, "51/UBND-KGVX", "CAT")
     first = await h.fake.wait_for_message(101, copy_of("51/UBND-KGVX"))
     # Telegram once refused a later message (so 101 is marked unreachable); 101 writes again.
     await h.services.onboarding.mark_unreachable(101, "blocked")
@@ -160,7 +160,7 @@ async def test_no_duplicate_for_a_liaison_who_already_has_a_copy(harness: Harnes
     await h.services.sender.drained()
     assert copies(h, 101, "51/UBND-KGVX") == [first]
     # Joining again with a second invite to the same agency sends nothing twice either.
-    await join(h, 101, "liaison STTTT")
+    await join(h, 101, "liaison CAT")
     await h.say(101, "/help")
     await h.services.sender.drained()
     assert copies(h, 101, "51/UBND-KGVX") == [first]
@@ -173,7 +173,7 @@ async def test_late_copy_is_followed_by_every_correction_sent_before(harness: Ha
     """A liaison who joins after an «Đính chính» sees the corrections the others saw."""
     h = harness
     await setup_liaisons(h)
-    d = await send(h, "61/UBND-KGVX", "SNV", "STTTT")  # SNV: nobody has joined yet
+    d = await send(h, "61/UBND-KGVX", "SNV", "CAT")  # SNV: nobody has joined yet
     await h.services.broadcast.correct(A, d.id, "Sửa “3 ngày” thành “24 giờ”.")
     await h.services.broadcast.correct(A, d.id, "Bổ sung: báo cáo qua <hộp thư> của Sở.")
     await h.services.sender.drained()

@@ -72,7 +72,7 @@ async def test_claim_buttons_show_names_with_ampersand_and_angle_plainly(
     await start(h, tmp_path, RESPONDERS)
     await rename(h, "TT_CNTT", "Trung tâm CNTT&TT <An Giang>")
     d = draft(h, ack_deadline_at=h.clock.now() + 60 * S)
-    d.agency_ids = await agency_ids(h, "STTTT", "TT_CNTT")
+    d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT")
     h.t0 = h.clock.now()
     await h.services.broadcast.send(SUPER_ADMIN, d)
     await step(h, 60 * S)
@@ -103,7 +103,7 @@ async def test_emoji_body_reaches_the_liaison_in_parts_telegram_accepts(harness:
     h = harness
     await setup_liaisons(h)
     d = draft(h, body="🔥" * 3400)  # 3,400 characters, 6,800 UTF-16 units
-    d.agency_ids = await agency_ids(h, "STTTT")
+    d.agency_ids = await agency_ids(h, "CAT")
     await h.services.broadcast.send(SUPER_ADMIN, d)
     await h.services.sender.drained()
     last = await h.fake.wait_for_message(101, is_directive)

@@ -30,12 +30,12 @@ async def rows(h: Harness, directive_id: int) -> list[EscalationRow]:
 
 
 async def start_one_liaison(h: Harness, tmp_path: Path) -> None:
-    """STTTT has one liaison (101); 103 is the responder on duty."""
+    """CAT has one liaison (101); 103 is the responder on duty."""
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY, encoding="utf-8")
     await h.start(policy_file=policy, **FAST)
     await import_province(h)
-    await join(h, 101, "liaison STTTT")
+    await join(h, 101, "liaison CAT")
     await join(h, 103, "responder")
     await set_rotation(h, 103)
 
@@ -45,14 +45,14 @@ async def test_last_liaison_blocking_the_bot_goes_to_on_duty_before_the_deadline
 ) -> None:
     h = harness
     await start_one_liaison(h, tmp_path)
-    directive = await broadcast(h, "STTTT")
+    directive = await broadcast(h, "CAT")
     await h.fake.wait_for_message(101, is_directive)
     h.fake.block(101)
-    # The reminder 10 s before the deadline answers 403: nobody at STTTT can be reached now.
+    # The reminder 10 s before the deadline answers 403: nobody at CAT can be reached now.
     # No further manual run: the wake-up tells the on-duty responder at once.
     await step(h, 50 * S)
     digest = await h.fake.wait_for_message(103, unreachable_digest, timeout=5)
-    assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+    assert "Công an tỉnh" in (digest.plain_text or "")
     assert h.clock.now() < directive.ack_deadline_at
     [row] = await rows(h, directive.id)
     assert row.unreachable and row.unreachable_notified
@@ -66,7 +66,7 @@ async def test_last_liaison_block_notice_goes_to_on_duty_at_once(
 ) -> None:
     h = harness
     await start_one_liaison(h, tmp_path)
-    directive = await broadcast(h, "STTTT")
+    directive = await broadcast(h, "CAT")
     await h.fake.wait_for_message(101, is_directive)
     # Telegram tells the bot that 101 blocked it; nothing is sent to 101, no step is due yet.
     h.fake.push_raw_update({
@@ -80,7 +80,7 @@ async def test_last_liaison_block_notice_goes_to_on_duty_at_once(
         },
     })
     digest = await h.fake.wait_for_message(103, unreachable_digest, timeout=5)
-    assert "Sở Thông tin và Truyền thông" in (digest.plain_text or "")
+    assert "Công an tỉnh" in (digest.plain_text or "")
     [row] = await rows(h, directive.id)
     assert row.unreachable and row.unreachable_notified
 
@@ -90,8 +90,8 @@ async def test_agency_with_another_reachable_liaison_is_not_marked_unreachable(
 ) -> None:
     h = harness
     await start_one_liaison(h, tmp_path)
-    await join(h, 102, "liaison STTTT du_phong")
-    directive = await broadcast(h, "STTTT")
+    await join(h, 102, "liaison CAT du_phong")
+    directive = await broadcast(h, "CAT")
     await h.fake.wait_for_message(101, is_directive)
     h.fake.block(101)
     await step(h, 50 * S)
@@ -105,7 +105,7 @@ async def test_agency_with_another_reachable_liaison_is_not_marked_unreachable(
 async def test_liaison_writing_again_clears_unreachable(harness: Harness, tmp_path: Path) -> None:
     h = harness
     await start_one_liaison(h, tmp_path)
-    directive = await broadcast(h, "STTTT")
+    directive = await broadcast(h, "CAT")
     await h.fake.wait_for_message(101, is_directive)
     h.fake.block(101)
     await step(h, 50 * S)

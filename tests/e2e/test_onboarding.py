@@ -10,7 +10,7 @@ import pytest
 from bot.storage.audit import AuditRepository
 from bot.storage.people import PeopleRepository
 from tests.conftest import PROVINCE
-from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.conftest import FOCAL_NAME, SUPER_ADMIN, Harness
 
 LINK = re.compile(r"https://t\.me/hoatoc_test_bot\?start=([A-Za-z0-9_-]+)")
 
@@ -39,11 +39,11 @@ async def test_liaison_joins_through_invite_and_every_bad_link_is_refused(harnes
     h = harness
     await h.start()
     await import_province(h)
-    token, public_id = await invite(h, "liaison STTTT")
+    token, public_id = await invite(h, "liaison CAT")
 
     welcome = await h.say(101, f"/start {token}")
     assert "cán bộ đầu mối (chính)" in (welcome.plain_text or "")
-    assert "Sở Thông tin và Truyền thông" in (welcome.plain_text or "")
+    assert "Công an tỉnh" in (welcome.plain_text or "")
     ask = await h.fake.wait_for_message(101, lambda m: "số điện thoại" in (m.text or ""))
     assert ask.reply_markup is not None
     assert ask.reply_markup["keyboard"][0][0]["request_contact"] is True
@@ -117,10 +117,10 @@ async def test_liaison_calling_invite_is_refused_and_audited(harness: Harness) -
     h = harness
     await h.start()
     await import_province(h)
-    token, _ = await invite(h, "liaison STTTT")
+    token, _ = await invite(h, "liaison CAT")
     await h.say(101, f"/start {token}")
     invites_before = await table(h, "invites")
-    for command in ("/invite liaison STTTT", "/invites", "/revoke INV-1"):
+    for command in ("/invite liaison CAT", "/invites", "/revoke INV-1"):
         refused = await h.say(101, command)
         assert "chỉ dành cho quản trị" in (refused.plain_text or "")
     assert await table(h, "invites") == invites_before
@@ -141,7 +141,7 @@ async def test_admin_invites_listing_usage_and_admin_invites(harness: Harness) -
     assert "KHONGCO" in (unknown.plain_text or "")
     empty = await h.say(SUPER_ADMIN, "/invites")
     assert "Không có lời mời" in (empty.plain_text or "")
-    _, first = await invite(h, "liaison STTTT du_phong")
+    _, first = await invite(h, "liaison CAT du_phong")
     admin_token, second = await invite(h, "admin")
     listing = await h.say(SUPER_ADMIN, "/invites")
     assert first in (listing.plain_text or "") and second in (listing.plain_text or "")
@@ -183,7 +183,7 @@ async def test_start_without_token_and_help(harness: Harness) -> None:
     await h.start()
     stranger = await h.say(104, "/start")
     assert "chưa được đăng ký" in (stranger.plain_text or "")
-    assert "Sở Thông tin và Truyền thông An Giang" in (stranger.plain_text or "")
+    assert FOCAL_NAME in (stranger.plain_text or "")
     assert "0296 3 852 000" in (stranger.plain_text or "")
     admin = await h.say(SUPER_ADMIN, "/start")
     assert "quản trị" in (admin.plain_text or "")
@@ -202,6 +202,26 @@ async def test_start_without_token_and_help(harness: Harness) -> None:
     default = await h.fake.wait_for_call("setMyCommands", lambda c: "scope" not in c.params
                                          or c.params["scope"].get("type") == "default")
     assert {c["command"] for c in default.params["commands"]} == {"start", "help"}
+
+
+async def test_greetings_name_the_configured_team(harness: Harness) -> None:
+    """The team is named in full as the deployer configured it, the default otherwise."""
+    h = harness
+    team = "Đội ứng cứu sự cố an ninh mạng tỉnh An Giang"
+    await h.start(team_name=team)
+    stranger = await h.say(104, "/start")
+    assert team in (stranger.plain_text or "")
+    assert FOCAL_NAME in (stranger.plain_text or "")  # whom to contact stays the focal point
+    token, _ = await invite(h, "responder")
+    member = await h.say(102, f"/start {token}")
+    assert f"Thành viên {team}" in (member.plain_text or "")
+    token, _ = await invite(h, "responder lead")
+    lead = await h.say(103, f"/start {token}")
+    assert team in (lead.plain_text or "") and "Đội trưởng" in (lead.plain_text or "")
+    await h.stop()
+    await h.start()
+    default = await h.say(104, "/start")
+    assert "Đội ứng cứu sự cố an toàn thông tin mạng tỉnh" in (default.plain_text or "")
 
 
 @pytest.mark.parametrize("admin_ids", ["9001", "9001,9002"])
@@ -228,7 +248,7 @@ async def test_restart_keeps_people_agencies_and_invites(harness: Harness) -> No
     h = harness
     await h.start()
     await import_province(h)
-    token, _ = await invite(h, "liaison STTTT")
+    token, _ = await invite(h, "liaison CAT")
     await h.say(101, f"/start {token}")
     pending_token, pending_id = await invite(h, "responder")
     before = [await table(h, t) for t in ("agencies", "people", "person_roles", "invites")]

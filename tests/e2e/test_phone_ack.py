@@ -13,7 +13,7 @@ from tests.e2e.test_directives import is_directive, setup_liaisons
 
 A = SUPER_ADMIN
 LABEL = "Ghi nhận đã nhận qua điện thoại"
-STTTT = "Sở Thông tin và Truyền thông"
+POLICE = "Công an tỉnh"
 
 
 async def agency_card(h: Harness, agency: str):
@@ -26,22 +26,22 @@ async def agency_card(h: Harness, agency: str):
 async def test_admin_records_a_phone_acknowledgement(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    directive = await sent(h, "STTTT", "TT_CNTT")
+    directive = await sent(h, "CAT", "TT_CNTT")
     copies = {u: await h.fake.wait_for_message(u, is_directive) for u in (101, 102, 103)}
     ack_data = copies[101].button_data("Đã nhận")
-    card = await agency_card(h, STTTT)
-    assert STTTT in (card.plain_text or "") and "chưa xác nhận" in (card.plain_text or "")
+    card = await agency_card(h, POLICE)
+    assert POLICE in (card.plain_text or "") and "chưa xác nhận" in (card.plain_text or "")
     assert [b["text"] for b in card.buttons] == [LABEL]
     confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
     assert confirm is not None
     assert [b["text"] for b in confirm.buttons] == ["✅ Xác nhận", "Hủy"]
     # Nothing is applied before «Xác nhận».
-    stttt = await AgencyRepository(h.services.db.reader).by_code("STTTT")
+    police = await AgencyRepository(h.services.db.reader).by_code("CAT")
     repo = DirectiveRepository(h.services.db.reader)
-    assert await repo.ack_of(directive.id, stttt.id) is None
+    assert await repo.ack_of(directive.id, police.id) is None
     done = await tap(h, confirm, "Xác nhận", "Đã ghi nhận")
     assert done is not None and "qua điện thoại" in (done.plain_text or "")
-    ack = await repo.ack_of(directive.id, stttt.id)
+    ack = await repo.ack_of(directive.id, police.id)
     assert ack is not None and ack.via == "phone" and not ack.late
     # Both of the agency's copies now say how it was received; the centre's copy is untouched.
     for user in (101, 102):
@@ -55,8 +55,8 @@ async def test_admin_records_a_phone_acknowledgement(harness: Harness) -> None:
     assert "đã xác nhận (qua điện thoại/văn bản giấy, do Quản trị Nguyễn ghi nhận)" in (view.plain_text or "")
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
     by_agency = {r.agency_id: r for r in rows}
-    assert by_agency[stttt.id].status == "stopped"
-    assert [r.status for a, r in by_agency.items() if a != stttt.id] == ["active"]
+    assert by_agency[police.id].status == "stopped"
+    assert [r.status for a, r in by_agency.items() if a != police.id] == ["active"]
     entries = [e for e in await AuditRepository(h.services.db.reader).entries()
                if e.action == "ack.recorded"]
     assert len(entries) == 1 and entries[0].details.get("via") == "phone"
@@ -104,8 +104,8 @@ async def test_agency_that_already_acknowledged_says_so(harness: Harness) -> Non
 async def test_only_admins_and_forged_data_is_refused_and_audited(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
-    directive = await sent(h, "STTTT")
-    card = await agency_card(h, STTTT)
+    directive = await sent(h, "CAT")
+    card = await agency_card(h, POLICE)
     confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
     assert confirm is not None
     data = confirm.button_data("Xác nhận")
@@ -137,8 +137,8 @@ async def test_recorded_phone_ack_is_not_reported_as_an_error_when_telegram_fail
     on both (502) neither loses the acknowledgement nor tells the admin to try again."""
     h = harness
     await setup_liaisons(h)
-    directive = await sent(h, "STTTT")
-    card = await agency_card(h, STTTT)
+    directive = await sent(h, "CAT")
+    card = await agency_card(h, POLICE)
     confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
     assert confirm is not None
     h.fake.fail_next("editMessageReplyMarkup", 502)
@@ -147,8 +147,8 @@ async def test_recorded_phone_ack_is_not_reported_as_an_error_when_telegram_fail
     h.fake.press_button(A, confirm.message_id, confirm.button_data("Xác nhận"))
     # The admin's updates run in order: once /status is answered, the tap was handled.
     await h.say(A, "/status", has("Văn bản gần đây"))
-    stttt = await AgencyRepository(h.services.db.reader).by_code("STTTT")
-    ack = await DirectiveRepository(h.services.db.reader).ack_of(directive.id, stttt.id)
+    police = await AgencyRepository(h.services.db.reader).by_code("CAT")
+    ack = await DirectiveRepository(h.services.db.reader).ack_of(directive.id, police.id)
     assert ack is not None and ack.via == "phone"
     after = [m.plain_text or "" for m in h.fake.messages_to(A)[before:]]
     assert not any("Có lỗi" in x for x in after), after

@@ -94,6 +94,16 @@ def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "Configuration: OK" in ok.stdout and "HOATOC_TIMEZONE" in ok.stdout
     assert TOKEN_SECRET_PART not in ok.stdout + ok.stderr
+    # The generic names are fine to start with, and the summary says they are still generic.
+    assert re.search(r"HOATOC_FOCAL_NAME +Cơ quan thường trực Đội ứng cứu sự cố "
+                     r"\(generic default: set the real name\)", ok.stdout), ok.stdout
+    assert re.search(r"HOATOC_TEAM_NAME +Đội ứng cứu sự cố an toàn thông tin mạng tỉnh "
+                     r"\(generic default: set the real name\)", ok.stdout), ok.stdout
+    named = hoatoc("check", env=clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",
+                                          HOATOC_TEAM_NAME="Đội ứng cứu sự cố an ninh mạng tỉnh"),
+                   cwd=tmp_path)
+    assert named.returncode == 0, named.stdout
+    assert re.search(r"HOATOC_TEAM_NAME +Đội ứng cứu sự cố an ninh mạng tỉnh\n", named.stdout)
 
     bad = hoatoc("check", env=clean_env(tmp_path, HOATOC_ADMIN_IDS="9001,abc"), cwd=tmp_path)
     assert bad.returncode == 2
@@ -132,8 +142,8 @@ def test_import_cli_twice_then_bad_file(tmp_path: Path) -> None:
         "agencies: 0 created, 0 updated", "groups: 0 created, 0 updated",
         "people: 0 created, 0 updated"]
     bad = tmp_path / "bad.csv"
-    bad.write_text("code,full_name,phone,roles,agency\nP9,Lê Văn Chín,0912 000 999,liaison,STTTT\n"
-                   "P10,,0912 000 111,liaison,STTTT\n", encoding="utf-8")
+    bad.write_text("code,full_name,phone,roles,agency\nP9,Lê Văn Chín,0912 000 999,liaison,CAT\n"
+                   "P10,,0912 000 111,liaison,CAT\n", encoding="utf-8")
     rejected = hoatoc("import", str(bad), env=env, cwd=tmp_path)
     assert rejected.returncode == 2
     assert "rejected, nothing was written" in rejected.stderr

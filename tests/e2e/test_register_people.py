@@ -84,7 +84,7 @@ async def test_onboarding_phone_invites_and_refusals_read_as_the_province_speaks
     stranger = await h.say(104, "/start")
     assert "để được cấp đường dẫn mời" in (stranger.plain_text or "")
 
-    token, _ = await invite(h, "liaison STTTT")
+    token, _ = await invite(h, "liaison CAT")
     welcome = await h.say(101, f"/start {token}")
     assert "Tài khoản đã được đăng ký: cán bộ đầu mối (chính)" in (welcome.plain_text or "")
     ask = await h.fake.wait_for_message(101, has("số điện thoại"))
@@ -113,7 +113,7 @@ async def test_onboarding_phone_invites_and_refusals_read_as_the_province_speaks
 
     responder_token, _ = await invite(h, "responder lead")
     responder = await h.say(103, f"/start {responder_token}")
-    assert "thành viên Đội ứng cứu sự cố" in (responder.plain_text or "")
+    assert "Thành viên Đội ứng cứu sự cố" in (responder.plain_text or "")
     assert "— Đội trưởng" in (responder.plain_text or "")
     admin_token, _ = await invite(h, "admin")
     admin = await h.say(9002, f"/start {admin_token}")

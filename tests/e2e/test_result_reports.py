@@ -30,7 +30,7 @@ async def test_liaison_reports_results_and_the_admin_gets_them(harness: Harness)
     h = harness
     await setup_liaisons(h)
     d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
-    d.agency_ids = await agency_ids(h, "TT_CNTT", "STTTT")
+    d.agency_ids = await agency_ids(h, "TT_CNTT", "CAT")
     directive, _ = await h.services.broadcast.send(A, d)
     copy = await h.fake.wait_for_message(103, is_directive)
     assert [b["text"] for b in copy.buttons] == ["✅ Đã nhận văn bản", "📝 Báo cáo kết quả"]

@@ -34,7 +34,7 @@ async def table(db: Database, name: str) -> list[tuple[object, ...]]:
 
 
 async def test_liaison_invite_registers_once(onboarding: OnboardingService, db: Database) -> None:
-    created = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "STTTT", Rank.BACKUP))
+    created = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.BACKUP))
     assert created.invite.public_id == f"INV-{created.invite.id}"
     async with db.reader.execute("SELECT token_hash FROM invites") as cur:
         stored = [r[0] for r in await cur.fetchall()]
@@ -42,7 +42,7 @@ async def test_liaison_invite_registers_once(onboarding: OnboardingService, db: 
 
     joined = await onboarding.redeem(ALICE, created.token)
     assert joined.person.roles == {Role.LIAISON}
-    assert joined.agency is not None and joined.agency.code == "STTTT"
+    assert joined.agency is not None and joined.agency.code == "CAT"
     assert joined.person.rank is Rank.BACKUP and joined.person.activated
     assert joined.person.telegram_user_id == ALICE.user_id
 
@@ -82,13 +82,13 @@ async def test_expired_revoked_and_made_up_tokens(
 async def test_pending_lists_only_live_invites(
     onboarding: OnboardingService, clock: FakeClock
 ) -> None:
-    a = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "STTTT", Rank.PRIMARY))
+    a = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY))
     clock.advance(hours=1)
     b = await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER))
     await onboarding.redeem(ALICE, b.token)
     views = await onboarding.pending_invites()
     assert [v.invite.id for v in views] == [a.invite.id]
-    assert views[0].agency is not None and views[0].agency.code == "STTTT"
+    assert views[0].agency is not None and views[0].agency.code == "CAT"
 
 
 async def test_only_super_admins_invite_admins(
@@ -122,7 +122,7 @@ async def test_person_invite_links_the_imported_record(
 
 
 async def test_liaison_of_one_agency_cannot_join_another(onboarding: OnboardingService) -> None:
-    first = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "STTTT", Rank.PRIMARY))
+    first = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY))
     await onboarding.redeem(ALICE, first.token)
     other = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "TT_CNTT", Rank.PRIMARY))
     with pytest.raises(InviteRejected) as info:
@@ -190,7 +190,7 @@ async def test_someone_who_left_comes_back_with_the_new_role_only(
     person = (await onboarding.redeem(ALICE, created.token)).person
     async with db.transaction() as conn:  # as an import with active: false would
         await PeopleRepository(conn).update(person.id, {"active": False}, 0)
-    again = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "STTTT", Rank.BACKUP))
+    again = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.BACKUP))
     joined = await onboarding.redeem(ALICE, again.token)
     assert joined.person.roles == {Role.LIAISON} and joined.person.active
 

@@ -20,7 +20,7 @@ async def test_advance_with_a_row_read_before_stop_changes_nothing(
     now, deadline = to_epoch(clock.now()), clock.now() + 60 * S
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO agencies (id, code, name, kind, created_at, updated_at)"
-                           " VALUES (7, 'STTTT', 'Sở Thông tin và Truyền thông', 'department',"
+                           " VALUES (7, 'CAT', 'Công an tỉnh', 'department',"
                            " ?, ?)", (now, now))
         repo = EscalationRepository(conn)
         await repo.create(ACK, 1, 7, deadline, STEPS, first_due(STEPS, deadline), False, now)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.clock import FakeClock
 from bot.domain.models import AgencyKind, Rank, Role
@@ -11,7 +13,7 @@ from bot.storage.agencies import AgencyRepository, GroupRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.people import PeopleRepository
-from tests.conftest import PROVINCE
+from tests.conftest import PROVINCE, ROOT
 
 
 async def dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
@@ -36,18 +38,67 @@ async def test_example_province_imports_and_reimport_changes_nothing(
     assert await dump(db) == before  # not even updated_at moved
 
     agencies = AgencyRepository(db.reader)
-    stttt = await agencies.by_code("STTTT")
+    police = await agencies.by_code("CAT")
+    assert police is not None
     kinds = [a.kind for a in await agencies.all()]
     assert kinds.count(AgencyKind.COMMITTEE) >= 100
     assert 18 <= kinds.count(AgencyKind.DEPARTMENT) <= 25
     assert 4 <= kinds.count(AgencyKind.TELECOM) <= 5
     people = await PeopleRepository(db.reader).all()
     assert sum(p.lead for p in people) == 1
-    assert any(p.agency_id == stttt.id and p.has(Role.LIAISON) for p in people)
+    assert any(p.agency_id == police.id and p.has(Role.LIAISON) for p in people)
     groups = {g.code: g for g in await GroupRepository(db.reader).all()}
     assert len(groups["UBND_XA"].agency_ids) >= 100
     audit = await AuditRepository(db.reader).entries("import")
     assert len(audit) == 1  # the unchanged re-import wrote no audit entry
+
+
+async def test_example_province_shows_todays_structure(db: Database, clock: FakeClock) -> None:
+    """The police (its PA05 division) is the focal agency: first in the file, home of the
+    admins and the team lead; the Sở KH&CN is in the team's group; no Công an tỉnh, no district."""
+    raw = PROVINCE.read_text(encoding="utf-8")
+    doc = yaml.safe_load(raw)
+    assert doc["agencies"][0]["code"] == "CAT"
+    assert doc["agencies"][0]["name"] == "Công an tỉnh"
+    assert "Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao" in raw
+    for retired in ("STTTT", "Sở Thông tin và Truyền thông", "TT&TT", "huyện", "quận"):
+        assert retired not in raw, retired
+
+    await Importer(db, clock).import_file(PROVINCE)
+    agencies = AgencyRepository(db.reader)
+    police = await agencies.by_code("CAT")
+    science = await agencies.by_code("SKHCN")
+    assert police is not None and science is not None
+    people = await PeopleRepository(db.reader).all()
+    admins = [p for p in people if p.has(Role.ADMIN)]
+    [lead] = [p for p in people if p.lead]
+    assert admins and all(p.agency_id == police.id for p in admins)
+    assert lead.agency_id == police.id and lead.has(Role.RESPONDER)
+    groups = {g.code: g for g in await GroupRepository(db.reader).all()}
+    team = groups["DOI_UNG_CUU_DV"]
+    assert team.name == "Đơn vị thành viên Đội ứng cứu sự cố an toàn thông tin mạng tỉnh"
+    assert {police.id, science.id} <= set(team.agency_ids)
+    assert any(p.agency_id == science.id and p.has(Role.RESPONDER) for p in people)
+    assert groups["DN_VIEN_THONG"].name == "Các doanh nghiệp viễn thông"
+    committees = [a for a in await agencies.all() if a.kind is AgencyKind.COMMITTEE]
+    assert all(a.name.startswith(("UBND xã ", "UBND phường ", "UBND đặc khu "))
+               for a in committees)
+
+
+def test_readme_commands_use_the_example_province() -> None:
+    """The README's /invite examples and import command work on the shipped example file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    doc = yaml.safe_load(PROVINCE.read_text(encoding="utf-8"))
+    agencies = {a["code"] for a in doc["agencies"]}
+    people = {p["code"] for p in doc["people"]}
+    liaison_codes = re.findall(r"/invite liaison ([A-Z0-9_-]+)", readme)
+    person_codes = re.findall(r"/invite person ([A-Z0-9_-]+)", readme)
+    assert liaison_codes and person_codes
+    assert set(liaison_codes) <= agencies and set(person_codes) <= people
+    assert "hoatoc import examples/province.yaml" in readme
+    assert liaison_codes[0] == doc["agencies"][0]["code"]  # the focal agency
+    for retired in ("STTTT", "Sở Thông tin và Truyền thông", "TT&TT"):
+        assert retired not in readme, retired
 
 
 async def test_file_with_bad_rows_is_rejected_whole(
@@ -57,15 +108,15 @@ async def test_file_with_bad_rows_is_rejected_whole(
     bad.write_text(
         """
 agencies:
-  - {code: STTTT, name: Sở TT&TT, kind: department}
+  - {code: CAT, name: Công an tỉnh, kind: department}
   - {code: XA_A, name: UBND xã A, kind: village}
-  - {code: STTTT, name: Trùng mã, kind: department}
+  - {code: CAT, name: Trùng mã, kind: department}
 groups:
-  - {code: G1, name: Nhóm, agencies: [STTTT, NOPE]}
+  - {code: G1, name: Nhóm, agencies: [CAT, NOPE]}
 people:
-  - {code: P1, full_name: Nguyễn Văn A, phone: "0912 345 678", roles: [liaison], agency: STTTT}
-  - {code: P2, full_name: Trần B, phone: "12345", roles: [liaison], agency: STTTT}
-  - {code: P3, full_name: Lê C, roles: [liaison], agency: STTTT, lead: true}
+  - {code: P1, full_name: Nguyễn Văn A, phone: "0912 345 678", roles: [liaison], agency: CAT}
+  - {code: P2, full_name: Trần B, phone: "12345", roles: [liaison], agency: CAT}
+  - {code: P3, full_name: Lê C, roles: [liaison], agency: CAT, lead: true}
   - {code: P4, full_name: Võ D, roles: [liaison]}
 """,
         encoding="utf-8",
@@ -74,7 +125,7 @@ people:
         await Importer(db, clock).import_file(bad)
     errors = "\n".join(info.value.errors)
     assert "agencies[2] (XA_A).kind" in errors
-    assert "agencies[3] (STTTT).code: 'STTTT' is already used at agencies[1]" in errors
+    assert "agencies[3] (CAT).code: 'CAT' is already used at agencies[1]" in errors
     assert "people[2] (P2).phone: '12345' is not a valid Vietnamese phone number" in errors
     assert "people[4] (P4): a liaison needs an agency" in errors
     assert "people[3] (P3): only a responder can be the team lead" in errors
@@ -98,12 +149,12 @@ async def test_csv_people_update_and_row_errors(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
     agencies = tmp_path / "agencies.csv"
-    agencies.write_text("code,name,kind,phone\nSTTTT,Sở TT&TT,department,0296 3852 000\n"
+    agencies.write_text("code,name,kind,phone\nCAT,Công an tỉnh,department,0296 3852 000\n"
                         "VNPT,VNPT An Giang,telecom,\n", encoding="utf-8")
     people = tmp_path / "people.csv"
     people.write_text(
         "code,full_name,phone,roles,agency,rank,lead\n"
-        "P1,Nguyễn Văn A,0912 345 678,liaison,STTTT,backup,\n"
+        "P1,Nguyễn Văn A,0912 345 678,liaison,CAT,backup,\n"
         "P2,Trần Thị B,0987 654 321,responder;liaison,VNPT,,có\n", encoding="utf-8")
     importer = Importer(db, clock)
     await importer.import_file(agencies)
@@ -115,14 +166,14 @@ async def test_csv_people_update_and_row_errors(
     assert p2 is not None and p2.lead and p2.roles == {Role.RESPONDER, Role.LIAISON}
 
     people.write_text("code,full_name,phone,roles,agency\n"
-                      "P1,Nguyễn Văn Anh,0912 345 678,liaison,STTTT\n", encoding="utf-8")
+                      "P1,Nguyễn Văn Anh,0912 345 678,liaison,CAT\n", encoding="utf-8")
     report = await importer.import_file(people)
     assert report.updated["people"] == 1
     p1 = await PeopleRepository(db.reader).by_code("P1")
     assert p1 is not None and p1.full_name == "Nguyễn Văn Anh"
 
     broken = tmp_path / "broken.csv"
-    broken.write_text("code,full_name,roles,agency\nP3,Lê C,liaison,STTTT\nP4,Phạm D,chief,STTTT\n",
+    broken.write_text("code,full_name,roles,agency\nP3,Lê C,liaison,CAT\nP4,Phạm D,chief,CAT\n",
                       encoding="utf-8")
     with pytest.raises(ImportError_) as info:
         await importer.import_file(broken)

@@ -26,7 +26,7 @@ def old_database(path: Path) -> None:
         conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 0)", (version, name))
     conn.executescript("""
         INSERT INTO agencies (id, code, name, kind, created_at, updated_at)
-            VALUES (7, 'STTTT', 'Sở', 'department', 0, 0);
+            VALUES (7, 'CAT', 'Công an tỉnh', 'department', 0, 0);
         INSERT INTO people (id, full_name, created_at, updated_at) VALUES (3, 'Lan', 0, 0);
         INSERT INTO directives (id, number, issuer, summary, urgency, ack_deadline_at,
                                 created_by, created_at)

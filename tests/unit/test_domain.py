@@ -47,9 +47,9 @@ def test_tokens_are_long_random_and_hashed() -> None:
 @pytest.mark.parametrize(
     ("args", "role", "agency", "rank", "lead", "person"),
     [
-        (["liaison", "stttt"], Role.LIAISON, "STTTT", Rank.PRIMARY, False, None),
-        (["liaison", "STTTT", "du_phong"], Role.LIAISON, "STTTT", Rank.BACKUP, False, None),
-        (["liaison", "STTTT", "chinh"], Role.LIAISON, "STTTT", Rank.PRIMARY, False, None),
+        (["liaison", "cat"], Role.LIAISON, "CAT", Rank.PRIMARY, False, None),
+        (["liaison", "CAT", "du_phong"], Role.LIAISON, "CAT", Rank.BACKUP, False, None),
+        (["liaison", "CAT", "chinh"], Role.LIAISON, "CAT", Rank.PRIMARY, False, None),
         (["responder"], Role.RESPONDER, None, None, False, None),
         (["responder", "lead"], Role.RESPONDER, None, None, True, None),
         (["admin"], Role.ADMIN, None, None, False, None),
@@ -65,7 +65,7 @@ def test_parse_invite_args(args, role, agency, rank, lead, person) -> None:
 @pytest.mark.parametrize(
     "args",
     [[], ["liaison"], ["boss"], ["responder", "x"], ["admin", "x"], ["person"],
-     ["liaison", "A B;"], ["liaison", "STTTT", "third"]],
+     ["liaison", "A B;"], ["liaison", "CAT", "third"]],
 )
 def test_parse_invite_args_refuses_bad_input(args: list[str]) -> None:
     with pytest.raises(InvalidInput):

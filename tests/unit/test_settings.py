@@ -18,6 +18,11 @@ def test_defaults() -> None:
     assert s.timezone == "Asia/Ho_Chi_Minh"
     assert s.admin_ids == ()
     assert s.policy_file == DEFAULT_POLICY_FILE
+    # Generic names: the focal point is usually the provincial police's PA05 division, but the
+    # deployer sets the real names; the bot starts without them.
+    assert s.focal_name == "Cơ quan thường trực Đội ứng cứu sự cố"
+    assert s.team_name == "Đội ứng cứu sự cố an toàn thông tin mạng tỉnh"
+    assert (s.focal_hotline, s.focal_email) == ("", "")
     with pytest.raises(MissingTokenError):
         s.token()
 
@@ -83,6 +88,24 @@ def test_env_example_is_complete_and_valid(tmp_path: Path) -> None:
     assert s.bot_token is None and s.policy_file == DEFAULT_POLICY_FILE
     documented = {line.lstrip("# ").split("=")[0] for line in example.splitlines() if "=" in line}
     assert {f"HOATOC_{name.upper()}" for name in Settings.model_fields} <= documented
+
+
+def test_team_name_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOATOC_TEAM_NAME", " Đội ứng cứu sự cố an ninh mạng tỉnh An Giang ")
+    monkeypatch.setenv("HOATOC_FOCAL_NAME", "Phòng An ninh mạng và phòng, chống tội phạm sử dụng "
+                       "công nghệ cao, Công an tỉnh An Giang")
+    s = Settings()
+    assert s.team_name == "Đội ứng cứu sự cố an ninh mạng tỉnh An Giang"
+    assert s.focal_name.startswith("Phòng An ninh mạng") and s.focal_name.endswith("An Giang")
+
+
+@pytest.mark.parametrize(("name", "field"), [("HOATOC_TEAM_NAME", "team_name"),
+                                             ("HOATOC_FOCAL_NAME", "focal_name")])
+def test_blank_names_mean_the_default(monkeypatch: pytest.MonkeyPatch, name: str,
+                                      field: str) -> None:
+    """A `.env` copied with the line left empty still starts the bot, with the generic name."""
+    monkeypatch.setenv(name, "  ")
+    assert getattr(Settings(), field) == Settings.model_fields[field].default
 
 
 def test_empty_policy_file_means_default(monkeypatch: pytest.MonkeyPatch) -> None:
