@@ -184,6 +184,8 @@ TEXTS: Final[dict[str, str]] = {
     "urgency_name_thuong_khan": "Thượng khẩn",
     "urgency_name_khan": "Khẩn",
     "urgency_name_thuong": "Thường",
+    "directive_ref": "văn bản {cited} ({urgency})",
+    "directive_ref_plain": "văn bản {cited}",
     "secrecy_name_none": "Không mật",
     "secrecy_name_mat": "Mật",
     "secrecy_name_toi_mat": "Tối mật",
@@ -198,45 +200,48 @@ TEXTS: Final[dict[str, str]] = {
     "directive_cited": "số {number}{issued}",
     "directive_cited_issued": " ngày {date}",
     "directive_sent_at": "📨 Gửi lúc {time}",
-    "directive_deadline": "⏰ <b>Hạn xác nhận đã nhận:</b> {deadline}",
-    "directive_report_deadline": "📝 <b>Hạn báo cáo kết quả:</b> {deadline}",
+    "directive_deadline": "⏰ <b>Thời hạn xác nhận:</b> {deadline}",
+    "directive_report_deadline": "📝 <b>Thời hạn báo cáo kết quả thực hiện:</b> {deadline}",
     "directive_hotline": "☎️ Đường dây nóng {focal_name}: {hotline}",
-    "directive_continued": "(tiếp theo — {number}, phần {part}/{total})",
+    "directive_continued": "(tiếp theo — văn bản số {number}, phần {part}/{total})",
     "directive_late_head": (
-        "📨 <b>Gửi bổ sung</b>: văn bản đã gửi các đơn vị lúc {time}, nay gửi bổ sung tới "
+        "📨 <b>Gửi bổ sung</b>: văn bản này đã được gửi các đơn vị lúc {time}; nay gửi bổ sung tới "
         "cán bộ đầu mối của đơn vị."
     ),
     "directive_late_overdue": (
-        "⚠️ <b>Đã quá hạn xác nhận</b> ({deadline}). Đề nghị xác nhận ngay khi nhận được."
+        "⚠️ <b>Đã quá hạn xác nhận</b> ({deadline}). Đề nghị xác nhận ngay khi nhận được văn bản."
     ),
     "directive_file_caption": "{urgency} · Tệp đính kèm văn bản {cited}",
     "button_ack": "✅ Đã nhận văn bản",
     "button_report": "📝 Báo cáo kết quả",
-    "acked_footer": "✅ <b>Đã nhận</b> — {name}, {time}",
-    "acked_late_footer": "⚠️ <b>Đã nhận (nhận trễ)</b> — {name}, {time}",
+    "acked_footer": "✅ <b>Đã xác nhận</b> — {name}, {time}",
+    "acked_late_footer": "⚠️ <b>Đã xác nhận (quá hạn)</b> — {name}, {time}",
     "acked_phone_footer": (
-        "✅ <b>Đã nhận</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
+        "✅ <b>Đã xác nhận</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
     ),
     "acked_phone_late_footer": (
-        "⚠️ <b>Đã nhận (quá hạn)</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
+        "⚠️ <b>Đã xác nhận (quá hạn)</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
     ),
-    "recalled_footer": "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Không thực hiện văn bản này.",
-    "ack_done": "✅ Đã ghi nhận: {agency} đã nhận văn bản {number}.",
-    "ack_already": "ℹ️ {agency} đã xác nhận trước đó — {name}, {time}. Không cần bấm lại.",
+    "recalled_footer": (
+        "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Đề nghị không thực hiện và hủy bỏ văn bản đã "
+        "nhận (kể cả tệp đã tải về)."
+    ),
+    "ack_done": "✅ Đã ghi nhận: {agency} đã nhận {directive}.",
+    "ack_already": "ℹ️ {agency} đã xác nhận trước đó — {name}, {time}. Không cần xác nhận lại.",
     "ack_already_phone": (
         "ℹ️ {agency} đã xác nhận trước đó (qua điện thoại/văn bản giấy, do {name} ghi nhận), "
-        "{time}. "
-        "Không cần bấm lại."
+        "{time}. Không cần xác nhận lại."
     ),
-    "ack_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này. Yêu cầu đã được ghi lại.",
-    "ack_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần xác nhận.",
+    "ack_refused": "⛔ Tài khoản này không thuộc đơn vị được gửi văn bản.",
+    "ack_recalled": "⛔ Không cần xác nhận: {directive} đã bị thu hồi.",
     "notice_extended": (
-        "⏰ <b>Gia hạn</b> — văn bản {number} (V/v {summary}): hạn xác nhận mới là {deadline}."
+        "⏰ <b>Gia hạn xác nhận</b> {directive} V/v {summary}.\n"
+        "Thời hạn xác nhận mới: {deadline}."
     ),
-    "notice_correction": "✏️ <b>Đính chính</b> văn bản {number} (V/v {summary}):\n\n{text}",
+    "notice_correction": "✏️ <b>Đính chính</b> {directive} V/v {summary}:\n\n{text}",
     "notice_recalled": (
-        "⛔ <b>Thu hồi văn bản</b> {number} (V/v {summary}). Văn bản đã bị thu hồi lúc {time}; "
-        "không thực hiện văn bản này."
+        "⛔ <b>Thu hồi</b> {directive} V/v {summary}: văn bản đã bị thu hồi lúc {time}.\n"
+        "Đề nghị không thực hiện và hủy bỏ văn bản đã nhận (kể cả tệp đã tải về)."
     ),
     # --- /broadcast conversation -----------------------------------------------------------
     "bc_ask_urgency": (
@@ -283,11 +288,11 @@ TEXTS: Final[dict[str, str]] = {
         "❌ Ngày ban hành “{text}” trước năm {year}. Vui lòng kiểm tra lại ngày ghi trên văn "
         "bản, ví dụ <code>30/8/2022</code>:"
     ),
-    "bc_ask_issuer": "Nhập <b>cơ quan ban hành</b>, ví dụ «UBND tỉnh An Giang»:",
+    "bc_ask_issuer": "Nhập <b>cơ quan ban hành</b>, ví dụ “UBND tỉnh An Giang”:",
     "bc_issuer_invalid": "❌ Tên cơ quan ban hành cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
     "bc_ask_summary": (
-        "Nhập <b>trích yếu</b> (V/v …), ví dụ «tăng cường bảo đảm an toàn thông tin mạng "
-        "dịp nghỉ lễ Quốc khánh»:"
+        "Nhập <b>trích yếu</b> nội dung văn bản, ví dụ “tăng cường bảo đảm an toàn thông tin mạng "
+        "dịp nghỉ lễ Quốc khánh”:"
     ),
     "bc_summary_invalid": "❌ Trích yếu cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
     "bc_head_too_long": (
@@ -300,14 +305,19 @@ TEXTS: Final[dict[str, str]] = {
         "không quá {limit} MB; có thể chuyển tiếp từ nơi khác). Bấm “Tiếp tục” khi xong."
     ),
     "bc_body_got_text": (
-        "✅ Đã nhận nội dung ({chars} ký tự). Gửi thêm nội dung hoặc tệp đính kèm nếu có, "
-        "hoặc bấm «Tiếp tục»."
+        "✅ Đã nhận nội dung ({chars} ký tự). Gửi thêm nội dung hoặc tệp đính kèm nếu có, hoặc bấm "
+        "“Tiếp tục”."
     ),
     "bc_body_got_file": (
         "✅ Đã nhận tệp “{name}”. Gửi thêm nội dung văn bản nếu cần, hoặc bấm “Tiếp tục”."
     ),
-    "bc_body_missing": "❌ Cần có nội dung hoặc tệp văn bản trước khi tiếp tục.",
-    "bc_body_too_long": "❌ Nội dung dài quá {max_len} ký tự. Hãy rút gọn hoặc gửi dạng tệp.",
+    "bc_body_missing": (
+        "❌ Chưa có nội dung hoặc tệp văn bản. Vui lòng gửi nội dung hoặc tệp trước khi bấm “Tiếp "
+        "tục”."
+    ),
+    "bc_body_too_long": (
+        "❌ Nội dung vượt quá {max_len} ký tự. Vui lòng rút gọn, hoặc gửi văn bản dưới dạng tệp."
+    ),
     "bc_file_unsupported": (
         "❌ Tệp “{name}” không thuộc loại được nhận. Các loại tệp được nhận: {accepted}. "
         "Vui lòng gửi tệp thuộc một trong các loại trên, hoặc gửi nội dung văn bản dưới dạng "
@@ -328,15 +338,18 @@ TEXTS: Final[dict[str, str]] = {
     "file_kind_image": "ảnh",
     "file_kind_text": "tệp .txt",
     "bc_ask_recipients": (
-        "Chọn <b>nơi nhận</b>: bấm nhóm hoặc từng cơ quan để chọn/bỏ chọn; gõ một phần tên để "
-        "lọc danh sách cơ quan.\n\nĐã chọn: <b>{agencies}</b> cơ quan · <b>{people}</b> người nhận"
-        "{filter}"
+        "Chọn <b>nơi nhận</b>: bấm vào nhóm hoặc từng đơn vị để chọn/bỏ chọn; gõ một phần tên để "
+        "lọc danh sách đơn vị.\n"
+        "\n"
+        "Đã chọn: <b>{agencies}</b> đơn vị · <b>{people}</b> người nhận{filter}"
     ),
-    "bc_filter_line": "\nĐang lọc: «{text}» ({count} cơ quan)",
-    "bc_filter_empty": "Không có cơ quan nào khớp «{text}». Gõ tên khác hoặc bấm «Bỏ lọc».",
+    "bc_filter_line": "\nĐang lọc: “{text}” ({count} đơn vị)",
+    "bc_filter_empty": (
+        "Không có đơn vị nào khớp với “{text}”. Vui lòng gõ tên khác, hoặc bấm “Bỏ lọc”."
+    ),
     "bc_no_recipients": (
-        "❌ Chưa chọn nơi nhận nào (hoặc các cơ quan đã chọn không còn hoạt động). Hãy chọn ít "
-        "nhất một nhóm hoặc cơ quan."
+        "❌ Chưa chọn nơi nhận (hoặc các đơn vị đã chọn không còn hoạt động). Vui lòng chọn ít nhất "
+        "một nhóm hoặc một đơn vị."
     ),
     "bc_btn_all": "Tất cả",
     "bc_btn_done": "✔️ Xong",
@@ -373,8 +386,8 @@ TEXTS: Final[dict[str, str]] = {
         "ví dụ <code>17h</code>, <code>17:00 25/11</code> hoặc <code>+2h</code>:"
     ),
     "bc_report_before_ack": (
-        "❌ Hạn báo cáo kết quả ({report}) sớm hơn hạn xác nhận ({deadline}). Vui lòng nhập "
-        "hạn báo cáo từ {deadline} trở đi:"
+        "❌ Thời hạn báo cáo kết quả ({report}) sớm hơn thời hạn xác nhận ({deadline}). Vui lòng "
+        "nhập thời hạn báo cáo từ {deadline} trở đi:"
     ),
     "bc_ask_report": (
         "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập thời hạn báo cáo (ví dụ "
@@ -383,17 +396,22 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "bc_preview_header": "👁 <b>Xem trước</b> — người nhận sẽ thấy đúng như sau:",
     "bc_preview_summary": (
-        "📋 <b>Tóm tắt trước khi gửi</b>\nĐộ khẩn: {urgency}\nNơi nhận: <b>{agencies}</b> cơ quan, "
-        "<b>{people}</b> người nhận\n{unreachable}\n\nBấm «Gửi» để gửi ngay, «Sửa» để sửa một mục, "
-        "«Hủy» để bỏ."
+        "📋 <b>Tóm tắt trước khi gửi</b>\n"
+        "Độ khẩn: {urgency}\n"
+        "Nơi nhận: <b>{agencies}</b> đơn vị, <b>{people}</b> người nhận\n"
+        "{unreachable}\n"
+        "\n"
+        "Bấm “Gửi” để gửi ngay, “Sửa” để sửa một mục, “Hủy” để hủy văn bản đang soạn."
     ),
     "bc_preview_unreachable": (
-        "⚠️ <b>{count}</b> cơ quan chưa có cán bộ đầu mối liên lạc được (sẽ được đánh dấu "
-        "«không liên lạc được» ngay khi gửi): {names}"
+        "⚠️ <b>{count}</b> đơn vị chưa có cán bộ đầu mối liên lạc được (sẽ được đánh dấu “không "
+        "liên lạc được” ngay khi gửi): {names}"
     ),
-    "bc_preview_all_reachable": "✅ Mọi cơ quan đã chọn đều có cán bộ đầu mối liên lạc được.",
-    "bc_preview_button": "Đây là bản xem trước; nút chỉ hoạt động trên văn bản thật.",
-    "bc_edit_menu": "Chọn «Gửi» để thử lại, «Sửa» để sửa một mục, hoặc «Hủy».",
+    "bc_preview_all_reachable": "✅ Mọi đơn vị đã chọn đều có cán bộ đầu mối liên lạc được.",
+    "bc_preview_button": "Đây là bản xem trước; các nút chỉ có tác dụng trên văn bản đã gửi.",
+    "bc_edit_menu": (
+        "Bấm “Gửi” để gửi lại, “Sửa” để sửa một mục, hoặc “Hủy” để hủy văn bản đang soạn."
+    ),
     "bc_field_urgency": "Độ khẩn",
     "bc_field_secrecy": "Độ mật",
     "bc_field_number": "Số, ký hiệu",
@@ -402,22 +420,23 @@ TEXTS: Final[dict[str, str]] = {
     "bc_field_summary": "Trích yếu",
     "bc_field_body": "Nội dung, tệp",
     "bc_field_recipients": "Nơi nhận",
-    "bc_field_deadline": "Hạn xác nhận",
-    "bc_field_report": "Hạn báo cáo",
+    "bc_field_deadline": "Thời hạn xác nhận",
+    "bc_field_report": "Thời hạn báo cáo",
     "bc_step_preview": "Xem trước và gửi",
     "bc_sent": (
-        "📤 Đã đưa văn bản {number} vào hàng gửi tới <b>{people}</b> người của <b>{agencies}</b> "
-        "cơ quan. Tình hình gửi và xác nhận được cập nhật ở tin nhắn dưới đây."
+        "📤 Đang gửi {directive} tới <b>{people}</b> người nhận của <b>{agencies}</b> đơn vị. Tình "
+        "hình gửi và xác nhận được cập nhật ở tin nhắn dưới đây."
     ),
-    "bc_cancelled": "Đã hủy. Không có gì được lưu hay gửi đi.",
-    "bc_incomplete": "❌ Văn bản chưa đủ thông tin; vui lòng bắt đầu lại bằng /broadcast.",
-    "bc_already_recalled": "❌ Văn bản {number} đã bị thu hồi.",
+    "bc_cancelled": "Đã hủy; văn bản đang soạn không được lưu và không được gửi đi.",
+    "bc_incomplete": "❌ Văn bản chưa đủ thông tin. Vui lòng soạn lại bằng lệnh /broadcast.",
+    "bc_already_recalled": "❌ Không thể thực hiện: {directive} đã bị thu hồi.",
     "bc_expect_button": "Vui lòng chọn bằng các nút bên trên, hoặc gõ /cancel để hủy.",
     "bc_expect_text": "Vui lòng trả lời bằng chữ, hoặc gõ /cancel để hủy.",
     "bc_stale_button": "Nút này thuộc một bước đã qua.",
     "cancel_nothing": "Không có thao tác nào đang diễn ra.",
     "conv_busy": (
-        "Bạn đang {what} dở. Hãy hoàn tất, hoặc gõ /cancel để hủy, rồi làm thao tác mới."
+        "Việc {what} chưa hoàn tất. Vui lòng hoàn tất, hoặc gõ /cancel để hủy, trước khi bắt đầu "
+        "thao tác mới."
     ),
     "conv_edited": (
         "✏️ Tin nhắn đã sửa không được ghi nhận. Vui lòng gửi nội dung mới thành một tin "
@@ -428,7 +447,8 @@ TEXTS: Final[dict[str, str]] = {
         "được giữ nguyên."
     ),
     "conv_expired": (
-        "⌛ Đã hủy việc {what} còn dở vì quá {minutes} phút không có trả lời; không có gì được lưu."
+        "⌛ Đã hủy việc {what} chưa hoàn tất do quá {minutes} phút không có trả lời; nội dung đã "
+        "nhập không được lưu."
     ),
     "conv_broadcast": "soạn văn bản chỉ đạo (/broadcast)",
     "conv_admin": "gia hạn, đính chính hoặc thu hồi một văn bản",
@@ -440,45 +460,62 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_cancel": "Hủy thao tác đang làm",
     # --- results: a directive's result report ------------------------------------------------
     "res_ask": (
-        "📝 <b>Báo cáo kết quả thực hiện</b> văn bản {number} (V/v {summary}) cho {agency}.\n"
-        "Gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm «Gửi báo cáo». "
-        "Gõ /cancel để hủy."
+        "📝 <b>Báo cáo kết quả thực hiện</b> {directive} V/v {summary}\n"
+        "Đơn vị báo cáo: {agency}.\n"
+        "Đề nghị gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm “Gửi báo "
+        "cáo”. Gõ /cancel để hủy."
     ),
-    "res_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm hoặc bấm «Gửi báo cáo».",
-    "res_empty": "❌ Báo cáo chưa có nội dung hay tệp nào.",
-    "res_too_long": "❌ Báo cáo dài quá {max_len} ký tự; hãy gửi phần dài dưới dạng tệp.",
-    "res_too_many_files": "❌ Tối đa {max_files} tệp cho một báo cáo.",
-    "res_sent": "✅ Đã lưu báo cáo kết quả của {agency} cho văn bản {number} và báo cho người gửi văn bản.",
-    "res_cancelled": "Đã hủy báo cáo; không có gì được lưu.",
-    "res_refused": "⛔ Bạn không thuộc đơn vị nhận văn bản này nên không báo cáo được.",
-    "res_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần báo cáo.",
-    "res_not_due": "Văn bản {number} không yêu cầu báo cáo kết quả.",
+    "res_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm, hoặc bấm “Gửi báo cáo”.",
+    "res_empty": (
+        "❌ Báo cáo chưa có nội dung hoặc tệp đính kèm. Vui lòng gửi nội dung báo cáo trước khi bấm "
+        "“Gửi báo cáo”."
+    ),
+    "res_too_long": (
+        "❌ Báo cáo vượt quá {max_len} ký tự. Vui lòng gửi phần dài dưới dạng tệp đính kèm."
+    ),
+    "res_too_many_files": "❌ Mỗi báo cáo có tối đa {max_files} tệp đính kèm.",
+    "res_sent": (
+        "✅ Đã lưu báo cáo kết quả thực hiện {directive} của {agency} và chuyển tới người gửi văn "
+        "bản."
+    ),
+    "res_cancelled": "Đã hủy báo cáo; không có nội dung nào được lưu.",
+    "res_refused": (
+        "⛔ Tài khoản này không thuộc đơn vị được gửi văn bản, nên không gửi được báo cáo kết quả."
+    ),
+    "res_recalled": "⛔ Không cần báo cáo kết quả: {directive} đã bị thu hồi.",
+    "res_not_due": "ℹ️ Không yêu cầu báo cáo kết quả thực hiện đối với {directive}.",
     "res_notice": (
-        "📝 <b>Báo cáo kết quả</b> — {agency} ({name}) — văn bản {number}{late}:\n\n{text}"
+        "📝 <b>Báo cáo kết quả thực hiện</b> {directive} — {agency} ({name}){late}:\n"
+        "\n"
+        "{text}"
     ),
-    "res_notice_late": " (nộp sau hạn)",
+    "res_notice_late": " — <b>quá hạn</b>",
     "res_button_send": "📤 Gửi báo cáo",
     "res_step_collect": "Nội dung và tệp báo cáo",
     "res_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     # --- escalation ---------------------------------------------------------------------------
     "esc_reminder": (
-        "⏰ <b>Nhắc nhở</b>: đơn vị {agency} chưa xác nhận đã nhận văn bản {urgency} {number} "
-        "(V/v {summary}). Hạn: {deadline}{when}. Vui lòng bấm «✅ Đã nhận văn bản»."
+        "⏰ <b>Nhắc hạn</b>: {agency} chưa xác nhận đã nhận {directive} V/v {summary}. Thời hạn xác "
+        "nhận: {deadline}{when}. Đề nghị bấm “✅ Đã nhận văn bản” để xác nhận."
     ),
     "esc_reminder_report": (
-        "📝 <b>Nhắc nhở</b>: đơn vị {agency} chưa gửi báo cáo kết quả thực hiện văn bản {number} "
-        "(V/v {summary}). Hạn báo cáo: {deadline}{when}."
+        "📝 <b>Nhắc hạn</b>: {agency} chưa gửi báo cáo kết quả thực hiện {directive} V/v {summary}. "
+        "Thời hạn báo cáo: {deadline}{when}. Đề nghị bấm “📝 Báo cáo kết quả” để gửi báo cáo."
     ),
     "esc_before": " (còn {left})",
     "esc_overdue": " — <b>đã quá hạn {late}</b>",
     "esc_digest_head": (
-        "🚨 <b>Cảnh báo chưa phản hồi (chuyển cấp)</b> — văn bản {urgency} {number}\n"
-        "V/v {summary}\nHạn xác nhận: {deadline}. <b>{count}</b> cơ quan chưa xác nhận:"
+        "🚨 <b>{title}</b> xác nhận {directive}\n"
+        "V/v {summary}\n"
+        "Thời hạn xác nhận: {deadline}. <b>{count}</b> đơn vị chưa xác nhận:"
     ),
     "esc_digest_head_report": (
-        "🚨 <b>Chưa báo cáo kết quả (chuyển cấp)</b> — văn bản {number}\nV/v {summary}\n"
-        "Hạn báo cáo: {deadline}. <b>{count}</b> cơ quan chưa báo cáo:"
+        "🚨 <b>{title}</b> báo cáo kết quả thực hiện {directive}\n"
+        "V/v {summary}\n"
+        "Thời hạn báo cáo: {deadline}. <b>{count}</b> đơn vị chưa báo cáo:"
     ),
+    "esc_round": "Đôn đốc (lần {number}/{total})",
+    "esc_round_none": "Đôn đốc",
     "esc_digest_line": "• <b>{agency}</b> — {state}{contacts}",
     "esc_state_overdue": "quá hạn {late}",
     "esc_state_unreachable": "không liên lạc được",
@@ -486,25 +523,32 @@ TEXTS: Final[dict[str, str]] = {
     "esc_contacts": " · ☎️ {people}",
     "esc_no_contact": " · ☎️ chưa có đầu mối{phone}",
     "esc_agency_phone": " ({phone})",
-    "esc_late_note": "\n⏱ Thông báo này trễ {late} so với lịch (bot tạm dừng); đã gộp {collapsed} lần nhắc.",
-    "esc_late_note_plain": "\n⏱ Thông báo này trễ {late} so với lịch.",
+    "esc_late_note": (
+        "\n"
+        "⏱ Thông báo này gửi chậm {late} so với lịch (hệ thống tạm ngừng hoạt động); đã gộp "
+        "{collapsed} lần thông báo bị lỡ."
+    ),
+    "esc_late_note_plain": "\n⏱ Thông báo này gửi chậm {late} so với lịch.",
     "esc_nobody_on_duty": (
-        "\n⚠️ Hiện không có thành viên nào đang trực: thông báo gửi Đội trưởng và quản trị viên."
+        "\n⚠️ Hiện không có thành viên nào đang trực: thông báo gửi Đội trưởng và quản trị "
+        "viên."
     ),
     "esc_on_duty_unreachable": (
         "\n⚠️ Thành viên đang trực ({names}) không liên lạc được qua Telegram: thông báo gửi "
         "Đội trưởng và quản trị viên. Đề nghị gọi điện trực tiếp."
     ),
-    "esc_footer_responder": "\nBấm «Tôi sẽ liên hệ» để nhận gọi cho cơ quan.",
+    "esc_footer_responder": "\nBấm “Tôi sẽ liên hệ” để nhận việc gọi điện cho đơn vị.",
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
     "esc_button_one": "📞 {agency}",
     "esc_handled_line": "\n\n📞 <b>{name}</b> sẽ liên hệ: {agencies}",
     "esc_handled_more": " … và {count} đơn vị khác",
     "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",
-    "esc_claimed": "Đã ghi nhận: bạn sẽ liên hệ {agencies}.",
-    "esc_claimed_none": "Các cơ quan này đã có người nhận liên hệ.",
+    "esc_claimed": "Đã ghi nhận: Anh/Chị nhận liên hệ {agencies}.",
+    "esc_claimed_none": "Các đơn vị này đã có cán bộ nhận liên hệ.",
     "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
-    "esc_claim_refused": "⛔ Chỉ thành viên Đội ứng cứu đã nhận cảnh báo này mới nhận liên hệ được.",
+    "esc_claim_refused": (
+        "⛔ Chỉ thành viên Đội ứng cứu sự cố đã nhận thông báo đôn đốc này mới nhận liên hệ được."
+    ),
     "duty_header": "🛡 <b>Lịch trực Đội ứng cứu sự cố</b>",
     "duty_now": "Đang trực: {people}",
     "duty_next": "Ca tiếp theo (từ {start}): {person}",
@@ -569,31 +613,32 @@ TEXTS: Final[dict[str, str]] = {
         "❌ Thành viên thứ hai phải khác {name}. Lịch trực không thay đổi."
     ),
     # --- directives: sender's status ---------------------------------------------------------
-    "status_title": "📊 <b>Tình hình văn bản {number}</b> ({urgency})\nV/v {summary}",
+    "status_title": "📊 <b>Tình hình {directive}</b>\nV/v {summary}",
     "status_people": (
         "👤 Người nhận: đã gửi {sent}/{total}{queued}{failed}{blocked}"
     ),
     "status_queued": " · đang gửi {count}",
-    "status_failed": " · lỗi {count}",
+    "status_failed": " · gửi lỗi {count}",
     "status_blocked": " · không liên lạc được {count}",
     "status_agencies": (
-        "🏢 Cơ quan: đã nhận {acked}/{total} · nhận trễ {late} · chưa nhận {pending}"
-        " · không liên lạc được {unreachable}"
+        "🏢 Đơn vị: đã xác nhận {acked}/{total} · xác nhận quá hạn {late} · chưa xác nhận {pending} "
+        "· không liên lạc được {unreachable}"
     ),
-    "status_deadline": "⏰ Hạn xác nhận: {deadline}{overdue}",
+    "status_deadline": "⏰ Thời hạn xác nhận: {deadline}{overdue}",
     "status_overdue": " — <b>đã quá hạn</b>",
     "status_recalled": "⛔ Đã thu hồi lúc {time}.",
     "status_unreachable_list": "⚠️ Không liên lạc được: {names}",
-    "status_pending_header": "<b>Chưa nhận ({count}):</b>",
+    "status_pending_header": "<b>Chưa xác nhận ({count}):</b>",
     "status_pending_line": "• {agency} — {contact}{level}",
     "status_phone_header": "<b>Xác nhận qua điện thoại/văn bản giấy ({count}):</b>",
     "status_phone_line": (
         "• {agency} — đã xác nhận (qua điện thoại/văn bản giấy, do {name} ghi nhận), {time}"
     ),
     "status_pick_agency": (
-        "☎️ Chọn một đơn vị chưa xác nhận để xem hoặc ghi nhận đã nhận qua điện thoại."
+        "☎️ Chọn một đơn vị chưa xác nhận để xem chi tiết hoặc ghi nhận đã nhận qua điện thoại/văn "
+        "bản giấy."
     ),
-    "ph_card": "<b>{agency}</b> — văn bản {number}\nTrạng thái: {state}\nCán bộ đầu mối: {contacts}",
+    "ph_card": "<b>{agency}</b> — {directive}\nTrạng thái: {state}\nCán bộ đầu mối: {contacts}",
     "ph_state_pending": "chưa xác nhận",
     "ph_state_acked": "đã xác nhận — {name}, {time}",
     "ph_state_phone": "đã xác nhận (qua điện thoại/văn bản giấy, do {name} ghi nhận), {time}",
@@ -601,70 +646,80 @@ TEXTS: Final[dict[str, str]] = {
     "button_phone_ack": "Ghi nhận đã nhận qua điện thoại",
     "ph_btn_cancel": "Hủy",
     "ph_confirm": (
-        "Xác nhận ghi nhận <b>{agency}</b> đã nhận văn bản {number} qua điện thoại hoặc văn bản "
-        "giấy? Việc ghi nhận được lưu vào nhật ký; đôn đốc đối với đơn vị này sẽ dừng."
+        "Đồng ý ghi nhận <b>{agency}</b> đã nhận {directive} qua điện thoại hoặc văn bản giấy? "
+        "Việc ghi nhận được lưu vào nhật ký; việc nhắc hạn và đôn đốc đối với đơn vị này sẽ dừng."
     ),
     "ph_done": (
-        "✅ Đã ghi nhận: {agency} đã nhận văn bản {number} (qua điện thoại/văn bản giấy, do "
-        "{name} ghi nhận). "
-        "Đã dừng đôn đốc đối với đơn vị này và cập nhật các bản đã gửi cho đơn vị."
+        "✅ Đã ghi nhận: {agency} đã nhận {directive} (qua điện thoại/văn bản giấy, do {name} ghi "
+        "nhận). Đã dừng nhắc hạn, đôn đốc đối với đơn vị này và cập nhật các bản đã gửi cho đơn vị."
     ),
     "ph_already": "ℹ️ {agency} đã xác nhận trước đó: {state}. Không cần ghi nhận thêm.",
-    "ph_cancelled": "Đã hủy, không ghi nhận gì.",
-    "ph_refused": "⛔ Yêu cầu không hợp lệ: văn bản không gửi tới đơn vị này. Yêu cầu đã được ghi lại.",
-    "ph_recalled": "⛔ Văn bản {number} đã bị thu hồi; không cần ghi nhận.",
+    "ph_cancelled": "Đã hủy; chưa ghi nhận gì.",
+    "ph_refused": "⛔ Yêu cầu không hợp lệ: văn bản không được gửi tới đơn vị này.",
+    "ph_recalled": "⛔ Không cần ghi nhận: {directive} đã bị thu hồi.",
     "status_level": "\n   🚨 {level}",
-    "status_escalated": "🚨 Đang chuyển cấp: {count} cơ quan (xem /status để biết từng cơ quan)",
-    "level_text": "chuyển cấp bước {number}/{total}: đã báo {who}{handled}",
+    "status_escalated": "🚨 Đang đôn đốc {count} đơn vị (chi tiết từng đơn vị: /status)",
+    "level_text": "đôn đốc lần {number}/{total}: đã báo {who}{handled}",
+    "level_reminded": "đã nhắc hạn {who}{handled}",
     "level_handled": " · đã có người nhận liên hệ",
     "target_agency_liaisons": "cán bộ đầu mối",
-    "target_on_duty": "người đang trực",
-    "target_responders": "Đội ứng cứu",
+    "target_on_duty": "cán bộ đang trực",
+    "target_responders": "Đội ứng cứu sự cố",
     "target_team_lead": "Đội trưởng",
-    "target_admins": "quản trị",
+    "target_admins": "quản trị viên",
     "status_no_liaison": "chưa có cán bộ đầu mối",
     "status_contact": "{name} ({phone})",
     "status_none": "Chưa có văn bản nào được gửi.",
     "status_recent_header": "<b>Văn bản gần đây</b> — chọn một văn bản để xem chi tiết:",
-    "status_not_found": "❌ Không tìm thấy văn bản số «{number}».",
+    "status_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "directive_not_found": "❌ Không tìm thấy văn bản.",
-    "pending_none": "✅ Đơn vị của bạn không còn văn bản nào chưa xác nhận.",
+    "pending_none": (
+        "✅ Đơn vị không còn văn bản nào chưa xác nhận hoặc chưa báo cáo kết quả thực hiện."
+    ),
     "pending_header": "<b>Văn bản chờ {agency} xác nhận ({count}):</b>",
-    "pending_line": "• {urgency} {number} — V/v {summary} — hạn {deadline}{overdue}",
+    "pending_line": "• {directive} V/v {summary} — hạn xác nhận {deadline}{overdue}",
     "pending_report_header": (
         "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({count}):</b>"
     ),
-    "pending_report_line": (
-        "• {urgency} {number} — V/v {summary} — hạn báo cáo kết quả {deadline}{overdue}"
-    ),
+    "pending_report_line": "• {directive} V/v {summary} — hạn báo cáo {deadline}{overdue}",
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
     "adm_ask_deadline": (
-        "⏰ Gia hạn xác nhận văn bản {number}: nhập thời hạn xác nhận mới (<code>17h</code>, "
+        "⏰ Gia hạn xác nhận {directive}: nhập thời hạn xác nhận mới (<code>17h</code>, "
         "<code>17:00 25/11</code>, <code>45 phút</code>, <code>+2h</code>), hoặc /cancel để hủy."
     ),
     "adm_ask_correction": (
-        "✏️ Đính chính văn bản {number}: nhập nội dung đính chính (gửi tới mọi người đã nhận), "
-        "hoặc /cancel để thôi."
+        "✏️ Đính chính {directive}: nhập nội dung đính chính (sẽ gửi tới mọi người đã nhận văn "
+        "bản), hoặc gõ /cancel để hủy."
     ),
-    "adm_step_ask": "Nhập hạn mới hoặc nội dung đính chính",
+    "adm_step_ask": "Nhập thời hạn mới hoặc nội dung đính chính",
     "adm_step_confirm": "Xác nhận",
     "adm_confirm_extend": (
-        "Xác nhận gia hạn văn bản {number} đến <b>{deadline}</b> và báo cho mọi người nhận?"
+        "Đồng ý gia hạn thời hạn xác nhận {directive} đến <b>{deadline}</b> và thông báo tới mọi "
+        "người nhận?"
     ),
-    "adm_confirm_correct": "Xác nhận gửi đính chính sau tới mọi người nhận văn bản {number}?\n\n{text}",
+    "adm_confirm_correct": (
+        "Đồng ý gửi nội dung đính chính sau tới mọi người nhận {directive}?\n"
+        "\n"
+        "{text}"
+    ),
     "adm_confirm_recall": (
-        "⚠️ Xác nhận <b>thu hồi</b> văn bản {number}? Mọi người nhận sẽ được báo văn bản bị thu "
-        "hồi, nút xác nhận bị gỡ và việc nhắc hạn dừng lại. Không thể hoàn tác."
+        "⚠️ Đồng ý <b>thu hồi</b> {directive}? Mọi người nhận sẽ được thông báo văn bản bị thu hồi "
+        "và đề nghị hủy bỏ văn bản đã nhận; nút xác nhận được gỡ, việc nhắc hạn và đôn đốc dừng "
+        "lại. Không thể hoàn tác."
     ),
-    "adm_done_extend": "✅ Đã gia hạn văn bản {number} đến {deadline}; người nhận đang được báo.",
-    "adm_done_correct": "✅ Đã đưa đính chính văn bản {number} vào hàng gửi tới mọi người nhận.",
-    "adm_done_recall": "✅ Đã thu hồi văn bản {number}; người nhận đang được báo.",
-    "adm_aborted": "Đã thôi, không thay đổi gì.",
+    "adm_done_extend": (
+        "✅ Đã gia hạn thời hạn xác nhận {directive} đến {deadline}; đang thông báo tới người nhận."
+    ),
+    "adm_done_correct": "✅ Đang gửi nội dung đính chính {directive} tới mọi người nhận.",
+    "adm_done_recall": "✅ Đã thu hồi {directive}; đang thông báo tới người nhận.",
+    "adm_aborted": "Đã hủy; không có thay đổi nào.",
     "adm_stale": "Nút xác nhận này thuộc một thao tác cũ; không có gì được thực hiện.",
-    "adm_extend_earlier": "❌ Hạn mới phải sau hạn hiện tại ({deadline}). Vui lòng nhập lại:",
+    "adm_extend_earlier": (
+        "❌ Thời hạn mới phải sau thời hạn hiện tại ({deadline}). Vui lòng nhập lại:"
+    ),
     "adm_correction_invalid": "❌ Nội dung đính chính cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
     "button_confirm": "✅ Xác nhận",
-    "button_abort": "Thôi",
+    "button_abort": "Hủy",
     "button_extend": "⏰ Gia hạn",
     "button_correct": "✏️ Đính chính",
     "button_recall": "⛔ Thu hồi",

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from bot.context import HoaTocContext
 from bot.services.acks import AckStatus
 from bot.telegram import callbacks
+from bot.telegram.directive_view import cite
 from bot.telegram.render import local_time, plain
 from bot.texts import t
 from handlers.common import user_id
@@ -26,7 +27,7 @@ async def acknowledge(update: Update, context: HoaTocContext) -> None:
     result = await s.acks.acknowledge(user_id(update), tap.delivery_id)
     if result.status is AckStatus.RECORDED:
         assert result.agency and result.directive
-        text = t("ack_done", agency=result.agency.name, number=result.directive.number)
+        text = t("ack_done", agency=result.agency.name, directive=cite(result.directive))
     elif result.status is AckStatus.ALREADY:
         assert result.agency and result.ack and result.acker
         text = t("ack_already_phone" if result.ack.via == "phone" else "ack_already",
@@ -34,7 +35,7 @@ async def acknowledge(update: Update, context: HoaTocContext) -> None:
                  time=local_time(result.ack.acked_at, s.settings.tz))
     elif result.status is AckStatus.RECALLED:
         assert result.directive
-        text = t("ack_recalled", number=result.directive.number)
+        text = t("ack_recalled", directive=cite(result.directive))
     elif result.status is AckStatus.ENDED:
         text = t("access_ended_tap")
     else:

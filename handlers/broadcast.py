@@ -539,7 +539,7 @@ async def send(update: Update, context: HoaTocContext) -> str:
     msg = message(update)
     await best_effort(query.edit_message_reply_markup(None), "drop the preview's keyboard")
     await best_effort(msg.reply_text(t(
-        "bc_sent", number=directive.number, people=audience.people_count,
+        "bc_sent", directive=view.cite(directive), people=audience.people_count,
         agencies=audience.agency_count)), "confirm a sent directive")
     d, tally = await s.broadcast.tally(directive.id)
     status: Message | None = await best_effort(msg.reply_text(

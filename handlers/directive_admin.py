@@ -16,6 +16,7 @@ from bot.domain.directives import parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.telegram import callbacks as cb
+from bot.telegram.directive_view import cite
 from bot.telegram.render import domain_error, local_time, typed_time
 from bot.texts import t
 from handlers import forms
@@ -79,11 +80,11 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     if tap.action in ("ext", "cor"):
         await forms.save(context, ASK)
         key = "adm_ask_deadline" if tap.action == "ext" else "adm_ask_correction"
-        await message(update).reply_text(t(key, number=directive.number))
+        await message(update).reply_text(t(key, directive=cite(directive)))
         return ASK
     markup = _confirm_keyboard(context)
     await forms.save(context, CONFIRM)
-    await message(update).reply_text(t("adm_confirm_recall", number=directive.number),
+    await message(update).reply_text(t("adm_confirm_recall", directive=cite(directive)),
                                      reply_markup=markup)
     return CONFIRM
 
@@ -92,19 +93,20 @@ async def answer(update: Update, context: HoaTocContext) -> str:
     """The new deadline or the correction's text; then confirm."""
     s, p = context.services, _pending(context)
     text = message(update).text or ""
+    directive = await s.broadcast.get(p.directive_id)
     try:
         if p.action == "ext":
             deadline = s.broadcast.parse_deadline(text)
-            current = (await s.broadcast.get(p.directive_id)).ack_deadline_at
+            current = directive.ack_deadline_at
             if deadline.at <= current:
                 raise InvalidInput("adm_extend_earlier",
                                    deadline=local_time(current, s.settings.tz))
             p.deadline = deadline.at
-            prompt = t("adm_confirm_extend", number=p.number,
+            prompt = t("adm_confirm_extend", directive=cite(directive),
                        deadline=typed_time(deadline, s.settings.tz))
         else:
             p.text = parse_text_field(text, key="adm_correction_invalid", max_len=MAX_CORRECTION)
-            prompt = t("adm_confirm_correct", number=p.number, text=p.text)
+            prompt = t("adm_confirm_correct", directive=cite(directive), text=p.text)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return ASK
@@ -133,16 +135,16 @@ async def confirm(update: Update, context: HoaTocContext) -> str:
         if p.action == "ext":
             assert p.deadline is not None
             d = await s.broadcast.extend(user_id(update), p.directive_id, p.deadline)
-            done = t("adm_done_extend", number=d.number,
+            done = t("adm_done_extend", directive=cite(d),
                      deadline=local_time(d.ack_deadline_at, s.settings.tz))
         elif p.action == "cor":
             assert p.text is not None
             d = await s.broadcast.correct(user_id(update), p.directive_id, p.text,
                                           also=forms.dropped_with(context))
-            done = t("adm_done_correct", number=d.number)
+            done = t("adm_done_correct", directive=cite(d))
         else:
             d = await s.broadcast.recall(user_id(update), p.directive_id)
-            done = t("adm_done_recall", number=d.number)
+            done = t("adm_done_recall", directive=cite(d))
     except InvalidInput as exc:
         done = domain_error(exc, s.settings)
     await forms.finish(context)  # done (or refused for good): a restart must not offer it again

@@ -13,6 +13,7 @@ from bot.domain.directives import utf16_len
 from bot.domain.errors import InvalidInput
 from bot.services.results import MAX_FILES, MAX_TEXT, ResultDraft
 from bot.telegram import callbacks as cb
+from bot.telegram.directive_view import cite
 from bot.telegram.render import domain_error, plain
 from bot.texts import t
 from handlers import forms
@@ -62,7 +63,7 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     _draft(context).delivery_id = tap.delivery_id
     await forms.save(context, COLLECT)
     await message(update).reply_text(
-        t("res_ask", number=target.directive.number, summary=target.directive.summary,
+        t("res_ask", directive=cite(target.directive), summary=target.directive.summary,
           agency=target.agency.name), reply_markup=_keyboard())
     return COLLECT
 
@@ -119,7 +120,7 @@ async def send(update: Update, context: HoaTocContext) -> str:
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")
     await best_effort(message(update).reply_text(
-        t("res_sent", agency=target.agency.name, number=target.directive.number)),
+        t("res_sent", agency=target.agency.name, directive=cite(target.directive))),
         "confirm a stored report")
     return forms.END
 

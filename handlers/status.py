@@ -133,16 +133,16 @@ async def _agency_card(update: Update, context: HoaTocContext, directive_id: int
     if row.ack is not None:
         await message(update).reply_text(t("ph_already", agency=row.agency.name, state=state))
     elif d.status is not DirectiveStatus.ACTIVE:
-        await message(update).reply_text(t("ph_recalled", number=d.number))
+        await message(update).reply_text(t("ph_recalled", directive=view.cite(d)))
     elif confirm:
         await message(update).reply_text(
-            t("ph_confirm", agency=row.agency.name, number=d.number),
+            t("ph_confirm", agency=row.agency.name, directive=view.cite(d)),
             reply_markup=view.phone_confirm_buttons(d.id, agency_id))
     else:
         contacts = "; ".join(f"{p.full_name} ({display_phone(p.phone) or '—'})"
                              for p in row.liaisons) or t("status_no_liaison")
         await message(update).reply_text(
-            t("ph_card", agency=row.agency.name, number=d.number, state=state,
+            t("ph_card", agency=row.agency.name, directive=view.cite(d), state=state,
               contacts=contacts), reply_markup=view.phone_ack_buttons(d.id, agency_id))
 
 
@@ -155,11 +155,11 @@ async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id
         text = t("ph_refused")
     elif result.status is AckStatus.RECALLED:
         assert result.directive is not None
-        text = t("ph_recalled", number=result.directive.number)
+        text = t("ph_recalled", directive=view.cite(result.directive))
     else:
         assert result.directive and result.agency and result.ack and result.acker
         if result.status is AckStatus.RECORDED:
-            text = t("ph_done", agency=result.agency.name, number=result.directive.number,
+            text = t("ph_done", agency=result.agency.name, directive=view.cite(result.directive),
                      name=result.acker.full_name)
         else:
             text = t("ph_already", agency=result.agency.name, state=view.ack_state(

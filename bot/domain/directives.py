@@ -148,7 +148,7 @@ class Tally:
     pending: int = 0
     unreachable: int = 0
     unreachable_names: list[str] = field(default_factory=list)
-    escalated: int = 0  # agencies still awaited whose escalation has fired a step
+    escalated: int = 0  # agencies still awaited being urged (đôn đốc), not only reminded
 
 
 def agency_state(

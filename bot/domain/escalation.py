@@ -100,9 +100,24 @@ def level(steps: tuple[Step, ...], done: tuple[int, ...]) -> tuple[int, Step] | 
     return fired[-1] + 1, steps[fired[-1]]
 
 
+def urges(step: Step) -> bool:
+    """Does the step tell someone beyond the agency's own liaisons (đôn đốc, not nhắc hạn)?"""
+    return any(target is not Target.AGENCY_LIAISONS for target in step.targets)
+
+
+def rounds(steps: tuple[Step, ...], done: tuple[int, ...]) -> tuple[int, int]:
+    """"Đôn đốc (lần n/N)": n occurrences of urging steps done so far, of N in the policy.
+
+    Reminders to the agency's liaisons ("Nhắc hạn") are not counted; each repeat is a round.
+    """
+    urging = [i for i, step in enumerate(steps) if urges(step)]
+    return (sum(done[i] for i in urging), sum(steps[i].occurrences for i in urging))
+
+
 @dataclass(frozen=True, slots=True)
 class Reached:
-    """How far an escalation has climbed: step `number` of `total`, who it told."""
+    """How far an escalation has climbed: round `number` of `total` of urging ("Đôn đốc
+    (lần n/N)", 0 when only reminded so far), who its latest step told."""
 
     number: int
     total: int

@@ -25,7 +25,7 @@ from bot.domain.directives import (
     parse_issued_on,
 )
 from bot.domain.errors import InvalidInput
-from bot.domain.escalation import Reached, SubjectKind, level
+from bot.domain.escalation import Reached, SubjectKind, level, rounds
 from bot.domain.models import Agency, Group, Person, Role
 from bot.domain.notices import (
     DIRECTIVE_KINDS,
@@ -365,7 +365,9 @@ class BroadcastService:
             names = await AgencyRepository(conn).by_ids(unreachable_ids)
             tally.unreachable_names = sorted(a.name for a in names.values())
         levels = await self.escalation_levels(directive_id)
-        tally.escalated = sum(1 for a in agency_ids if a in levels and a not in acks)
+        # Urged ("đôn đốc"), not merely reminded ("nhắc hạn").
+        tally.escalated = sum(1 for a in agency_ids
+                              if a in levels and levels[a].number > 0 and a not in acks)
         return d, tally
 
     async def agency_rows(self, directive_id: int) -> list[AgencyRow]:
@@ -403,9 +405,9 @@ class BroadcastService:
             reached = level(row.steps, row.done)
             if reached is None:
                 continue
-            number, step = reached
-            out[row.agency_id] = Reached(number, len(row.steps), step.targets,
-                                         row.handled_by is not None)
+            _, step = reached
+            done, total = rounds(row.steps, row.done)
+            out[row.agency_id] = Reached(done, total, step.targets, row.handled_by is not None)
         return out
 
     async def recent(self, limit: int = 8) -> list[tuple[Directive, Tally]]:
@@ -459,7 +461,7 @@ class BroadcastService:
             await self.escalation.reschedule(conn, ACK, directive_id, deadline, to_epoch(now))
             d = await repo.get(directive_id)
             await self._notify_all(conn, d, "notice_extended", {
-                "number": d.number, "summary": d.summary, "deadline": deadline}, to_epoch(now))
+                "directive": d, "summary": d.summary, "deadline": deadline}, to_epoch(now))
             await AuditRepository(conn).add(to_epoch(now), admin_user_id, "directive.extended",
                                             d.number, {"directive_id": d.id,
                                                        "deadline": to_epoch(deadline)})
@@ -478,7 +480,7 @@ class BroadcastService:
             if also is not None:
                 await also(conn)
             await self._notify_all(conn, d, "notice_correction", {
-                "number": d.number, "summary": d.summary, "text": text}, now)
+                "directive": d, "summary": d.summary, "text": text}, now)
             await AuditRepository(conn).add(now, admin_user_id, "directive.corrected", d.number,
                                             {"directive_id": d.id, "text": text})
         self.notifier.flush()
@@ -497,7 +499,7 @@ class BroadcastService:
                 await self.escalation.stop(conn, kind, directive_id, None, "recalled", now)
             d = await repo.get(directive_id)
             await self._notify_all(conn, d, "notice_recalled", {
-                "number": d.number, "summary": d.summary,
+                "directive": d, "summary": d.summary,
                 "time": d.recalled_at or self.clock.now()}, now)
             for dl in await repo.deliveries(directive_id):
                 if dl.status in (DeliveryStatus.SENT, DeliveryStatus.QUEUED):
@@ -514,13 +516,13 @@ class BroadcastService:
     @staticmethod
     def _correction_notice(d: Directive, text: str, about: About, copy: Delivery) -> Notice:
         return Notice("notice_correction", about,
-                      {"number": d.number, "summary": d.summary, "text": text},
+                      {"directive": d, "summary": d.summary, "text": text},
                       under=Under(copy))
 
     async def _active(self, repo: DirectiveRepository, directive_id: int) -> Directive:
         d = await repo.get(directive_id)
         if d.status is not DirectiveStatus.ACTIVE:
-            raise InvalidInput("bc_already_recalled", number=d.number)
+            raise InvalidInput("bc_already_recalled", directive=d)
         return d
 
     async def _notify_all(self, conn: aiosqlite.Connection, d: Directive, key: str,

@@ -97,8 +97,12 @@ class DirectiveBriefing:
                                if p.agency_id == agency.id and p.has(Role.LIAISON)),
                               key=lambda p: (p.rank != "primary", p.id))
             lines.append(DigestLine(agency, item.row.unreachable, tuple(contacts)))
+        # Items of one directive share a policy; the furthest one names the round.
+        done = max(item.rounds[0] for item in items)
+        total = max(item.rounds[1] for item in items)
         return Notice("esc_digest", About(self.kind, self.directive.id), {
             "head": _HEAD[self.kind], "directive": self.directive, "deadline": self.deadline,
+            "rounds": (done, total),
             "now": now, "lines": lines, "late": late, "nobody_on_duty": nobody_on_duty,
             "unreachable_on_duty": unreachable_on_duty})
 

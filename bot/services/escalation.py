@@ -25,7 +25,7 @@ import aiosqlite
 
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Delivery
-from bot.domain.escalation import Fired, Step, SubjectKind, Target, decide, first_due
+from bot.domain.escalation import Fired, Step, SubjectKind, Target, decide, first_due, rounds
 from bot.domain.models import Person, Role
 from bot.domain.notices import About, Action, ClaimAll, ClaimOne, Lateness, Notice
 from bot.services.access import RefusalLog
@@ -51,6 +51,12 @@ class Item:
     row: EscalationRow
     fired: list[Fired] = field(default_factory=list)
     unreachable_now: bool = False
+    done: tuple[int, ...] | None = None  # the step counters after this run (None: the row's)
+
+    @property
+    def rounds(self) -> tuple[int, int]:
+        """Which round of urging this is, of how many ("Đôn đốc (lần n/N)")."""
+        return rounds(self.row.steps, self.row.done if self.done is None else self.done)
 
 
 class Briefing(Protocol):
@@ -166,7 +172,8 @@ class EscalationService:
                         continue
                     decision = decide(row.steps, row.deadline_at, row.done, now)
                     item = Item(row, list(decision.fire),
-                                row.unreachable and not row.unreachable_notified)
+                                row.unreachable and not row.unreachable_notified,
+                                decision.done)
                     if not await repo.advance(row, decision.done, decision.next_due_at,
                                               to_epoch(now), unreachable_notified=True
                                               if item.unreachable_now else None):

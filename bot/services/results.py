@@ -59,9 +59,9 @@ class ResultService:
             raise InvalidInput("access_ended_tap" if ended else "res_refused")
         directive = await repo.get(delivery.directive_id)
         if directive.status is DirectiveStatus.RECALLED:
-            raise InvalidInput("res_recalled", number=directive.number)
+            raise InvalidInput("res_recalled", directive=directive)
         if directive.report_deadline_at is None:
-            raise InvalidInput("res_not_due", number=directive.number)
+            raise InvalidInput("res_not_due", directive=directive)
         agency = await AgencyRepository(conn).get(delivery.agency_id)
         return ResultTarget(directive, agency, person)
 
@@ -83,7 +83,7 @@ class ResultService:
             await self.notifier.send(conn, Account(d.created_by), Notice(
                 "result_report", About(Topic.RESULT, report_id, target.agency.id),
                 {"agency": target.agency.name, "name": target.person.full_name,
-                 "number": d.number, "late": late, "text": draft.text or None,
+                 "directive": d, "number": d.number, "late": late, "text": draft.text or None,
                  "files": draft.files}), to_epoch(now))
             await self.escalation.stop(conn, SubjectKind.DIRECTIVE_RESULT, d.id,
                                        target.agency.id, "reported", to_epoch(now))

@@ -19,7 +19,7 @@ from bot.domain.escalation import Reached
 from bot.domain.notices import copy_actions, status_actions
 from bot.telegram import callbacks
 from bot.telegram.keyboards import keyboard
-from bot.telegram.render import local_time, tg_len
+from bot.telegram.render import local_time, short_time, tg_len
 from bot.texts import TEXTS, Safe, join, t
 from config.settings import Settings
 
@@ -32,7 +32,19 @@ HEAD_LIMIT = 1000
 
 
 def urgency_header(d: Directive) -> Safe:
+    """The red stamp that heads a directive's copy (never pasted into a sentence: `cite`)."""
     return t(f"urgency_{d.urgency}")
+
+
+def cite(d: Directive, *, start: bool = False) -> Safe:
+    """The directive as running text names it: "văn bản số 1556/UBND-KGVX ngày 30/8/2022
+    (Hỏa tốc)", the urgency by its name (none for an ordinary one). `start`: capitalised, to open a sentence.
+    The one place a citation is made, so its form changes in one place."""
+    if d.urgency is Urgency.THUONG:
+        text = t("directive_ref_plain", cited=issued_text(d))
+    else:
+        text = t("directive_ref", cited=issued_text(d), urgency=t(f"urgency_name_{d.urgency}"))
+    return Safe(text[:1].upper() + text[1:]) if start else text
 
 
 def date_text(day: date) -> str:
@@ -173,15 +185,15 @@ def pending_lines(agency: str, to_ack: list[Directive], to_report: list[Directiv
     if to_ack:
         lines.append(t("pending_header", agency=agency, count=len(to_ack)))
     for d in to_ack:
-        lines.append(t("pending_line", urgency=urgency_header(d), number=d.number,
-                       summary=d.summary, deadline=local_time(d.ack_deadline_at, tz),
+        lines.append(t("pending_line", directive=cite(d, start=True), summary=d.summary,
+                       deadline=short_time(d.ack_deadline_at, tz),
                        overdue=t("status_overdue") if now > d.ack_deadline_at else ""))
     if to_report:
         lines.append(t("pending_report_header", agency=agency, count=len(to_report)))
     for d in to_report:
         assert d.report_deadline_at is not None
-        lines.append(t("pending_report_line", urgency=urgency_header(d), number=d.number,
-                       summary=d.summary, deadline=local_time(d.report_deadline_at, tz),
+        lines.append(t("pending_report_line", directive=cite(d, start=True),
+                       summary=d.summary, deadline=short_time(d.report_deadline_at, tz),
                        overdue=t("status_overdue") if now > d.report_deadline_at else ""))
     return lines
 
@@ -201,8 +213,7 @@ def phone_confirm_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMa
 
 def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -> Safe:
     tz = settings.tz
-    lines = [t("status_title", number=d.number, urgency=t(f"urgency_name_{d.urgency}"),
-               summary=d.summary)]
+    lines = [t("status_title", directive=cite(d), summary=d.summary)]
     lines.append(t(
         "status_people", sent=tally.sent, total=tally.people_total,
         queued=t("status_queued", count=tally.queued) if tally.queued else "",
@@ -229,8 +240,11 @@ def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -
 def level_text(reached: Reached) -> Safe:
     """How far an agency's escalation has climbed, in words (/status)."""
     who = ", ".join(TEXTS[f"target_{target}"] for target in reached.targets)
+    handled = t("level_handled") if reached.handled else ""
+    if reached.number == 0:  # only the agency's liaisons were reminded so far
+        return t("level_reminded", who=who, handled=handled)
     return t("level_text", number=reached.number, total=reached.total, who=who,
-             handled=t("level_handled") if reached.handled else "")
+             handled=handled)
 
 
 def admin_buttons(d: Directive) -> InlineKeyboardMarkup:

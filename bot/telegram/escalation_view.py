@@ -11,7 +11,7 @@ from bot.domain.durations import humanize
 from bot.domain.models import Agency
 from bot.domain.notices import DigestLine, Lateness
 from bot.domain.phones import display_phone
-from bot.telegram.directive_view import urgency_header
+from bot.telegram.directive_view import cite
 from bot.telegram.render import local_time, tg_len
 from bot.texts import Safe, join, t
 from config.settings import Settings
@@ -25,14 +25,19 @@ def reminder_text(key: str, agency: Agency, d: Directive, deadline: datetime, no
                   settings: Settings) -> Safe:
     when = (t("esc_before", left=humanize(deadline - now)) if now < deadline
             else t("esc_overdue", late=humanize(now - deadline)))
-    return t(key, agency=agency.name, urgency=urgency_header(d), number=d.number,
-             summary=d.summary, deadline=local_time(deadline, settings.tz), when=when)
+    return t(key, agency=agency.name, directive=cite(d), summary=d.summary,
+             deadline=local_time(deadline, settings.tz), when=when)
 
 
 def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
                 lines: Sequence[DigestLine], late: Lateness | None, nobody_on_duty: bool,
-                settings: Settings, *, unreachable_on_duty: Sequence[str] = ()) -> Safe:
-    out = [t(head, urgency=urgency_header(d), number=d.number, summary=d.summary,
+                settings: Settings, *, unreachable_on_duty: Sequence[str] = (),
+                rounds: tuple[int, int] = (0, 0)) -> Safe:
+    """`rounds`: "Đôn đốc (lần n/N)"; n = 0 (an agency nobody can reach, told before any
+    round) says "Đôn đốc" alone."""
+    done, total = rounds
+    title = t("esc_round", number=done, total=total) if done else t("esc_round_none")
+    out = [t(head, title=title, directive=cite(d), summary=d.summary,
              deadline=local_time(deadline, settings.tz), count=len(lines))]
     for line in lines:
         agency = line.agency

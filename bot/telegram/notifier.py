@@ -58,12 +58,14 @@ def _file(kind: str | None, file_id: str, caption: str) -> FilePart:
 
 
 def _formatted(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
-    return {name: local_time(value, settings.tz) if isinstance(value, datetime) else value
+    return {name: local_time(value, settings.tz) if isinstance(value, datetime)
+            else view.cite(value) if isinstance(value, Directive) else value
             for name, value in values.items()}
 
 
 def _text(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
-    """Any text key of bot/texts.py, its values as given (instants in local time)."""
+    """Any text key of bot/texts.py, its values as given (instants in local time, a
+    directive cited as "văn bản số … (Hỏa tốc)")."""
     return Rendered([t(notice.key, **_formatted(dict(notice.values), settings))])
 
 
@@ -111,14 +113,15 @@ def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Render
     v = notice.values
     text = digest_text(v["head"], v["directive"], v["deadline"], v["now"], v["lines"],
                        v["late"], v["nobody_on_duty"], settings,
-                       unreachable_on_duty=v.get("unreachable_on_duty", ()))
+                       unreachable_on_duty=v.get("unreachable_on_duty", ()),
+                       rounds=v.get("rounds", (0, 0)))
     return Rendered(pack([Safe(line) for line in text.split("\n")], TEXT_LIMIT - CLAIM_ROOM))
 
 
 def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     """A result report for the directive's sender: the text, then its files."""
     v = notice.values
-    text = t("res_notice", agency=v["agency"], name=v["name"], number=v["number"],
+    text = t("res_notice", agency=v["agency"], name=v["name"], directive=view.cite(v["directive"]),
              late=t("res_notice_late") if v["late"] else "", text=v["text"] or t("res_no_text"))
     caption = html.escape(f"{v['agency']} — {v['number']}", quote=False)
     return Rendered([text], files_after=[_file(f["kind"], f["file_id"], caption)
@@ -302,7 +305,7 @@ class LateCopies:
                 "text": text, "reply_markup": None, "message_id": message_id}, now,
                 delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}", about=about)
         assert d.recalled_at is not None
-        notice = t("notice_recalled", number=d.number, summary=d.summary,
+        notice = t("notice_recalled", directive=view.cite(d), summary=d.summary,
                    time=local_time(d.recalled_at, self.settings.tz))
         await outbox.enqueue(op.chat_id, "send_message", {"text": notice, "reply_to": message_id},
                              now, about=about)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.directives import utf16_len
+from bot.domain.directives import Directive, utf16_len
 from bot.domain.errors import DomainError
 from bot.domain.files import ACCEPTED_FILES
 from bot.domain.models import Agency, Invite, Person, Rank, Role
@@ -79,12 +79,17 @@ def focal(settings: Settings) -> dict[str, object]:
 
 
 def domain_error(exc: DomainError, settings: Settings) -> str:
+    # Imported here: directive_view renders with this module's helpers.
+    from bot.telegram.directive_view import cite
+
     params: dict[str, object] = focal(settings)
     for name, value in exc.params.items():
         if isinstance(value, Role):
             value = t(f"role_{value}")
         elif isinstance(value, datetime):
             value = local_time(value, settings.tz)
+        elif isinstance(value, Directive):
+            value = cite(value)
         params[name] = value
     return t(exc.key, **params)
 

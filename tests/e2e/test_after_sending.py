@@ -27,14 +27,14 @@ async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness
     directive = await sent(h, "CAT", "TT_CNTT", "SNV")  # SNV: nobody has joined
     listing = await h.say(A, "/status", has("Văn bản gần đây"))
     assert any("1556/UBND-KGVX" in b["text"] for b in listing.buttons)
-    view = await tap(h, listing, "1556/UBND-KGVX", "Chưa nhận")
+    view = await tap(h, listing, "1556/UBND-KGVX", "Chưa xác nhận")
     assert view is not None
     text = view.plain_text or ""
     assert "không liên lạc được 1" in text  # SNV has no reachable liaison
     assert "Sở Nội vụ" in text and "Công an tỉnh" in text
     # Whom to call: each waiting agency's primary liaison, with a phone number.
     assert re.search(r"Công an tỉnh — [^\n(]+ \(0[\d ]{9,}\)", text), text
-    by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa nhận"))
+    by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa xác nhận"))
     assert "Sở Nội vụ" in (by_number.plain_text or "")
     missing = await h.say(A, "/status 9/XX-YY")
     assert "Không tìm thấy văn bản số" in (missing.plain_text or "")
@@ -72,15 +72,16 @@ async def test_extend_correct_and_recall_reach_every_recipient(harness: Harness)
     assert ask is not None
     bad = await h.say(A, "hôm qua")
     assert "không phải thời hạn hợp lệ" in (bad.plain_text or "")
-    confirm = await h.say(A, "+2h", has("Xác nhận gia hạn"))
+    confirm = await h.say(A, "+2h", has("Đồng ý gia hạn"))
     await tap(h, confirm, "Xác nhận", "Đã gia hạn")
     for user in (101, 102, 103):
         await h.fake.wait_for_message(user, has("Gia hạn"))
 
     status = await open_status(h)
     await tap(h, status, "Đính chính", "nội dung đính chính")
-    confirm = await h.say(A, "Sửa «24/7» thành «24/7 kể cả ngày nghỉ».", has("Xác nhận gửi đính chính"))
-    await tap(h, confirm, "Xác nhận", "Đã đưa đính chính")
+    confirm = await h.say(A, "Sửa «24/7» thành «24/7 kể cả ngày nghỉ».",
+                          has("Đồng ý gửi nội dung đính chính"))
+    await tap(h, confirm, "Xác nhận", "Đang gửi nội dung đính chính")
     for user in (101, 102, 103):
         note = await h.fake.wait_for_message(user, has("Đính chính"))
         assert "kể cả ngày nghỉ" in (note.plain_text or "")
@@ -131,7 +132,7 @@ async def test_blocked_recipient_is_marked_and_the_admin_told(harness: Harness) 
     live = await h.fake.wait_for_message(
         A, lambda m: m.message_id == status.message_id
         and "đã gửi 2/3 · không liên lạc được 1" in (m.plain_text or ""), timeout=10)
-    assert "Tình hình văn bản 1556/UBND-KGVX" in (live.plain_text or "")
+    assert "Tình hình văn bản số 1556/UBND-KGVX (Hỏa tốc)" in (live.plain_text or "")
     person = await PeopleRepository(h.services.db.reader).by_telegram_id(102)
     assert person is not None and not person.reachable
     _, tally = await h.services.broadcast.tally(directive.id)
@@ -146,7 +147,7 @@ async def test_old_confirm_button_cannot_run_a_newer_action(harness: Harness) ->
     directive = await sent(h, "TT_CNTT")
     status = await open_status(h)
     await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")
-    extend_confirm = await h.say(A, "+2h", has("Xác nhận gia hạn"))
+    extend_confirm = await h.say(A, "+2h", has("Đồng ý gia hạn"))
     stale_data = extend_confirm.button_data("Xác nhận")
     await tap(h, status, "Thu hồi", "Không thể hoàn tác")  # a different action now pending
     query = h.fake.press_button(A, extend_confirm.message_id, stale_data)
@@ -166,7 +167,8 @@ async def test_one_conversation_at_a_time(harness: Harness) -> None:
     query = h.fake.press_button(A, status.message_id, status.button_data("Gia hạn"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == query)
-    assert "đang soạn văn bản" in (h.fake.callback_answer(query) or {}).get("text", "")
+    busy = (h.fake.callback_answer(query) or {}).get("text", "")
+    assert "soạn văn bản chỉ đạo (/broadcast) chưa hoàn tất" in busy
     secrecy = await tap(h, ask, "Khẩn", "độ mật")  # the broadcast goes on undisturbed
     assert secrecy is not None
     cancelled = await h.say(A, "/cancel")

@@ -65,7 +65,7 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     group_picker = await h.say(A, "cong an tinh", has("Đang lọc"))
     await tap(h, group_picker, "Công an tỉnh")
     latest = await h.fake.wait_for_message(
-        A, lambda m: m.message_id == group_picker.message_id and "<b>2</b> cơ quan" in (m.text or ""))
+        A, lambda m: m.message_id == group_picker.message_id and "<b>2</b> đơn vị" in (m.text or ""))
     assert "<b>3</b> người nhận" in (latest.text or "")
     deadline = await tap(h, latest, "Xong", "hạn xác nhận")
     assert deadline is not None
@@ -79,12 +79,12 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     assert "không phải thời hạn hợp lệ" in (nonsense.plain_text or "")
     report = await h.say(A, "45p", has("báo cáo kết quả"))
     summary = await tap(h, report, "Không yêu cầu", "Tóm tắt trước khi gửi")
-    assert summary is not None and "2</b> cơ quan" in (summary.text or "")
+    assert summary is not None and "2</b> đơn vị" in (summary.text or "")
     preview = next(m for m in h.fake.messages_to(A) if "33/CĐ-TTg" in (m.text or "") and m.buttons)
     assert "&amp;" in (preview.text or "") and "&lt;ngay&gt;" in (preview.text or "")
     assert await count_directives(h) == 0  # nothing saved before «Gửi»
 
-    await tap(h, summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, summary, "Gửi", "Đang gửi văn bản số")
     for user in (101, 102, 103):
         copy = await h.fake.wait_for_message(
             user, lambda m: "33/CĐ-TTg" in (m.text or "") and bool(m.buttons))
@@ -190,9 +190,9 @@ async def test_two_groups_reach_exactly_their_reachable_liaisons_once(harness: H
     await join(h, 103, "liaison SNV")  # in neither group
     summary = await pick_to_preview(h, "Các doanh nghiệp viễn thông", "Trung tâm Công nghệ")
     text = summary.plain_text or ""
-    assert "6 cơ quan, 2 người nhận" in text
-    assert "4 cơ quan chưa có cán bộ đầu mối liên lạc được" in text and "Viettel" in text
-    await tap(h, summary, "Gửi", "Đã đưa văn bản")
+    assert "6 đơn vị, 2 người nhận" in text
+    assert "4 đơn vị chưa có cán bộ đầu mối liên lạc được" in text and "Viettel" in text
+    await tap(h, summary, "Gửi", "Đang gửi văn bản số")
     for user in (101, 102):
         copy = await h.fake.wait_for_message(user, lambda m: "576/UBND-VHXH" in (m.text or "")
                                              and bool(m.buttons))
@@ -201,7 +201,7 @@ async def test_two_groups_reach_exactly_their_reachable_liaisons_once(harness: H
     final = await h.fake.wait_for_message(
         A, lambda m: m.message_id == status.message_id and "đã gửi 2/2" in (m.plain_text or ""),
         timeout=10)
-    assert "đã nhận 0/6" in (final.plain_text or "")
+    assert "đã xác nhận 0/6" in (final.plain_text or "")
     assert "không liên lạc được 4" in (final.plain_text or "")
     await h.services.sender.drained()
     for user in (101, 102):
@@ -231,6 +231,6 @@ async def test_edit_from_the_preview_changes_one_field(harness: Harness) -> None
     new_summary = await h.say(A, "577/UBND-VHXH", has("Tóm tắt trước khi gửi"))
     preview = [m for m in h.fake.messages_to(A)[menu_before:] if "577/UBND-VHXH" in (m.text or "")]
     assert preview and "Trực 24/7." in (preview[-1].plain_text or "")  # the rest is kept
-    await tap(h, new_summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, new_summary, "Gửi", "Đang gửi văn bản số")
     copy = await h.fake.wait_for_message(102, lambda m: "577/UBND-VHXH" in (m.text or ""))
     assert "KHẨN" in (copy.plain_text or "")

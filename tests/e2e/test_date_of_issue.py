@@ -47,7 +47,7 @@ async def from_issuer_to_send(h: Harness, issuer_question: SentMessage | None = 
     assert report is not None
     summary = await tap(h, report, "Không yêu cầu", "Tóm tắt trước khi gửi")
     assert summary is not None
-    await tap(h, summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, summary, "Gửi", "Đang gửi văn bản số")
 
 
 async def copies(h: Harness, number: str) -> list[str]:
@@ -169,7 +169,7 @@ async def test_date_of_issue_edited_from_the_preview(harness: Harness) -> None:
     again = await h.fake.wait_for_message(A, has("Tóm tắt trước khi gửi"), after=before)
     preview = [m for m in h.fake.messages_to(A)[before:] if m.buttons and "1556" in (m.text or "")]
     assert "Số: 1556/UBND-KGVX, ngày 10/5/2016" in (preview[-1].plain_text or "")
-    await tap(h, again, "Gửi", "Đã đưa văn bản")
+    await tap(h, again, "Gửi", "Đang gửi văn bản số")
     assert await stored_issued_on(h) == date(2016, 5, 10)
 
 

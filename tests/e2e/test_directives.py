@@ -75,7 +75,7 @@ async def test_directive_reaches_liaisons_and_first_tap_acknowledges_for_the_age
     for user in (101, 102):
         target = copies[user].message_id
         edited = await h.fake.wait_for_message(
-            user, lambda m, t=target: m.message_id == t and "Đã nhận —" in (m.plain_text or ""))
+            user, lambda m, t=target: m.message_id == t and "Đã xác nhận —" in (m.plain_text or ""))
         assert "Lan Nguyễn" in (edited.plain_text or "") and not edited.buttons
     assert copies[103].edits == []
 
@@ -113,7 +113,7 @@ async def test_late_acknowledgement_is_marked(harness: Harness) -> None:
     query = h.fake.press_button(103, copy.message_id, copy.button_data("Đã nhận"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == query)
-    edited = await h.fake.wait_for_message(103, lambda m: "nhận trễ" in (m.plain_text or ""))
+    edited = await h.fake.wait_for_message(103, lambda m: "Đã xác nhận (quá hạn)" in (m.plain_text or ""))
     assert edited.message_id == copy.message_id
 
 

@@ -14,8 +14,8 @@ from tests.e2e.test_directives import FAST, setup_liaisons
 
 A = SUPER_ADMIN
 RESUMED = "Hệ thống vừa khởi động lại. Tiếp tục soạn văn bản chỉ đạo (/broadcast) từ bước"
-EXPIRED = ("Đã hủy việc soạn văn bản chỉ đạo (/broadcast) còn dở vì quá 60 phút không có "
-           "trả lời; không có gì được lưu.")
+EXPIRED = ("Đã hủy việc soạn văn bản chỉ đạo (/broadcast) chưa hoàn tất do quá 60 phút không "
+           "có trả lời; nội dung đã nhập không được lưu.")
 
 
 async def restart(h: Harness) -> None:
@@ -73,7 +73,7 @@ async def test_restart_mid_broadcast_resumes_at_the_same_step_and_sends(harness:
     assert summary is not None
     assert sum(RESUMED in (m.plain_text or "") for m in h.fake.messages_to(A)) == 2
 
-    await tap(h, summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, summary, "Gửi", "Đang gửi văn bản số")
     for user in (103,):  # the IT&C centre's liaison, with every answer from before the restarts
         copy = await h.fake.wait_for_message(
             user, lambda m: "1612/UBND-VXNV" in (m.text or "") and bool(m.buttons))

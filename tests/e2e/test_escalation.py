@@ -102,7 +102,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
 
     # An agency with no reachable liaison goes to the on-duty responder at once.
     await step(h, 0 * S)
-    [first] = texts(h, 103, "Cảnh báo chưa phản hồi")
+    [first] = texts(h, 103, "Đôn đốc")
     assert "Trung tâm Công nghệ thông tin" in (first.plain_text or "")
     assert "không liên lạc được" in (first.plain_text or "")
     assert "Công an tỉnh" not in (first.plain_text or "")
@@ -111,26 +111,26 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
                                  first.button_data("Tôi sẽ liên hệ tất cả"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == forged)
-    assert "đã nhận cảnh báo này" in (h.fake.callback_answer(forged) or {}).get("text", "")
+    assert "đã nhận thông báo đôn đốc này" in (h.fake.callback_answer(forged) or {}).get("text", "")
 
     # -10 s: a reminder to CAT's liaisons, with the button.
     await step(h, 49 * S)
-    assert texts(h, 101, "Nhắc nhở") == []  # not yet, to the second
+    assert texts(h, 101, "Nhắc hạn") == []  # not yet, to the second
     await step(h, 50 * S)
     for user in (101, 102):
-        [reminder] = texts(h, user, "Nhắc nhở")
+        [reminder] = texts(h, user, "Nhắc hạn")
         assert "08:01 ngày 23/11/2026 (còn 10 giây)" in (reminder.plain_text or "")  # deadline, time left
         assert any("Đã nhận" in b["text"] for b in reminder.buttons)
-    assert texts(h, 103, "Nhắc nhở") == []
+    assert texts(h, 103, "Nhắc hạn") == []
 
     # 0: the on-duty responder gets ONE digest listing both agencies, with phone numbers.
     await step(h, 60 * S)
-    digests = texts(h, 103, "Cảnh báo chưa phản hồi")
+    digests = texts(h, 103, "Đôn đốc")
     assert len(digests) == 2
     latest = digests[-1].plain_text or ""
     assert "Công an tỉnh" in latest and "Trung tâm Công nghệ" in latest
     assert "Lan Nguyễn" in latest  # whom to call
-    assert texts(h, 104, "Cảnh báo") == [] and texts(h, SUPER_ADMIN, "Cảnh báo") == []
+    assert texts(h, 104, "Đôn đốc") == [] and texts(h, SUPER_ADMIN, "Đôn đốc") == []
 
     # CAT acknowledges: what remains stops for it.
     copy = await h.fake.wait_for_message(102, is_directive)
@@ -141,7 +141,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     # +10 s: the lead and the admins, for the centre only.
     await step(h, 70 * S)
     for user in (104, SUPER_ADMIN):
-        [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
+        [digest] = texts(h, user, "Đôn đốc")
         assert "Trung tâm Công nghệ" in (digest.plain_text or "")
         assert "Công an tỉnh —" not in (digest.plain_text or "")
     # Repeats, then max_repeats ends it; running again changes nothing.
@@ -149,7 +149,7 @@ async def test_reminder_then_on_duty_then_lead_and_admins_until_acknowledged(
     await step(h, 90 * S)
     await step(h, 200 * S)
     await step(h, 200 * S)
-    assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 3
+    assert len(texts(h, 104, "Đôn đốc")) == 3
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
     assert sorted(r.status for r in rows) == ["finished", "stopped"]
 
@@ -183,9 +183,9 @@ async def test_nobody_on_duty_goes_to_lead_and_admins_and_says_so(
     await broadcast(h, "CAT")
     await step(h, 60 * S)
     for user in (104, SUPER_ADMIN):
-        [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
+        [digest] = texts(h, user, "Đôn đốc")
         assert "không có thành viên nào đang trực" in (digest.plain_text or "")
-    assert texts(h, 103, "Cảnh báo") == []
+    assert texts(h, 103, "Đôn đốc") == []
 
 
 async def test_an_unreachable_on_duty_responder_falls_back_to_lead_and_admins(
@@ -198,14 +198,14 @@ async def test_an_unreachable_on_duty_responder_falls_back_to_lead_and_admins(
     await broadcast(h, "CAT")
     await step(h, 60 * S)
     for user in (104, SUPER_ADMIN):
-        [digest] = texts(h, user, "Cảnh báo chưa phản hồi")
+        [digest] = texts(h, user, "Đôn đốc")
         assert "Công an tỉnh" in (digest.plain_text or "")
         # The note says who is on duty and that the bot cannot reach them (/duty shows them
         # on duty: "nobody on duty" would be untrue), so the lead knows whom to phone.
         assert "không liên lạc được qua Telegram" in (digest.plain_text or "")
         assert "Hùng Nguyễn" in (digest.plain_text or "")
         assert "không có thành viên nào đang trực" not in (digest.plain_text or "")
-    assert texts(h, 103, "Cảnh báo") == []
+    assert texts(h, 103, "Đôn đốc") == []
 
 
 async def test_one_responder_takes_it_and_the_others_copies_say_who(
@@ -216,8 +216,8 @@ async def test_one_responder_takes_it_and_the_others_copies_say_who(
     await start(h, tmp_path, policy)
     await broadcast(h, "CAT")
     await step(h, 60 * S)
-    [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
-    [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
+    [mine] = texts(h, 103, "Đôn đốc")
+    [theirs] = texts(h, 104, "Đôn đốc")
     claim_all = theirs.button_data("Tôi sẽ liên hệ tất cả")
     assert any("Công an tỉnh" in b["text"] for b in theirs.buttons)  # one per agency too
     query = h.fake.press_button(103, mine.message_id, mine.button_data("Tôi sẽ liên hệ tất cả"))
@@ -232,15 +232,15 @@ async def test_one_responder_takes_it_and_the_others_copies_say_who(
     again = h.fake.press_button(104, theirs.message_id, claim_all)
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == again)
-    assert "đã có người nhận" in (h.fake.callback_answer(again) or {}).get("text", "")
+    assert "đã có cán bộ nhận" in (h.fake.callback_answer(again) or {}).get("text", "")
     await step(h, 70 * S)
-    assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 1
-    assert len(texts(h, SUPER_ADMIN, "Cảnh báo chưa phản hồi")) == 1  # admins still told
+    assert len(texts(h, 104, "Đôn đốc")) == 1
+    assert len(texts(h, SUPER_ADMIN, "Đôn đốc")) == 1  # admins still told
     # A liaison cannot claim.
     forged = h.fake.press_button(101, mine.message_id, claim_all)
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == forged)
-    assert "đã nhận cảnh báo này" in (h.fake.callback_answer(forged) or {}).get("text", "")
+    assert "đã nhận thông báo đôn đốc này" in (h.fake.callback_answer(forged) or {}).get("text", "")
 
 
 async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_path: Path) -> None:
@@ -253,16 +253,16 @@ async def test_step_due_while_down_fires_once_at_start_up(harness: Harness, tmp_
     h.clock.set(h.t0 + 95 * S)  # down across every step
     await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
     digest = await h.fake.wait_for_message(  # within 5 s of the restart
-        103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
-    assert "trễ" in (digest.plain_text or "")  # says how late it is
+        103, lambda m: "Đôn đốc" in (m.plain_text or ""), timeout=5)
+    assert "gửi chậm" in (digest.plain_text or "")  # says how late it is
     lead = await h.fake.wait_for_message(
-        104, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+        104, lambda m: "Đôn đốc" in (m.plain_text or ""), timeout=5)
     assert "gộp" in (lead.plain_text or "")  # missed repeats collapsed into one
     await h.services.escalation.run_due()
     await h.services.sender.drained()
-    assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1
-    assert len(texts(h, 104, "Cảnh báo chưa phản hồi")) == 1
-    assert len(texts(h, 101, "Nhắc nhở")) == 1
+    assert len(texts(h, 103, "Đôn đốc")) == 1
+    assert len(texts(h, 104, "Đôn đốc")) == 1
+    assert len(texts(h, 101, "Nhắc hạn")) == 1
 
 
 def scheduler_starts_late(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,7 +289,7 @@ async def test_step_due_while_down_fires_at_start_up_when_the_scheduler_starts_l
     scheduler_starts_late(monkeypatch)
     await h.start(policy_file=tmp_path / "policy.yaml", **FAST)
     digest = await h.fake.wait_for_message(
-        103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+        103, lambda m: "Đôn đốc" in (m.plain_text or ""), timeout=5)
     assert "Công an tỉnh" in (digest.plain_text or "")
     assert "Lan Nguyễn" in (digest.plain_text or "")
     reminders = [await h.fake.wait_for_message(u, lambda m: "Nhắc" in (m.plain_text or ""),
@@ -346,7 +346,7 @@ async def test_policy_edited_mid_way_does_not_change_a_snapshot(
     await step(h, 60 * S)
     # (SNV, where nobody has joined, went to the on-duty at once: not counted here.)
     assert len(texts(h, 103, "Công an tỉnh —")) == 1
-    assert texts(h, SUPER_ADMIN, "Cảnh báo chưa phản hồi") == []
+    assert texts(h, SUPER_ADMIN, "Đôn đốc") == []
 
 
 async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> None:
@@ -361,10 +361,10 @@ async def test_a_late_wake_up_still_fires(harness: Harness, tmp_path: Path) -> N
     h.clock.set(h.t0 + 60 * S)
     time.sleep(1.6)  # noqa: ASYNC251 (the event loop is busy: the wake-up comes 1.3 s late)
     digest = await h.fake.wait_for_message(
-        103, lambda m: "Cảnh báo chưa phản hồi" in (m.plain_text or ""), timeout=5)
+        103, lambda m: "Đôn đốc" in (m.plain_text or ""), timeout=5)
     assert "Công an tỉnh" in (digest.plain_text or "")
     assert "Lan Nguyễn" in (digest.plain_text or "")  # whom to call
-    assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1  # once, however late
+    assert len(texts(h, 103, "Đôn đốc")) == 1  # once, however late
 
 
 async def test_duty_across_handover_with_override_and_empty(harness: Harness, tmp_path: Path) -> None:
@@ -464,9 +464,9 @@ async def test_status_shows_each_late_agency_escalation_level(
     await broadcast(h, "CAT")
     await step(h, 60 * S)
     view = await h.say(SUPER_ADMIN, "/status 1556/UBND-KGVX",
-                       lambda m: "Chưa nhận" in (m.plain_text or ""))
-    assert "chuyển cấp bước 2/3: đã báo người đang trực" in (view.plain_text or "")
-    assert "Đang chuyển cấp: 1 cơ quan" in (view.plain_text or "")
+                       lambda m: "Chưa xác nhận" in (m.plain_text or ""))
+    assert "đôn đốc lần 1/4: đã báo cán bộ đang trực" in (view.plain_text or "")
+    assert "Đang đôn đốc 1 đơn vị" in (view.plain_text or "")
 
 
 async def test_result_report_reminders_then_admins_and_a_report_stops_them(
@@ -495,7 +495,7 @@ results:
     await step(h, timedelta(days=3))
     assert len(texts(h, 101, "chưa gửi báo cáo kết quả")) == 2
     await step(h, timedelta(days=3, hours=1))
-    [admin] = texts(h, SUPER_ADMIN, "Chưa báo cáo kết quả")
+    [admin] = texts(h, SUPER_ADMIN, "Đôn đốc (lần 1/1) báo cáo kết quả")
     assert "Công an tỉnh" in (admin.plain_text or "")
 
 
@@ -505,12 +505,12 @@ async def test_a_recalled_directive_stops_escalating(harness: Harness, tmp_path:
     await set_rotation(h, 103)
     directive = await broadcast(h, "CAT")
     await step(h, 50 * S)
-    assert len(texts(h, 101, "Nhắc nhở")) == 1
+    assert len(texts(h, 101, "Nhắc hạn")) == 1
     await h.services.broadcast.recall(SUPER_ADMIN, directive.id)
     for later in (60, 70, 80, 200):
         await step(h, later * S)
-    assert texts(h, 103, "Cảnh báo") == [] and texts(h, 104, "Cảnh báo") == []
-    assert len(texts(h, 101, "Nhắc nhở")) == 1
+    assert texts(h, 103, "Đôn đốc") == [] and texts(h, 104, "Đôn đốc") == []
+    assert len(texts(h, 101, "Nhắc hạn")) == 1
     rows = await EscalationRepository(h.services.db.reader).of_subject("directive_ack", directive.id)
     assert [r.status for r in rows] == ["stopped"]
 
@@ -565,8 +565,8 @@ async def test_claiming_one_agency_keeps_the_others_open(harness: Harness, tmp_p
     await start(h, tmp_path, policy)
     await broadcast(h, "CAT", "SNV")
     await step(h, 60 * S)
-    [mine] = texts(h, 103, "Cảnh báo chưa phản hồi")
-    [theirs] = texts(h, 104, "Cảnh báo chưa phản hồi")
+    [mine] = texts(h, 103, "Đôn đốc")
+    [theirs] = texts(h, 104, "Đôn đốc")
     only_snv = mine.button_data("Sở Nội vụ")
     query = h.fake.press_button(103, mine.message_id, only_snv)
     await h.fake.wait_for_call("answerCallbackQuery",
@@ -600,7 +600,7 @@ async def test_extending_after_the_steps_finished_runs_them_again(
     assert [r.status for r in rows] == ["finished"]
     await h.services.broadcast.extend(SUPER_ADMIN, directive.id, h.clock.now() + 60 * S)
     await step(h, 90 * S + 60 * S)  # the new deadline
-    assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 2
+    assert len(texts(h, 103, "Đôn đốc")) == 2
 
 
 async def test_a_reminder_step_is_not_recorded_as_reaching_nobody(
@@ -654,7 +654,7 @@ async def test_an_agency_that_acknowledged_after_the_digest_cannot_be_claimed(
     await set_rotation(h, 103)
     await broadcast(h, "CAT", "TT_CNTT")
     await step(h, 60 * S)
-    digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
+    digest = [m for m in texts(h, 103, "Đôn đốc") if m.buttons][-1]
     copy = await h.fake.wait_for_message(101, is_directive)
     await claim_tap(h, 101, copy, copy.button_data("Đã nhận"))
     one = next(b for b in digest.buttons if "Công an tỉnh" in b["text"])
@@ -688,7 +688,7 @@ async def test_a_responder_who_left_is_told_so_on_an_old_claim_button(
     await set_rotation(h, 103)
     await broadcast(h, "CAT")
     await step(h, 60 * S)
-    digest = [m for m in texts(h, 103, "Cảnh báo chưa phản hồi") if m.buttons][-1]
+    digest = [m for m in texts(h, 103, "Đôn đốc") if m.buttons][-1]
     hung = await PeopleRepository(h.services.db.reader).by_telegram_id(103)
     assert hung is not None
     async with h.services.db.transaction() as conn:

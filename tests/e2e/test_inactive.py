@@ -243,7 +243,7 @@ async def test_status_and_digests_name_only_active_liaisons(
     assert "Trần Văn Nghỉ" not in (status.plain_text or "")
     await step(h, 60 * timedelta(seconds=1))
     [digest] = [m for m in h.fake.messages_to(103)
-                if "Cảnh báo chưa phản hồi" in (m.plain_text or "")]
+                if "Đôn đốc" in (m.plain_text or "")]
     assert "Lê Thị Ở" in (digest.plain_text or "")
     assert "Trần Văn Nghỉ" not in (digest.plain_text or "")
 
@@ -259,7 +259,7 @@ async def test_responder_who_left_gets_no_digest_and_cannot_claim(
     directive = await broadcast(h, AGENCY)
     await step(h, 60 * timedelta(seconds=1))
     [digest] = [m for m in h.fake.messages_to(103)
-                if "Cảnh báo chưa phản hồi" in (m.plain_text or "")]
+                if "Đôn đốc" in (m.plain_text or "")]
     await reimport(h, tmp_path, "P902", active=False)
     query = h.fake.press_button(103, digest.message_id, digest.button_data("Tôi sẽ liên hệ"))
     await h.fake.wait_for_call("answerCallbackQuery",

@@ -211,7 +211,7 @@ async def test_new_liaison_gets_a_copy_to_send_the_report_still_due(harness: Har
     await join(h, 104, "liaison TT_CNTT du_phong")  # 103's replacement
     late = await h.fake.wait_for_message(104, copy_of("71/UBND-KGVX"))
     text = late.plain_text or ""
-    assert "Gửi bổ sung" in text and "Đã nhận" in text and "Hùng" in text, text
+    assert "Gửi bổ sung" in text and "Đã xác nhận" in text and "Hùng" in text, text
     assert [b["text"] for b in late.buttons] == ["📝 Báo cáo kết quả"]
     pending = await h.say(104, "/pending")
     assert "71/UBND-KGVX" in (pending.plain_text or "")
@@ -250,7 +250,7 @@ async def test_late_copy_keeps_its_late_mark_once_acknowledged_or_recalled(
     assert "Gửi bổ sung" in (late82.plain_text or "")
     assert "Đã ghi nhận" in await tap_ack(h, 104, late)
     acked = await h.fake.wait_for_message(
-        104, lambda m: m.message_id == late.message_id and "Đã nhận" in (m.plain_text or "")
+        104, lambda m: m.message_id == late.message_id and "Đã xác nhận" in (m.plain_text or "")
         and not m.buttons)
     assert "Gửi bổ sung" in (acked.plain_text or ""), acked.plain_text
     # Acknowledged: the request to acknowledge at once no longer stands.

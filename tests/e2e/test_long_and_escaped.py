@@ -76,7 +76,7 @@ async def test_claim_buttons_show_names_with_ampersand_and_angle_plainly(
     h.t0 = h.clock.now()
     await h.services.broadcast.send(SUPER_ADMIN, d)
     await step(h, 60 * S)
-    [digest] = texts(h, 103, "Cảnh báo chưa phản hồi")
+    [digest] = texts(h, 103, "Đôn đốc")
     labels = [b["text"] for b in digest.buttons]
     assert "📞 Trung tâm CNTT&TT <An Giang>" in labels, labels
     assert "Trung tâm CNTT&TT <An Giang>" in (digest.plain_text or "")
@@ -130,7 +130,7 @@ async def test_emoji_report_is_counted_as_telegram_counts_and_reaches_the_admin(
     await h.services.broadcast.send(SUPER_ADMIN, d)
     await report_on(h, 103, await h.fake.wait_for_message(103, is_directive))
     too_long = await h.say(103, "🔥" * 2000)  # 4,000 units: over 3,000 as Telegram counts
-    assert "dài quá 3000 ký tự" in (too_long.plain_text or "")
+    assert "vượt quá 3000 ký tự" in (too_long.plain_text or "")
     got = await h.say(103, "🔥" * 1400, has("Đã nhận ("))
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))

@@ -22,7 +22,7 @@ UNREACHABLE = "không liên lạc được"
 
 
 def unreachable_digest(m: SentMessage) -> bool:
-    return "Cảnh báo chưa phản hồi" in (m.plain_text or "") and UNREACHABLE in (m.plain_text or "")
+    return "Đôn đốc" in (m.plain_text or "") and UNREACHABLE in (m.plain_text or "")
 
 
 async def rows(h: Harness, directive_id: int) -> list[EscalationRow]:
@@ -58,7 +58,7 @@ async def test_last_liaison_blocking_the_bot_goes_to_on_duty_before_the_deadline
     assert row.unreachable and row.unreachable_notified
     # Told once: a later run before the deadline says nothing more.
     await step(h, 55 * S)
-    assert len(texts(h, 103, "Cảnh báo chưa phản hồi")) == 1
+    assert len(texts(h, 103, "Đôn đốc")) == 1
 
 
 async def test_last_liaison_block_notice_goes_to_on_duty_at_once(
@@ -97,7 +97,7 @@ async def test_agency_with_another_reachable_liaison_is_not_marked_unreachable(
     await step(h, 50 * S)
     await _until(lambda: _reachable(h, 101), False)
     await step(h, 55 * S)
-    assert len(texts(h, 102, "Nhắc nhở")) == 1
+    assert len(texts(h, 102, "Nhắc hạn")) == 1
     assert [r.unreachable for r in await rows(h, directive.id)] == [False]
     assert [m for m in h.fake.messages_to(103) if unreachable_digest(m)] == []
 
@@ -116,7 +116,7 @@ async def test_liaison_writing_again_clears_unreachable(harness: Harness, tmp_pa
     await _until(lambda: _reachable(h, 101), True)
     assert [r.unreachable for r in await rows(h, directive.id)] == [False]
     await step(h, 60 * S)  # the on-duty step: the agency is overdue, not unreachable
-    latest = texts(h, 103, "Cảnh báo chưa phản hồi")[-1]
+    latest = texts(h, 103, "Đôn đốc")[-1]
     assert UNREACHABLE not in (latest.plain_text or "")
     assert "quá hạn" in (latest.plain_text or "").lower()
 

@@ -32,7 +32,7 @@ async def test_admin_records_a_phone_acknowledgement(harness: Harness) -> None:
     card = await agency_card(h, POLICE)
     assert POLICE in (card.plain_text or "") and "chưa xác nhận" in (card.plain_text or "")
     assert [b["text"] for b in card.buttons] == [LABEL]
-    confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
+    confirm = await tap(h, card, LABEL, "Đồng ý ghi nhận")
     assert confirm is not None
     assert [b["text"] for b in confirm.buttons] == ["✅ Xác nhận", "Hủy"]
     # Nothing is applied before «Xác nhận».
@@ -74,7 +74,7 @@ async def test_cancel_records_nothing(harness: Harness) -> None:
     await setup_liaisons(h)
     directive = await sent(h, "TT_CNTT")
     card = await agency_card(h, "Trung tâm")
-    confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
+    confirm = await tap(h, card, LABEL, "Đồng ý ghi nhận")
     assert confirm is not None
     cancelled = await tap(h, confirm, "Hủy", "Đã hủy")
     assert cancelled is not None
@@ -86,7 +86,7 @@ async def test_agency_that_already_acknowledged_says_so(harness: Harness) -> Non
     await setup_liaisons(h)
     directive = await sent(h, "TT_CNTT")
     card = await agency_card(h, "Trung tâm")
-    confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
+    confirm = await tap(h, card, LABEL, "Đồng ý ghi nhận")
     assert confirm is not None
     copy = await h.fake.wait_for_message(103, is_directive)  # meanwhile the liaison taps ✅
     query = h.fake.press_button(103, copy.message_id, copy.button_data("Đã nhận"))
@@ -106,7 +106,7 @@ async def test_only_admins_and_forged_data_is_refused_and_audited(harness: Harne
     await setup_liaisons(h)
     directive = await sent(h, "CAT")
     card = await agency_card(h, POLICE)
-    confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
+    confirm = await tap(h, card, LABEL, "Đồng ý ghi nhận")
     assert confirm is not None
     data = confirm.button_data("Xác nhận")
     # A liaison replays the admin's callback data on a message of their own.
@@ -139,7 +139,7 @@ async def test_recorded_phone_ack_is_not_reported_as_an_error_when_telegram_fail
     await setup_liaisons(h)
     directive = await sent(h, "CAT")
     card = await agency_card(h, POLICE)
-    confirm = await tap(h, card, LABEL, "Xác nhận ghi nhận")
+    confirm = await tap(h, card, LABEL, "Đồng ý ghi nhận")
     assert confirm is not None
     h.fake.fail_next("editMessageReplyMarkup", 502)
     h.fake.fail_next("sendMessage", 502)

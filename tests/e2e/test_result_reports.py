@@ -86,7 +86,7 @@ async def test_report_refused_at_send_leaves_no_draft_behind(harness: Harness) -
     await h.services.sender.drained()  # the recall notice is out before what follows
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
-    await h.fake.wait_for_message(103, has("không cần báo cáo"), after=before)
+    await h.fake.wait_for_message(103, has("Không cần báo cáo kết quả"), after=before)
     assert await DirectiveRepository(h.services.db.reader).result_reports(directive.id) == []
     after = await h.say(103, "/cancel")
     assert after.plain_text == "Không có thao tác nào đang diễn ra."

@@ -104,18 +104,18 @@ async def test_directive_sent_once_when_the_reply_after_send_fails(
 
 
 async def set_report_deadline(h: Harness, summary: SentMessage, text: str) -> SentMessage:
-    """From the preview, «Sửa» → «Hạn báo cáo», type `text`; returns the new summary."""
+    """From the preview, «Sửa» → «Thời hạn báo cáo», type `text`; returns the new summary."""
     await tap_and_wait(h, A, summary.message_id, summary.button_data("Sửa"))
     menu = await h.fake.wait_for_message(
-        A, lambda m: m.message_id == summary.message_id and "Hạn báo cáo" in str(m.reply_markup))
-    await tap(h, menu, "Hạn báo cáo", "báo cáo kết quả")
+        A, lambda m: m.message_id == summary.message_id and "Thời hạn báo cáo" in str(m.reply_markup))
+    await tap(h, menu, "Thời hạn báo cáo", "báo cáo kết quả")
     return await h.say(A, text, has("Tóm tắt trước khi gửi"))
 
 
 @pytest.mark.parametrize(("report", "later", "refusal"), [
     ("+5h", timedelta(hours=6), "đã qua"),  # the report deadline passed during the preview
     # Still ahead, but the default acknowledgement deadline (4 h from «Gửi») is now later.
-    ("270p", timedelta(hours=1), "sớm hơn hạn xác nhận"),
+    ("270p", timedelta(hours=1), "sớm hơn thời hạn xác nhận"),
 ])
 async def test_report_deadline_checked_again_at_send(
     harness: Harness, report: str, later: timedelta, refusal: str
@@ -130,13 +130,13 @@ async def test_report_deadline_checked_again_at_send(
     await tap_and_wait(h, A, summary.message_id, summary.button_data("Gửi"))
     refused = await h.fake.wait_for_message(A, has(refusal), after=before)
     await h.fake.wait_for_message(A, has("Có yêu cầu báo cáo kết quả thực hiện"), after=before)
-    assert "hạn báo cáo" in (refused.plain_text or "").lower()
+    assert "hạn báo cáo kết quả" in (refused.plain_text or "").lower()
     assert await count_directives(h) == 0
     # Asked again, the admin's answer is checked at once; the rest of the draft is kept.
     early = await h.say(A, "+1h")
-    assert "sớm hơn hạn xác nhận" in (early.plain_text or "")
+    assert "sớm hơn thời hạn xác nhận" in (early.plain_text or "")
     new_summary = await h.say(A, "25/11 17:00", has("Tóm tắt trước khi gửi"))
-    await tap(h, new_summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, new_summary, "Gửi", "Đang gửi văn bản số")
     [d] = await DirectiveRepository(h.services.db.reader).recent(10)
     assert d.number == "576/UBND-VHXH"
     assert d.report_deadline_at == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # 17:00 local
@@ -202,8 +202,8 @@ async def test_ack_deadline_passed_on_the_preview_is_asked_again(harness: Harnes
     summary = await preview_for_centre(h)
     await tap_and_wait(h, A, summary.message_id, summary.button_data("Sửa"))
     menu = await h.fake.wait_for_message(
-        A, lambda m: m.message_id == summary.message_id and "Hạn xác nhận" in str(m.reply_markup))
-    await tap(h, menu, "Hạn xác nhận", "hạn xác nhận")
+        A, lambda m: m.message_id == summary.message_id and "Thời hạn xác nhận" in str(m.reply_markup))
+    await tap(h, menu, "Thời hạn xác nhận", "hạn xác nhận")
     summary = await h.say(A, "45p", has("Tóm tắt trước khi gửi"))
     h.clock.advance(hours=1)  # the admin looked at the preview for an hour
     before = len(h.fake.messages_to(A))
@@ -212,7 +212,7 @@ async def test_ack_deadline_passed_on_the_preview_is_asked_again(harness: Harnes
     await h.fake.wait_for_message(A, has("Nhập thời hạn xác nhận"), after=before)
     assert await count_directives(h) == 0
     new_summary = await h.say(A, "+2h", has("Tóm tắt trước khi gửi"))
-    await tap(h, new_summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, new_summary, "Gửi", "Đang gửi văn bản số")
     [d] = await DirectiveRepository(h.services.db.reader).recent(10)
     assert d.number == "576/UBND-VHXH"  # the draft was kept
     assert d.ack_deadline_at == h.clock.now() + timedelta(hours=2)

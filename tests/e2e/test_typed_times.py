@@ -55,7 +55,7 @@ async def test_17h_is_a_clock_time(harness: Harness, now: str, echo: str, deadli
     report = await h.fake.wait_for_message(A, has("Có yêu cầu báo cáo"), after=before)
     summary = await tap(h, report, "Không yêu cầu", "Tóm tắt trước khi gửi")
     assert summary is not None
-    await tap(h, summary, "Gửi", "Đã đưa văn bản")
+    await tap(h, summary, "Gửi", "Đang gửi văn bản số")
     [d] = await DirectiveRepository(h.services.db.reader).recent(10)
     assert d.ack_deadline_at == local(deadline)
 

@@ -134,7 +134,7 @@ def test_long_body_is_split_and_the_last_part_carries_the_deadline() -> None:
     body = "\n".join(f"Dòng {i}: " + "nội dung chỉ đạo " * 20 for i in range(60))
     parts = view.message_parts(directive(body=body), settings)
     assert len(parts) >= 3 and all(len(p) <= 4096 for p in parts)
-    assert "Hạn xác nhận" in parts[-1] and "Hạn xác nhận" not in parts[0]
+    assert "Thời hạn xác nhận" in parts[-1] and "Thời hạn xác nhận" not in parts[0]
     assert "phần 2/" in parts[1]
     acked = view.acked_text(directive(body=body), settings, "Lan", NOW, late=False)
     assert len(acked) <= 4096

@@ -81,3 +81,31 @@ def test_level_reached() -> None:
     assert level(HOA_TOC, (1, 0, 0)) == (1, HOA_TOC[0])
     assert level(HOA_TOC, (1, 1, 2)) == (3, HOA_TOC[2])
 
+
+
+@pytest.mark.parametrize(
+    ("done", "expected"),
+    [
+        # Đôn đốc counts the occurrences of steps that tell someone beyond the agency's own
+        # liaisons (those are "Nhắc hạn"): on duty once, then lead and admins 1 + 3 times.
+        ((0, 0, 0), (0, 5)),
+        ((1, 0, 0), (0, 5)),  # only the reminder so far
+        ((1, 1, 0), (1, 5)),
+        ((1, 1, 1), (2, 5)),
+        ((1, 1, 4), (5, 5)),
+        ((0, 1, 0), (1, 5)),  # the reminder was skipped (the deadline was short)
+    ],
+)
+def test_rounds_of_urging(done: tuple[int, ...], expected: tuple[int, int]) -> None:
+    from bot.domain.escalation import rounds
+
+    assert rounds(HOA_TOC, done) == expected
+
+
+def test_rounds_of_a_policy_that_only_reminds() -> None:
+    from bot.domain.escalation import rounds
+
+    reminders = (Step(-M, (Target.AGENCY_LIAISONS,)), Step(0 * M, (Target.AGENCY_LIAISONS,)))
+    assert rounds(reminders, (1, 1)) == (0, 0)
+    both = (Step(0 * M, (Target.AGENCY_LIAISONS, Target.ON_DUTY)),)
+    assert rounds(both, (1,)) == (1, 1)
