@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.when import Moment, OutOfRange, parse_date, parse_moment
+from bot.domain.when import Moment, OutOfRange, as_shown, parse_date, parse_moment
 
 
 class Urgency(enum.StrEnum):
@@ -46,12 +46,13 @@ class DirectiveStatus(enum.StrEnum):
 # joined by "-" (1556/UBND-KGVX, 06/2009/CT-UBND). Party bodies write the document type after
 # the number and the issuer after the slash (248-KH/TU, 35-CT/TW).
 _ABBR = r"[A-Za-zĐđ0-9&.]{1,20}(-[A-Za-zĐđ0-9&.]{1,20}){0,4}"
-_NUMBER = re.compile(rf"^\d{{1,6}}(/\d{{4}})?/{_ABBR}$")
-_PARTY_NUMBER = re.compile(rf"^\d{{1,6}}-[A-Za-zĐđ]{{1,10}}/{_ABBR}$")
+_NUMBER = re.compile(rf"^[0-9]{{1,6}}(/[0-9]{{4}})?/{_ABBR}$")
+_PARTY_NUMBER = re.compile(rf"^[0-9]{{1,6}}-[A-Za-zĐđ]{{1,10}}/{_ABBR}$")
 
 
 def parse_number(text: str) -> str:
-    value = re.sub(r"\s+", "", text or "")
+    """Số, ký hiệu as it shows (a pasted en dash is "-", full-width digits plain), no spaces."""
+    value = re.sub(r"\s+", "", as_shown(text))
     if not (_NUMBER.match(value) or _PARTY_NUMBER.match(value)):
         raise InvalidInput("bc_number_invalid", text=(text or "")[:60])
     return value
@@ -64,7 +65,7 @@ EARLIEST_ISSUED = date(2000, 1, 1)
 def parse_issued_on(text: str, today: date) -> date:
     """The date of issue as typed (`30/8/2022`, `30/8`, `hôm nay`): not after `today`, the
     local date where the province is, and not before EARLIEST_ISSUED; InvalidInput."""
-    if " ".join((text or "").lower().split()) == "hôm nay":
+    if " ".join(as_shown(text).lower().split()) == "hôm nay":
         return today
     issued = parse_date(text, today, key="bc_issued_invalid")
     if issued > today:

@@ -33,6 +33,19 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
 
+# What a paste from a PDF, a Word file or a web page brings along: invisible characters (zero-
+# width space and joiners, word joiner, byte-order mark) dropped, typographic dashes (hyphen,
+# non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus sign) read as "-".
+_AS_SHOWN = {**dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff")),
+             **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")}
+
+
+def as_shown(text: str | None) -> str:
+    """Typed text as it shows: composed accents (NFKC, which also makes full-width digits and
+    letters plain), no invisible characters, "-" for every dash. Every typed field goes
+    through it before its pattern."""
+    return unicodedata.normalize("NFKC", text or "").translate(_AS_SHOWN)
+
 
 def year_of(day: int, month: int, today: date) -> int:
     """The year of a day typed without one: the one that puts it nearest to today.
@@ -57,7 +70,7 @@ _DATE = re.compile(r"^(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
 
 def parse_date(text: str, today: date, *, key: str = "when_date_invalid") -> date:
     """A calendar date typed as `30/8/2022`, `30/8` (nearest year) -> date; InvalidInput."""
-    value = re.sub(r"\s+", " ", (text or "").strip().lower())
+    value = re.sub(r"\s+", " ", as_shown(text).strip().lower())
     if match := _DATE.match(value):
         day, month = int(match.group(1)), int(match.group(2))
         year = int(match.group(3)) if match.group(3) else year_of(day, month, today)
@@ -137,7 +150,7 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, *, key: str,
     Raises InvalidInput(key, text=...) for anything else, OutOfRange (an InvalidInput) for a
     moment no datetime can hold. Past or future is not judged here.
     """
-    value = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "").strip().lower())
+    value = re.sub(r"\s+", " ", as_shown(text).strip().lower())
     refused = InvalidInput(key, text=(text or "")[:40])
     duration = _DURATION.match(value)
     if duration and _is_duration(duration):

@@ -43,6 +43,30 @@ def test_other_numbers_are_refused(text: str) -> None:
         parse_number(text)
 
 
+# Numbers copied from a PDF, a Word file or a web page: typographic dashes, full-width digits,
+# invisible characters. Read as the number they show, stored in plain ASCII.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("248\u2013KH/TU", "248-KH/TU"),  # en dash
+    ("248\u2014KH/TU", "248-KH/TU"),  # em dash
+    ("248\u2010KH/TU", "248-KH/TU"),  # hyphen
+    ("1556/UBND\u2011KGVX", "1556/UBND-KGVX"),  # non-breaking hyphen
+    ("1556/UBND\u2212KGVX", "1556/UBND-KGVX"),  # minus sign
+    ("\uff11\uff15\uff15\uff16/UBND-KGVX", "1556/UBND-KGVX"),  # full-width digits
+    ("\ufeff1556/UBND-KGVX\u200b", "1556/UBND-KGVX"),  # BOM, zero-width space
+    ("1556/UBND\u200d-KGVX", "1556/UBND-KGVX"),
+    ("1556\u00a0/\u00a0UBND-KGVX", "1556/UBND-KGVX"),  # no-break spaces
+    ("33/C\u0110-TTg", "33/CĐ-TTg"),
+    ("33/CD\u0302-TTg".replace("D\u0302", "Đ"), "33/CĐ-TTg"),
+])
+def test_pasted_numbers_are_read_as_they_show(text: str, expected: str) -> None:
+    assert parse_number(text) == expected
+
+
+def test_digits_of_other_scripts_are_not_a_number() -> None:
+    with pytest.raises(InvalidInput):
+        parse_number("\u0661\u0665\u0665\u0666/UBND")  # Arabic-Indic digits
+
+
 # A bare hour is a clock time ("2h" at 08:00 is 02:00 tomorrow); a duration says so.
 @pytest.mark.parametrize(
     ("text", "expected_local"),

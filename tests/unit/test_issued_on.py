@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -28,6 +29,14 @@ NOW = datetime(2026, 11, 23, 2, 12, tzinfo=UTC)  # 09:12 in Vietnam
     ("Hôm nay", TODAY, TODAY),
     (" hôm  nay ", NEW_YEAR, NEW_YEAR),
     ("1/1/2000", TODAY, EARLIEST_ISSUED),
+    # Decomposed accents (some Vietnamese keyboards), pasted invisible characters and
+    # full-width digits read as they show.
+    (unicodedata.normalize("NFD", "Hôm nay"), TODAY, TODAY),
+    (unicodedata.normalize("NFD", "ngày 30/8/2022"), TODAY, date(2022, 8, 30)),
+    ("30/8/2022\u200b", TODAY, date(2022, 8, 30)),
+    ("\ufeffhôm nay", TODAY, TODAY),
+    ("\uff13\uff10/8/2022", TODAY, date(2022, 8, 30)),
+    ("30\u20138\u20132022", TODAY, date(2022, 8, 30)),  # en dashes
 ])
 def test_date_of_issue_as_typed(text: str, today: date, expected: date) -> None:
     assert parse_issued_on(text, today) == expected

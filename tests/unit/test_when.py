@@ -122,6 +122,12 @@ def test_parse_moment_at_day_and_year_ends(now: datetime, text: str, expected: s
     assert read(parse_moment(text, now, VN, key=KEY)) == expected
 
 
+@pytest.mark.parametrize("text", ["\uff11\uff17\uff48", "17h\u200b", "\ufeff17h", "17\u2060h"])
+def test_full_width_and_invisible_characters_read_as_they_show(text: str) -> None:
+    assert read(parse_moment(text, NOWS[0], VN, key=KEY)) == read(
+        parse_moment("17h", NOWS[0], VN, key=KEY))
+
+
 def test_decomposed_diacritics_and_default_time() -> None:
     nfd = unicodedata.normalize("NFD", "17 giờ ngày 1/12")
     assert read(parse_moment(nfd, NOWS[0], VN, key=KEY)) == "17:00 01/12/2026"
