@@ -199,9 +199,12 @@ async def secrecy(update: Update, context: HoaTocContext) -> str:
 
 
 async def number(update: Update, context: HoaTocContext) -> str:
-    """Số, ký hiệu."""
+    """Số, ký hiệu (edited from the preview, it must still let the header fit)."""
+    draft = _draft(context)
     try:
-        _draft(context).number = parse_number(message(update).text or "")
+        value = parse_number(message(update).text or "")
+        _check_head(draft, draft.issuer or "", draft.summary, "number", number=value)
+        draft.number = value
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, context.services.settings))
         return NUMBER
@@ -234,9 +237,10 @@ async def issued_typed(update: Update, context: HoaTocContext) -> str:
     return await _issued(update, context, day)
 
 
-def _check_head(draft: Draft, issuer: str, summary: str | None, which: str) -> None:
-    """Refuse an issuer or summary that would make the directive's header too long."""
-    if not view.head_fits(draft.urgency, draft.number, issuer, summary):
+def _check_head(draft: Draft, issuer: str, summary: str | None, which: str,
+                number: str | None = None) -> None:
+    """Refuse a number, issuer or summary that would make the directive's header too long."""
+    if not view.head_fits(draft.urgency, number or draft.number, issuer, summary):
         name = t(f"bc_field_{which}")
         raise InvalidInput("bc_head_too_long", field=name, field_lower=name.lower(),
                            max_len=view.HEAD_LIMIT)

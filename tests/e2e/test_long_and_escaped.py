@@ -190,3 +190,23 @@ async def test_editing_the_issuer_is_refused_when_the_header_would_not_fit(
     assert text.startswith("❌ Cơ quan ban hành quá dài") and "1000 ký tự" in text, text
     assert "Vui lòng nhập cơ quan ban hành ngắn hơn" in text
     await h.say(SUPER_ADMIN, "UBND tỉnh An Giang", has("Tóm tắt trước khi gửi"))
+
+
+async def test_editing_the_number_is_refused_when_the_header_would_not_fit(
+    harness: Harness,
+) -> None:
+    h = harness
+    await setup_liaisons(h)
+    summary = await pick_to_preview(h, "Trung tâm Công nghệ")
+    await edit_field(h, summary, "Trích yếu", "trích yếu")
+    summary = await h.say(SUPER_ADMIN, "🔥" * 440, has("Tóm tắt trước khi gửi"))  # fits
+    await edit_field(h, summary, "Số, ký hiệu", "số, ký hiệu")
+    long_number = "123456/2026/" + "-".join(["ABCDEFGHIJKLMNOPQRST"] * 5)  # valid, 116 chars
+    refused = await h.say(SUPER_ADMIN, long_number)
+    text = refused.plain_text or ""
+    assert text.startswith("❌ Số, ký hiệu quá dài") and "1000 ký tự" in text, text
+    assert "Vui lòng nhập số, ký hiệu ngắn hơn" in text
+    await h.say(SUPER_ADMIN, "576/UBND-VHXH", has("Tóm tắt trước khi gửi"))
+    preview = [m for m in h.fake.messages_to(SUPER_ADMIN) if "576/UBND-VHXH" in (m.text or "")
+               and m.buttons]
+    assert utf16(preview[-1].plain_text.split("\n\n")[0]) <= 1000  # the header
