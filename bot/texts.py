@@ -717,6 +717,10 @@ TEXTS: Final[dict[str, str]] = {
     "adm_extend_earlier": (
         "❌ Thời hạn mới phải sau thời hạn hiện tại ({deadline}). Vui lòng nhập lại:"
     ),
+    "adm_extend_after_report": (
+        "❌ Thời hạn xác nhận mới ({deadline}) muộn hơn thời hạn báo cáo kết quả thực hiện "
+        "({report}). Vui lòng nhập thời hạn xác nhận không muộn hơn {report}:"
+    ),
     "adm_correction_invalid": "❌ Nội dung đính chính cần từ 1 đến {max_len} ký tự. Vui lòng nhập lại:",
     "button_confirm": "✅ Xác nhận",
     "button_abort": "Hủy",

@@ -97,10 +97,7 @@ async def answer(update: Update, context: HoaTocContext) -> str:
     try:
         if p.action == "ext":
             deadline = s.broadcast.parse_deadline(text)
-            current = directive.ack_deadline_at
-            if deadline.at <= current:
-                raise InvalidInput("adm_extend_earlier",
-                                   deadline=local_time(current, s.settings.tz))
+            s.broadcast.check_extension(directive, deadline.at)
             p.deadline = deadline.at
             prompt = t("adm_confirm_extend", directive=cite(directive),
                        deadline=typed_time(deadline, s.settings.tz))

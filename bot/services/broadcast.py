@@ -448,6 +448,16 @@ class BroadcastService:
 
     # --- after sending ------------------------------------------------------------------------
 
+    @staticmethod
+    def check_extension(d: Directive, deadline: datetime) -> None:
+        """A new acknowledgement deadline: later than the current one, and not after the result
+        report's (the rule /broadcast keeps: the report is not due before the receipt)."""
+        if deadline <= d.ack_deadline_at:
+            raise InvalidInput("adm_extend_earlier", deadline=d.ack_deadline_at)
+        if d.report_deadline_at is not None and deadline > d.report_deadline_at:
+            raise InvalidInput("adm_extend_after_report", deadline=deadline,
+                               report=d.report_deadline_at)
+
     async def extend(self, admin_user_id: int, directive_id: int, deadline: datetime) -> Directive:
         now = self.clock.now()
         async with self.db.transaction() as conn:
@@ -455,8 +465,7 @@ class BroadcastService:
             d = await self._active(repo, directive_id)
             if deadline <= now:
                 raise InvalidInput("bc_deadline_past", text=deadline)
-            if deadline <= d.ack_deadline_at:
-                raise InvalidInput("adm_extend_earlier", deadline=d.ack_deadline_at)
+            self.check_extension(d, deadline)
             await repo.set_deadline(directive_id, to_epoch(deadline))
             await self.escalation.reschedule(conn, ACK, directive_id, deadline, to_epoch(now))
             d = await repo.get(directive_id)

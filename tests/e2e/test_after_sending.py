@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+import pytest
+
+from bot.domain.errors import InvalidInput
 from bot.storage.audit import AuditRepository
 from bot.storage.people import PeopleRepository
 from tests.e2e.conftest import SUPER_ADMIN, Harness
@@ -201,3 +205,27 @@ async def test_copy_landing_after_the_recall_is_withdrawn_too(harness: Harness) 
         rows = {r[0]: (r[1], r[2]) for r in await cur.fetchall()}
     # The copies did reach their recipients: the database says so, with their message ids.
     assert rows == {u: ("sent", h.fake.messages_to(u)[-2].message_id) for u in (101, 102, 103)}
+
+
+async def test_extension_past_the_report_deadline_is_refused(harness: Harness) -> None:
+    """/broadcast refuses a report deadline before the acknowledgement's; an extension may not
+    make one either (the copy would read "Thời hạn xác nhận 17:00", "báo cáo 09:00")."""
+    h = harness
+    await setup_liaisons(h)
+    d = draft(h, ack_deadline_at=h.clock.now() + timedelta(hours=1),
+              report_deadline_at=h.clock.now() + timedelta(hours=3))
+    d.agency_ids = await agency_ids(h, "CAT")
+    directive, _ = await h.services.broadcast.send(A, d)
+    await h.services.sender.drained()
+    status = await open_status(h)
+    await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")
+    refused = await h.say(A, "+4h")  # 12:00, after the report deadline (11:00)
+    text = refused.plain_text or ""
+    assert text.startswith("❌") and "thời hạn báo cáo kết quả thực hiện" in text, text
+    assert "11:00 ngày 23/11/2026" in text and "Vui lòng" in text, text
+    with pytest.raises(InvalidInput):  # the service holds the rule too
+        await h.services.broadcast.extend(A, directive.id, h.clock.now() + timedelta(hours=4))
+    confirm = await h.say(A, "+3h", has("Đồng ý gia hạn"))  # as late as the report: accepted
+    await tap(h, confirm, "Xác nhận", "Đã gia hạn")
+    extended = await h.services.broadcast.get(directive.id)
+    assert extended.ack_deadline_at == directive.report_deadline_at
