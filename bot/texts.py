@@ -386,7 +386,7 @@ TEXTS: Final[dict[str, str]] = {
         "ví dụ <code>17h</code>, <code>17:00 25/11</code> hoặc <code>+2h</code>:"
     ),
     "bc_report_before_ack": (
-        "❌ Thời hạn báo cáo kết quả ({report}) sớm hơn thời hạn xác nhận ({deadline}). Vui lòng "
+        "❌ Thời hạn báo cáo kết quả thực hiện ({report}) sớm hơn thời hạn xác nhận ({deadline}). Vui lòng "
         "nhập thời hạn báo cáo từ {deadline} trở đi:"
     ),
     "bc_ask_report": (
@@ -421,7 +421,7 @@ TEXTS: Final[dict[str, str]] = {
     "bc_field_body": "Nội dung, tệp",
     "bc_field_recipients": "Nơi nhận",
     "bc_field_deadline": "Thời hạn xác nhận",
-    "bc_field_report": "Thời hạn báo cáo",
+    "bc_field_report": "Thời hạn báo cáo kết quả",
     "bc_step_preview": "Xem trước và gửi",
     "bc_sent": (
         "📤 Đang gửi {directive} tới <b>{people}</b> người nhận của <b>{agencies}</b> đơn vị. Tình "
@@ -465,7 +465,7 @@ TEXTS: Final[dict[str, str]] = {
         "Đề nghị gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm “Gửi báo "
         "cáo”. Gõ /cancel để hủy."
     ),
-    "res_got": "✅ Đã nhận ({chars} ký tự, {files} tệp). Gửi thêm, hoặc bấm “Gửi báo cáo”.",
+    "res_got": "✅ Đã ghi nhận ({chars} ký tự, {files} tệp). Gửi thêm, hoặc bấm “Gửi báo cáo”.",
     "res_empty": (
         "❌ Báo cáo chưa có nội dung hoặc tệp đính kèm. Vui lòng gửi nội dung báo cáo trước khi bấm "
         "“Gửi báo cáo”."
@@ -500,7 +500,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "esc_reminder_report": (
         "📝 <b>Nhắc hạn</b>: {agency} chưa gửi báo cáo kết quả thực hiện {directive} V/v {summary}. "
-        "Thời hạn báo cáo: {deadline}{when}. Đề nghị bấm “📝 Báo cáo kết quả” để gửi báo cáo."
+        "Thời hạn báo cáo kết quả: {deadline}{when}. Đề nghị bấm “📝 Báo cáo kết quả” để gửi báo cáo."
     ),
     "esc_before": " (còn {left})",
     "esc_overdue": " — <b>đã quá hạn {late}</b>",
@@ -512,7 +512,7 @@ TEXTS: Final[dict[str, str]] = {
     "esc_digest_head_report": (
         "🚨 <b>{title}</b> báo cáo kết quả thực hiện {directive}\n"
         "V/v {summary}\n"
-        "Thời hạn báo cáo: {deadline}. <b>{count}</b> đơn vị chưa báo cáo:"
+        "Thời hạn báo cáo kết quả: {deadline}. <b>{count}</b> đơn vị chưa báo cáo:"
     ),
     "esc_round": "Đôn đốc (lần {number}/{total})",
     "esc_round_none": "Đôn đốc",

@@ -103,7 +103,7 @@ async def test_edited_report_text_is_not_added_to_the_report(harness: Harness) -
     directive, _ = await open_report(h)
     before = len(h.fake.messages_to(103))
     text_id = h.fake.send_text(103, "Đã bố trí trực 24/7.")
-    got = await h.fake.wait_for_message(103, has("Đã nhận ("), after=before)
+    got = await h.fake.wait_for_message(103, has("Đã ghi nhận ("), after=before)
     assert EDIT_NOTE in await edit_and_wait(h, 103, text_id, "Đã bố trí trực 24/7 từ 01/9.")
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))

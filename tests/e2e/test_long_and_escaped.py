@@ -131,7 +131,7 @@ async def test_emoji_report_is_counted_as_telegram_counts_and_reaches_the_admin(
     await report_on(h, 103, await h.fake.wait_for_message(103, is_directive))
     too_long = await h.say(103, "🔥" * 2000)  # 4,000 units: over 3,000 as Telegram counts
     assert "vượt quá 3000 ký tự" in (too_long.plain_text or "")
-    got = await h.say(103, "🔥" * 1400, has("Đã nhận ("))
+    got = await h.say(103, "🔥" * 1400, has("Đã ghi nhận ("))
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
     await h.fake.wait_for_message(103, has("Đã lưu báo cáo"), after=before)
@@ -154,7 +154,7 @@ async def test_report_file_from_an_agency_named_with_angle_brackets_keeps_its_ca
     before = len(h.fake.messages_to(103))
     h.fake.send_document(103, "bao-cao.pdf", b"%PDF-1.4 report")
     got = await h.fake.wait_for_message(103, has("1 tệp"), after=before)
-    assert "Đã nhận (" in (got.plain_text or "")
+    assert "Đã ghi nhận (" in (got.plain_text or "")
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
     await h.fake.wait_for_message(103, has("Đã lưu báo cáo"), after=before)

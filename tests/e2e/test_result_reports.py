@@ -44,7 +44,7 @@ async def test_liaison_reports_results_and_the_admin_gets_them(harness: Harness)
     before = len(h.fake.messages_to(103))
     h.fake.press_button(103, copy.message_id, copy.button_data("Báo cáo"))
     ask = await h.fake.wait_for_message(103, has("Báo cáo kết quả thực hiện"), after=before)
-    early = await h.say(103, "Đã bố trí trực 24/7 từ 01/9.", has("Đã nhận ("))
+    early = await h.say(103, "Đã bố trí trực 24/7 từ 01/9.", has("Đã ghi nhận ("))
     before = len(h.fake.messages_to(103))
     h.fake.send_document(103, "bao-cao.pdf", b"%PDF-1.4 report", caption="Kèm danh sách trực")
     got = await h.fake.wait_for_message(103, has("1 tệp"), after=before)
@@ -81,7 +81,7 @@ async def test_report_refused_at_send_leaves_no_draft_behind(harness: Harness) -
     and forgets its draft: nothing is left for a later /cancel to find."""
     h = harness
     directive, _ = await open_report(h)
-    got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
+    got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã ghi nhận ("))
     await h.services.broadcast.recall(A, directive.id)
     await h.services.sender.drained()  # the recall notice is out before what follows
     before = len(h.fake.messages_to(103))

@@ -35,7 +35,7 @@ async def tap_and_wait(h: Harness, user_id: int, message_id: int, data: str) -> 
 async def test_report_saved_once_when_the_keyboard_edit_fails(harness: Harness) -> None:
     h = harness
     directive, _ = await open_report(h)
-    got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã nhận ("))
+    got = await h.say(103, "Đã bố trí trực 24/7.", has("Đã ghi nhận ("))
 
     # The report is committed, then Telegram fails the edit that drops the keyboard.
     h.fake.fail_next("editMessageReplyMarkup", 502)
