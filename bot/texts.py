@@ -461,7 +461,7 @@ TEXTS: Final[dict[str, str]] = {
     # --- results: a directive's result report ------------------------------------------------
     "res_ask": (
         "📝 <b>Báo cáo kết quả thực hiện</b> {directive} V/v {summary}\n"
-        "Đơn vị báo cáo: {agency}.\n"
+        "Đơn vị báo cáo: {agency}.{supplement}\n"
         "Đề nghị gửi nội dung báo cáo (tin nhắn chữ) và tệp đính kèm nếu có, rồi bấm “Gửi báo "
         "cáo”. Gõ /cancel để hủy."
     ),
@@ -475,8 +475,14 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "res_too_many_files": "❌ Mỗi báo cáo có tối đa {max_files} tệp đính kèm.",
     "res_sent": (
-        "✅ Đã lưu báo cáo kết quả thực hiện {directive} của {agency} và chuyển tới người gửi văn "
-        "bản."
+        "✅ Đã lưu báo cáo kết quả thực hiện {directive} của {agency} và chuyển tới quản trị viên."
+    ),
+    "res_sent_supplement": (
+        "✅ Đã lưu báo cáo bổ sung kết quả thực hiện {directive} của {agency} và chuyển tới quản "
+        "trị viên."
+    ),
+    "res_ask_supplement": (
+        "\nℹ️ Đơn vị đã gửi báo cáo kết quả; báo cáo này được ghi là <b>báo cáo bổ sung</b>."
     ),
     "res_cancelled": "Đã hủy báo cáo; không có nội dung nào được lưu.",
     "res_refused": (
@@ -490,6 +496,13 @@ TEXTS: Final[dict[str, str]] = {
         "{text}"
     ),
     "res_notice_late": " — <b>quá hạn</b>",
+    "res_notice_supplement": (
+        "📝 <b>Báo cáo bổ sung</b>{nth} kết quả thực hiện {directive} — {agency} ({name}):\n"
+        "\n"
+        "{text}"
+    ),
+    "res_nth": " (lần {number})",
+    "res_caption_supplement": "{agency} — {number} — báo cáo bổ sung",
     "res_button_send": "📤 Gửi báo cáo",
     "res_step_collect": "Nội dung và tệp báo cáo",
     "res_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
@@ -627,7 +640,6 @@ TEXTS: Final[dict[str, str]] = {
     "status_deadline": "⏰ Thời hạn xác nhận: {deadline}{overdue}",
     "status_overdue": " — <b>đã quá hạn</b>",
     "status_recalled": "⛔ Đã thu hồi lúc {time}.",
-    "status_unreachable_list": "⚠️ Không liên lạc được: {names}",
     "status_pending_header": "<b>Chưa xác nhận ({count}):</b>",
     "status_pending_line": "• {agency} — {contact}{level}",
     "status_phone_header": "<b>Xác nhận qua điện thoại/văn bản giấy ({count}):</b>",
@@ -638,6 +650,39 @@ TEXTS: Final[dict[str, str]] = {
         "☎️ Chọn một đơn vị chưa xác nhận để xem chi tiết hoặc ghi nhận đã nhận qua điện thoại/văn "
         "bản giấy."
     ),
+    # The status message: counts, then whom to call; the longer lists behind its buttons.
+    "status_reports": "📝 Báo cáo kết quả: đã báo cáo {reported}/{total}{supplements}{overdue}",
+    "status_supplements": " · {count} báo cáo bổ sung",
+    "status_unreached": "⚠️ {count} đơn vị chưa có đầu mối trên bot",
+    "status_more_waiting": "… và {count} đơn vị khác (nút “☎️ Đơn vị chưa xác nhận”)",
+    "status_more_phone": "… và {count} đơn vị khác",
+    "status_as_of": "🕒 Số liệu lúc {time}",
+    "status_refreshed": "Đã cập nhật.",
+    "status_unchanged": "Chưa có thay đổi mới.",
+    "button_status_unreached": "Xem {count} đơn vị chưa có đầu mối",
+    "button_status_waiting": "☎️ Đơn vị chưa xác nhận ({count})",
+    "button_status_reports": "Xem báo cáo kết quả ({reported}/{total})",
+    "button_page_prev": "◀️ Trang trước",
+    "button_page_next": "Trang tiếp ▶️",
+    "sl_unreached_head": (
+        "⚠️ <b>Chưa có đầu mối trên bot ({count} đơn vị)</b> — {directive}\n"
+        "Đề nghị gọi điện trực tiếp cho đơn vị."
+    ),
+    "sl_waiting_head": "☎️ <b>Chưa xác nhận ({count} đơn vị)</b> — {directive}",
+    "sl_line": "• {agency} — {contact}{level}",
+    "sl_agency_phone": "điện thoại đơn vị {phone}",
+    "sl_no_phone": "chưa có số điện thoại",
+    "sl_pick": (
+        "Chọn một đơn vị để xem chi tiết hoặc ghi nhận đã nhận qua điện thoại/văn bản giấy."
+    ),
+    "sl_page": "Trang {page}/{pages}",
+    "sl_empty": "✅ Không còn đơn vị nào trong danh sách này.",
+    "rp_head": (
+        "📝 <b>Báo cáo kết quả thực hiện</b> {directive}: đã báo cáo {reported}/{total}{supplements}"
+    ),
+    "rp_line": "• {agency} — {name}, {time}{late}: {text}",
+    "rp_supplement": "\n   ➕ Báo cáo bổ sung ({count}), gần nhất {time}",
+    "rp_not_yet": "• {agency} — chưa báo cáo",
     "ph_card": "<b>{agency}</b> — {directive}\nTrạng thái: {state}\nCán bộ đầu mối: {contacts}",
     "ph_state_pending": "chưa xác nhận",
     "ph_state_acked": "đã xác nhận — {name}, {time}",
@@ -658,7 +703,7 @@ TEXTS: Final[dict[str, str]] = {
     "ph_refused": "⛔ Yêu cầu không hợp lệ: văn bản không được gửi tới đơn vị này.",
     "ph_recalled": "⛔ Không cần ghi nhận: {directive} đã bị thu hồi.",
     "status_level": "\n   🚨 {level}",
-    "status_escalated": "🚨 Đang đôn đốc {count} đơn vị (chi tiết từng đơn vị: /status)",
+    "status_escalated": "🚨 Đang đôn đốc {count} đơn vị",
     "level_text": "đôn đốc lần {number}/{total}: đã báo {who}{handled}",
     "level_reminded": "đã nhắc hạn {who}{handled}",
     "level_handled": " · đã có người nhận liên hệ",

@@ -68,6 +68,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("duty", duty.duty, filters=private),
         CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
         CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),
+        CallbackQueryHandler(status.status_open, pattern=callbacks.matches(callbacks.StatusOpen)),
+        CallbackQueryHandler(status.status_list, pattern=callbacks.matches(callbacks.StatusList)),
         CallbackQueryHandler(status.phone_ack, pattern=callbacks.matches(callbacks.PhoneAck)),
         MessageHandler(private & filters.CONTACT, start.contact),
         MessageHandler(private & filters.COMMAND, unknown_command),

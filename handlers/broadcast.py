@@ -24,6 +24,7 @@ from bot.services.broadcast import Draft
 from bot.telegram import broadcast_view as kb
 from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
+from bot.telegram import status_view
 from bot.telegram.render import accepted_files, domain_error, local_time, typed_time
 from bot.texts import t
 from handlers import forms
@@ -545,10 +546,10 @@ async def send(update: Update, context: HoaTocContext) -> str:
     await best_effort(msg.reply_text(t(
         "bc_sent", directive=view.cite(directive), people=audience.people_count,
         agencies=audience.agency_count)), "confirm a sent directive")
-    d, tally = await s.broadcast.tally(directive.id)
+    ov = await s.broadcast.overview(directive.id)
     status: Message | None = await best_effort(msg.reply_text(
-        view.status_text(d, tally, s.settings, s.clock.now()), reply_markup=view.admin_buttons(d)),
-        "post a directive's status message")
+        status_view.status_message(ov, s.settings, s.clock.now()),
+        reply_markup=status_view.status_markup(ov)), "post a directive's status message")
     if status is not None:
         await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)
         s.broadcast.board.touch(directive.id)

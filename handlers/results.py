@@ -64,7 +64,9 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     await forms.save(context, COLLECT)
     await message(update).reply_text(
         t("res_ask", directive=cite(target.directive), summary=target.directive.summary,
-          agency=target.agency.name), reply_markup=_keyboard())
+          agency=target.agency.name,
+          supplement=t("res_ask_supplement") if target.earlier else ""),
+        reply_markup=_keyboard())
     return COLLECT
 
 
@@ -103,7 +105,7 @@ async def add_file(update: Update, context: HoaTocContext) -> str:
 
 
 async def send(update: Update, context: HoaTocContext) -> str:
-    """«Gửi báo cáo»: stored, then the admin is told."""
+    """«Gửi báo cáo»: stored, then the admins are told."""
     query = update.callback_query
     assert query is not None
     await query.answer()
@@ -120,8 +122,8 @@ async def send(update: Update, context: HoaTocContext) -> str:
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")
     await best_effort(message(update).reply_text(
-        t("res_sent", agency=target.agency.name, directive=cite(target.directive))),
-        "confirm a stored report")
+        t("res_sent_supplement" if target.earlier else "res_sent", agency=target.agency.name,
+          directive=cite(target.directive))), "confirm a stored report")
     return forms.END
 
 

@@ -1,26 +1,30 @@
-"""/status for admins, /pending for liaisons, and the status view's refresh button."""
+"""/status for admins (one message per directive, rewritten in place by «Cập nhật», the
+longer lists behind its buttons), /pending for liaisons, and receipts recorded by phone."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.context import HoaTocContext
-from bot.domain.directives import AgencyAckState, Directive, DirectiveStatus
+from bot.domain.directives import DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.domain.phones import display_phone
 from bot.services.acks import AckStatus
-from bot.services.broadcast import AgencyRow
-from bot.telegram import callbacks
+from bot.telegram import callbacks, status_view
 from bot.telegram import directive_view as view
-from bot.telegram.broadcast_view import short_label
-from bot.telegram.render import local_time, pack
+from bot.telegram.render import pack
 from bot.texts import TEXTS, t
 from handlers.common import best_effort, message, require, user_id
 
+log = logging.getLogger(__name__)
+
 
 async def status(update: Update, context: HoaTocContext) -> None:
-    """/status [number]: recent directives, or one directive's view."""
+    """/status [number]: recent directives, or one directive's status message."""
     await require(update, context, Role.ADMIN, "status")
     s = context.services
     if context.args:
@@ -28,7 +32,8 @@ async def status(update: Update, context: HoaTocContext) -> None:
         directive = await s.broadcast.find(number)
         if directive is None:
             raise InvalidInput("status_not_found", number=number[:60])
-        await _show(update, context, directive.id)
+        text, markup = await _view(context, directive.id)
+        await message(update).reply_text(text, reply_markup=markup)
         return
     recent = await s.broadcast.recent()
     if not recent:
@@ -38,64 +43,75 @@ async def status(update: Update, context: HoaTocContext) -> None:
     rows = [[InlineKeyboardButton(
         f"{TEXTS[f'urgency_name_{d.urgency}']} · {d.number} · "
         f"{tally.acked + tally.acked_late}/{tally.agencies_total}",
-        callback_data=callbacks.status(d.id))] for d, tally in recent]
+        callback_data=callbacks.status_open(d.id))] for d, tally in recent]
     await message(update).reply_text(t("status_recent_header"),
                                      reply_markup=InlineKeyboardMarkup(rows))
 
 
+async def status_open(update: Update, context: HoaTocContext) -> None:
+    """A directive picked from the /status list: its status message, below the list."""
+    query = _query(update)
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.StatusOpen)
+    await require(update, context, Role.ADMIN, "status")
+    text, markup = await _view(context, tap.directive_id)
+    await message(update).reply_text(text, reply_markup=markup)
+    await query.answer()
+
+
 async def status_button(update: Update, context: HoaTocContext) -> None:
-    """A directive picked from /status, or «Cập nhật» on a status message."""
-    query = update.callback_query
-    assert query is not None
+    """«Cập nhật» on a status message: the same message, rewritten with what is true now."""
+    query = _query(update)
     tap = callbacks.parse(query.data)
     assert isinstance(tap, callbacks.Status)
     await require(update, context, Role.ADMIN, "status")
-    await query.answer()
-    await _show(update, context, tap.directive_id)
+    text, markup = await _view(context, tap.directive_id)
+    await query.answer(t("status_refreshed") if await _rewrite(update, text, markup)
+                       else t("status_unchanged"))
 
 
-async def _show(update: Update, context: HoaTocContext, directive_id: int) -> None:
+async def status_list(update: Update, context: HoaTocContext) -> None:
+    """A list behind a status message's button: opened below it, or turned to another page."""
+    query = _query(update)
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.StatusList)
+    await require(update, context, Role.ADMIN, "status")
     s = context.services
-    d, tally = await s.broadcast.tally(directive_id)
-    rows = await s.broadcast.agency_rows(directive_id)
-    lines = [view.status_text(d, tally, s.settings, s.clock.now())]
-    waiting = [r for r in rows if r.state in (AgencyAckState.PENDING, AgencyAckState.UNREACHABLE)]
-    if waiting:
-        lines.append(t("status_pending_header", count=len(waiting)))
-        for row in waiting:
-            contact = (t("status_contact", name=row.primary.full_name,
-                         phone=display_phone(row.primary.phone) or "—")
-                       if row.primary else t("status_no_liaison"))
-            lines.append(t("status_pending_line", agency=row.agency.name, contact=contact,
-                           level=t("status_level", level=view.level_text(row.level))
-                           if row.level else ""))
-    by_phone = [r for r in rows if r.ack is not None and r.ack.via == "phone"]
-    if by_phone:
-        lines.append(t("status_phone_header", count=len(by_phone)))
-        lines += [t("status_phone_line", agency=r.agency.name, name=r.acker or "—",
-                    time=local_time(r.ack.acked_at, s.settings.tz))
-                  for r in by_phone if r.ack is not None]
-    if waiting and d.status is DirectiveStatus.ACTIVE:
-        lines.append(t("status_pick_agency"))
-    parts = pack(lines)
-    for i, part in enumerate(parts):
-        markup = _status_markup(d, waiting) if i == len(parts) - 1 else None
-        await message(update).reply_text(part, reply_markup=markup)
+    ov = await s.broadcast.overview(tap.directive_id)
+    page = tap.page or 0
+    text, markup = (status_view.report_page(ov, page, s.settings) if tap.which == "rp"
+                    else status_view.agency_page(ov, tap.which, page, s.settings))
+    if tap.page is None:
+        await message(update).reply_text(text, reply_markup=markup)
+    else:
+        await _rewrite(update, text, markup)
+    await query.answer()
 
 
-# Telegram allows 100 buttons in a keyboard; the admin's own buttons take 4.
-MAX_AGENCY_BUTTONS = 90
+def _query(update: Update) -> CallbackQuery:
+    assert update.callback_query is not None
+    return update.callback_query
 
 
-def _status_markup(d: Directive, waiting: list[AgencyRow]) -> InlineKeyboardMarkup:
-    """The directive's admin buttons, then one button per agency still awaited."""
-    rows = list(view.admin_buttons(d).inline_keyboard)
-    if d.status is DirectiveStatus.ACTIVE:
-        agencies = [InlineKeyboardButton(short_label(f"☎️ {r.agency.name}"),
-                                         callback_data=callbacks.phone("ag", d.id, r.agency.id))
-                    for r in waiting[:MAX_AGENCY_BUTTONS]]
-        rows += [tuple(agencies[i:i + 2]) for i in range(0, len(agencies), 2)]
-    return InlineKeyboardMarkup(rows)
+async def _view(context: HoaTocContext, directive_id: int
+                ) -> tuple[str, InlineKeyboardMarkup | None]:
+    s = context.services
+    ov = await s.broadcast.overview(directive_id)
+    return (status_view.status_message(ov, s.settings, s.clock.now()),
+            status_view.status_markup(ov))
+
+
+async def _rewrite(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """Edit the tapped message in place; False when nothing changed. A message that can no
+    longer be edited (deleted) gets the view as a new one rather than nothing."""
+    try:
+        await _query(update).edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return False
+        log.warning("could not rewrite a status message in place: %s", exc)
+        await message(update).reply_text(text, reply_markup=markup)
+    return True
 
 
 async def phone_ack(update: Update, context: HoaTocContext) -> None:

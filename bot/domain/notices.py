@@ -96,8 +96,33 @@ class Recall:
     directive_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ListUnreached:
+    """See the agencies a directive reaches nobody in (no liaison on the bot)."""
+
+    directive_id: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListWaiting:
+    """See every agency still to confirm, with whom to call, to record a phone receipt."""
+
+    directive_id: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListReports:
+    """See the result reports: which agencies reported (and their supplements)."""
+
+    directive_id: int
+    reported: int
+    total: int
+
+
 Action = (Acknowledge | ReportResult | ClaimAll | ClaimOne | RefreshStatus | ExtendDeadline
-          | SendCorrection | Recall)
+          | SendCorrection | Recall | ListUnreached | ListWaiting | ListReports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +180,20 @@ def copy_actions(d: Directive, delivery_id: int, *, acked: bool) -> tuple[Action
     return tuple(actions)
 
 
-def status_actions(d: Directive) -> tuple[Action, ...]:
-    """What the sender can do from a directive's status message."""
+def status_actions(d: Directive, *, unreached: int = 0, waiting: int = 0,
+                   reports: tuple[int, int] | None = None) -> tuple[Action, ...]:
+    """What the sender can do from a directive's status message: open the lists behind it
+    (`unreached` agencies with nobody on the bot, `waiting` ones still to confirm, the
+    result `reports` as reported/total), refresh it, and change the directive."""
+    lists: list[Action] = []
+    if d.status is DirectiveStatus.ACTIVE:  # nobody is to be called about a recalled one
+        if unreached:
+            lists.append(ListUnreached(d.id, unreached))
+        if waiting:
+            lists.append(ListWaiting(d.id, waiting))
+    if reports is not None:
+        lists.append(ListReports(d.id, *reports))
     if d.status is not DirectiveStatus.ACTIVE:
-        return (RefreshStatus(d.id),)
-    return (RefreshStatus(d.id), ExtendDeadline(d.id), SendCorrection(d.id), Recall(d.id))
+        return (*lists, RefreshStatus(d.id))
+    return (*lists, RefreshStatus(d.id), ExtendDeadline(d.id), SendCorrection(d.id),
+            Recall(d.id))

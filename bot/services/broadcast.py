@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import aiosqlite
@@ -30,6 +30,7 @@ from bot.domain.models import Agency, Group, Person, Role
 from bot.domain.notices import (
     DIRECTIVE_KINDS,
     About,
+    Action,
     Notice,
     Topic,
     Under,
@@ -101,6 +102,58 @@ class AgencyRow:
     ack: Acknowledgement | None = None
     acker: str | None = None  # who acknowledged (for a phone one: the admin who recorded it)
     liaisons: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """An agency's result reports: the first, and how many supplements followed."""
+
+    agency: Agency
+    name: str  # who sent the first
+    first_at: datetime
+    late: bool
+    text: str | None
+    files: int
+    supplements: int = 0
+    last_at: datetime | None = None  # the latest supplement
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a directive's status message shows: counts, every agency, the result reports."""
+
+    directive: Directive
+    tally: Tally
+    rows: list[AgencyRow]
+    reports: list[ReportRow]  # agencies that reported, first report first
+
+    @property
+    def waiting(self) -> list[AgencyRow]:
+        """Still to confirm, and reachable on the bot: whom to call first."""
+        return [r for r in self.rows if r.state is AgencyAckState.PENDING]
+
+    @property
+    def unreached(self) -> list[AgencyRow]:
+        """Still to confirm, with nobody on the bot to receive it."""
+        return [r for r in self.rows if r.state is AgencyAckState.UNREACHABLE]
+
+    @property
+    def by_phone(self) -> list[AgencyRow]:
+        return [r for r in self.rows if r.ack is not None and r.ack.via == "phone"]
+
+    @property
+    def reports_due(self) -> bool:
+        return self.directive.report_deadline_at is not None or bool(self.reports)
+
+    @property
+    def supplements(self) -> int:
+        return sum(r.supplements for r in self.reports)
+
+    def actions(self) -> tuple[Action, ...]:
+        """The status message's buttons: the lists behind it, «Cập nhật», the changes."""
+        reports = (len(self.reports), self.tally.agencies_total) if self.reports_due else None
+        return status_actions(self.directive, unreached=len(self.unreached),
+                              waiting=len(self.waiting), reports=reports)
 
 
 ACK = SubjectKind.DIRECTIVE_ACK
@@ -395,6 +448,28 @@ class BroadcastService:
                                   tuple(liaisons)))
         return rows
 
+    async def overview(self, directive_id: int) -> Overview:
+        """Everything the status message shows, read now."""
+        d, tally = await self.tally(directive_id)
+        rows = await self.agency_rows(directive_id)
+        return Overview(d, tally, rows, await self._reports(d, {r.agency.id: r.agency
+                                                                 for r in rows}))
+
+    async def _reports(self, d: Directive, agencies: dict[int, Agency]) -> list[ReportRow]:
+        conn = self.db.reader
+        names = {p.id: p.full_name for p in await PeopleRepository(conn).all()}
+        first: dict[int, ReportRow] = {}
+        for r in await DirectiveRepository(conn).result_reports(d.id):
+            at, agency_id = from_epoch(r["created_at"]), r["agency_id"]
+            seen = first.get(agency_id)
+            if seen is not None:
+                first[agency_id] = replace(seen, supplements=seen.supplements + 1, last_at=at)
+            elif agency_id in agencies:
+                late = d.report_deadline_at is not None and at > d.report_deadline_at
+                first[agency_id] = ReportRow(agencies[agency_id], names.get(r["person_id"], "—"),
+                                             at, late, r["text"], len(r["files"]))
+        return list(first.values())
+
     async def escalation_levels(self, directive_id: int) -> dict[int, Reached]:
         """Per agency still awaited: the escalation step reached."""
         rows = await EscalationRepository(self.db.reader).of_subject(ACK, directive_id)
@@ -594,14 +669,13 @@ class StatusBoard:
             d = await self.service.get(directive_id)
             if d.status_chat_id is None or d.status_message_id is None:
                 return  # nobody to show it to: spare the counting
-            d, tally = await self.service.tally(directive_id)
+            ov = await self.service.overview(directive_id)
             now = self.service.clock.now()
             notifier = self.service.notifier
             async with self.service.db.transaction() as conn:
-                await notifier.edit_status(conn, d, Notice(
-                    "directive_status", About(Topic.DIRECTIVE_STATUS, d.id),
-                    {"directive": d, "tally": tally, "now": now}, status_actions(d)),
-                    to_epoch(now))
+                await notifier.edit_status(conn, ov.directive, Notice(
+                    "directive_status", About(Topic.DIRECTIVE_STATUS, directive_id),
+                    {"overview": ov, "now": now}, ov.actions()), to_epoch(now))
             notifier.flush()
         except Exception:
             log.exception("could not refresh the status of directive %s", directive_id)

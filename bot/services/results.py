@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import aiosqlite
 
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Directive, DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.escalation import SubjectKind
-from bot.domain.models import Agency, Person
+from bot.domain.models import Agency, Person, Role
 from bot.domain.notices import About, Account, Notice, Topic
 from bot.services.access import RefusalLog
+from bot.services.broadcast import StatusBoard
 from bot.services.escalation import EscalationService
 from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository
@@ -35,16 +38,21 @@ class ResultTarget:
     directive: Directive
     agency: Agency
     person: Person
+    earlier: int = 0  # the agency's reports stored before: more than none makes a supplement
 
 
 class ResultService:
     def __init__(self, db: Database, clock: Clock, notifier: Notifier,
-                 escalation: EscalationService, refusals: RefusalLog | None = None) -> None:
+                 escalation: EscalationService, refusals: RefusalLog | None = None,
+                 super_admins: frozenset[int] = frozenset(),
+                 board: StatusBoard | None = None) -> None:
         self.db = db
         self.clock = clock
         self.notifier = notifier
         self.escalation = escalation
         self.refusals = refusals or RefusalLog(db, clock)
+        self.super_admins = super_admins
+        self.board = board
 
     async def target(self, user_id: int, delivery_id: int) -> ResultTarget:
         """Who may report on this copy: a liaison of its agency, while the directive stands."""
@@ -63,33 +71,62 @@ class ResultService:
         if directive.report_deadline_at is None:
             raise InvalidInput("res_not_due", directive=directive)
         agency = await AgencyRepository(conn).get(delivery.agency_id)
-        return ResultTarget(directive, agency, person)
+        earlier = await repo.result_report_count(directive.id, agency.id)
+        return ResultTarget(directive, agency, person, earlier)
 
     async def submit(self, user_id: int, draft: ResultDraft, *,
                      also: InCommit | None = None) -> ResultTarget:
-        """Store the report and queue the notice (and its files) to the admin who broadcast."""
+        """Store the report and queue the notice (and its files) to every admin; a second
+        report of the same agency is a supplement ("Báo cáo bổ sung"), and says so."""
         target = await self.target(user_id, draft.delivery_id)
         if not draft.text.strip() and not draft.files:
             raise InvalidInput("res_empty")
         d, now = target.directive, self.clock.now()
-        late = d.report_deadline_at is not None and now > d.report_deadline_at
         async with self.db.transaction() as conn:
-            report_id = await DirectiveRepository(conn).add_result_report(
+            repo = DirectiveRepository(conn)
+            # Counted again inside the transaction: two reports sent at once are told apart.
+            earlier = await repo.result_report_count(d.id, target.agency.id)
+            target = replace(target, earlier=earlier)
+            # A supplement is never "late": the agency reported already.
+            late = not earlier and d.report_deadline_at is not None and now > d.report_deadline_at
+            report_id = await repo.add_result_report(
                 d.id, target.agency.id, target.person.id, draft.text or None, draft.files,
                 to_epoch(now))
             if also is not None:
                 await also(conn)
-            # To the admin who broadcast, known by their account (they may have no record).
-            await self.notifier.send(conn, Account(d.created_by), Notice(
+            notice = Notice(
                 "result_report", About(Topic.RESULT, report_id, target.agency.id),
                 {"agency": target.agency.name, "name": target.person.full_name,
                  "directive": d, "number": d.number, "late": late, "text": draft.text or None,
-                 "files": draft.files}), to_epoch(now))
+                 "files": draft.files, "supplement": earlier})
+            for admin in await self._admins(conn, d):
+                await self.notifier.send(conn, admin, notice, to_epoch(now))
             await self.escalation.stop(conn, SubjectKind.DIRECTIVE_RESULT, d.id,
                                        target.agency.id, "reported", to_epoch(now))
             await AuditRepository(conn).add(
                 to_epoch(now), user_id, "report.submitted", d.number,
                 {"directive_id": d.id, "agency": target.agency.code, "files": len(draft.files),
-                 "late": late})
+                 "late": late, "supplement": earlier})
         self.notifier.flush()
+        if self.board is not None:
+            self.board.touch(d.id)  # the sender's status message counts the report
         return target
+
+    async def _admins(self, conn: aiosqlite.Connection, d: Directive) -> list[Person | Account]:
+        """Every admin the report can reach: the active admins on the bot, and the
+        super-admins of the settings (by account when they have no record). Nobody left
+        (no admin reachable): the sender, as before, so a report is never told to no one."""
+        people = await PeopleRepository(conn).all()
+        by_account = {p.telegram_user_id: p for p in people if p.telegram_user_id is not None}
+        out: dict[int, Person | Account] = {}
+        for p in people:
+            if (p.active and p.has(Role.ADMIN) and p.telegram_user_id is not None
+                    and self.notifier.reachable(p)):
+                out[p.telegram_user_id] = p
+        for user_id in sorted(self.super_admins - set(out)):
+            known = by_account.get(user_id)
+            if known is None:
+                out[user_id] = Account(user_id)
+            elif self.notifier.reachable(known):
+                out[user_id] = known
+        return list(out.values()) or [Account(d.created_by)]

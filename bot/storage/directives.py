@@ -261,6 +261,14 @@ class DirectiveRepository:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
+    async def result_report_count(self, directive_id: int, agency_id: int) -> int:
+        async with self.conn.execute(
+            "SELECT COUNT(*) FROM result_reports WHERE directive_id = ? AND agency_id = ?",
+            (directive_id, agency_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
+
     async def result_reports(self, directive_id: int) -> list[dict[str, Any]]:
         async with self.conn.execute(
             "SELECT * FROM result_reports WHERE directive_id = ? ORDER BY id", (directive_id,)

@@ -106,6 +106,45 @@ class Status(Tap):
         return cls(int(m[1]))
 
 
+@dataclass(frozen=True)
+class StatusOpen(Tap):
+    """A directive picked from the /status list: its status view as a new message."""
+
+    directive_id: int
+    PATTERN = re.compile(rf"sto:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"sto:{self.directive_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+StatusListKind = Literal["nb", "pd", "rp"]
+_STATUS_LISTS: dict[str, StatusListKind] = {"nb": "nb", "pd": "pd", "rp": "rp"}
+
+
+@dataclass(frozen=True)
+class StatusList(Tap):
+    """A list behind a status message's button: the agencies with nobody on the bot (`nb`),
+    every agency still to confirm (`pd`), the result reports (`rp`). Without a page it opens
+    as a new message; with one, it turns the list message's page in place."""
+
+    which: StatusListKind
+    directive_id: int
+    page: int | None = None
+    PATTERN = re.compile(rf"sv:(nb|pd|rp):{_ID}(?::{_ID})?")
+
+    def encode(self) -> str:
+        tail = "" if self.page is None else f":{self.page}"
+        return _checked(f"sv:{self.which}:{self.directive_id}{tail}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_STATUS_LISTS[m[1]], int(m[2]), int(m[3]) if m[3] is not None else None)
+
+
 PhoneStep = Literal["ag", "ask", "ok", "no"]
 _PHONE_STEPS: dict[str, PhoneStep] = {"ag": "ag", "ask": "ask", "ok": "ok", "no": "no"}
 
@@ -375,6 +414,7 @@ KINDS: tuple[type[Tap], ...] = (
     Ack, OpenResult, ResultButton, Status, PhoneAck, Claim, DirectiveAction, AdminConfirm,
     DutyPerson, DutyShift, DutyConfirm, DutyCancel, PickUrgency, PickSecrecy, ToggleGroup,
     ToggleAgency, TurnPage, EditField, BroadcastButton,
+    StatusOpen, StatusList,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
@@ -430,6 +470,14 @@ def open_result(delivery_id: int) -> str:
 
 def status(directive_id: int) -> str:
     return Status(directive_id).encode()
+
+
+def status_open(directive_id: int) -> str:
+    return StatusOpen(directive_id).encode()
+
+
+def status_list(which: StatusListKind, directive_id: int, page: int | None = None) -> str:
+    return StatusList(which, directive_id, page).encode()
 
 
 def phone(step: PhoneStep, directive_id: int, agency_id: int) -> str:

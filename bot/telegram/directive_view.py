@@ -211,7 +211,10 @@ def phone_confirm_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMa
     ]])
 
 
-def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -> Safe:
+def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime,
+                reports: tuple[int, int] | None = None) -> Safe:
+    """The counts that head a status message; `reports`: agencies that reported, and the
+    supplements they sent after (None: no result report asked)."""
     tz = settings.tz
     lines = [t("status_title", directive=cite(d), summary=d.summary)]
     lines.append(t(
@@ -226,14 +229,18 @@ def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime) -
     overdue = t("status_overdue") if now > d.ack_deadline_at and tally.pending else ""
     lines.append(t("status_deadline", deadline=local_time(d.ack_deadline_at, tz),
                    overdue=overdue))
+    if reports is not None:
+        reported, supplements = reports
+        late = (d.report_deadline_at is not None and now > d.report_deadline_at
+                and reported < tally.agencies_total)
+        lines.append(t("status_reports", reported=reported, total=tally.agencies_total,
+                       supplements=t("status_supplements", count=supplements)
+                       if supplements else "",
+                       overdue=t("status_overdue") if late else ""))
     if tally.escalated:
         lines.append(t("status_escalated", count=tally.escalated))
     if d.status is DirectiveStatus.RECALLED and d.recalled_at is not None:
         lines.append(t("status_recalled", time=local_time(d.recalled_at, tz)))
-    if tally.unreachable_names:
-        names = ", ".join(tally.unreachable_names[:20])
-        more = len(tally.unreachable_names) - 20
-        lines.append(t("status_unreachable_list", names=names + (f" (+{more})" if more > 0 else "")))
     return join(lines)
 
 

@@ -16,6 +16,9 @@ from bot.domain.notices import (
     ClaimAll,
     ClaimOne,
     ExtendDeadline,
+    ListReports,
+    ListUnreached,
+    ListWaiting,
     Recall,
     RefreshStatus,
     ReportResult,
@@ -48,6 +51,12 @@ def callback_data(action: Action) -> str:
             return callbacks.directive_action("cor", directive_id)
         case Recall(directive_id):
             return callbacks.directive_action("rcl", directive_id)
+        case ListUnreached(directive_id, _):
+            return callbacks.status_list("nb", directive_id)
+        case ListWaiting(directive_id, _):
+            return callbacks.status_list("pd", directive_id)
+        case ListReports(directive_id, _, _):
+            return callbacks.status_list("rp", directive_id)
     raise ValueError(f"no callback data for {action!r}")
 
 
@@ -69,6 +78,12 @@ def button_text(action: Action) -> str:
             return t("button_correct")
         case Recall():
             return t("button_recall")
+        case ListUnreached(_, count):
+            return label("button_status_unreached", count=count)
+        case ListWaiting(_, count):
+            return label("button_status_waiting", count=count)
+        case ListReports(_, reported, total):
+            return label("button_status_reports", reported=reported, total=total)
     raise ValueError(f"no label for {action!r}")
 
 

@@ -26,6 +26,7 @@ from bot.storage.directives import DirectiveRepository
 from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.telegram import directive_view as view
+from bot.telegram import status_view
 from bot.telegram.escalation_view import CLAIM_ROOM, claim_lines, digest_text, reminder_text
 from bot.telegram.keyboards import keyboard, markup_dict
 from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
@@ -99,7 +100,7 @@ def _directive_recalled(notice: Notice, settings: Settings, copy: Delivery | Non
 
 def _directive_status(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     v = notice.values
-    return Rendered([view.status_text(v["directive"], v["tally"], settings, v["now"])])
+    return Rendered([status_view.status_message(v["overview"], settings, v["now"])])
 
 
 def _reminder(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
@@ -121,9 +122,17 @@ def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Render
 def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     """A result report for the directive's sender: the text, then its files."""
     v = notice.values
-    text = t("res_notice", agency=v["agency"], name=v["name"], directive=view.cite(v["directive"]),
-             late=t("res_notice_late") if v["late"] else "", text=v["text"] or t("res_no_text"))
-    caption = html.escape(f"{v['agency']} — {v['number']}", quote=False)
+    body = v["text"] or t("res_no_text")
+    if v.get("supplement"):  # the agency reported before: this one adds to it
+        nth = t("res_nth", number=v["supplement"]) if v["supplement"] > 1 else ""
+        text = t("res_notice_supplement", nth=nth, agency=v["agency"], name=v["name"],
+                 directive=view.cite(v["directive"]), text=body)
+        caption = t("res_caption_supplement", agency=v["agency"], number=v["number"])
+    else:
+        text = t("res_notice", agency=v["agency"], name=v["name"],
+                 directive=view.cite(v["directive"]),
+                 late=t("res_notice_late") if v["late"] else "", text=body)
+        caption = Safe(html.escape(f"{v['agency']} — {v['number']}", quote=False))
     return Rendered([text], files_after=[_file(f["kind"], f["file_id"], caption)
                                          for f in v["files"]])
 

@@ -35,11 +35,14 @@ async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness
     assert view is not None
     text = view.plain_text or ""
     assert "không liên lạc được 1" in text  # SNV has no reachable liaison
-    assert "Sở Nội vụ" in text and "Công an tỉnh" in text
+    assert "Công an tỉnh" in text
+    # SNV is counted in one line, and named behind «Xem».
+    assert "1 đơn vị chưa có đầu mối trên bot" in text and "Sở Nội vụ" not in text
     # Whom to call: each waiting agency's primary liaison, with a phone number.
     assert re.search(r"Công an tỉnh — [^\n(]+ \(0[\d ]{9,}\)", text), text
     by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa xác nhận"))
-    assert "Sở Nội vụ" in (by_number.plain_text or "")
+    nobody = await tap(h, by_number, "Xem 1 đơn vị chưa có đầu mối", "Chưa có đầu mối")
+    assert nobody is not None and "Sở Nội vụ" in (nobody.plain_text or "")
     missing = await h.say(A, "/status 9/XX-YY")
     assert "Không tìm thấy văn bản số" in (missing.plain_text or "")
     assert directive.id

@@ -18,7 +18,10 @@ POLICE = "Công an tỉnh"
 
 async def agency_card(h: Harness, agency: str):
     status = await open_status(h)
-    card = await tap(h, status, agency, "Trạng thái")
+    # The agencies still to confirm are a list behind the status message's button.
+    waiting = await tap(h, status, "Đơn vị chưa xác nhận", "Chưa xác nhận")
+    assert waiting is not None
+    card = await tap(h, waiting, agency, "Trạng thái")
     assert card is not None
     return card
 

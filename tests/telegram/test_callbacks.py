@@ -24,6 +24,9 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.ResultButton("send"), "rr:send"),
     (cb.ResultButton("cancel"), "rr:cancel"),
     (cb.Status(3), "st:3"),
+    (cb.StatusOpen(3), "sto:3"),
+    *[(cb.StatusList(which, 3), f"sv:{which}:3") for which in ("nb", "pd", "rp")],
+    (cb.StatusList("nb", BIG, BIG), f"sv:nb:{BIG}:{BIG}"),
     *[(cb.PhoneAck(step, 3, 4), f"ph:{step}:3:4") for step in ("ag", "ask", "ok", "no")],
     (cb.Claim(9), "escn:9"),
     (cb.Claim(9, 12), "esc:9:12"),
@@ -69,6 +72,7 @@ FORGED = [
     "adm:ok:0A1B2C3D", "adm:ok:0a1b2c3", "dt:x:1", "dt:sa:1", "dt:ok:", "dt:cancel:1",
     "bc:u:urgent", "bc:s:secret", "bc:g", "bc:a:", "bc:a:1:2:3", "bc:p:x", "bc:e:title",
     "bc:dl:custom", "bc:", "bc:nextx", "unknown:1",
+    "sto:", "sto:1:2", "sv:xx:1", "sv:nb:", "sv:nb:1:", "sv:nb:1:2:3", "sv:pd:-1", "sv:rp:1:x",
 ]
 
 

@@ -7,6 +7,9 @@ from bot.domain.notices import (
     ClaimAll,
     ClaimOne,
     ExtendDeadline,
+    ListReports,
+    ListUnreached,
+    ListWaiting,
     Recall,
     RefreshStatus,
     ReportResult,
@@ -31,6 +34,17 @@ def test_a_status_message_has_refresh_then_the_admin_actions() -> None:
     rows = layout([RefreshStatus(3), ExtendDeadline(3), SendCorrection(3), Recall(3)])
     assert [[data for _, data in row] for row in rows] == [
         ["st:3"], ["adm:ext:3", "adm:cor:3", "adm:rcl:3"]]
+
+
+def test_a_status_message_opens_its_lists_then_refresh_then_the_admin_actions() -> None:
+    rows = layout([ListUnreached(3, 50), ListWaiting(3, 62), ListReports(3, 4, 120),
+                   RefreshStatus(3), ExtendDeadline(3), SendCorrection(3), Recall(3)])
+    assert rows == [
+        [("Xem 50 đơn vị chưa có đầu mối", "sv:nb:3")],
+        [("☎️ Đơn vị chưa xác nhận (62)", "sv:pd:3")],
+        [("Xem báo cáo kết quả (4/120)", "sv:rp:3")],
+        [("🔄 Cập nhật", "st:3")],
+        [("⏰ Gia hạn", "adm:ext:3"), ("✏️ Đính chính", "adm:cor:3"), ("⛔ Thu hồi", "adm:rcl:3")]]
 
 
 def test_claims_one_per_row_and_at_most_a_few_agencies() -> None:
