@@ -194,7 +194,7 @@ async def report(h: Harness, user: int, text: str, expect: str) -> SentMessage:
     before = len(h.fake.messages_to(user))
     h.fake.press_button(user, copy.message_id, copy.button_data("Báo cáo"))
     ask = await h.fake.wait_for_message(user, has("Báo cáo kết quả thực hiện"), after=before)
-    got = await h.say(user, text, has("Đã nhận ("))
+    got = await h.say(user, text, has("Đã ghi nhận ("))
     before = len(h.fake.messages_to(user))
     h.fake.press_button(user, got.message_id, got.button_data("Gửi báo cáo"))
     await h.fake.wait_for_message(user, has(expect), after=before)
