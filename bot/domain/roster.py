@@ -93,10 +93,12 @@ def shifts_of(rotation: Rotation, person_id: int, after: datetime, count: int) -
     return found
 
 
-def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+def parse_when(text: str, now: datetime, tz: ZoneInfo, speaking: datetime | None = None
+               ) -> datetime:
     """A duty time as typed (bot.domain.when): `07:30` is the next 07:30 after `now`,
-    `07:30 24/11` or `24/11 07:30` as typed (a shift may have begun); a date needs its time."""
-    moment = parse_moment(text, now, tz, key="duty_when_invalid")
+    `07:30 24/11` or `24/11 07:30` as typed (a shift may have begun), `mai 07:30` and `bây
+    giờ` from `speaking` (default `now`); a date or a named day needs its time."""
+    moment = parse_moment(text, now, tz, key="duty_when_invalid", speaking=speaking)
     if moment.reading is Reading.DATE:  # no default hour for a shift
         raise InvalidInput("duty_when_invalid", text=(text or "")[:40])
     return moment.at

@@ -43,8 +43,9 @@ class DutyService:
 
     def parse_until(self, text: str, start: datetime) -> datetime:
         """A period's end, read from its start: `07:00` is the first 07:00 after the start
-        (a night shift from 20:00), `12 tiếng` twelve hours after it."""
-        return parse_when(text, start, self.settings.tz)
+        (a night shift from 20:00), `12 tiếng` twelve hours after it; `mai 07:30` is
+        tomorrow's from today."""
+        return parse_when(text, start, self.settings.tz, speaking=self.clock.now())
 
     def check_period(self, start: datetime, end: datetime) -> None:
         if end <= start:

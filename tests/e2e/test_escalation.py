@@ -412,7 +412,7 @@ async def test_duty_set_and_swap_conversations(harness: Harness, tmp_path: Path)
     # /duty_set: 104 on duty for the next three hours (local times typed by the admin).
     pick = await h.say(SUPER_ADMIN, "/duty_set", has("Chọn thành viên"))
     await tap(h, pick, "Khách", "thời điểm bắt đầu trực")
-    bad = await h.say(SUPER_ADMIN, "mai 8 giờ")
+    bad = await h.say(SUPER_ADMIN, "mai mốt 8 giờ")
     assert "không phải thời điểm hợp lệ" in (bad.plain_text or "")
     await h.say(SUPER_ADMIN, "23/11 09:00", has("thời điểm kết thúc trực"))
     earlier = await h.say(SUPER_ADMIN, "23/11 08:30")
