@@ -582,6 +582,11 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "duty_end_before_start": "❌ Thời điểm kết thúc phải sau {start}. Vui lòng nhập lại:",
     "duty_end_past": "❌ Thời điểm kết thúc đã qua. Vui lòng nhập lại:",
+    "duty_start_past": (
+        "❌ “{text}” đã qua. Vui lòng bấm một nút khác hoặc nhập thời điểm bắt đầu trực:"
+    ),
+    "duty_shift_label": "{start} → {end}",
+    "duty_shift_label_override": "{start} → {end} (phân công)",
     "duty_pick_person": "Chọn thành viên Đội ứng cứu sự cố:",
     "duty_step_person": "Chọn thành viên",
     "duty_step_from": "Thời điểm bắt đầu trực",

@@ -277,13 +277,17 @@ class QuickTime(Tap):
         return cls(_TARGETS[m[1]], _CHOICES[m[2]], m[3])
 
 
+DutyBackStep = Literal["sa", "q", "sb", "f", "t"]
+_BACK_STEPS: dict[str, DutyBackStep] = {"sa": "sa", "q": "q", "sb": "sb", "f": "f", "t": "t"}
+
+
 @dataclass(frozen=True)
 class DutyBack(Tap):
     """«◀️ Quay lại» in the duty roster conversation, naming the step it leaves (so an old
     one cannot move a later step): the shift lists (sa, sb), the second person (q), the
     period's start (f) and end (t)."""
 
-    step: Literal["sa", "q", "sb", "f", "t"]
+    step: DutyBackStep
     PATTERN = re.compile(r"dt:back:(sa|q|sb|f|t)")
 
     def encode(self) -> str:
@@ -291,9 +295,7 @@ class DutyBack(Tap):
 
     @classmethod
     def _from(cls, m: re.Match[str]) -> Tap:
-        steps: dict[str, Literal["sa", "q", "sb", "f", "t"]] = {
-            "sa": "sa", "q": "q", "sb": "sb", "f": "f", "t": "t"}
-        return cls(steps[m[1]])
+        return cls(_BACK_STEPS[m[1]])
 
 
 # --- the /broadcast conversation ------------------------------------------------------------

@@ -257,3 +257,19 @@ def test_the_echo_says_when_a_clock_time_rolled(text: str, direction: Direction,
 
     moment = parse_moment(text, NOWS[0], VN, key=KEY, direction=direction)
     assert typed_time(moment, VN) == echo
+
+
+@pytest.mark.parametrize(("choice", "at_0900", "at_1830"), [
+    ("now", "09:00 30/11/2026", "18:30 30/11/2026"),
+    ("h1", "10:00 30/11/2026", "19:30 30/11/2026"),
+    ("h2", "11:00 30/11/2026", "20:30 30/11/2026"),
+    ("t17", "17:00 30/11/2026", "17:00 30/11/2026"),  # past at 18:30: the caller refuses it
+    ("m0730", "07:30 01/12/2026 +1", "07:30 01/12/2026 +1"),
+])
+def test_each_quick_choice_means_its_label_typed(choice: str, at_0900: str, at_1830: str) -> None:
+    """A quick button («+1 giờ», «17:00 hôm nay» ...) is read as its label typed."""
+    from bot.telegram.quick_view import STARTS, text
+
+    assert choice in STARTS
+    for now, want in ((NOWS[0], at_0900), (NOWS[1], at_1830)):
+        assert read(parse_moment(text(choice), now, VN, key=KEY)) == want  # type: ignore[arg-type]
