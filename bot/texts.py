@@ -357,6 +357,13 @@ TEXTS: Final[dict[str, str]] = {
     "bc_btn_continue": "Tiếp tục ▶️",
     "bc_btn_cancel": "Hủy",
     "bc_btn_default_deadline": "Mặc định: {deadline}",
+    # Quick choices beside a typed time; each label is also what it means when typed.
+    "qt_now": "Bây giờ",
+    "qt_h1": "+1 giờ",
+    "qt_h2": "+2 giờ",
+    "qt_t17": "17:00 hôm nay",
+    "qt_m0730": "07:30 ngày mai",
+    "qt_stale": "Nút này thuộc một lần hỏi đã qua; không có gì thay đổi.",
     "bc_btn_no_report": "Không yêu cầu báo cáo",
     "bc_btn_send": "📤 Gửi",
     "bc_btn_edit": "✏️ Sửa",
@@ -364,7 +371,7 @@ TEXTS: Final[dict[str, str]] = {
     "bc_ask_deadline": (
         "Nhập <b>thời hạn xác nhận</b>: giờ trong ngày (<code>17h</code>, <code>17:30</code>), "
         "giờ và ngày (<code>17:00 25/11</code>) hoặc khoảng thời gian (<code>45 phút</code>, "
-        "<code>+2h</code>); hoặc bấm nút để dùng mặc định cho {urgency} ({deadline})."
+        "<code>+2h</code>), hoặc bấm một nút bên dưới (mặc định cho {urgency}: {deadline})."
     ),
     "bc_deadline_invalid": (
         "❌ “{text}” không phải thời hạn hợp lệ. Ví dụ: <code>17h</code> (17:00; nếu đã qua thì "
@@ -392,7 +399,8 @@ TEXTS: Final[dict[str, str]] = {
     "bc_ask_report": (
         "Có yêu cầu <b>báo cáo kết quả thực hiện</b> không? Nhập thời hạn báo cáo (ví dụ "
         "<code>17h</code>, <code>17:00 30/11</code>, <code>30/11</code> — 17:00 ngày đó — hoặc "
-        "<code>+2 tiếng</code>), hoặc bấm “Không yêu cầu báo cáo”."
+        "<code>+2 tiếng</code>) hoặc bấm một nút bên dưới; không yêu cầu thì bấm “Không yêu "
+        "cầu báo cáo”."
     ),
     "bc_preview_header": "👁 <b>Xem trước</b> — người nhận sẽ thấy đúng như sau:",
     "bc_preview_summary": (
@@ -580,12 +588,18 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_duty_set": "Phân công trực (một thành viên, một khoảng thời gian)",
     "cmd_duty_swap": "Đổi ca trực giữa hai thành viên",
     "duty_when_invalid": (
-        "❌ “{text}” không phải thời điểm hợp lệ. Ví dụ: <code>07:30</code> (lúc 07:30 sắp tới), "
-        "<code>07:30 24/11</code>, <code>19h ngày 24/11</code>, <code>+2h</code>. "
+        "❌ “{text}” không phải thời điểm hợp lệ. Ví dụ: <code>bây giờ</code>, <code>07:30</code> "
+        "(lúc 07:30 sắp tới), <code>mai 07:30</code>, <code>07:30 24/11</code>, "
+        "<code>19h ngày 24/11</code>, <code>+2h</code>. "
         "Vui lòng nhập lại:"
     ),
     "duty_end_before_start": "❌ Thời điểm kết thúc phải sau {start}. Vui lòng nhập lại:",
     "duty_end_past": "❌ Thời điểm kết thúc đã qua. Vui lòng nhập lại:",
+    "duty_start_past": (
+        "❌ “{text}” đã qua. Vui lòng bấm một nút khác hoặc nhập thời điểm bắt đầu trực:"
+    ),
+    "duty_shift_label": "{start} → {end}",
+    "duty_shift_label_override": "{start} → {end} (phân công)",
     "duty_pick_person": "Chọn thành viên Đội ứng cứu sự cố:",
     "duty_step_person": "Chọn thành viên",
     "duty_step_from": "Thời điểm bắt đầu trực",
@@ -596,17 +610,32 @@ TEXTS: Final[dict[str, str]] = {
     "duty_pick_second": "Chọn thành viên thứ hai để đổi ca trực với {name}:",
     "duty_no_responders": "Chưa có thành viên Đội ứng cứu sự cố nào đang hoạt động.",
     "duty_ask_from": (
-        "Nhập <b>thời điểm bắt đầu trực</b>: giờ (<code>07:30</code> là 07:30 sắp tới) hoặc "
-        "giờ và ngày (<code>07:30 24/11</code>):"
+        "Nhập <b>thời điểm bắt đầu trực</b>: <code>bây giờ</code>, giờ (<code>07:30</code> là "
+        "07:30 sắp tới), <code>mai 07:30</code> hoặc giờ và ngày (<code>07:30 24/11</code>); "
+        "hoặc bấm một nút bên dưới:"
     ),
     "duty_ask_to": (
-        "Nhập <b>thời điểm kết thúc trực</b>: giờ (<code>19h</code> là 19:00 đầu tiên sau giờ "
-        "bắt đầu), giờ và ngày (<code>19:00 24/11</code>) hoặc độ dài (<code>12 tiếng</code>):"
+        "Nhập <b>thời điểm kết thúc trực</b> (bắt đầu {start}): giờ (<code>19h</code> là 19:00 "
+        "đầu tiên sau giờ bắt đầu), <code>mai 07:30</code>, giờ và ngày (<code>19:00 24/11</code>) "
+        "hoặc độ dài tính từ giờ bắt đầu (<code>12 tiếng</code>, <code>+2 giờ</code>); hoặc bấm "
+        "một nút bên dưới:"
     ),
     "duty_confirm_set": "Xác nhận phân công <b>{name}</b> trực từ {start} đến {end}?",
     "duty_done_set": "✅ Đã phân công {name} trực từ {start} đến {end}.",
     "duty_pick_shift": "Chọn ca trực của {name}:",
-    "duty_no_shifts": "{name} không có ca trực nào sắp tới trong lịch trực luân phiên.",
+    "duty_no_shifts": (
+        "{name} không có ca trực nào sắp tới (theo lịch trực luân phiên hoặc phân công trực) để "
+        "đổi. Vui lòng chọn thành viên khác, hoặc bấm “Hủy”."
+    ),
+    "duty_swap_nothing": (
+        "Chưa có ca trực nào sắp tới để đổi: chưa có lịch trực luân phiên và chưa có phân công "
+        "trực nào. Dùng /duty_set để phân công trực."
+    ),
+    "duty_no_other": (
+        "Không có thành viên nào khác có ca trực sắp tới để đổi với {name}. Bấm “Quay lại” để "
+        "chọn ca khác, hoặc “Hủy”."
+    ),
+    "duty_btn_back": "◀️ Quay lại",
     "duty_confirm_swap": (
         "Xác nhận đổi ca trực: <b>{a}</b> trực ca bắt đầu {b_shift}; <b>{b}</b> trực ca bắt đầu "
         "{a_shift}?"
@@ -729,8 +758,9 @@ TEXTS: Final[dict[str, str]] = {
     "pending_report_line": "• {directive} V/v {summary} — hạn báo cáo {deadline}{overdue}",
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
     "adm_ask_deadline": (
-        "⏰ Gia hạn xác nhận {directive}: nhập thời hạn xác nhận mới (<code>17h</code>, "
-        "<code>17:00 25/11</code>, <code>45 phút</code>, <code>+2h</code>), hoặc /cancel để hủy."
+        "⏰ Gia hạn xác nhận {directive} (thời hạn hiện tại: {deadline}): nhập thời hạn xác "
+        "nhận mới (<code>17h</code>, <code>17:00 25/11</code>, <code>45 phút</code>, "
+        "<code>+2h</code>) hoặc bấm một nút bên dưới; gõ /cancel hoặc bấm “Hủy” để hủy."
     ),
     "adm_ask_correction": (
         "✏️ Đính chính {directive}: nhập nội dung đính chính (sẽ gửi tới mọi người đã nhận văn "

@@ -24,10 +24,10 @@ from bot.services.broadcast import Draft
 from bot.telegram import broadcast_view as kb
 from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
-from bot.telegram import status_view
-from bot.telegram.render import accepted_files, domain_error, local_time, typed_time
+from bot.telegram import quick_view, status_view
+from bot.telegram.render import accepted_files, domain_error, local_time, short_time, typed_time
 from bot.texts import t
-from handlers import forms
+from handlers import forms, quick
 from handlers.common import NEW, best_effort, expect_button, expect_text, message, require, user_id
 
 (URGENCY, SECRECY, NUMBER, ISSUED, ISSUER, SUMMARY, BODY, RECIPIENTS, DEADLINE, REPORT,
@@ -57,6 +57,7 @@ class Fields:
     filter: str | None = None
     page: int = 0
     editing: bool = False  # answering one field from the preview: back to it afterwards
+    quick: str | None = None  # the nonce of the time prompt on screen (handlers.quick)
 
     def to_json(self) -> dict[str, Any]:
         d = self.draft
@@ -68,6 +69,7 @@ class Fields:
             "agency_ids": sorted(d.agency_ids), "ack_deadline_at": _epoch(d.ack_deadline_at),
             "report_deadline_at": _epoch(d.report_deadline_at),
             "filter": self.filter, "page": self.page, "editing": self.editing,
+            "quick": self.quick,
         }
 
     @classmethod
@@ -80,7 +82,8 @@ class Fields:
             file_kind=data.get("file_kind"), agency_ids=set(data.get("agency_ids", [])),
             ack_deadline_at=_instant(data.get("ack_deadline_at")),
             report_deadline_at=_instant(data.get("report_deadline_at")))
-        return cls(draft, data.get("filter"), data.get("page", 0), data.get("editing", False))
+        return cls(draft, data.get("filter"), data.get("page", 0), data.get("editing", False),
+                   data.get("quick"))
 
 
 def _fields(context: HoaTocContext) -> Fields:
@@ -129,16 +132,22 @@ async def _ask_recipients(update: Update, context: HoaTocContext) -> None:
 
 
 async def _ask_deadline(update: Update, context: HoaTocContext) -> None:
-    draft, s = _draft(context), context.services
-    assert draft.urgency is not None
-    default = local_time(s.broadcast.default_deadline(draft.urgency), s.settings.tz)
+    ui, s = _fields(context), context.services
+    assert ui.draft.urgency is not None and ui.quick is not None
+    default, tz = s.broadcast.default_deadline(ui.draft.urgency), s.settings.tz
+    buttons = quick_view.rows("dl", ui.quick, quick.offered(s.broadcast.parse_deadline))
     await message(update).reply_text(
-        t("bc_ask_deadline", urgency=t(f"urgency_name_{draft.urgency}"), deadline=default),
-        reply_markup=kb.deadline_keyboard(default))
+        t("bc_ask_deadline", urgency=t(f"urgency_name_{ui.draft.urgency}"),
+          deadline=local_time(default, tz)),
+        reply_markup=kb.deadline_keyboard(short_time(default, tz), buttons))
 
 
 async def _ask_report(update: Update, context: HoaTocContext) -> None:
-    await message(update).reply_text(t("bc_ask_report"), reply_markup=kb.report_keyboard())
+    ui, s = _fields(context), context.services
+    assert ui.quick is not None
+    offered = quick.offered(lambda text: s.broadcast.parse_report_deadline(text, ui.draft))
+    await message(update).reply_text(t("bc_ask_report"), reply_markup=kb.report_keyboard(
+        quick_view.rows("rp", ui.quick, offered)))
 
 
 def _just(key: str) -> Callable[[Update, HoaTocContext], Awaitable[None]]:
@@ -156,6 +165,7 @@ QUESTIONS: dict[str, Callable[[Update, HoaTocContext], Awaitable[None]]] = {
 
 
 async def _ask(update: Update, context: HoaTocContext, step: str) -> str:
+    _fields(context).quick = quick.nonce()  # buttons of earlier questions are stale from now
     await forms.save(context, step)
     await QUESTIONS[step](update, context)
     return step
@@ -416,12 +426,25 @@ async def deadline_default(update: Update, context: HoaTocContext) -> str:
 
 async def deadline_text(update: Update, context: HoaTocContext) -> str:
     """`17h`, `17:00 25/11`, `45 phút`, `+2h`."""
+    return await _deadline(update, context, message(update).text or "")
+
+
+async def deadline_quick(update: Update, context: HoaTocContext) -> str:
+    """«+1 giờ», «17:00 hôm nay» ...: its label, read as if typed, at the tap."""
+    tap = await quick.taken(update, _fields(context).quick)
+    if tap is None:
+        return DEADLINE
+    return await _deadline(update, context, quick_view.text(tap.choice))
+
+
+async def _deadline(update: Update, context: HoaTocContext, text: str) -> str:
     s = context.services
     try:
-        deadline = s.broadcast.parse_deadline(message(update).text or "")
+        deadline = s.broadcast.parse_deadline(text)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return DEADLINE
+    await quick.settled(update)
     _draft(context).ack_deadline_at = deadline.at
     await forms.save(context, DEADLINE)
     # Echo the instant at once, so a misread is caught here (and "ngày mai" when it rolled).
@@ -439,13 +462,26 @@ async def report_none(update: Update, context: HoaTocContext) -> str:
 
 async def report_text(update: Update, context: HoaTocContext) -> str:
     """A result-report deadline such as `17h`, `30/11` or `17:00 30/11`."""
+    return await _report(update, context, message(update).text or "")
+
+
+async def report_quick(update: Update, context: HoaTocContext) -> str:
+    """A quick choice for the result-report deadline, checked at the tap."""
+    tap = await quick.taken(update, _fields(context).quick)
+    if tap is None:
+        return REPORT
+    return await _report(update, context, quick_view.text(tap.choice))
+
+
+async def _report(update: Update, context: HoaTocContext, text: str) -> str:
     s = context.services
     try:
         draft = _draft(context)
-        report = s.broadcast.parse_report_deadline(message(update).text or "", draft)
+        report = s.broadcast.parse_report_deadline(text, draft)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return REPORT
+    await quick.settled(update)
     draft.report_deadline_at = report.at
     await message(update).reply_text(
         t("bc_report_deadline_set", deadline=typed_time(report, s.settings.tz)))
@@ -572,6 +608,10 @@ def _tap(callback: forms.Callback, *kinds: type[cb.Tap]) -> forms.Handler:
     return CallbackQueryHandler(callback, pattern=cb.matches(*kinds))
 
 
+def _tap_quick(callback: forms.Callback, target: cb.QuickTarget) -> forms.Handler:
+    return CallbackQueryHandler(callback, pattern=cb.matches(cb.QuickTime, target=target))
+
+
 TEXT = NEW & filters.TEXT & ~filters.COMMAND
 FILES = NEW & (filters.Document.ALL | filters.PHOTO)
 
@@ -598,9 +638,11 @@ FORM = forms.Form(
             MessageHandler(TEXT, recipients_filter)]),
         forms.Step(DEADLINE, "bc_field_deadline", [
             CallbackQueryHandler(deadline_default, pattern=_button("dl_default")),
+            _tap_quick(deadline_quick, "dl"),
             MessageHandler(TEXT, deadline_text)]),
         forms.Step(REPORT, "bc_field_report", [
             CallbackQueryHandler(report_none, pattern=_button("rp_none")),
+            _tap_quick(report_quick, "rp"),
             MessageHandler(TEXT, report_text)]),
         forms.Step(PREVIEW, "bc_step_preview", [
             CallbackQueryHandler(send, pattern=_button("send")),
@@ -612,6 +654,7 @@ FORM = forms.Form(
         CallbackQueryHandler(preview_noop, pattern=_button("noop")),
         CallbackQueryHandler(page_label, pattern=_button("pg")),
         _tap(stale, *cb.BROADCAST),
+        _tap(quick.stale, cb.QuickTime),
         MessageHandler(NEW & ~filters.COMMAND & ~TEXT, expect_text),
         MessageHandler(TEXT, expect_button),
     ],

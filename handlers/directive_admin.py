@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -12,14 +13,16 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
-from bot.domain.directives import parse_text_field
+from bot.domain.directives import Directive, parse_text_field
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
+from bot.domain.when import Moment
 from bot.telegram import callbacks as cb
+from bot.telegram import quick_view
 from bot.telegram.directive_view import cite
-from bot.telegram.render import domain_error, local_time, typed_time
-from bot.texts import t
-from handlers import forms
+from bot.telegram.render import domain_error, local_time, short_time, typed_time
+from bot.texts import label, t
+from handlers import forms, quick
 from handlers.common import NEW, expect_text, message, require, user_id
 
 ASK, CONFIRM = "ask", "confirm"
@@ -36,6 +39,7 @@ class Fields:
     deadline: datetime | None = None
     text: str | None = None
     nonce: str | None = None  # the current «Xác nhận»'s: an older one runs nothing
+    quick: str | None = None  # the deadline question's buttons (handlers.quick)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -77,10 +81,11 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     directive = await context.services.broadcast.get(tap.directive_id)
     p = _pending(context)
     p.action, p.directive_id, p.number = tap.action, directive.id, directive.number
-    if tap.action in ("ext", "cor"):
+    if tap.action == "ext":
+        return await _ask_deadline(update, context, directive)
+    if tap.action == "cor":
         await forms.save(context, ASK)
-        key = "adm_ask_deadline" if tap.action == "ext" else "adm_ask_correction"
-        await message(update).reply_text(t(key, directive=cite(directive)))
+        await message(update).reply_text(t("adm_ask_correction", directive=cite(directive)))
         return ASK
     markup = _confirm_keyboard(context)
     await forms.save(context, CONFIRM)
@@ -89,24 +94,74 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     return CONFIRM
 
 
+async def _ask_deadline(update: Update, context: HoaTocContext, directive: Directive) -> str:
+    """The extension's question, with the quick choices later than the current deadline."""
+    s, p, tz = context.services, _pending(context), context.services.settings.tz
+    p.quick = quick.nonce()
+    await forms.save(context, ASK)
+    rows = quick_view.rows("ext", p.quick, quick.offered(
+        lambda text: s.broadcast.parse_extension(text, directive)))
+    try:
+        default = s.broadcast.default_extension(directive)
+        rows.append(quick_view.default_row("ext", p.quick, short_time(default.at, tz)))
+    except InvalidInput:  # the urgency's window from now ends before the current deadline
+        pass
+    rows.append([InlineKeyboardButton(label("button_abort"),
+                                      callback_data=cb.AdminConfirm(False, p.quick).encode())])
+    await message(update).reply_text(
+        t("adm_ask_deadline", directive=cite(directive),
+          deadline=local_time(directive.ack_deadline_at, tz)),
+        reply_markup=InlineKeyboardMarkup(rows))
+    return ASK
+
+
 async def answer(update: Update, context: HoaTocContext) -> str:
     """The new deadline or the correction's text; then confirm."""
     s, p = context.services, _pending(context)
     text = message(update).text or ""
     directive = await s.broadcast.get(p.directive_id)
+    if p.action == "ext":
+        return await _extend_to(update, context, directive,
+                                lambda: s.broadcast.parse_extension(text, directive))
     try:
-        if p.action == "ext":
-            deadline = s.broadcast.parse_deadline(text)
-            s.broadcast.check_extension(directive, deadline.at)
-            p.deadline = deadline.at
-            prompt = t("adm_confirm_extend", directive=cite(directive),
-                       deadline=typed_time(deadline, s.settings.tz))
-        else:
-            p.text = parse_text_field(text, key="adm_correction_invalid", max_len=MAX_CORRECTION)
-            prompt = t("adm_confirm_correct", directive=cite(directive), text=p.text)
+        p.text = parse_text_field(text, key="adm_correction_invalid", max_len=MAX_CORRECTION)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return ASK
+    return await _confirm(update, context,
+                          t("adm_confirm_correct", directive=cite(directive), text=p.text))
+
+
+async def answer_quick(update: Update, context: HoaTocContext) -> str:
+    """«+1 giờ», «17:00 hôm nay», «Mặc định» ... for the new deadline, checked at the tap."""
+    s, p = context.services, _pending(context)
+    tap = await quick.taken(update, p.quick)
+    if tap is None:
+        return ASK
+    directive = await s.broadcast.get(p.directive_id)
+    if tap.choice == "def":
+        return await _extend_to(update, context, directive,
+                                lambda: s.broadcast.default_extension(directive))
+    return await _extend_to(update, context, directive, lambda: s.broadcast.parse_extension(
+        quick_view.text(tap.choice), directive))
+
+
+async def _extend_to(update: Update, context: HoaTocContext, directive: Directive,
+                     read: Callable[[], Moment]) -> str:
+    s, p = context.services, _pending(context)
+    try:
+        deadline = read()
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, s.settings))
+        return ASK
+    await quick.settled(update)
+    p.deadline = deadline.at
+    return await _confirm(update, context, t(
+        "adm_confirm_extend", directive=cite(directive),
+        deadline=typed_time(deadline, s.settings.tz)))
+
+
+async def _confirm(update: Update, context: HoaTocContext, prompt: str) -> str:
     markup = _confirm_keyboard(context)
     await forms.save(context, CONFIRM)
     await message(update).reply_text(prompt, reply_markup=markup)
@@ -155,10 +210,12 @@ FORM = forms.Form(
     entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.DirectiveAction))],
     steps=[
         forms.Step(ASK, "adm_step_ask", [
+            CallbackQueryHandler(answer_quick, pattern=cb.matches(cb.QuickTime, target="ext")),
             MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, answer)]),
         forms.Step(CONFIRM, "adm_step_confirm", [
             CallbackQueryHandler(confirm, pattern=cb.matches(cb.AdminConfirm, ok=True))]),
     ],
     cancel_taps=cb.matches(cb.AdminConfirm, ok=False),  # «Thôi», whichever action it was for
-    fallbacks=[MessageHandler(NEW & ~filters.COMMAND & ~filters.TEXT, expect_text)],
+    fallbacks=[MessageHandler(NEW & ~filters.COMMAND & ~filters.TEXT, expect_text),
+               CallbackQueryHandler(quick.stale, pattern=cb.matches(cb.QuickTime))],
 )

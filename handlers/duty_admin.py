@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
@@ -16,9 +17,10 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.models import Role
 from bot.domain.roster import Shift
 from bot.telegram import callbacks as cb
+from bot.telegram import quick_view
 from bot.telegram.render import domain_error, local_time, short_time
-from bot.texts import t
-from handlers import forms
+from bot.texts import label, t
+from handlers import forms, quick
 from handlers.common import NEW, expect_button, message, require, take_button, user_id
 
 PERSON, FROM, TO, CONFIRM, SHIFT_A, PERSON_B, SHIFT_B = (
@@ -50,13 +52,14 @@ class Fields:
     shift_a: Shift | None = None  # the shifts a swap exchanges
     shift_b: Shift | None = None
     nonce: str | None = None
+    quick: str | None = None  # the time question's buttons (handlers.quick)
 
     def to_json(self) -> dict[str, Any]:
         return {"mode": self.mode, "a": self.a, "b": self.b,
                 "start_at": to_epoch(self.start_at) if self.start_at else None,
                 "end_at": to_epoch(self.end_at) if self.end_at else None,
                 "shift_a": _shift_json(self.shift_a), "shift_b": _shift_json(self.shift_b),
-                "nonce": self.nonce}
+                "nonce": self.nonce, "quick": self.quick}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
@@ -64,7 +67,7 @@ class Fields:
         return cls(data["mode"], data.get("a"), data.get("b"),
                    from_epoch(start) if start else None, from_epoch(end) if end else None,
                    _shift_of(data.get("shift_a")), _shift_of(data.get("shift_b")),
-                   data.get("nonce"))
+                   data.get("nonce"), data.get("quick"))
 
 
 def _data(context: HoaTocContext) -> Fields:
@@ -79,13 +82,10 @@ def _cancel_row() -> list[InlineKeyboardButton]:
     return [_button(t("bc_btn_cancel"), cb.DutyCancel())]
 
 
-async def _people_keyboard(context: HoaTocContext, second: bool,
-                           exclude: int | None = None) -> InlineKeyboardMarkup | None:
-    people = [p for p in await context.services.duty.responders() if p.id != exclude]
-    if not people:
-        return None
-    rows = [[_button(p.full_name, cb.DutyPerson(second, p.id))] for p in people]
-    return InlineKeyboardMarkup([*rows, _cancel_row()])
+def _ways_out(back: cb.DutyBackStep | None) -> list[list[InlineKeyboardButton]]:
+    """Every screen's last rows: «Quay lại» (to the screen before) where there is one, «Hủy»."""
+    rows = [[_button(label("duty_btn_back"), cb.DutyBack(back))]] if back else []
+    return [*rows, _cancel_row()]
 
 
 def _confirm_keyboard(context: HoaTocContext) -> InlineKeyboardMarkup:
@@ -101,15 +101,88 @@ async def admit(update: Update, context: HoaTocContext) -> None:
     await require(update, context, Role.ADMIN, command)
 
 
+# --- the screens ---------------------------------------------------------------------------
+
+async def _people(update: Update, context: HoaTocContext, second: bool) -> str:
+    """Whom to pick: for a swap only those with a shift to swap (the first one excluded for
+    the second pick); an empty list says why."""
+    s, d = context.services, _data(context)
+    swap = d.mode == "swap"
+    people = [p for p in await s.duty.responders(with_shifts=swap) if not second or p.id != d.a]
+    if not people and second:
+        assert d.a is not None
+        who = await s.duty.person(d.a)
+        await forms.save(context, PERSON_B)
+        await message(update).reply_text(t("duty_no_other", name=who.full_name),
+                                         reply_markup=InlineKeyboardMarkup(_ways_out("q")))
+        return PERSON_B
+    if not people:
+        empty = "duty_swap_nothing" if swap and await s.duty.responders() else "duty_no_responders"
+        await message(update).reply_text(t(empty))
+        return forms.END
+    rows = [[_button(p.full_name, cb.DutyPerson(second, p.id))] for p in people]
+    step = PERSON_B if second else PERSON
+    await forms.save(context, step)
+    if second:
+        assert d.a is not None
+        text = t("duty_pick_second", name=(await s.duty.person(d.a)).full_name)
+    else:
+        text = t("duty_pick_person")
+    await message(update).reply_text(text, reply_markup=InlineKeyboardMarkup(
+        [*rows, *_ways_out("q" if second else None)]))
+    return step
+
+
+async def _shifts(update: Update, context: HoaTocContext, person_id: int, second: bool) -> str:
+    """The person's coming shifts, each once; none (taken meanwhile): said, and back to the
+    people."""
+    s = context.services
+    who = await s.duty.person(person_id)
+    shifts = await s.duty.upcoming_shifts(person_id)
+    if not shifts:
+        await message(update).reply_text(t("duty_no_shifts", name=who.full_name))
+        return await _people(update, context, second)
+    tz = s.settings.tz
+    rows = [[_button(label("duty_shift_label_override" if sh.override else "duty_shift_label",
+                           start=short_time(sh.start_at, tz), end=short_time(sh.end_at, tz)),
+                     cb.DutyShift(second, sh.start_at, sh.end_at))] for sh in shifts]
+    step = SHIFT_B if second else SHIFT_A
+    await forms.save(context, step)
+    await message(update).reply_text(t("duty_pick_shift", name=who.full_name),
+                                     reply_markup=InlineKeyboardMarkup(
+                                         [*rows, *_ways_out("sb" if second else "sa")]))
+    return step
+
+
+async def _ask_from(update: Update, context: HoaTocContext) -> str:
+    s, d = context.services, _data(context)
+    d.quick = quick.nonce()
+    await forms.save(context, FROM)
+    rows = quick_view.rows("df", d.quick, quick.offered(s.duty.quick_start, quick_view.STARTS))
+    await message(update).reply_text(t("duty_ask_from"), reply_markup=InlineKeyboardMarkup(
+        [*rows, *_ways_out("f")]))
+    return FROM
+
+
+async def _ask_to(update: Update, context: HoaTocContext) -> str:
+    s, d = context.services, _data(context)
+    start = d.start_at
+    assert start is not None
+    d.quick = quick.nonce()
+    await forms.save(context, TO)
+    rows = quick_view.rows("dt", d.quick, quick.offered(
+        lambda text: s.duty.check_period(start, s.duty.parse_until(text, start))))
+    await message(update).reply_text(
+        t("duty_ask_to", start=local_time(start, s.settings.tz)),
+        reply_markup=InlineKeyboardMarkup([*rows, *_ways_out("t")]))
+    return TO
+
+
+# --- the steps -----------------------------------------------------------------------------
+
 async def _begin(update: Update, context: HoaTocContext, mode: str) -> str:
     _data(context).mode = mode
-    markup = await _people_keyboard(context, second=False)
-    if markup is None:
-        await message(update).reply_text(t("duty_no_responders"))
-        return forms.END
-    await forms.save(context, PERSON)
-    await message(update).reply_text(t("duty_pick_person"), reply_markup=markup)
-    return PERSON
+    return await _people(update, context, second=False)
 
 
 async def start_set(update: Update, context: HoaTocContext) -> str:
@@ -145,53 +218,83 @@ async def person(update: Update, context: HoaTocContext) -> str:
     except DomainError as exc:
         return await _refused(update, context, exc)
     if d.mode == "set":
-        await forms.save(context, FROM)
-        await message(update).reply_text(t("duty_ask_from"))
-        return FROM
-    return await _ask_shift(update, context, d.a, False, SHIFT_A)
+        return await _ask_from(update, context)
+    return await _shifts(update, context, d.a, False)
 
 
-async def _ask_shift(update: Update, context: HoaTocContext, person_id: int, second: bool,
-                     state: str) -> str:
-    s = context.services
-    who = await s.duty.person(person_id)
-    shifts = await s.duty.upcoming_shifts(person_id)
-    if not shifts:
-        await message(update).reply_text(t("duty_no_shifts", name=who.full_name))
-        return forms.END
-    rows = [[_button(f"{short_time(sh.start_at, s.settings.tz)} → "
-                     f"{short_time(sh.end_at, s.settings.tz)}",
-                     cb.DutyShift(second, sh.start_at, sh.end_at))]
-            for sh in shifts]
-    await forms.save(context, state)
-    await message(update).reply_text(t("duty_pick_shift", name=who.full_name),
-                                     reply_markup=InlineKeyboardMarkup([*rows, _cancel_row()]))
-    return state
+async def back(update: Update, context: HoaTocContext) -> str:
+    """«Quay lại»: the screen before this one (the step it names is the draft's: checked by
+    the step's pattern)."""
+    d = _data(context)
+    tap = await _checked_tap(update, context)
+    assert isinstance(tap, cb.DutyBack)
+    if tap.step in ("sa", "f"):
+        return await _people(update, context, second=False)
+    if tap.step == "q":
+        assert d.a is not None
+        return await _shifts(update, context, d.a, False)
+    if tap.step == "sb":
+        return await _people(update, context, second=True)
+    return await _ask_from(update, context)
+
+
+async def _quick_tap(update: Update, context: HoaTocContext) -> cb.QuickTime | None:
+    """A quick choice of the question on screen, from an admin still; else None (answered)."""
+    tap = await quick.taken(update, _data(context).quick)
+    if tap is not None:
+        await require(update, context, Role.ADMIN, "duty_set")
+    return tap
 
 
 async def when_from(update: Update, context: HoaTocContext) -> str:
-    """The start of the period."""
+    """The start of the period, typed."""
     s = context.services
-    try:
-        _data(context).start_at = s.duty.parse_when(message(update).text or "")
-    except InvalidInput as exc:
-        await message(update).reply_text(domain_error(exc, s.settings))
+    text = message(update).text or ""
+    return await _from(update, context, lambda: s.duty.parse_when(text))
+
+
+async def from_quick(update: Update, context: HoaTocContext) -> str:
+    """«Bây giờ», «+1 giờ» ... for the start: not one already past at the tap."""
+    tap = await _quick_tap(update, context)
+    if tap is None:
         return FROM
-    await forms.save(context, TO)
-    await message(update).reply_text(t("duty_ask_to"))
-    return TO
+    text = quick_view.text(tap.choice)
+    return await _from(update, context, lambda: context.services.duty.quick_start(text))
+
+
+async def _from(update: Update, context: HoaTocContext, read: Callable[[], datetime]) -> str:
+    try:
+        _data(context).start_at = read()
+    except InvalidInput as exc:
+        await message(update).reply_text(domain_error(exc, context.services.settings))
+        return FROM
+    await quick.settled(update)
+    return await _ask_to(update, context)
 
 
 async def when_to(update: Update, context: HoaTocContext) -> str:
-    """The end of the period; then confirm."""
+    """The end of the period, typed; then confirm."""
+    return await _to(update, context, message(update).text or "")
+
+
+async def to_quick(update: Update, context: HoaTocContext) -> str:
+    """«+1 giờ» (from the start), «07:30 ngày mai» ... for the end."""
+    tap = await _quick_tap(update, context)
+    if tap is None:
+        return TO
+    return await _to(update, context, quick_view.text(tap.choice))
+
+
+async def _to(update: Update, context: HoaTocContext, text: str) -> str:
     s, d = context.services, _data(context)
     assert d.start_at is not None and d.a is not None
     try:
-        end = s.duty.parse_until(message(update).text or "", d.start_at)
+        end = s.duty.parse_until(text, d.start_at)
         s.duty.check_period(d.start_at, end)
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return TO
+    await quick.settled(update)
     d.end_at = end
     who = await s.duty.person(d.a)
     markup = _confirm_keyboard(context)
@@ -216,14 +319,7 @@ async def shift_a(update: Update, context: HoaTocContext) -> str:
         d.shift_a = await context.services.duty.shift(user_id(update), _shift(tap, d.a))
     except DomainError as exc:
         return await _refused(update, context, exc)
-    who = await context.services.duty.person(d.a)
-    markup = await _people_keyboard(context, second=True, exclude=d.a)
-    if markup is None:
-        await message(update).reply_text(t("duty_no_responders"))
-        return forms.END
-    await forms.save(context, PERSON_B)
-    await message(update).reply_text(t("duty_pick_second", name=who.full_name), reply_markup=markup)
-    return PERSON_B
+    return await _people(update, context, second=True)
 
 
 async def person_b(update: Update, context: HoaTocContext) -> str:
@@ -236,7 +332,7 @@ async def person_b(update: Update, context: HoaTocContext) -> str:
             user_id(update), tap.person_id, other_than=d.a)).id
     except DomainError as exc:
         return await _refused(update, context, exc)
-    return await _ask_shift(update, context, d.b, True, SHIFT_B)
+    return await _shifts(update, context, d.b, True)
 
 
 async def shift_b(update: Update, context: HoaTocContext) -> str:
@@ -296,6 +392,10 @@ def _tap(callback: forms.Callback, kind: type[cb.Tap], **fields: object) -> form
     return CallbackQueryHandler(callback, pattern=cb.matches(kind, **fields))
 
 
+def _quick(callback: forms.Callback, target: cb.QuickTarget) -> forms.Handler:
+    return CallbackQueryHandler(callback, pattern=cb.matches(cb.QuickTime, target=target))
+
+
 FORM = forms.Form(
     name="duty_admin", title="conv_duty", fields=Fields, cancelled="duty_cancelled",
     admit=admit,
@@ -303,13 +403,21 @@ FORM = forms.Form(
                   CommandHandler("duty_swap", start_swap, filters=NEW)],
     steps=[
         forms.Step(PERSON, "duty_step_person", [_tap(person, cb.DutyPerson, second=False)]),
-        forms.Step(FROM, "duty_step_from", [MessageHandler(TEXT, when_from)]),
-        forms.Step(TO, "duty_step_to", [MessageHandler(TEXT, when_to)]),
-        forms.Step(SHIFT_A, "duty_step_shift", [_tap(shift_a, cb.DutyShift, second=False)]),
-        forms.Step(PERSON_B, "duty_step_person_b", [_tap(person_b, cb.DutyPerson, second=True)]),
-        forms.Step(SHIFT_B, "duty_step_shift", [_tap(shift_b, cb.DutyShift, second=True)]),
+        forms.Step(FROM, "duty_step_from", [
+            MessageHandler(TEXT, when_from), _quick(from_quick, "df"),
+            _tap(back, cb.DutyBack, step="f")]),
+        forms.Step(TO, "duty_step_to", [
+            MessageHandler(TEXT, when_to), _quick(to_quick, "dt"),
+            _tap(back, cb.DutyBack, step="t")]),
+        forms.Step(SHIFT_A, "duty_step_shift", [
+            _tap(shift_a, cb.DutyShift, second=False), _tap(back, cb.DutyBack, step="sa")]),
+        forms.Step(PERSON_B, "duty_step_person_b", [
+            _tap(person_b, cb.DutyPerson, second=True), _tap(back, cb.DutyBack, step="q")]),
+        forms.Step(SHIFT_B, "duty_step_shift", [
+            _tap(shift_b, cb.DutyShift, second=True), _tap(back, cb.DutyBack, step="sb")]),
         forms.Step(CONFIRM, "duty_step_confirm", [_tap(confirm, cb.DutyConfirm)]),
     ],
     cancel_taps=cb.matches(cb.DutyCancel),
-    fallbacks=[MessageHandler(NEW & ~filters.COMMAND, expect_button)],
+    fallbacks=[MessageHandler(NEW & ~filters.COMMAND, expect_button),
+               CallbackQueryHandler(quick.stale, pattern=cb.matches(cb.QuickTime, cb.DutyBack))],
 )

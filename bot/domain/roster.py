@@ -93,10 +93,35 @@ def shifts_of(rotation: Rotation, person_id: int, after: datetime, count: int) -
     return found
 
 
-def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+def coming_shifts(rotation: Rotation | None, overrides: list[Override], person_id: int,
+                  now: datetime, count: int) -> list[Shift]:
+    """The person's shifts that have not ended, each once and in order (for swaps): their own
+    overrides, and their rotation shifts that nobody else's override covers in part."""
+    own = [Shift(o.person_id, o.start_at, o.end_at, override=True)
+           for o in overrides if o.person_id == person_id and o.end_at > now]
+    others = [o for o in overrides if o.person_id != person_id]
+    rota: list[Shift] = []
+    if rotation is not None:
+        # From one shift back, so the one running now is found; each shift once.
+        rota = [s for s in shifts_of(rotation, person_id, now - rotation.shift,
+                                     count + len(others) + 1) if s.end_at > now]
+    free = [s for s in rota if not any(o.start_at < s.end_at and o.end_at > s.start_at
+                                       for o in others)]
+    seen: set[tuple[datetime, datetime]] = set()
+    shifts: list[Shift] = []
+    for shift in sorted(own + free, key=lambda s: (s.start_at, not s.override)):
+        if (shift.start_at, shift.end_at) not in seen:  # an override that repeats a shift
+            seen.add((shift.start_at, shift.end_at))
+            shifts.append(shift)
+    return shifts[:count]
+
+
+def parse_when(text: str, now: datetime, tz: ZoneInfo, speaking: datetime | None = None
+               ) -> datetime:
     """A duty time as typed (bot.domain.when): `07:30` is the next 07:30 after `now`,
-    `07:30 24/11` or `24/11 07:30` as typed (a shift may have begun); a date needs its time."""
-    moment = parse_moment(text, now, tz, key="duty_when_invalid")
+    `07:30 24/11` or `24/11 07:30` as typed (a shift may have begun), `mai 07:30` and `bây
+    giờ` from `speaking` (default `now`); a date or a named day needs its time."""
+    moment = parse_moment(text, now, tz, key="duty_when_invalid", speaking=speaking)
     if moment.reading is Reading.DATE:  # no default hour for a shift
         raise InvalidInput("duty_when_invalid", text=(text or "")[:40])
     return moment.at

@@ -13,6 +13,12 @@ The rules (`parse_moment`):
 - a date may stand before or after the time (`25/11 17:00`, `17:00 25/11`, `17h ngày 25/11`,
   `ngày 25/11 lúc 17h`); alone (`25/11`) it takes the caller's default time; without a year it
   is the nearest such day (`year_of`), so 05/01 typed on 28/12 is next January;
+- a day may be named instead of dated: "hôm nay", "mai" / "ngày mai", "hôm qua", before or
+  after the time (`mai 07:30`, `07:30 ngày mai`, `17:00 hôm nay`); alone it takes the default
+  time. The day is the one where the words are said (`speaking`: the period's end typed after
+  a start next week still reads "mai" from today). Such a time never rolls over: `17:00 hôm
+  nay` typed at 18:00 is past, and the caller says so;
+- "bây giờ" is the moment of speaking;
 - a duration says so: minutes (`45p`, `45 phút`), hours in "tiếng" (`2 tiếng`), or any amount
   with `+`, "sau" or "nữa" (`+2h`, `sau 2 tiếng`, `2 giờ nữa`). Looking back, only "… trước"
   (`2 tiếng trước`: ago) is a duration; a bare `45p` answering "when was it detected?" is
@@ -95,13 +101,16 @@ class Reading(enum.StrEnum):
     DATE_CLOCK = "date_clock"  # 17:00 25/11
     DATE = "date"              # 25/11, at the default time
     DURATION = "duration"      # 45p, +2h, 2 tiếng: from now
+    NOW = "now"                # bây giờ
 
 
 @dataclass(frozen=True, slots=True)
 class Moment:
     at: datetime  # aware, in the zone of the `now` it was read against (UTC in the bot)
     reading: Reading
-    day_shift: int = 0  # +1: a bare clock time taken as tomorrow's; -1 (PAST): as yesterday's
+    # +1: a bare clock time taken as tomorrow's, or "mai" typed; -1: yesterday's ("hôm qua",
+    # or a bare clock time looking back). The echo names the day when it is not today.
+    day_shift: int = 0
 
 
 class OutOfRange(InvalidInput):
@@ -124,6 +133,12 @@ _SEP = r"(?:\s*,\s*|\s+)"
 _ON = r"(?:(?:ngày|ngay)\s*)?"
 _AT = r"(?:(?:lúc|luc)\s*)?"
 
+# A day named by a word, and how many days from the day it is said on.
+_DAYS: dict[str, int] = {"hôm nay": 0, "hom nay": 0, "mai": 1, "ngày mai": 1, "ngay mai": 1,
+                         "hôm qua": -1, "hom qua": -1}
+_DAY_TEXT = "|".join(sorted(_DAYS, key=len, reverse=True))
+_NOW = re.compile(r"^(?:ngay\s+)?(?:bây giờ|bay gio)$")
+
 # The forms with a clock or a date, tried in order; durations are told apart first.
 _FORMS: tuple[tuple[Reading, re.Pattern[str]], ...] = (
     (Reading.CLOCK, re.compile(rf"^(?P<clock>{_CLOCK_TEXT})$")),
@@ -132,6 +147,11 @@ _FORMS: tuple[tuple[Reading, re.Pattern[str]], ...] = (
     (Reading.DATE_CLOCK,
      re.compile(rf"^{_AT}(?P<clock>{_CLOCK_TEXT}){_SEP}{_ON}(?P<date>{_DATE_TEXT})$")),
     (Reading.DATE, re.compile(rf"^{_ON}(?P<date>{_DATE_TEXT})$")),
+    (Reading.DATE_CLOCK,
+     re.compile(rf"^(?P<day>{_DAY_TEXT}){_SEP}{_AT}(?P<clock>{_CLOCK_TEXT})$")),
+    (Reading.DATE_CLOCK,
+     re.compile(rf"^{_AT}(?P<clock>{_CLOCK_TEXT}){_SEP}(?P<day>{_DAY_TEXT})$")),
+    (Reading.DATE, re.compile(rf"^(?P<day>{_DAY_TEXT})$")),
 )
 
 _DURATION = re.compile(
@@ -144,14 +164,19 @@ _DURATION = re.compile(
 
 def parse_moment(text: str, now: datetime, tz: ZoneInfo, *, key: str,
                  direction: Direction = Direction.FUTURE,
-                 default_time: time = time(17, 0)) -> Moment:
+                 default_time: time = time(17, 0), speaking: datetime | None = None) -> Moment:
     """A moment as typed (rules in the module docstring), read against `now` in `tz`.
 
+    `speaking` (default: `now`) is when the text is typed: "hôm nay", "mai" and "bây giờ"
+    are read from it, while bare clock times and durations are read from `now`.
     Raises InvalidInput(key, text=...) for anything else, OutOfRange (an InvalidInput) for a
     moment no datetime can hold. Past or future is not judged here.
     """
     value = re.sub(r"\s+", " ", as_shown(text).strip().lower())
     refused = InvalidInput(key, text=(text or "")[:40])
+    said = speaking if speaking is not None else now
+    if _NOW.match(value):
+        return Moment(said, Reading.NOW)
     duration = _DURATION.match(value)
     if duration and _is_duration(duration):
         return _after(duration, now, direction, refused)
@@ -166,12 +191,15 @@ def parse_moment(text: str, now: datetime, tz: ZoneInfo, *, key: str,
     if clock is None:
         raise refused
     day = local_now.date()
+    shift = 0
+    if groups.get("day"):
+        shift = _DAYS[groups["day"]]
+        day = said.astimezone(tz).date() + timedelta(days=shift)
     if groups.get("date"):
         try:
             day = parse_date(groups["date"], day, key=key)
         except InvalidInput:
             raise refused from None
-    shift = 0
     if reading is Reading.CLOCK:
         today = datetime.combine(day, clock, tzinfo=tz)
         if direction is Direction.FUTURE and today <= local_now:

@@ -37,7 +37,7 @@ from bot.domain.notices import (
     copy_actions,
     status_actions,
 )
-from bot.domain.when import Moment
+from bot.domain.when import Moment, Reading
 from bot.services.escalation import EscalationService
 from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository, GroupRepository
@@ -232,6 +232,22 @@ class BroadcastService:
             report.at, draft.ack_deadline_at or self.default_deadline(draft.urgency),
             self.clock.now())
         return report
+
+    def parse_extension(self, text: str, directive: Directive) -> Moment:
+        """A new acknowledgement deadline as typed (or a quick choice's label): ahead, and
+        after the directive's current one."""
+        moment = self.parse_deadline(text)
+        self._check_extension(moment.at, directive)
+        return moment
+
+    def default_extension(self, directive: Directive) -> Moment:
+        """The urgency's default window from now, as an extension (after the current one)."""
+        at = self.default_deadline(directive.urgency)
+        self._check_extension(at, directive)
+        return Moment(at, Reading.DURATION)
+
+    def _check_extension(self, at: datetime, directive: Directive) -> None:
+        self.check_extension(directive, at)
 
     def _check_report_deadline(self, report_at: datetime, ack_at: datetime,
                                now: datetime) -> None:

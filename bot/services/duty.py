@@ -10,7 +10,7 @@ from bot.clock import Clock, to_epoch
 from bot.domain.errors import EntityDoesNotExist, InvalidInput, PermissionDenied
 from bot.domain.models import Person, Role
 from bot.domain.notices import About, Notice, Topic
-from bot.domain.roster import Shift, next_shift, on_duty, parse_when, shifts_of
+from bot.domain.roster import Shift, coming_shifts, next_shift, on_duty, parse_when
 from bot.services.ports import Notifier
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -43,8 +43,17 @@ class DutyService:
 
     def parse_until(self, text: str, start: datetime) -> datetime:
         """A period's end, read from its start: `07:00` is the first 07:00 after the start
-        (a night shift from 20:00), `12 tiếng` twelve hours after it."""
-        return parse_when(text, start, self.settings.tz)
+        (a night shift from 20:00), `12 tiếng` twelve hours after it; `mai 07:30` is
+        tomorrow's from today."""
+        return parse_when(text, start, self.settings.tz, speaking=self.clock.now())
+
+    def quick_start(self, text: str) -> datetime:
+        """A quick choice's start («Bây giờ», «17:00 hôm nay» ...), refused once it is past:
+        typed, a start may lie in the past (a shift already begun); a button never means it."""
+        start = self.parse_when(text)
+        if start < self.clock.now():
+            raise InvalidInput("duty_start_past", text=text)
+        return start
 
     def check_period(self, start: datetime, end: datetime) -> None:
         if end <= start:
@@ -52,10 +61,14 @@ class DutyService:
         if end <= self.clock.now():
             raise InvalidInput("duty_end_past")
 
-    async def responders(self) -> list[Person]:
+    async def responders(self, *, with_shifts: bool = False) -> list[Person]:
+        """Active responders by name; `with_shifts`: only those with a coming shift to swap."""
         people = await PeopleRepository(self.db.reader).all()
-        return sorted((p for p in people if p.active and p.has(Role.RESPONDER)),
-                      key=lambda p: p.full_name)
+        found = sorted((p for p in people if p.active and p.has(Role.RESPONDER)),
+                       key=lambda p: p.full_name)
+        if with_shifts:
+            found = [p for p in found if await self.upcoming_shifts(p.id)]
+        return found
 
     async def person(self, person_id: int) -> Person:
         return await PeopleRepository(self.db.reader).get(person_id)
@@ -78,14 +91,16 @@ class DutyService:
         return person
 
     async def shift(self, admin_user_id: int, shift: Shift) -> Shift:
-        """The shift, if it is one of its person's coming shifts offered; else refused, audited."""
+        """The person's coming shift with these times, as offered (a rotation shift or an
+        override); else refused, audited."""
         person = await self.responder(admin_user_id, shift.person_id)
-        if not any(s.start_at == shift.start_at and s.end_at == shift.end_at
-                   for s in await self.upcoming_shifts(person.id)):
+        found = next((s for s in await self.upcoming_shifts(person.id)
+                      if s.start_at == shift.start_at and s.end_at == shift.end_at), None)
+        if found is None:
             raise await self._refuse(
                 admin_user_id, "duty_not_their_shift", f"{person.id}@{to_epoch(shift.start_at)}",
                 name=person.full_name)
-        return shift
+        return found
 
     async def _refuse(self, admin_user_id: int, key: str, subject: str,
                       **params: object) -> PermissionDenied:
@@ -95,19 +110,12 @@ class DutyService:
         return PermissionDenied(key, **params)
 
     async def upcoming_shifts(self, person_id: int, count: int = 6) -> list[Shift]:
-        """The person's coming rotation shifts that nobody else already covers."""
+        """The person's coming shifts, each once: their overrides, and their rotation shifts
+        that nobody else already covers."""
         duty = DutyRepository(self.db.reader)
-        rotation = await duty.rotation()
-        if rotation is None:
-            return []
         now = self.clock.now()
-        overrides = [o for o in await duty.overrides(now) if o.person_id != person_id]
-        current = [s for s in shifts_of(rotation, person_id, now - rotation.shift, 1)
-                   if s.end_at > now]
-        shifts = current + shifts_of(rotation, person_id, now, count + len(overrides))
-        free = [s for s in shifts if not any(o.start_at < s.end_at and o.end_at > s.start_at
-                                             for o in overrides)]
-        return free[:count]
+        return coming_shifts(await duty.rotation(), await duty.overrides(now), person_id, now,
+                             count)
 
     async def assign(self, admin_user_id: int, person_id: int, start: datetime,
                      end: datetime) -> Person:
@@ -124,23 +132,33 @@ class DutyService:
         return person
 
     async def swap(self, admin_user_id: int, a: Shift, b: Shift) -> tuple[Person, Person]:
-        """A takes B's shift and B takes A's: two overrides, in one transaction."""
-        await self.shift(admin_user_id, a)
-        await self.shift(admin_user_id, b)
+        """A takes B's shift and B takes A's, in one transaction: a rotation shift is covered
+        by a new override; an override changes hands (else both would be on duty)."""
+        a = await self.shift(admin_user_id, a)
+        b = await self.shift(admin_user_id, b)
         pa = await self.responder(admin_user_id, a.person_id)
         pb = await self.responder(admin_user_id, b.person_id, other_than=pa.id)
         now = to_epoch(self.clock.now())
         async with self.db.transaction() as conn:
             duty = DutyRepository(conn)
-            await duty.add_override(pa.id, b.start_at, b.end_at, admin_user_id, now)
-            await duty.add_override(pb.id, a.start_at, a.end_at, admin_user_id, now)
+            await self._hand_over(duty, a, pa, pb, admin_user_id, now)
+            await self._hand_over(duty, b, pb, pa, admin_user_id, now)
             await self._tell(conn, pa, b.start_at, b.end_at, now)
             await self._tell(conn, pb, a.start_at, a.end_at, now)
             await AuditRepository(conn).add(
                 now, admin_user_id, "duty.swapped", f"{pa.id}<->{pb.id}",
-                {"a_shift": to_epoch(a.start_at), "b_shift": to_epoch(b.start_at)})
+                {"a_shift": to_epoch(a.start_at), "b_shift": to_epoch(b.start_at),
+                 "a_override": a.override, "b_override": b.override})
         self.notifier.flush()
         return pa, pb
+
+    async def _hand_over(self, duty: DutyRepository, shift: Shift, owner: Person, to: Person,
+                         admin_user_id: int, now: int) -> None:
+        if not shift.override:
+            await duty.add_override(to.id, shift.start_at, shift.end_at, admin_user_id, now)
+        elif not await duty.reassign_override(owner.id, shift.start_at, shift.end_at, to.id):
+            # Removed since it was offered: the transaction rolls back, nothing changes.
+            raise PermissionDenied("duty_not_their_shift", name=owner.full_name)
 
     async def _tell(self, conn: aiosqlite.Connection, person: Person, start: datetime,
                     end: datetime, now: int) -> None:

@@ -48,6 +48,14 @@ class DutyRepository:
         assert cur.lastrowid is not None
         return cur.lastrowid
 
+    async def reassign_override(self, person_id: int, start: datetime, end: datetime,
+                                to_person: int) -> bool:
+        """Hand the person's override for exactly this period to another; False if none."""
+        cur = await self.conn.execute(
+            "UPDATE duty_overrides SET person_id = ? WHERE person_id = ? AND start_at = ?"
+            " AND end_at = ?", (to_person, person_id, to_epoch(start), to_epoch(end)))
+        return cur.rowcount > 0
+
     async def has_override(self, person_id: int, start: datetime, end: datetime) -> bool:
         async with self.conn.execute(
             "SELECT 1 FROM duty_overrides WHERE person_id = ? AND start_at = ? AND end_at = ?",

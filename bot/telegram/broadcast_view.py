@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.directives import Secrecy, Urgency
 from bot.domain.models import Agency, Group
 from bot.telegram import callbacks as cb
-from bot.texts import t
+from bot.texts import label, t
 
 PAGE_SIZE = 8
 LABEL_MAX = 40
@@ -101,9 +102,13 @@ def picker_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def deadline_keyboard(default_label: str) -> InlineKeyboardMarkup:
+def deadline_keyboard(default_label: str, quick: Sequence[Sequence[InlineKeyboardButton]] = ()
+                      ) -> InlineKeyboardMarkup:
+    """The quick choices (`quick_view.rows`), the urgency's default, «Hủy»."""
     return InlineKeyboardMarkup([
-        [_button(t("bc_btn_default_deadline", deadline=default_label), cb.BroadcastButton("dl_default"))],
+        *quick,
+        [_button(label("bc_btn_default_deadline", deadline=default_label),
+                 cb.BroadcastButton("dl_default"))],
         cancel_row()])
 
 
@@ -113,8 +118,11 @@ def issued_keyboard(today: str) -> InlineKeyboardMarkup:
         cancel_row()])
 
 
-def report_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(t("bc_btn_no_report"), cb.BroadcastButton("rp_none"))],
+def report_keyboard(quick: Sequence[Sequence[InlineKeyboardButton]] = ()
+                    ) -> InlineKeyboardMarkup:
+    """The quick choices, «Không yêu cầu báo cáo», «Hủy»."""
+    return InlineKeyboardMarkup([*quick,
+                                 [_button(t("bc_btn_no_report"), cb.BroadcastButton("rp_none"))],
                                  cancel_row()])
 
 

@@ -287,6 +287,56 @@ class DutyCancel(Tap):
         return cls()
 
 
+# --- quick choices beside a typed time ------------------------------------------------------
+
+# Where the time goes: the acknowledgement deadline (dl) and the result-report deadline (rp)
+# of /broadcast, an extension (ext), the start (df) and end (dt) of a /duty_set period.
+QuickTarget = Literal["dl", "rp", "ext", "df", "dt"]
+# What was chosen: bây giờ, +1 giờ, +2 giờ, 17:00 hôm nay, 07:30 ngày mai, the default.
+QuickChoice = Literal["now", "h1", "h2", "t17", "m0730", "def"]
+_TARGETS: dict[str, QuickTarget] = {"dl": "dl", "rp": "rp", "ext": "ext", "df": "df", "dt": "dt"}
+_CHOICES: dict[str, QuickChoice] = {"now": "now", "h1": "h1", "h2": "h2", "t17": "t17",
+                                    "m0730": "m0730", "def": "def"}
+
+
+@dataclass(frozen=True)
+class QuickTime(Tap):
+    """«+1 giờ», «17:00 hôm nay» ... beside a time prompt, bound to that prompt by a nonce."""
+
+    target: QuickTarget
+    choice: QuickChoice
+    nonce: str
+    PATTERN = re.compile(rf"qt:(dl|rp|ext|df|dt):(now|h1|h2|t17|m0730|def):{_NONCE}")
+
+    def encode(self) -> str:
+        return _checked(f"qt:{self.target}:{self.choice}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_TARGETS[m[1]], _CHOICES[m[2]], m[3])
+
+
+DutyBackStep = Literal["sa", "q", "sb", "f", "t"]
+_BACK_STEPS: dict[str, DutyBackStep] = {"sa": "sa", "q": "q", "sb": "sb", "f": "f", "t": "t"}
+
+
+@dataclass(frozen=True)
+class DutyBack(Tap):
+    """«◀️ Quay lại» in the duty roster conversation, naming the step it leaves (so an old
+    one cannot move a later step): the shift lists (sa, sb), the second person (q), the
+    period's start (f) and end (t)."""
+
+    step: DutyBackStep
+    PATTERN = re.compile(r"dt:back:(sa|q|sb|f|t)")
+
+    def encode(self) -> str:
+        return _checked(f"dt:back:{self.step}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_BACK_STEPS[m[1]])
+
+
 # --- the /broadcast conversation ------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -412,8 +462,8 @@ class BroadcastButton(Tap):
 
 KINDS: tuple[type[Tap], ...] = (
     Ack, OpenResult, ResultButton, Status, PhoneAck, Claim, DirectiveAction, AdminConfirm,
-    DutyPerson, DutyShift, DutyConfirm, DutyCancel, PickUrgency, PickSecrecy, ToggleGroup,
-    ToggleAgency, TurnPage, EditField, BroadcastButton,
+    DutyPerson, DutyShift, DutyConfirm, DutyCancel, DutyBack, QuickTime, PickUrgency,
+    PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
 )
 

@@ -77,7 +77,9 @@ async def test_extend_correct_and_recall_reach_every_recipient(harness: Harness)
     status = await open_status(h)
     ask = await tap(h, status, "Gia hạn", "nhập thời hạn xác nhận mới")
     assert ask is not None
-    bad = await h.say(A, "hôm qua")
+    bad = await h.say(A, "hôm qua")  # read (17:00 yesterday) and refused as past
+    assert "Thời hạn “hôm qua” đã qua" in (bad.plain_text or "")
+    bad = await h.say(A, "hôm kia")
     assert "không phải thời hạn hợp lệ" in (bad.plain_text or "")
     confirm = await h.say(A, "+2h", has("Đồng ý gia hạn"))
     await tap(h, confirm, "Xác nhận", "Đã gia hạn")

@@ -75,7 +75,7 @@ async def test_full_conversation_with_bad_answers_then_send(harness: Harness) ->
     assert "đã qua" in (ancient.plain_text or "")
     far = await h.say(A, "31/12/9999 17:00")
     assert "quá xa: tối đa 60 ngày" in (far.plain_text or "")
-    nonsense = await h.say(A, "ngày mai")
+    nonsense = await h.say(A, "tuần sau")
     assert "không phải thời hạn hợp lệ" in (nonsense.plain_text or "")
     report = await h.say(A, "45p", has("báo cáo kết quả"))
     summary = await tap(h, report, "Không yêu cầu", "Tóm tắt trước khi gửi")

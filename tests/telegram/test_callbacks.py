@@ -39,6 +39,10 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.DutyShift(True, T1, T2), f"dt:sb:{int(T1.timestamp())}:{int(T2.timestamp())}"),
     (cb.DutyConfirm("ffffffff"), "dt:ok:ffffffff"),
     (cb.DutyCancel(), "dt:cancel"),
+    *[(cb.DutyBack(step), f"dt:back:{step}") for step in ("sa", "q", "sb", "f", "t")],
+    *[(cb.QuickTime(target, choice, "0a1b2c3d"), f"qt:{target}:{choice}:0a1b2c3d")
+      for target in ("dl", "rp", "ext", "df", "dt")
+      for choice in ("now", "h1", "h2", "t17", "m0730", "def")],
     *[(cb.PickUrgency(u), f"bc:u:{u.value}") for u in Urgency],
     *[(cb.PickSecrecy(s), f"bc:s:{s.value}") for s in Secrecy],
     (cb.ToggleGroup(2), "bc:g:2"),
@@ -73,6 +77,8 @@ FORGED = [
     "bc:u:urgent", "bc:s:secret", "bc:g", "bc:a:", "bc:a:1:2:3", "bc:p:x", "bc:e:title",
     "bc:dl:custom", "bc:", "bc:nextx", "unknown:1",
     "sto:", "sto:1:2", "sv:xx:1", "sv:nb:", "sv:nb:1:", "sv:nb:1:2:3", "sv:pd:-1", "sv:rp:1:x",
+    "qt:dl:h3:0a1b2c3d", "qt:xx:h1:0a1b2c3d", "qt:dl:h1", "qt:dl:h1:0a1b2c3", "qt:dl:h1:0a1b2c3d:1",
+    "dt:back", "dt:back:x", "dt:back:sa:1",
 ]
 
 

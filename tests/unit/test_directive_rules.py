@@ -76,7 +76,8 @@ def test_digits_of_other_scripts_are_not_a_number() -> None:
      ("17 giờ", "17:00 23/11"), ("17:00", "17:00 23/11"), ("17h30", "17:30 23/11"),
      ("07:00", "07:00 24/11"), ("25/11 17:00", "17:00 25/11"), ("17:00 25/11", "17:00 25/11"),
      ("17h ngày 25/11", "17:00 25/11"), ("25/11/2026 07:15", "07:15 25/11"),
-     ("30/11", "17:00 30/11")],
+     ("30/11", "17:00 30/11"), ("ngày mai", "17:00 24/11"), ("mai 07:30", "07:30 24/11"),
+     ("17:00 hôm nay", "17:00 23/11"), ("+1 giờ", "09:00 23/11"), ("07:30 ngày mai", "07:30 24/11")],
 )
 def test_deadlines_people_type(text: str, expected_local: str) -> None:
     result = parse_deadline(text, NOW, TZ).at
@@ -94,7 +95,9 @@ def test_a_clock_time_already_past_is_tomorrow_and_says_so() -> None:
                                            ("07:00 23/11", "bc_deadline_past"),
                                            ("22/11 17:00", "bc_deadline_past"),
                                            ("22/11", "bc_deadline_past"),
-                                           ("ngày mai", "bc_deadline_invalid"),
+                                           ("ngày kia", "bc_deadline_invalid"),
+                                           ("bây giờ", "bc_deadline_past"),
+                                           ("hôm qua 17h", "bc_deadline_past"),
                                            ("31/02 10:00", "bc_deadline_invalid"),
                                            ("25:00", "bc_deadline_invalid"),
                                            ("17h61", "bc_deadline_invalid"),

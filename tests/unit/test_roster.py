@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.roster import Override, Rotation, next_shift, on_duty, parse_when, shifts_of
+from bot.domain.roster import (
+    Override,
+    Rotation,
+    Shift,
+    coming_shifts,
+    next_shift,
+    on_duty,
+    parse_when,
+    shifts_of,
+)
 
 H = timedelta(hours=1)
 START = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)  # 07:30 in Vietnam: the handover
@@ -89,14 +98,19 @@ def test_duty_period_across_new_year_is_a_valid_period() -> None:
      ("30/11/2026 09:00", "07:30 01/12", "07:30 01/12/2026"),
      ("30/11/2026 09:00", "7h30 ngày 1/12", "07:30 01/12/2026"),
      ("30/11/2026 09:00", "+2h", "11:00 30/11/2026"),
-     ("28/12/2026 09:00", "08:00 01/01", "08:00 01/01/2027")],
+     ("28/12/2026 09:00", "08:00 01/01", "08:00 01/01/2027"),
+     ("30/11/2026 09:00", "bây giờ", "09:00 30/11/2026"),
+     ("30/11/2026 09:00", "mai 07:30", "07:30 01/12/2026"),
+     ("30/11/2026 09:00", "07:30 mai", "07:30 01/12/2026"),
+     ("30/11/2026 09:00", "ngày mai 07:30", "07:30 01/12/2026"),
+     ("30/11/2026 09:00", "mai 8 giờ", "08:00 01/12/2026")],
 )
 def test_duty_times_in_every_form(now_local: str, text: str, expected_local: str) -> None:
     now = datetime.strptime(now_local, "%d/%m/%Y %H:%M").replace(tzinfo=VN).astimezone(UTC)
     assert parse_when(text, now, VN).astimezone(VN).strftime("%H:%M %d/%m/%Y") == expected_local
 
 
-@pytest.mark.parametrize("text", ["24/11", "mai 8 giờ", "25:00", "abc", "2 tiếng trước"])
+@pytest.mark.parametrize("text", ["24/11", "mai", "ngày mai", "25:00", "abc", "2 tiếng trước"])
 def test_duty_time_needs_a_time_of_day(text: str) -> None:
     with pytest.raises(InvalidInput) as info:
         parse_when(text, START, VN)
@@ -107,3 +121,35 @@ def test_duty_time_out_of_range_is_refused_not_a_traceback() -> None:
     with pytest.raises(InvalidInput) as info:
         parse_when("01/01/0001 00:00", START, VN)
     assert info.value.key == "duty_when_invalid"
+
+
+def starts(shifts: list[Shift]) -> list[tuple[int, bool]]:
+    """Each shift as (hours after START, is it an override)."""
+    return [(int((s.start_at - START) / H), s.override) for s in shifts]
+
+
+@pytest.mark.parametrize(("now", "expected"), [
+    # Before the rotation begins: its first shift once, not twice.
+    (START - 30 * H, [(24, False), (96, False), (168, False)]),
+    # At the very second the person's shift begins: running, once.
+    (START + 24 * H, [(24, False), (96, False), (168, False)]),
+    # Inside it; and just after it ended.
+    (START + 30 * H, [(24, False), (96, False), (168, False)]),
+    (START + 48 * H, [(96, False), (168, False), (240, False)]),
+])
+def test_coming_shifts_each_once(now: datetime, expected: list[tuple[int, bool]]) -> None:
+    assert starts(coming_shifts(ROT, [], 12, now, 3)) == expected
+
+
+def test_coming_shifts_with_overrides() -> None:
+    mine = Override(1, 99, START + 30 * H, START + 40 * H)  # 99 is not in the rotation
+    theirs = Override(2, 11, START + 100 * H, START + 101 * H)  # covers part of 12's shift
+    again = Override(3, 12, START + 168 * H, START + 192 * H)  # 12's own shift, as an override
+    overrides = [mine, theirs, again]
+    assert starts(coming_shifts(ROT, overrides, 99, START, 6)) == [(30, True)]
+    assert starts(coming_shifts(None, overrides, 99, START, 6)) == [(30, True)]
+    assert starts(coming_shifts(ROT, overrides, 99, START + 40 * H, 6)) == []  # ended
+    # 12's shifts at 24 h and 96 h are partly covered by 99's and 11's overrides; the one at
+    # 168 h is listed once, as the override it now is.
+    assert starts(coming_shifts(ROT, overrides, 12, START, 3)) == [
+        (168, True), (240, False), (312, False)]

@@ -159,10 +159,66 @@ def test_parse_moment_past(now: datetime, text: str, expected: str, reading: Rea
     assert (read(moment), moment.reading) == (expected, reading)
 
 
+# Days named by a word ("hôm nay", "mai", "ngày mai", "hôm qua") and "bây giờ": the day is
+# the one it is said on, and a named day never rolls over (17:00 hôm nay at 18:30 is past).
+NOW_ = Reading.NOW
+DAY_ROWS = [
+    ("mai 07:30", DC, ("07:30 01/12/2026 +1", "07:30 01/12/2026 +1", "07:30 29/12/2026 +1")),
+    ("07:30 mai", DC, ("07:30 01/12/2026 +1", "07:30 01/12/2026 +1", "07:30 29/12/2026 +1")),
+    ("ngày mai 07:30", DC, ("07:30 01/12/2026 +1", "07:30 01/12/2026 +1", "07:30 29/12/2026 +1")),
+    ("07:30 ngày mai", DC, ("07:30 01/12/2026 +1", "07:30 01/12/2026 +1", "07:30 29/12/2026 +1")),
+    ("Ngày mai, 7h30", DC, ("07:30 01/12/2026 +1", "07:30 01/12/2026 +1", "07:30 29/12/2026 +1")),
+    ("ngay mai 7h30", DC, ("07:30 01/12/2026 +1", "07:30 01/12/2026 +1", "07:30 29/12/2026 +1")),
+    ("mai lúc 8 giờ", DC, ("08:00 01/12/2026 +1", "08:00 01/12/2026 +1", "08:00 29/12/2026 +1")),
+    ("mai 8 giờ", DC, ("08:00 01/12/2026 +1", "08:00 01/12/2026 +1", "08:00 29/12/2026 +1")),
+    ("lúc 20h ngày mai", DC, ("20:00 01/12/2026 +1", "20:00 01/12/2026 +1", "20:00 29/12/2026 +1")),
+    ("17:00 hôm nay", DC, ("17:00 30/11/2026", "17:00 30/11/2026", "17:00 28/12/2026")),
+    ("hôm nay 17h", DC, ("17:00 30/11/2026", "17:00 30/11/2026", "17:00 28/12/2026")),
+    ("hom nay 17h", DC, ("17:00 30/11/2026", "17:00 30/11/2026", "17:00 28/12/2026")),
+    ("hôm qua 22:00", DC, ("22:00 29/11/2026 -1", "22:00 29/11/2026 -1", "22:00 27/12/2026 -1")),
+    ("ngày mai", D, ("17:00 01/12/2026 +1", "17:00 01/12/2026 +1", "17:00 29/12/2026 +1")),
+    ("mai", D, ("17:00 01/12/2026 +1", "17:00 01/12/2026 +1", "17:00 29/12/2026 +1")),
+    ("hôm nay", D, ("17:00 30/11/2026", "17:00 30/11/2026", "17:00 28/12/2026")),
+    ("bây giờ", NOW_, ("09:00 30/11/2026", "18:30 30/11/2026", "09:00 28/12/2026")),
+    ("Bây giờ", NOW_, ("09:00 30/11/2026", "18:30 30/11/2026", "09:00 28/12/2026")),
+    ("ngay bây giờ", NOW_, ("09:00 30/11/2026", "18:30 30/11/2026", "09:00 28/12/2026")),
+    ("bay gio", NOW_, ("09:00 30/11/2026", "18:30 30/11/2026", "09:00 28/12/2026")),
+]
+
+
+@pytest.mark.parametrize(("text", "reading", "expected"), DAY_ROWS)
+def test_days_named_by_a_word(text: str, reading: Reading, expected: tuple[str, ...]) -> None:
+    for direction in Direction:  # a named day means the same looking ahead or back
+        for now, want in zip(NOWS, expected, strict=True):
+            moment = parse_moment(text, now, VN, key=KEY, direction=direction)
+            assert (read(moment), moment.reading) == (want, reading), (text, now)
+            assert moment.at.tzinfo is UTC
+
+
+@pytest.mark.parametrize(("now", "text", "expected"), [
+    (local("31/12/2026 23:30"), "mai 07:30", "07:30 01/01/2027 +1"),
+    (local("30/11/2026 00:30"), "07:30 mai", "07:30 01/12/2026 +1"),  # the local day counts
+    (local("30/11/2026 23:59"), "hôm nay 17h", "17:00 30/11/2026"),
+])
+def test_named_days_at_day_and_year_ends(now: datetime, text: str, expected: str) -> None:
+    assert read(parse_moment(text, now, VN, key=KEY)) == expected
+
+
+def test_named_days_and_now_are_read_from_the_moment_of_speaking() -> None:
+    """A period's end is read from its start (`now`), but "mai" from the day it is typed."""
+    start, typed = local("03/12/2026 20:00"), NOWS[0]  # typed at 09:00 on 30/11
+    assert read(parse_moment("mai 07:30", start, VN, key=KEY, speaking=typed)) == \
+        "07:30 01/12/2026 +1"
+    assert parse_moment("bây giờ", start, VN, key=KEY, speaking=typed).at == typed
+    assert read(parse_moment("7h", start, VN, key=KEY, speaking=typed)) == "07:00 04/12/2026 +1"
+    assert read(parse_moment("+2h", start, VN, key=KEY, speaking=typed)) == "22:00 03/12/2026"
+
+
 GARBAGE = ["", "   ", "abc", "25:00", "24:00", "17h61", "17:60", "32/1", "32/1 17:00",
            "31/02 10:00", "13/13", "0p", "+0h", "0 phút", "17", "+2", "17 25/11", "1/1/22",
-           "ngày mai", "mai 8 giờ", "17h 25/11 18h", "-2h", "2h trước nữa", "+2h trước",
-           "99999999p"]
+           "mai mốt", "tuần sau", "hôm kia", "mai 25:00", "mai 17", "mai 25/11 17h",
+           "bây giờ 17h", "17h mai 18h", "nay 17h", "17h25/11 mai",
+           "17h 25/11 18h", "-2h", "2h trước nữa", "+2h trước", "99999999p"]
 
 
 @pytest.mark.parametrize("text", GARBAGE)
@@ -197,6 +253,9 @@ def test_a_moment_no_datetime_can_hold_is_out_of_range_not_a_traceback() -> None
     ("2h", Direction.FUTURE, "02:00 ngày mai, 01/12/2026"),
     ("17:00 1/12", Direction.FUTURE, "17:00 ngày 01/12/2026"),  # a date typed: no "ngày mai"
     ("22h", Direction.PAST, "22:00 hôm qua, 29/11/2026"),
+    ("07:30 mai", Direction.FUTURE, "07:30 ngày mai, 01/12/2026"),  # "mai" typed: said back
+    ("17:00 hôm nay", Direction.FUTURE, "17:00 ngày 30/11/2026"),
+    ("hôm qua 22h", Direction.PAST, "22:00 hôm qua, 29/11/2026"),
 ])
 def test_the_echo_says_when_a_clock_time_rolled(text: str, direction: Direction,
                                                  echo: str) -> None:
@@ -204,3 +263,19 @@ def test_the_echo_says_when_a_clock_time_rolled(text: str, direction: Direction,
 
     moment = parse_moment(text, NOWS[0], VN, key=KEY, direction=direction)
     assert typed_time(moment, VN) == echo
+
+
+@pytest.mark.parametrize(("choice", "at_0900", "at_1830"), [
+    ("now", "09:00 30/11/2026", "18:30 30/11/2026"),
+    ("h1", "10:00 30/11/2026", "19:30 30/11/2026"),
+    ("h2", "11:00 30/11/2026", "20:30 30/11/2026"),
+    ("t17", "17:00 30/11/2026", "17:00 30/11/2026"),  # past at 18:30: the caller refuses it
+    ("m0730", "07:30 01/12/2026 +1", "07:30 01/12/2026 +1"),
+])
+def test_each_quick_choice_means_its_label_typed(choice: str, at_0900: str, at_1830: str) -> None:
+    """A quick button («+1 giờ», «17:00 hôm nay» ...) is read as its label typed."""
+    from bot.telegram.quick_view import STARTS, text
+
+    assert choice in STARTS
+    for now, want in ((NOWS[0], at_0900), (NOWS[1], at_1830)):
+        assert read(parse_moment(text(choice), now, VN, key=KEY)) == want  # type: ignore[arg-type]
