@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import traceback
@@ -42,6 +43,14 @@ def load_settings() -> Settings:
         raise SystemExit(EXIT_CONFIG) from None
 
 
+NO_SUPER_ADMIN = (
+    "HOATOC_ADMIN_IDS is not set: there is no super-admin, so nobody can create invites. "
+    "Send /start to the bot in Telegram: it answers with your Telegram user id; put it in "
+    "HOATOC_ADMIN_IDS (e.g. HOATOC_ADMIN_IDS=123456789, in the environment or .env) and "
+    "restart the bot."
+)
+
+
 def cmd_run(_: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.bot_token is None:
@@ -55,7 +64,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     # Imported here: PTB is slow to import and `check` does not need it.
     from telegram.error import InvalidToken, TelegramError
 
-    from bot.app import build_application, run
+    from bot.app import build_application, reach_bot_api, run
     from config.policy import PolicyError
 
     try:
@@ -65,16 +74,40 @@ def cmd_run(_: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
     try:
+        # Before anything starts: a wrong address or token is one line, not PTB's traceback.
+        asyncio.run(reach_bot_api(settings))
+        if not settings.admin_ids:
+            logging.getLogger("hoatoc").warning(NO_SUPER_ADMIN)
         run(app)
     except InvalidToken:
-        print("Telegram rejected HOATOC_BOT_TOKEN: check it with @BotFather (/mybots, API Token).",
-              file=sys.stderr)
+        print("Telegram rejected HOATOC_BOT_TOKEN (401 Unauthorized): check it with @BotFather "
+              "(/mybots, API Token).", file=sys.stderr)
         return EXIT_CONFIG
     except TelegramError as exc:
-        print(f"Could not reach the Bot API at {settings.api_base_url}: "
-              f"{redact(str(exc), [token])}", file=sys.stderr)
+        print(unreachable_line(settings, exc, [token]), file=sys.stderr)
         return 1
     return 0
+
+
+def unreachable_line(settings: Settings, exc: BaseException, secrets: list[str]) -> str:
+    """One line: where the bot tried to go, why it failed in plain words, which settings."""
+    cause = exc.__cause__ or exc
+    detail = redact(str(cause) or type(cause).__name__, secrets)
+    name = type(cause).__name__
+    if "Timeout" in name or "TimedOut" in name:
+        reason = f"no answer in time ({detail})"
+    elif any(s in detail for s in ("Name or service not known", "nodename nor servname",
+                                   "getaddrinfo", "Temporary failure in name resolution")):
+        reason = f"the host name does not resolve (DNS: {detail})"
+    elif "Connect" in name:
+        reason = f"connection refused or impossible ({detail})"
+    else:
+        reason = detail
+    via = f" via the proxy {_mask_userinfo(settings.proxy_url)}" if settings.proxy_url else ""
+    return (f"Cannot reach the Telegram Bot API at {settings.api_base_url}{via}: {reason}. "
+            "Check HOATOC_API_BASE_URL (a self-hosted Bot API server where Telegram is blocked) "
+            "and HOATOC_PROXY_URL (an HTTP or SOCKS5 proxy"
+            f"{'' if settings.proxy_url else ', none set'}), and this machine's network.")
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -1,0 +1,156 @@
+"""The first hour of a new operator (issue 10, items 13-16): the real CLI as a subprocess
+against the fake Telegram on 127.0.0.1, and what a stranger and a responder read in chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.testing.fake_telegram import FakeTelegram
+from tests.e2e.conftest import Harness
+from tests.e2e.test_process import TOKEN, TOKEN_SECRET_PART, clean_env, hoatoc
+
+
+def closed_port() -> int:
+    """A 127.0.0.1 port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def run_bot_until(tmp: Path, env: dict[str, str], fake: FakeTelegram,
+                        scenario: object) -> str:
+    """`hoatoc run` in its own process while `scenario()` runs; returns everything it logged."""
+    log_path = tmp / "bot.log"
+    with log_path.open("w") as log_file:
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp, env=env,
+                                stdout=log_file, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            await fake.wait_for_long_poll(timeout=120)
+            await scenario()  # type: ignore[operator]
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                await asyncio.to_thread(proc.wait, 30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    return log_path.read_text()
+
+
+async def test_no_super_admin_warns_once_and_a_stranger_learns_their_user_id(
+        tmp_path: Path) -> None:
+    async with FakeTelegram(TOKEN) as fake:
+        fake.add_user(424242, "Lan", "Nguyễn")
+        env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_API_BASE_URL=fake.base_url)
+
+        async def scenario() -> None:
+            fake.send_text(424242, "/start")
+            reply = await fake.wait_for_message(424242, timeout=30)
+            text = reply.plain_text or ""
+            # The id a new operator puts in HOATOC_ADMIN_IDS, and how everyone else joins.
+            assert "424242" in text, text
+            assert "chưa được đăng ký" in text and "đường dẫn mời" in text
+            assert "quản trị viên" in text
+            assert "<code>424242</code>" in (reply.text or "")
+
+        logs = await run_bot_until(tmp_path, env, fake, scenario)
+    warnings = [line for line in logs.splitlines() if "HOATOC_ADMIN_IDS" in line]
+    assert len(warnings) == 1, logs
+    assert "WARNING" in warnings[0] and "no super-admin" in warnings[0]
+    assert "/start" in warnings[0]  # says what to do
+    # INFO is for what happened to people: APScheduler's job bookkeeping stays at DEBUG.
+    assert "apscheduler" not in logs and "Added job" not in logs, logs
+    assert "httpx" not in logs and TOKEN_SECRET_PART not in logs
+
+
+async def test_a_configured_super_admin_gets_no_warning(tmp_path: Path) -> None:
+    async with FakeTelegram(TOKEN) as fake:
+        fake.add_user(9001, "Quản trị")
+        env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_API_BASE_URL=fake.base_url,
+                        HOATOC_ADMIN_IDS="9001")
+
+        async def scenario() -> None:
+            fake.send_text(9001, "/start")
+            await fake.wait_for_message(9001, timeout=30)
+
+        logs = await run_bot_until(tmp_path, env, fake, scenario)
+    assert "HOATOC_ADMIN_IDS" not in logs, logs
+    assert "Hỏa Tốc started" in logs
+
+
+def test_unreachable_bot_api_is_one_line_naming_both_settings(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_API_BASE_URL=url,
+                    HOATOC_ADMIN_IDS="9001")
+    result = hoatoc("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    [line] = lines
+    assert url in line and "HOATOC_API_BASE_URL" in line and "HOATOC_PROXY_URL" in line, line
+    assert "refused" in line or "connect" in line.lower()
+    assert "Traceback" not in result.stdout + result.stderr
+    assert TOKEN_SECRET_PART not in result.stdout + result.stderr
+    # Nothing was written: the database is not even created for a bot that cannot start.
+    assert not (tmp_path / "data" / "hoatoc.db").exists()
+
+
+def test_unreachable_proxy_is_one_line_naming_it(tmp_path: Path) -> None:
+    proxy = f"http://user:hunter2@127.0.0.1:{closed_port()}"
+    env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="9001",
+                    HOATOC_API_BASE_URL="http://127.0.0.1:9", HOATOC_PROXY_URL=proxy)
+    result = hoatoc("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "HOATOC_PROXY_URL" in line and "via the proxy http://***@127.0.0.1" in line, line
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_rejected_token_is_one_line_without_traceback(tmp_path: Path) -> None:
+    async with FakeTelegram("7000000001:AAOtherTokenTheServerAcceptsXXXXX") as fake:
+        env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_API_BASE_URL=fake.base_url,
+                        HOATOC_ADMIN_IDS="9001")
+        result = await asyncio.to_thread(hoatoc, "run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "Telegram rejected HOATOC_BOT_TOKEN" in line and "@BotFather" in line
+    assert "Traceback" not in result.stderr and TOKEN_SECRET_PART not in result.stderr
+
+
+async def test_info_logs_say_what_happened_to_people(harness: Harness, tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    from tests.e2e.test_escalation import S, broadcast, set_rotation, start, step
+
+    h = harness
+    caplog.set_level(logging.INFO, logger="bot")  # our own loggers, as `hoatoc run` has them
+    await start(h, tmp_path)  # the province imported, 101-104 joined through invites
+    assert re.search(r"invite INV-\d+ used by Lan Nguyễn \(Telegram user 101\): liaison "
+                     r"\(primary\) of CAT", caplog.text), caplog.text
+    assert re.search(r"invite INV-\d+ used by Khách Nguyễn \(Telegram user 104\): responder "
+                     r"\(lead\)", caplog.text), caplog.text
+    await set_rotation(h, 103)
+    directive = await broadcast(h, "CAT", "TT_CNTT")
+    assert (f"directive {directive.number} (hoa_toc) sent to 2 people of 2 agencies; "
+            "nobody on the bot for 1 agency: TT_CNTT") in caplog.text, caplog.text
+    await h.services.sender.drained()
+    await step(h, 0 * S)  # TT_CNTT: nobody to reach, the on-duty responder at once
+    assert (f"escalation for directive {directive.number} (acknowledgement): nobody on the "
+            "bot for Trung tâm") in caplog.text, caplog.text
+    await step(h, 50 * S)  # the reminder to CAT's liaisons
+    assert re.search(rf"escalation step fired for directive {re.escape(directive.number)} "
+                     r"\(acknowledgement\): step 1/3 \(agency_liaisons\) for 2 agencies "
+                     r"\(Công an tỉnh, Trung tâm [^)]*\); 2 messages queued", caplog.text), caplog.text
+    # Never the token, never an invite token, never a request URL.
+    assert "bot7000000001" not in caplog.text and "start=" not in caplog.text
