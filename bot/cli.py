@@ -141,9 +141,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         for kind in ("agencies", "groups", "people"):
             print(f"{kind}: {report.created[kind]} created, {report.updated[kind]} updated, "
                   f"{report.unchanged[kind]} unchanged")
-        if "duty" in report.created or "duty" in report.updated:
-            print(f"duty: rotation {'replaced' if report.updated.get('duty') else 'unchanged'}, "
-                  f"{report.created.get('duty', 0)} override(s) added")
+        if report.duty_section:  # on a re-import too: the operator sees it was read
+            rotation = (f"rotation of {report.rotation_size} responders {report.rotation}"
+                        if report.rotation else "no rotation in the file")
+            print(f"duty: {rotation}, {report.overrides_added} override(s) added")
         return 0
 
     return asyncio.run(go())

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.testing.fake_telegram import FakeTelegram
+from tests.conftest import PROVINCE
 from tests.e2e.conftest import Harness
 from tests.e2e.test_process import TOKEN, TOKEN_SECRET_PART, clean_env, hoatoc
 
@@ -154,3 +155,76 @@ async def test_info_logs_say_what_happened_to_people(harness: Harness, tmp_path:
                      r"\(Công an tỉnh, Trung tâm [^)]*\); 2 messages queued", caplog.text), caplog.text
     # Never the token, never an invite token, never a request URL.
     assert "bot7000000001" not in caplog.text and "start=" not in caplog.text
+
+
+# pydantic's and PyYAML's own phrases: the operator reads plain words instead.
+RAW_LIBRARY_WORDS = ("Input should", "Field required", "String should", "Extra inputs",
+                     "validation error", "pydantic", "type=", "mapping values are not allowed",
+                     "Value error", "List should", "Traceback")
+
+
+def test_import_reports_every_error_of_a_file_at_once_in_plain_words(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    assert hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path).returncode == 0
+    bad = tmp_path / "tinh.yaml"
+    bad.write_text("""\
+agencies:
+  - {code: XA_MOI, name: UBND xã Mới, kind: village}
+  - {code: XA_HAI, kind: committee}
+groups:
+  - {code: G_MOI, name: Nhóm mới, agencies: [XA_MOI, KHONG_CO]}
+people:
+  - {code: P100, full_name: Trần Văn Một, phone: "12345", roles: [liaison], agency: CAT}
+  - {code: P101, full_name: Lê Thị Hai, roles: [chief], agency: CAT, nickname: Hai}
+  - {code: P102, full_name: Phạm Văn Ba, roles: [liaison], agency: KHONG_CO}
+  - {code: P103, full_name: "", roles: [responder], telegram_id: abc}
+duty:
+  rotation: {people: [P003, P001, P999], shift: 24h, handover: "07:30", start: 2026-11-01}
+""", encoding="utf-8")
+    result = hoatoc("import", str(bad), env=env, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    err = result.stderr
+    assert f"{bad}: rejected, nothing was written." in err
+    expected = [
+        # format
+        "agencies[1] (XA_MOI).kind: 'village' is not one of: department, committee, telecom, "
+        "centre, other",
+        "agencies[2] (XA_HAI).name: missing (required)",
+        "people[1] (P100).phone: '12345' is not a valid Vietnamese phone number",
+        "people[2] (P101).roles: 'chief' is not one of: admin, liaison, responder",
+        "people[2] (P101).nickname: unknown field (the fields are:",
+        "people[4] (P103).full_name: empty",
+        "people[4] (P103).telegram_id: 'abc' is not a whole number",
+        # references (checked against the file and the database)
+        "groups[1] (G_MOI).agencies: no agency with code 'KHONG_CO' in the file or database",
+        "people[3] (P102).agency: no agency with code 'KHONG_CO' in the file or database",
+        # roles in the duty rotation
+        "duty.rotation.people[2]: Bùi Văn Sơn (P001) is not a responder",
+        "duty.rotation.people[3]: no person with code 'P999' in the file or database",
+    ]
+    for line in expected:
+        assert line in err, f"{line!r} not in:\n{err}"
+    assert f"{len(expected)} error(s)" in err, err
+    for raw in RAW_LIBRARY_WORDS:
+        assert raw not in err, (raw, err)
+
+
+def test_import_yaml_syntax_error_in_plain_words(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("agencies:\n  - code: A1\n    name: Sở: Một\n", encoding="utf-8")
+    result = hoatoc("import", str(bad), env=clean_env(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{bad}: not valid YAML at line 3, column 13:" in result.stderr, result.stderr
+    assert "put the value in quotes" in result.stderr
+    for raw in RAW_LIBRARY_WORDS:
+        assert raw not in result.stderr, (raw, result.stderr)
+
+
+def test_reimport_prints_the_duty_section_too(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    first = hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path)
+    assert "duty: rotation of 8 responders set, 0 override(s) added" in first.stdout, first.stdout
+    second = hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path)
+    assert second.returncode == 0
+    assert "duty: rotation of 8 responders unchanged, 0 override(s) added" in second.stdout, (
+        second.stdout)
