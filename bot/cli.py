@@ -10,11 +10,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot.clock import SystemClock
 from bot.logs import redact, setup_logging
-from config.settings import Settings, describe_errors
+from config.settings import ENV_PREFIX, Settings, describe_errors
 
 EXIT_CONFIG = 2
 
@@ -161,21 +161,7 @@ def cmd_check(_: argparse.Namespace) -> int:
         for line in problems:
             print(f"  ✗ {line}")
         return EXIT_CONFIG
-    rows = [
-        ("HOATOC_BOT_TOKEN", "set (hidden)" if settings.bot_token else "MISSING"),
-        ("HOATOC_API_BASE_URL", settings.api_base_url),
-        ("HOATOC_PROXY_URL", _mask_userinfo(settings.proxy_url) or "(none)"),
-        ("HOATOC_DATABASE", str(settings.database)),
-        ("HOATOC_ADMIN_IDS", ", ".join(map(str, settings.admin_ids)) or "(none)"),
-        ("HOATOC_TIMEZONE", settings.timezone),
-        ("HOATOC_POLICY_FILE", str(settings.policy_file)),
-        ("HOATOC_FOCAL_NAME", _name(settings, "focal_name")),
-        ("HOATOC_FOCAL_HOTLINE", settings.focal_hotline or "(none)"),
-        ("HOATOC_FOCAL_EMAIL", settings.focal_email or "(none)"),
-        ("HOATOC_TEAM_NAME", _name(settings, "team_name")),
-        ("HOATOC_INVITE_TTL_HOURS", f"{settings.invite_ttl_hours:g}"),
-        ("HOATOC_LOG_LEVEL", settings.log_level),
-    ]
+    rows = [(f"{ENV_PREFIX}{name.upper()}", _shown(settings, name)) for name in Settings.model_fields]
     if settings.bot_token is None:
         problems.append("HOATOC_BOT_TOKEN: missing (create a bot with @BotFather)")
     if not settings.admin_ids:
@@ -183,16 +169,72 @@ def cmd_check(_: argparse.Namespace) -> int:
     problems += _check_proxy(settings.proxy_url)
     problems += _check_policy(settings.policy_file)
     problems += _check_database(settings.database)
+    warnings = _warnings(settings)
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name.ljust(width)}  {value}")
-    if problems:
-        print("Configuration: INVALID")
-        for line in problems:
-            print(f"  ✗ {line}")
-        return EXIT_CONFIG
-    print("Configuration: OK")
-    return 0
+    counted = f" ({len(warnings)} warning{'' if len(warnings) == 1 else 's'})" if warnings else ""
+    print(f"Configuration: {'INVALID' if problems else 'OK'}{counted}")
+    for line in problems:
+        print(f"  ✗ {line}")
+    for line in warnings:
+        print(f"  ! {line}")
+    return EXIT_CONFIG if problems else 0
+
+
+UNSET = "(unset)"
+_WHY_NOT_ON_THE_BOT = {"not_joined": "has not joined", "blocked": "has blocked the bot",
+                       "inactive": "no longer active"}
+
+
+def _shown(settings: Settings, name: str) -> str:
+    """A setting as `check` prints it: its value, "(unset)", secrets and passwords masked."""
+    value = getattr(settings, name)
+    if isinstance(value, SecretStr):
+        return "set (hidden)"
+    if name == "proxy_url":
+        return _mask_userinfo(value) or UNSET
+    if name in {"focal_name", "team_name"}:
+        return _name(settings, name)
+    if value is None or value == "" or value == ():
+        return UNSET
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _warnings(settings: Settings) -> list[str]:
+    """What lets the bot start but will hurt people: said, without failing the check."""
+    warnings = []
+    if not settings.focal_hotline:
+        warnings.append("HOATOC_FOCAL_HOTLINE: empty: /duty and the answer to people not yet "
+                        "registered give no hotline to call; set the focal point's hotline")
+    if settings.database.is_file():  # no database yet: no roster to speak of
+        warnings += asyncio.run(_roster_warnings(settings.database.resolve().as_uri()))
+    return warnings
+
+
+async def _roster_warnings(uri: str) -> list[str]:
+    """People in the duty rotation whom the bot cannot reach (the database opened read-only)."""
+    import aiosqlite
+
+    from bot.services.duty import rotation_gaps
+
+    try:
+        async with aiosqlite.connect(f"{uri}?mode=ro", uri=True) as conn:
+            conn.row_factory = aiosqlite.Row
+            size, gaps = await rotation_gaps(conn)
+    except aiosqlite.Error as exc:
+        return [f"HOATOC_DATABASE: cannot read the duty roster: {exc}"]
+    if not gaps:
+        return []
+    people = ", ".join(f"{p.full_name} ({p.code or 'no code'}): {_WHY_NOT_ON_THE_BOT[why]}"
+                       for p, why in gaps)
+    return [f"duty rotation: {len(gaps)} of {size} people are not on the bot (during their "
+            f"shifts the on-duty alerts go to the team lead and the admins instead): {people}. "
+            "Invite them (/invite person CODE) or change the rotation."]
 
 
 def _name(settings: Settings, field: str) -> str:

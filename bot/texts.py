@@ -560,6 +560,17 @@ TEXTS: Final[dict[str, str]] = {
         "và quản trị viên."
     ),
     "duty_no_next": "Chưa có ca trực tiếp theo trong 14 ngày tới.",
+    "duty_unreachable": (
+        "⚠️ {names} {why} nên không nhận được thông báo qua Telegram. "
+    ),
+    "duty_unreachable_not_joined": "chưa tham gia bot",
+    "duty_unreachable_blocked": "đã chặn bot hoặc không nhận được tin nhắn",
+    "duty_unreachable_inactive": "đã ngừng tham gia",
+    "duty_alerts_to_lead": (
+        "Thông báo đôn đốc sẽ được gửi Đội trưởng{leads} và quản trị viên; đề nghị gọi điện "
+        "trực tiếp cho người đang trực."
+    ),
+    "duty_alerts_only_to": "Thông báo đôn đốc chỉ gửi {names}.",
     "duty_person": "{name} ({phone}) đến {end}",
     "duty_hotline": "Đường dây nóng của {focal_name}: {hotline}",
     "duty_shift_start": (

@@ -228,3 +228,85 @@ def test_reimport_prints_the_duty_section_too(tmp_path: Path) -> None:
     assert second.returncode == 0
     assert "duty: rotation of 8 responders unchanged, 0 override(s) added" in second.stdout, (
         second.stdout)
+
+
+def test_check_lists_every_setting_and_warns_on_hotline_and_roster(tmp_path: Path) -> None:
+    from config.settings import Settings
+
+    env = clean_env(tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="9001",
+                    HOATOC_PROXY_URL="socks5://user:hunter2@127.0.0.1:1080")
+    before = hoatoc("check", env=env, cwd=tmp_path)  # no database yet: nothing to say of it
+    assert before.returncode == 0, before.stdout + before.stderr
+    for name in Settings.model_fields:
+        assert f"HOATOC_{name.upper()} " in before.stdout, (name, before.stdout)
+    assert re.search(r"HOATOC_FOCAL_HOTLINE +\(unset\)\n", before.stdout), before.stdout
+    assert re.search(r"HOATOC_FOCAL_EMAIL +\(unset\)\n", before.stdout)
+    assert re.search(r"HOATOC_BOT_TOKEN +set \(hidden\)\n", before.stdout)
+    assert "hunter2" not in before.stdout and TOKEN_SECRET_PART not in before.stdout
+    assert "! HOATOC_FOCAL_HOTLINE: empty" in before.stdout
+    assert "Configuration: OK (1 warning)" in before.stdout, before.stdout
+
+    assert hoatoc("import", str(PROVINCE), env=env, cwd=tmp_path).returncode == 0
+    after = hoatoc("check", env={**env, "HOATOC_FOCAL_HOTLINE": "0296 3 852 000"}, cwd=tmp_path)
+    assert after.returncode == 0, after.stdout
+    assert re.search(r"HOATOC_FOCAL_HOTLINE +0296 3 852 000\n", after.stdout)
+    assert "HOATOC_FOCAL_HOTLINE: empty" not in after.stdout
+    # The example province's rotation: eight responders, none of whom has joined the bot yet.
+    assert ("! duty rotation: 8 of 8 people are not on the bot (during their shifts the on-duty "
+            "alerts go to the team lead and the admins instead): ") in after.stdout, after.stdout
+    assert "Invite them (/invite person CODE)" in after.stdout
+    assert "Đoàn Hoàng Hải (P003): has not joined" in after.stdout
+    assert "Configuration: OK (1 warning)" in after.stdout
+
+
+async def test_duty_says_who_cannot_be_reached_and_who_gets_the_alerts(
+        harness: Harness, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from bot.clock import to_epoch
+    from bot.domain.roster import Rotation
+    from bot.storage.duty import DutyRepository
+    from bot.storage.people import PeopleRepository
+    from tests.e2e.test_escalation import set_rotation, start
+
+    h = harness
+    await start(h, tmp_path)  # 103 a responder, 104 the lead (Khách Nguyễn), both joined
+    people = PeopleRepository(h.services.db.reader)
+    imported = await people.by_code("P005")  # in the rotation of the file, never joined
+    assert imported is not None and imported.chat_id is None
+    async with h.services.db.transaction() as conn:
+        await DutyRepository(conn).set_rotation(
+            Rotation((imported.id,), timedelta(days=1), h.clock.now() - timedelta(hours=1)), 0)
+    view = await h.say(101, "/duty")
+    text = view.plain_text or ""
+    assert "Đang trực: Kha Hoàng Khoa" in text, text
+    assert ("⚠️ Kha Hoàng Khoa chưa tham gia bot nên không nhận được thông báo qua Telegram. "
+            "Thông báo đôn đốc sẽ được gửi Đội trưởng (Khách Nguyễn) và quản trị viên; đề nghị "
+            "gọi điện trực tiếp cho người đang trực.") in text, text
+
+    # 103 on duty beside them (two overrides): the alerts go to 103 only.
+    p103 = await people.by_telegram_id(103)
+    assert p103 is not None
+    async with h.services.db.transaction() as conn:
+        for person_id in (imported.id, p103.id):
+            await DutyRepository(conn).add_override(
+                person_id, h.clock.now() - timedelta(minutes=5),
+                h.clock.now() + timedelta(hours=3), None, to_epoch(h.clock.now()))
+    both = (await h.say(101, "/duty")).plain_text or ""
+    assert ("⚠️ Kha Hoàng Khoa chưa tham gia bot nên không nhận được thông báo qua Telegram. "
+            "Thông báo đôn đốc chỉ gửi Hùng Nguyễn.") in both, both
+
+    # 103 alone on duty, and 103 has blocked the bot.
+    await set_rotation(h, 103)
+    async with h.services.db.transaction() as conn:
+        await conn.execute("DELETE FROM duty_overrides")
+    await h.services.onboarding.mark_unreachable(103, "Forbidden: bot was blocked by the user")
+    blocked = (await h.say(101, "/duty")).plain_text or ""
+    assert "Đang trực: Hùng Nguyễn" in blocked
+    assert ("⚠️ Hùng Nguyễn đã chặn bot hoặc không nhận được tin nhắn nên không nhận được "
+            "thông báo qua Telegram. Thông báo đôn đốc sẽ được gửi Đội trưởng (Khách Nguyễn) và "
+            "quản trị viên") in blocked, blocked
+    # Someone reachable on duty: no warning at all.
+    await set_rotation(h, 104)
+    fine = (await h.say(101, "/duty")).plain_text or ""
+    assert "⚠️" not in fine and "Đang trực: Khách Nguyễn" in fine
