@@ -242,8 +242,7 @@ class BroadcastService:
         self.escalation.on_schedule()
         unreached = [a.code for a in audience.unreachable]
         log.info("directive %s (%s) sent to %d people of %d agencies%s", directive.number,
-                 directive.urgency,
-                 audience.people_count, audience.agency_count,
+                 directive.urgency, audience.people_count, audience.agency_count,
                  f"; nobody on the bot for {len(unreached)} "
                  f"agenc{'y' if len(unreached) == 1 else 'ies'}: {', '.join(unreached)}"
                  if unreached else "")
