@@ -58,6 +58,15 @@ def make_bot(settings: Settings, request: HTTPXRequest, **kwargs: Any) -> HoaToc
     )
 
 
+async def reach_bot_api(settings: Settings) -> str:
+    """Call getMe once, as `hoatoc run` starts: the bot's username, or PTB's error
+    (InvalidToken, NetworkError, TimedOut) before anything else has started."""
+    request = HTTPXRequest(connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
+                           read_timeout=10, write_timeout=10, pool_timeout=10)
+    async with make_bot(settings, request) as probe:
+        return probe.username
+
+
 def build_services(settings: Settings, clock: Clock) -> Services:
     """Every service, wired; nothing touches the network or the disk until started."""
     db = Database(settings.database, clock)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import traceback
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot.clock import SystemClock
 from bot.logs import redact, setup_logging
-from config.settings import Settings, describe_errors
+from config.settings import ENV_PREFIX, Settings, describe_errors
 
 EXIT_CONFIG = 2
 
@@ -42,6 +43,14 @@ def load_settings() -> Settings:
         raise SystemExit(EXIT_CONFIG) from None
 
 
+NO_SUPER_ADMIN = (
+    "HOATOC_ADMIN_IDS is not set: there is no super-admin, so nobody can create invites. "
+    "Send /start to the bot in Telegram: it answers with your Telegram user id; put it in "
+    "HOATOC_ADMIN_IDS (e.g. HOATOC_ADMIN_IDS=123456789, in the environment or .env) and "
+    "restart the bot."
+)
+
+
 def cmd_run(_: argparse.Namespace) -> int:
     settings = load_settings()
     if settings.bot_token is None:
@@ -55,7 +64,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     # Imported here: PTB is slow to import and `check` does not need it.
     from telegram.error import InvalidToken, TelegramError
 
-    from bot.app import build_application, run
+    from bot.app import build_application, reach_bot_api, run
     from config.policy import PolicyError
 
     try:
@@ -65,16 +74,40 @@ def cmd_run(_: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
     try:
+        # Before anything starts: a wrong address or token is one line, not PTB's traceback.
+        asyncio.run(reach_bot_api(settings))
+        if not settings.admin_ids:
+            logging.getLogger("hoatoc").warning(NO_SUPER_ADMIN)
         run(app)
     except InvalidToken:
-        print("Telegram rejected HOATOC_BOT_TOKEN: check it with @BotFather (/mybots, API Token).",
-              file=sys.stderr)
+        print("Telegram rejected HOATOC_BOT_TOKEN (401 Unauthorized): check it with @BotFather "
+              "(/mybots, API Token).", file=sys.stderr)
         return EXIT_CONFIG
     except TelegramError as exc:
-        print(f"Could not reach the Bot API at {settings.api_base_url}: "
-              f"{redact(str(exc), [token])}", file=sys.stderr)
+        print(unreachable_line(settings, exc, [token]), file=sys.stderr)
         return 1
     return 0
+
+
+def unreachable_line(settings: Settings, exc: BaseException, secrets: list[str]) -> str:
+    """One line: where the bot tried to go, why it failed in plain words, which settings."""
+    cause = exc.__cause__ or exc
+    detail = redact(str(cause) or type(cause).__name__, secrets)
+    name = type(cause).__name__
+    if "Timeout" in name or "TimedOut" in name:
+        reason = f"no answer in time ({detail})"
+    elif any(s in detail for s in ("Name or service not known", "nodename nor servname",
+                                   "getaddrinfo", "Temporary failure in name resolution")):
+        reason = f"the host name does not resolve (DNS: {detail})"
+    elif "Connect" in name:
+        reason = f"connection refused or impossible ({detail})"
+    else:
+        reason = detail
+    via = f" via the proxy {_mask_userinfo(settings.proxy_url)}" if settings.proxy_url else ""
+    return (f"Cannot reach the Telegram Bot API at {settings.api_base_url}{via}: {reason}. "
+            "Check HOATOC_API_BASE_URL (a self-hosted Bot API server where Telegram is blocked) "
+            "and HOATOC_PROXY_URL (an HTTP or SOCKS5 proxy"
+            f"{'' if settings.proxy_url else ', none set'}), and this machine's network.")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -108,9 +141,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         for kind in ("agencies", "groups", "people"):
             print(f"{kind}: {report.created[kind]} created, {report.updated[kind]} updated, "
                   f"{report.unchanged[kind]} unchanged")
-        if "duty" in report.created or "duty" in report.updated:
-            print(f"duty: rotation {'replaced' if report.updated.get('duty') else 'unchanged'}, "
-                  f"{report.created.get('duty', 0)} override(s) added")
+        if report.duty_section:  # on a re-import too: the operator sees it was read
+            rotation = (f"rotation of {report.rotation_size} responders {report.rotation}"
+                        if report.rotation else "no rotation in the file")
+            print(f"duty: {rotation}, {report.overrides_added} override(s) added")
         return 0
 
     return asyncio.run(go())
@@ -127,21 +161,7 @@ def cmd_check(_: argparse.Namespace) -> int:
         for line in problems:
             print(f"  ✗ {line}")
         return EXIT_CONFIG
-    rows = [
-        ("HOATOC_BOT_TOKEN", "set (hidden)" if settings.bot_token else "MISSING"),
-        ("HOATOC_API_BASE_URL", settings.api_base_url),
-        ("HOATOC_PROXY_URL", _mask_userinfo(settings.proxy_url) or "(none)"),
-        ("HOATOC_DATABASE", str(settings.database)),
-        ("HOATOC_ADMIN_IDS", ", ".join(map(str, settings.admin_ids)) or "(none)"),
-        ("HOATOC_TIMEZONE", settings.timezone),
-        ("HOATOC_POLICY_FILE", str(settings.policy_file)),
-        ("HOATOC_FOCAL_NAME", _name(settings, "focal_name")),
-        ("HOATOC_FOCAL_HOTLINE", settings.focal_hotline or "(none)"),
-        ("HOATOC_FOCAL_EMAIL", settings.focal_email or "(none)"),
-        ("HOATOC_TEAM_NAME", _name(settings, "team_name")),
-        ("HOATOC_INVITE_TTL_HOURS", f"{settings.invite_ttl_hours:g}"),
-        ("HOATOC_LOG_LEVEL", settings.log_level),
-    ]
+    rows = [(f"{ENV_PREFIX}{name.upper()}", _shown(settings, name)) for name in Settings.model_fields]
     if settings.bot_token is None:
         problems.append("HOATOC_BOT_TOKEN: missing (create a bot with @BotFather)")
     if not settings.admin_ids:
@@ -149,16 +169,72 @@ def cmd_check(_: argparse.Namespace) -> int:
     problems += _check_proxy(settings.proxy_url)
     problems += _check_policy(settings.policy_file)
     problems += _check_database(settings.database)
+    warnings = _warnings(settings)
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name.ljust(width)}  {value}")
-    if problems:
-        print("Configuration: INVALID")
-        for line in problems:
-            print(f"  ✗ {line}")
-        return EXIT_CONFIG
-    print("Configuration: OK")
-    return 0
+    counted = f" ({len(warnings)} warning{'' if len(warnings) == 1 else 's'})" if warnings else ""
+    print(f"Configuration: {'INVALID' if problems else 'OK'}{counted}")
+    for line in problems:
+        print(f"  ✗ {line}")
+    for line in warnings:
+        print(f"  ! {line}")
+    return EXIT_CONFIG if problems else 0
+
+
+UNSET = "(unset)"
+_WHY_NOT_ON_THE_BOT = {"not_joined": "has not joined", "blocked": "has blocked the bot",
+                       "inactive": "no longer active"}
+
+
+def _shown(settings: Settings, name: str) -> str:
+    """A setting as `check` prints it: its value, "(unset)", secrets and passwords masked."""
+    value = getattr(settings, name)
+    if isinstance(value, SecretStr):
+        return "set (hidden)"
+    if name == "proxy_url":
+        return _mask_userinfo(value) or UNSET
+    if name in {"focal_name", "team_name"}:
+        return _name(settings, name)
+    if value is None or value == "" or value == ():
+        return UNSET
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _warnings(settings: Settings) -> list[str]:
+    """What lets the bot start but will hurt people: said, without failing the check."""
+    warnings = []
+    if not settings.focal_hotline:
+        warnings.append("HOATOC_FOCAL_HOTLINE: empty: /duty and the answer to people not yet "
+                        "registered give no hotline to call; set the focal point's hotline")
+    if settings.database.is_file():  # no database yet: no roster to speak of
+        warnings += asyncio.run(_roster_warnings(settings.database.resolve().as_uri()))
+    return warnings
+
+
+async def _roster_warnings(uri: str) -> list[str]:
+    """People in the duty rotation whom the bot cannot reach (the database opened read-only)."""
+    import aiosqlite
+
+    from bot.services.duty import rotation_gaps
+
+    try:
+        async with aiosqlite.connect(f"{uri}?mode=ro", uri=True) as conn:
+            conn.row_factory = aiosqlite.Row
+            size, gaps = await rotation_gaps(conn)
+    except aiosqlite.Error as exc:
+        return [f"HOATOC_DATABASE: cannot read the duty roster: {exc}"]
+    if not gaps:
+        return []
+    people = ", ".join(f"{p.full_name} ({p.code or 'no code'}): {_WHY_NOT_ON_THE_BOT[why]}"
+                       for p, why in gaps)
+    return [f"duty rotation: {len(gaps)} of {size} people are not on the bot (during their "
+            f"shifts the on-duty alerts go to the team lead and the admins instead): {people}. "
+            "Invite them (/invite person CODE) or change the rotation."]
 
 
 def _name(settings: Settings, field: str) -> str:

@@ -47,3 +47,7 @@ def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     # httpx logs every request URL (which holds the token) at INFO.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # APScheduler logs every job added and every run ("Running job ...", "Job ... executed
+    # successfully") at INFO: bookkeeping, not what happened to people. Seen at DEBUG only.
+    logging.getLogger("apscheduler").setLevel(
+        logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)

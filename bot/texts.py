@@ -20,7 +20,10 @@ TEXTS: Final[dict[str, str]] = {
     "start_stranger": (
         "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố của {team_name}.\n\n"
         "Tài khoản này chưa được đăng ký. Để tham gia, đề nghị liên hệ {focal_name}"
-        "{focal_contact} để được cấp đường dẫn mời."
+        "{focal_contact} để được cấp đường dẫn mời (dùng một lần, do quản trị viên tạo), sau "
+        "đó mở đường dẫn đó và bấm Start.\n\n"
+        "Mã người dùng Telegram của Anh/Chị: <code>{user_id}</code> — gửi kèm mã này khi liên "
+        "hệ. Người cài đặt bot: đặt mã này vào biến HOATOC_ADMIN_IDS để trở thành quản trị viên."
     ),
     "start_known": (
         "Kính chào {name}.\nVai trò: {roles}.\n\nGõ /help để xem danh sách lệnh."
@@ -578,6 +581,17 @@ TEXTS: Final[dict[str, str]] = {
         "và quản trị viên."
     ),
     "duty_no_next": "Chưa có ca trực tiếp theo trong 14 ngày tới.",
+    "duty_unreachable": (
+        "⚠️ {names} {why} nên không nhận được thông báo qua Telegram. "
+    ),
+    "duty_unreachable_not_joined": "chưa tham gia bot",
+    "duty_unreachable_blocked": "đã chặn bot hoặc không nhận được tin nhắn",
+    "duty_unreachable_inactive": "đã ngừng tham gia",
+    "duty_alerts_to_lead": (
+        "Thông báo đôn đốc sẽ được gửi Đội trưởng{leads} và quản trị viên; đề nghị gọi điện "
+        "trực tiếp cho người đang trực."
+    ),
+    "duty_alerts_only_to": "Thông báo đôn đốc chỉ gửi {names}.",
     "duty_person": "{name} ({phone}) đến {end}",
     "duty_hotline": "Đường dây nóng của {focal_name}: {hotline}",
     "duty_shift_start": (

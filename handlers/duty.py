@@ -9,9 +9,10 @@ from telegram.error import TelegramError
 
 from bot.context import HoaTocContext
 from bot.domain.phones import display_phone
+from bot.services.duty import AlertCover
 from bot.telegram import callbacks
 from bot.telegram.render import local_time, plain
-from bot.texts import join, t
+from bot.texts import Safe, join, t
 from handlers.common import message, user_id
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ async def duty(update: Update, context: HoaTocContext) -> None:
         lines.append(t("duty_now", people=join([
             t("duty_person", name=p.full_name, phone=display_phone(p.phone) or "—",
               end=local_time(shift.end_at, tz)) for shift, p in current], "; ")))
+        lines += _cover_lines(await s.duty.alert_cover())
     else:
         lines.append(t("duty_nobody"))
     if nxt is not None:
@@ -41,6 +43,21 @@ async def duty(update: Update, context: HoaTocContext) -> None:
         lines.append(t("duty_hotline", focal_name=s.settings.focal_name,
                        hotline=s.settings.focal_hotline))
     await message(update).reply_text(join(lines))
+
+
+def _cover_lines(cover: AlertCover) -> list[Safe]:
+    """Who on duty cannot be reached, one line per reason, then who gets the alerts."""
+    if not cover.unreachable:
+        return []
+    by_why: dict[str, list[str]] = {}
+    for person, why in cover.unreachable:
+        by_why.setdefault(why, []).append(person.full_name)
+    text = "".join(t("duty_unreachable", names=", ".join(names), why=t(f"duty_unreachable_{why}"))
+                   for why, names in by_why.items())
+    names = ", ".join(p.full_name for p in cover.instead)
+    if cover.fallback:
+        return [Safe(text + t("duty_alerts_to_lead", leads=f" ({names})" if names else ""))]
+    return [Safe(text + t("duty_alerts_only_to", names=names))]
 
 
 async def claim(update: Update, context: HoaTocContext) -> None:

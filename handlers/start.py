@@ -34,7 +34,8 @@ async def start(update: Update, context: HoaTocContext) -> None:
                                         name=f"menu:{who.chat_id}")
         return
     if not roles:
-        await message(update).reply_text(t("start_stranger", **render.focal(s.settings)))
+        await message(update).reply_text(
+            t("start_stranger", user_id=who.user_id, **render.focal(s.settings)))
         return
     name = person.full_name if person else who.full_name
     await message(update).reply_text(t("start_known", name=name, roles=render.role_names(roles)))

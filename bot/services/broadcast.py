@@ -309,6 +309,12 @@ class BroadcastService:
             )
         self.notifier.flush()
         self.escalation.on_schedule()
+        unreached = [a.code for a in audience.unreachable]
+        log.info("directive %s (%s) sent to %d people of %d agencies%s", directive.number,
+                 directive.urgency, audience.people_count, audience.agency_count,
+                 f"; nobody on the bot for {len(unreached)} "
+                 f"agenc{'y' if len(unreached) == 1 else 'ies'}: {', '.join(unreached)}"
+                 if unreached else "")
         return directive, audience
 
     async def _escalate(self, conn: aiosqlite.Connection, d: Directive, agency_ids: list[int],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -27,6 +28,41 @@ async def on_duty_people(conn: aiosqlite.Connection, people: list[Person],
     # Someone on duty whom Telegram cannot reach does not count: the fallback takes over.
     by_id = {p.id: p for p in people if p.chat_id is not None and p.reachable}
     return [by_id[s.person_id] for s in shifts if s.person_id in by_id], shifts
+
+
+def not_on_the_bot(person: Person) -> str | None:
+    """Why Telegram cannot reach this person ("not_joined", "blocked", "inactive"), or None."""
+    if not person.active:
+        return "inactive"
+    if person.chat_id is None:
+        return "not_joined"
+    if not person.reachable:
+        return "blocked"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCover:
+    """Who on duty now cannot be reached, and who gets the on-duty alerts meanwhile."""
+
+    unreachable: list[tuple[Person, str]]  # the person, and why (see `not_on_the_bot`)
+    instead: list[Person]  # reachable on duty; or, when `fallback`, the reachable leads
+    fallback: bool  # nobody on duty can be reached: the lead and the admins get the alerts
+
+
+async def rotation_gaps(conn: aiosqlite.Connection) -> tuple[int, list[tuple[Person, str]]]:
+    """The rotation's size, and the people in it whom the bot cannot reach (and why)."""
+    rotation = await DutyRepository(conn).rotation()
+    if rotation is None:
+        return 0, []
+    people = {p.id: p for p in await PeopleRepository(conn).all()}
+    gaps = []
+    for person_id in dict.fromkeys(rotation.person_ids):
+        person = people.get(person_id)
+        why = not_on_the_bot(person) if person is not None else None
+        if person is not None and why is not None:
+            gaps.append((person, why))
+    return len(set(rotation.person_ids)), gaps
 
 
 class DutyService:
@@ -181,6 +217,25 @@ class DutyService:
         upcoming = next_shift(rotation, overrides, now)
         nxt = (upcoming, people[upcoming.person_id]) if upcoming and upcoming.person_id in people else None
         return current, nxt
+
+    async def alert_cover(self) -> AlertCover:
+        """As the escalation engine resolves an `on_duty` step at this instant."""
+        conn, now = self.db.reader, self.clock.now()
+        people = [p for p in await PeopleRepository(conn).all() if p.active]
+        reachable, shifts = await on_duty_people(conn, people, now)
+        by_id = {p.id: p for p in people}
+        unreachable: list[tuple[Person, str]] = []
+        for shift in shifts:
+            person = by_id.get(shift.person_id)
+            why = not_on_the_bot(person) if person is not None else None
+            if person is not None and why is not None and all(
+                    person is not u for u, _ in unreachable):
+                unreachable.append((person, why))
+        if reachable or not unreachable:
+            return AlertCover(unreachable, reachable, False)
+        leads = [p for p in people if p.has(Role.RESPONDER) and p.lead
+                 and not_on_the_bot(p) is None]
+        return AlertCover(unreachable, leads, True)
 
     async def shift_start_notices(self) -> int:
         """Tell whoever is on duty now that their shift started (once per shift)."""

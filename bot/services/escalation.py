@@ -181,7 +181,11 @@ class EscalationService:
                     if item.fired or item.unreachable_now:
                         items.append(item)
                 if items:
-                    queued += await self._notify(conn, kind, subject_id, items, now)
+                    sent = await self._notify(conn, kind, subject_id, items, now)
+                    queued += sent
+                    if log.isEnabledFor(logging.INFO):  # read again, for the operator's log
+                        _log_fired(kind, await self.subjects[kind].brief(
+                            conn, subject_id, [i.row for i in items]), items, sent)
         if queued:
             self.notifier.flush()
         self.on_schedule()
@@ -338,3 +342,28 @@ def _lateness(items: list[Item]) -> Lateness | None:
         return None
     worst = max(late, key=lambda f: f.late_by)
     return Lateness(worst.late_by, sum(f.collapsed for f in late))
+
+
+_SUBJECT_LOG_NAMES = {"directive_ack": "directive {} (acknowledgement)",
+                      "directive_result": "directive {} (result report)"}
+
+
+def _log_fired(kind: SubjectKind, briefing: Briefing, items: list[Item], queued: int) -> None:
+    """What the operator reads at INFO: which step fired for which subject and agencies."""
+    subject = _SUBJECT_LOG_NAMES.get(str(kind), f"{kind} {{}}").format(briefing.name)
+    nobody = [briefing.label(i.row) for i in items if i.unreachable_now]
+    if nobody:
+        log.info("escalation for %s: nobody on the bot for %s; sent to the on-duty responders",
+                 subject, ", ".join(nobody))
+    by_step: dict[int, list[Item]] = {}
+    for item in items:
+        for fired in item.fired:
+            by_step.setdefault(fired.step, []).append(item)
+    for index, fired_items in sorted(by_step.items()):
+        steps = fired_items[0].row.steps
+        targets = "+".join(str(t) for t in steps[index].targets)
+        count = len(fired_items)
+        log.info("escalation step fired for %s: step %d/%d (%s) for %d agenc%s (%s); "
+                 "%d message%s queued", subject, index + 1, len(steps), targets, count,
+                 "y" if count == 1 else "ies", ", ".join(briefing.label(i.row) for i in fired_items),
+                 queued, "" if queued == 1 else "s")

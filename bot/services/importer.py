@@ -216,6 +216,13 @@ class ImportData:
     # (place, agency code) referenced but not defined in the file: must exist in the database
     unresolved: list[tuple[str, str]] = field(default_factory=list)
     duty: DutyRow | None = None
+    # Problems of the file itself, kept (not raised) so the database checks run too and the
+    # operator gets every error of the file in one run.
+    errors: list[str] = field(default_factory=list)
+    # Codes of rows present in the file but invalid: already reported, so a reference to one
+    # is not reported again as unknown.
+    invalid: dict[str, set[str]] = field(
+        default_factory=lambda: {"agencies": set(), "groups": set(), "people": set()})
 
 
 @dataclass
@@ -224,6 +231,12 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=lambda: {"agencies": 0, "groups": 0, "people": 0})
     unchanged: dict[str, int] = field(
         default_factory=lambda: {"agencies": 0, "groups": 0, "people": 0})
+    # The duty section, when the file has one: the rotation's size and what became of it
+    # ("set", "replaced", "unchanged"; None without a rotation), and overrides added.
+    duty_section: bool = False
+    rotation_size: int = 0
+    rotation: str | None = None
+    overrides_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -241,20 +254,81 @@ class ImportError_(Exception):
 _SECTIONS: dict[str, type[_Row]] = {"agencies": AgencyRow, "groups": GroupRow, "people": PersonRow}
 
 
+def _quoted(value: Any) -> str:
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def plain_error(err: Any, model: type[BaseModel] | None = None) -> str:
+    """What is wrong with one value, in plain words rather than pydantic's message."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if kind == "value_error":  # our own validators already speak plainly
+        return str(err["msg"]).removeprefix("Value error, ")
+    if kind == "missing":
+        return "missing (required)"
+    if kind == "extra_forbidden":
+        fields = ", ".join(f.alias or name for name, f in model.model_fields.items()) if model else ""
+        return f"unknown field (the fields are: {fields})" if fields else "unknown field"
+    if kind == "enum":
+        return f"{_quoted(value)} is not one of: {str(ctx.get('expected', '')).replace(chr(39), '')}"\
+            .replace(" or ", ", ")
+    if kind in {"too_short", "string_too_short"}:
+        return "empty" if isinstance(value, str) else "needs at least one value"
+    if kind in {"too_long", "string_too_long"}:
+        what = "characters" if isinstance(value, str) else "values"
+        return f"too long: at most {ctx.get('max_length')} {what}"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"{_quoted(value)} is not a whole number"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return f"{_quoted(value)} is out of range"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"{_quoted(value)} is not yes or no (true/false)"
+    if kind.startswith("date"):
+        return f"{_quoted(value)} is not a date like 2026-11-01"
+    if kind == "list_type":
+        return "expected a list"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "expected a mapping of fields"
+    if kind == "string_type":
+        return "expected text"
+    return f"{_quoted(value)} is not valid here"
+
+
+def _row_errors(exc: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
+    """(field, what is wrong) for each problem; list positions are left out of the field
+    (the value is quoted instead), so `roles.0` reads `roles`."""
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
+        out.append((loc, plain_error(err, model)))
+    return out
+
+
 def _validate(section: str, place: str, raw: Any, out: ImportData, errors: list[str]) -> None:
     model = _SECTIONS[section]
     if not isinstance(raw, dict):
-        errors.append(f"{place}: expected a mapping of fields, got {type(raw).__name__}")
+        errors.append(f"{place}: expected a mapping of fields, got {_type_name(raw)}")
         return
     try:
         row = model.model_validate(raw)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
+        for loc, msg in _row_errors(exc, model):
             errors.append(f"{place}{'.' + loc if loc else ''}: {msg}")
+        code = _row_code(raw)
+        if code is not None:
+            out.invalid[section].add(str(code).strip().upper())
         return
     getattr(out, section).append((place, row))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "nothing"
+    return "a number" if isinstance(value, int | float) else type(value).__name__
 
 
 def parse_file(path: Path) -> ImportData:
@@ -322,11 +396,37 @@ def _duplicate_keys(value: Any, place: str, errors: list[str]) -> None:
             _duplicate_keys(item, f"{place}[{i}]" + (f" ({code})" if code else ""), errors)
 
 
+# PyYAML's problems, as an operator editing the file by hand would say them.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "a ':' inside a value (put the value in quotes, e.g. "
+                                       "name: \"Sở: Một\")"),
+    ("cannot start any token", "a character that YAML cannot start with here (a tab? indent "
+                               "with spaces; or put the value in quotes)"),
+    ("end of stream", "the file ends inside a quote or a bracket that was never closed"),
+    ("expected ',' or ']'", "a list [ … ] that is not closed, or items not separated by ','"),
+    ("expected ',' or '}'", "a mapping { … } that is not closed, or fields not separated by ','"),
+    ("expected <block end>", "the indentation does not line up with the lines above"),
+    ("could not find expected ':'", "a line without ':' where a field was expected"),
+    ("undefined alias", "an alias (*name) that is not defined above"),
+    ("found duplicate anchor", "an anchor (&name) defined twice"),
+)
+
+
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = " ".join(str(p) for p in (getattr(exc, "context", None),
+                                        getattr(exc, "problem", None)) if p)
+    said = next((plain for known, plain in _YAML_PROBLEMS if known in problem),
+                "the YAML syntax is broken here")
+    return f"{path}: not valid YAML{where}: {said}"
+
+
 def _parse_yaml(text: str, path: Path) -> ImportData:
     try:
         doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
-        raise ImportError_([f"{path}: not valid YAML: {exc}"]) from exc
+        raise ImportError_([_yaml_error(path, exc)]) from exc
     if not isinstance(doc, dict):
         raise ImportError_([f"{path}: expected sections agencies, groups, people at the top"])
     errors: list[str] = []
@@ -342,7 +442,7 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"]).replace("from_", "from")
-                errors.append(f"duty.{loc}: {err['msg'].removeprefix('Value error, ')}")
+                errors.append(f"duty.{loc}: {plain_error(err)}")
     for section in _SECTIONS:
         items = doc.get(section) or []
         if not isinstance(items, list):
@@ -353,8 +453,7 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
             place = f"{section}[{i}]" + (f" ({code})" if code else "")
             _validate(section, place, raw, out, errors)
     _check_references(out, errors)
-    if errors:
-        raise ImportError_(errors)
+    out.errors = errors
     return out
 
 
@@ -395,8 +494,7 @@ def _parse_csv(text: str, path: Path) -> ImportData:
         place = f"line {line_no}" + (f" ({code})" if code else "")
         _validate(section, place, row, out, errors)
     _check_references(out, errors)
-    if errors:
-        raise ImportError_(errors)
+    out.errors = errors
     return out
 
 
@@ -418,7 +516,7 @@ def _check_references(data: ImportData, errors: list[str]) -> None:
     _dupes(data.groups, "code", errors)
     _dupes(data.people, "code", errors)
     _dupes(data.people, "telegram_id", errors)
-    codes = {row.code for _, row in data.agencies}
+    codes = {row.code for _, row in data.agencies} | data.invalid["agencies"]
     for place, group in data.groups:
         for code in group.agencies:
             if code not in codes:
@@ -439,6 +537,8 @@ class Importer:
         self.late_delivery = late_delivery
 
     async def import_file(self, path: Path) -> ImportReport:
+        """Every error of the file (its format, its references, the roles it names) is
+        listed at once in ImportError_; nothing is written unless there is none."""
         return await self.apply(parse_file(path), source=path.name)
 
     async def apply(self, data: ImportData, source: str = "") -> ImportReport:
@@ -447,7 +547,7 @@ class Importer:
         async with self.db.transaction() as conn:
             agencies, groups, people = (
                 AgencyRepository(conn), GroupRepository(conn), PeopleRepository(conn))
-            errors: list[str] = []
+            errors: list[str] = list(data.errors)
             for place, code in data.unresolved:
                 if await agencies.find_by_code(code) is None:
                     errors.append(f"{place}: no agency with code '{code}' in the file or database")
@@ -457,6 +557,7 @@ class Importer:
                     if holder is not None and holder.code != row.code:
                         errors.append(f"{place}.telegram_id: already belongs to "
                                       f"{holder.full_name} ({holder.code or 'no code'})")
+            errors += await self._check_duty(people, data)
             if errors:
                 raise ImportError_(errors)
 
@@ -542,6 +643,34 @@ class Importer:
                 )
         return report
 
+    @staticmethod
+    async def _check_duty(people: PeopleRepository, data: ImportData) -> list[str]:
+        """Everyone the duty section names is a responder, in the file or the database."""
+        if data.duty is None:
+            return []
+        in_file = {row.code: row for _, row in data.people}
+        errors: list[str] = []
+        named = [(f"duty.rotation.people[{i}]", code) for i, code in enumerate(
+            data.duty.rotation.people if data.duty.rotation else [], start=1)]
+        named += [(f"duty.overrides[{n}].person", o.person)
+                  for n, o in enumerate(data.duty.overrides, start=1)]
+        for place, code in named:
+            if code in data.invalid["people"]:
+                continue  # its row's own errors are listed already
+            row = in_file.get(code)
+            if row is not None:
+                name, responder = row.full_name, Role.RESPONDER in row.roles
+            else:
+                person = await people.by_code(code)
+                if person is None:
+                    errors.append(f"{place}: no person with code '{code}' in the file or "
+                                  "database")
+                    continue
+                name, responder = person.full_name, person.has(Role.RESPONDER)
+            if not responder:
+                errors.append(f"{place}: {name} ({code}) is not a responder")
+        return errors
+
     async def _apply_duty(self, conn: aiosqlite.Connection, duty: DutyRow, report: ImportReport,
                           now: int) -> None:
         """The rotation (replaced) and overrides (added once); everyone must be a responder."""
@@ -578,13 +707,20 @@ class Importer:
                 overrides.append((person_id, start, end))
         if errors:
             raise ImportError_(errors)
-        if rotation is not None and rotation != await repo.rotation():
-            await repo.set_rotation(rotation, now)
-            report.updated["duty"] = report.updated.get("duty", 0) + 1
+        report.duty_section = True
+        if rotation is not None:
+            before = await repo.rotation()
+            report.rotation_size = len(rotation.person_ids)
+            report.rotation = ("unchanged" if rotation == before
+                               else "set" if before is None else "replaced")
+            if rotation != before:
+                await repo.set_rotation(rotation, now)
+                report.updated["duty"] = report.updated.get("duty", 0) + 1
         for person_id, start, end in overrides:
             if not await repo.has_override(person_id, start, end):
                 await repo.add_override(person_id, start, end, None, now)
                 report.created["duty"] = report.created.get("duty", 0) + 1
+                report.overrides_added += 1
 
     def _local(self, text: str) -> datetime:
         for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from bot.storage.db import Database
 from bot.storage.escalations import EscalationRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.people import PeopleRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +213,8 @@ class OnboardingService:
             agency = await AgencyRepository(conn).get(person.agency_id) if person.agency_id else None
             late = await self._catch_up(conn, person, to_epoch(now))
         self._caught_up(late)
+        log.info("invite %s used by %s (Telegram user %d): %s", invite.public_id,
+                 person.full_name, who.user_id, describe_roles(person, agency))
         return Joined(person, invite, agency)
 
     async def _audit_rejection(self, user_id: int, why: str) -> None:
@@ -348,3 +353,17 @@ class OnboardingService:
                 await repo.update(person.id, {"phone": phone}, now)
                 await AuditRepository(conn).add(now, user_id, "person.phone", str(person.id))
         return phone
+
+
+def describe_roles(person: Person, agency: Agency | None) -> str:
+    """A person's roles for the operator's log: "liaison (primary) of CAT, responder (lead)"."""
+    parts = []
+    for role in sorted(person.roles):
+        if role is Role.LIAISON:
+            parts.append(f"liaison ({person.rank or 'primary'}) of "
+                         f"{agency.code if agency else '?'}")
+        elif role is Role.RESPONDER:
+            parts.append("responder (lead)" if person.lead else "responder")
+        else:
+            parts.append(str(role))
+    return ", ".join(parts) or "no role"
