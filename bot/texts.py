@@ -21,7 +21,7 @@ TEXTS: Final[dict[str, str]] = {
         "Kính chào. Đây là kênh nhận văn bản chỉ đạo khẩn và báo cáo sự cố của {team_name}.\n\n"
         "Tài khoản này chưa được đăng ký. Để tham gia, đề nghị liên hệ {focal_name}"
         "{focal_contact} để được cấp đường dẫn mời (dùng một lần, do quản trị viên tạo), sau "
-        "đó mở đường dẫn đó và bấm Start.\n\n"
+        "đó mở đường dẫn đó và bấm “Bắt đầu” (Start).\n\n"
         "Mã người dùng Telegram của Anh/Chị: <code>{user_id}</code> — gửi kèm mã này khi liên "
         "hệ. Người cài đặt bot: đặt mã này vào biến HOATOC_ADMIN_IDS để trở thành quản trị viên."
     ),
