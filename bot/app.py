@@ -90,12 +90,12 @@ def build_services(settings: Settings, clock: Clock) -> Services:
             broadcast.board.touch(outcome.subject_id)  # its status message counts again
 
     sender.add_listener(on_outcome)
+    acks = AckService(db, clock, notifier, escalation, broadcast.board, refusals)
     return Services(
         settings=settings, clock=clock, db=db,
         access=AccessService(db, clock, super_admins, refusals),
         onboarding=onboarding, broadcast=broadcast,
-        acks=AckService(db, clock, notifier, escalation, broadcast.board, refusals),
-        results=ResultService(db, clock, notifier, escalation, refusals),
+        acks=acks, results=ResultService(db, clock, notifier, escalation, refusals, acks=acks),
         escalation=escalation, duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),

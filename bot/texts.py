@@ -222,6 +222,10 @@ TEXTS: Final[dict[str, str]] = {
     "acked_phone_late_footer": (
         "⚠️ <b>Đã xác nhận (quá hạn)</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
     ),
+    "acked_report_footer": "✅ <b>Đã xác nhận</b> — qua báo cáo kết quả thực hiện của {name}, {time}",
+    "acked_report_late_footer": (
+        "⚠️ <b>Đã xác nhận (quá hạn)</b> — qua báo cáo kết quả thực hiện của {name}, {time}"
+    ),
     "recalled_footer": (
         "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Đề nghị không thực hiện và hủy bỏ văn bản đã "
         "nhận (kể cả tệp đã tải về)."
@@ -478,6 +482,7 @@ TEXTS: Final[dict[str, str]] = {
         "✅ Đã lưu báo cáo kết quả thực hiện {directive} của {agency} và chuyển tới người gửi văn "
         "bản."
     ),
+    "res_sent_acked": "✅ Báo cáo đồng thời ghi nhận {agency} đã nhận văn bản.",
     "res_cancelled": "Đã hủy báo cáo; không có nội dung nào được lưu.",
     "res_refused": (
         "⛔ Tài khoản này không thuộc đơn vị được gửi văn bản, nên không gửi được báo cáo kết quả."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, to_epoch
@@ -11,8 +12,9 @@ from bot.domain.escalation import SubjectKind
 from bot.domain.models import Agency, Person
 from bot.domain.notices import About, Account, Notice, Topic
 from bot.services.access import RefusalLog
+from bot.services.acks import AckResult, AckService, AckStatus
 from bot.services.escalation import EscalationService
-from bot.services.ports import InCommit, Notifier
+from bot.services.ports import Cancelled, InCommit, Notifier
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -35,16 +37,19 @@ class ResultTarget:
     directive: Directive
     agency: Agency
     person: Person
+    acknowledged: bool = False  # the report also acknowledged the agency's receipt
 
 
 class ResultService:
     def __init__(self, db: Database, clock: Clock, notifier: Notifier,
-                 escalation: EscalationService, refusals: RefusalLog | None = None) -> None:
+                 escalation: EscalationService, refusals: RefusalLog | None = None, *,
+                 acks: AckService | None = None) -> None:
         self.db = db
         self.clock = clock
         self.notifier = notifier
         self.escalation = escalation
         self.refusals = refusals or RefusalLog(db, clock)
+        self.acks = acks  # a report implies receipt: it acknowledges an agency that had not
 
     async def target(self, user_id: int, delivery_id: int) -> ResultTarget:
         """Who may report on this copy: a liaison of its agency, while the directive stands."""
@@ -71,7 +76,7 @@ class ResultService:
         target = await self.target(user_id, draft.delivery_id)
         if not draft.text.strip() and not draft.files:
             raise InvalidInput("res_empty")
-        d, now = target.directive, self.clock.now()
+        d, now, acks = target.directive, self.clock.now(), self.acks
         late = d.report_deadline_at is not None and now > d.report_deadline_at
         async with self.db.transaction() as conn:
             report_id = await DirectiveRepository(conn).add_result_report(
@@ -79,6 +84,10 @@ class ResultService:
                 to_epoch(now))
             if also is not None:
                 await also(conn)
+            implied: tuple[AckResult, Cancelled] | None = None
+            if acks is not None:
+                implied = await acks.acknowledge_with_report(
+                    conn, d, target.agency, target.person, user_id, report_id)
             # To the admin who broadcast, known by their account (they may have no record).
             await self.notifier.send(conn, Account(d.created_by), Notice(
                 "result_report", About(Topic.RESULT, report_id, target.agency.id),
@@ -92,4 +101,7 @@ class ResultService:
                 {"directive_id": d.id, "agency": target.agency.code, "files": len(draft.files),
                  "late": late})
         self.notifier.flush()
+        if acks is not None and implied is not None and implied[0].status is AckStatus.RECORDED:
+            acks.after(*implied)
+            return dataclasses.replace(target, acknowledged=True)
         return target

@@ -155,8 +155,9 @@ def last_part(d: Directive, settings: Settings, late_copy: bool) -> Safe:
 
 def acked_text(d: Directive, settings: Settings, name: str, at: datetime, late: bool,
                via: str = "telegram", *, late_copy: bool = False) -> Safe:
-    """The last part with who acknowledged and when (and how, when an admin recorded it)."""
-    key = "acked_phone" if via == "phone" else "acked"
+    """The last part with who acknowledged and when (and how: recorded by an admin, or with
+    a result report)."""
+    key = {"phone": "acked_phone", "report": "acked_report"}.get(via, "acked")
     footer = t(f"{key}_late_footer" if late else f"{key}_footer", name=name,
                time=local_time(at, settings.tz))
     return join([last_part(d, settings, late_copy), footer], "\n\n")
