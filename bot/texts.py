@@ -681,12 +681,16 @@ TEXTS: Final[dict[str, str]] = {
     "pending_none": (
         "✅ Đơn vị không còn văn bản nào chưa xác nhận hoặc chưa báo cáo kết quả thực hiện."
     ),
-    "pending_header": "<b>Văn bản chờ {agency} xác nhận ({count}):</b>",
+    "pending_header": "<b>Văn bản chờ {agency} xác nhận ({number}/{count})</b>",
     "pending_line": "• {directive} V/v {summary} — hạn xác nhận {deadline}{overdue}",
     "pending_report_header": (
-        "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({count}):</b>"
+        "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({number}/{count})</b>"
     ),
     "pending_report_line": "• {directive} V/v {summary} — hạn báo cáo {deadline}{overdue}",
+    "pending_more": (
+        "… và {count} văn bản khác. Đề nghị xử lý các văn bản trên, sau đó gửi lại /pending để "
+        "xem tiếp."
+    ),
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
     "adm_ask_deadline": (
         "⏰ Gia hạn xác nhận {directive}: nhập thời hạn xác nhận mới (<code>17h</code>, "

@@ -50,6 +50,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=callbacks.matches(callbacks.Ack),
                                          block=False),
                     group=TAP_GROUP)
+    app.add_handler(CallbackQueryHandler(acks.acknowledge_listed,
+                                         pattern=callbacks.matches(callbacks.PendingAck),
+                                         block=False),
+                    group=TAP_GROUP)
     # Conversations first: while one is in progress its answers are its own.
     services = app.bot_data.services
     assert services is not None, "wire the services before the handlers"
