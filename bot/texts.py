@@ -509,6 +509,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "esc_before": " (còn {left})",
     "esc_overdue": " — <b>đã quá hạn {late}</b>",
+    "esc_overdue_just": " — <b>vừa quá hạn</b>",
     "esc_digest_head": (
         "🚨 <b>{title}</b> xác nhận {directive}\n"
         "V/v {summary}\n"
@@ -523,6 +524,7 @@ TEXTS: Final[dict[str, str]] = {
     "esc_round_none": "Đôn đốc",
     "esc_digest_line": "• <b>{agency}</b> — {state}{contacts}",
     "esc_state_overdue": "quá hạn {late}",
+    "esc_state_just_overdue": "vừa quá hạn",
     "esc_state_unreachable": "không liên lạc được",
     "esc_state_before": "còn {left}",
     "esc_contacts": " · ☎️ {people}",
