@@ -169,6 +169,14 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "help_header": "<b>Các lệnh có thể sử dụng</b>",
     "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",
+    "help_alerts": (
+        "<b>Đôn đốc</b>\n"
+        "• Đơn vị chưa xác nhận khi đến hạn: cán bộ đang trực nhận “Đôn đốc (lần n/N)”, các lần "
+        "sau gửi Đội trưởng và quản trị viên.\n"
+        "• Bấm “Tôi sẽ liên hệ” để nhận việc gọi điện cho đơn vị; các thành viên khác thấy ai đang "
+        "liên hệ.\n"
+        "• /alerts: các đôn đốc đang mở; đôn đốc dừng khi đơn vị xác nhận."
+    ),
     "cmd_start": "Bắt đầu; xem vai trò được giao",
     "cmd_help": "Danh sách lệnh",
     "cmd_phone": "Xem hoặc thay đổi số điện thoại",
@@ -551,6 +559,19 @@ TEXTS: Final[dict[str, str]] = {
     "esc_handled_more": " … và {count} đơn vị khác",
     "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",
     "esc_claimed": "Đã ghi nhận: Anh/Chị nhận liên hệ {agencies}.",
+    "alerts_none": "✅ Không có đôn đốc nào đang mở.",
+    "alerts_header": "🚨 <b>Đôn đốc đang mở</b> ({count} mục)",
+    "alerts_ack": "\n<b>{title}</b> xác nhận {directive}\nchờ xác nhận {count} đơn vị · hạn {deadline}",
+    "alerts_report": (
+        "\n<b>{title}</b> báo cáo kết quả thực hiện {directive}\nchờ báo cáo {count} đơn vị · hạn "
+        "{deadline}"
+    ),
+    "alerts_agency": "• {agency} — {state} · {who}",
+    "alerts_calling": "📞 {name} đang liên hệ",
+    "alerts_nobody_calling": "chưa có người nhận liên hệ",
+    "alerts_more_agencies": "• … và {count} đơn vị khác",
+    "alerts_more": "\n… và {count} mục khác.",
+    "alerts_refused": "⛔ Lệnh /alerts dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
     "esc_claimed_none": "Các đơn vị này đã có cán bộ nhận liên hệ.",
     "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
     "esc_claim_refused": (
@@ -571,6 +592,7 @@ TEXTS: Final[dict[str, str]] = {
         "thông báo sự cố mới sẽ được gửi đến tại đây."
     ),
     "cmd_duty": "Lịch trực: đang trực và ca tiếp theo",
+    "cmd_alerts": "Đôn đốc đang mở; ai đang liên hệ đơn vị nào",
     "cmd_duty_set": "Phân công trực (một thành viên, một khoảng thời gian)",
     "cmd_duty_swap": "Đổi ca trực giữa hai thành viên",
     "duty_when_invalid": (

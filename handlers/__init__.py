@@ -18,6 +18,7 @@ from bot.telegram import callbacks
 from handlers import (
     acks,
     admin,
+    alerts,
     broadcast,
     directive_admin,
     duty,
@@ -70,6 +71,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("status", status.status, filters=private),
         CommandHandler("pending", status.pending, filters=private),
         CommandHandler("duty", duty.duty, filters=private),
+        CommandHandler("alerts", alerts.alerts, filters=private),
         CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
         CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),
         CallbackQueryHandler(status.phone_ack, pattern=callbacks.matches(callbacks.PhoneAck)),
