@@ -18,6 +18,7 @@ from bot.context import BotData, HoaTocContext, Services
 from bot.domain.notices import DIRECTIVE_KINDS
 from bot.services.access import AccessService, RefusalLog
 from bot.services.acks import AckService
+from bot.services.alerts import AlertService
 from bot.services.broadcast import BroadcastService
 from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
@@ -99,14 +100,16 @@ def build_services(settings: Settings, clock: Clock) -> Services:
             broadcast.board.touch(outcome.subject_id)  # its status message counts again
 
     sender.add_listener(on_outcome)
+    acks = AckService(db, clock, notifier, escalation, broadcast.board, refusals)
+    access = AccessService(db, clock, super_admins, refusals)
     return Services(
-        settings=settings, clock=clock, db=db,
-        access=AccessService(db, clock, super_admins, refusals),
+        settings=settings, clock=clock, db=db, access=access,
         onboarding=onboarding, broadcast=broadcast,
-        acks=AckService(db, clock, notifier, escalation, broadcast.board, refusals),
+        acks=acks,
         results=ResultService(db, clock, notifier, escalation, refusals,
-                              super_admins=super_admins, board=broadcast.board),
-        escalation=escalation, duty=DutyService(db, clock, settings, notifier), sender=sender,
+                              super_admins=super_admins, board=broadcast.board, acks=acks),
+        escalation=escalation, alerts=AlertService(db, access),
+        duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
     )

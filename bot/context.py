@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext
 from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.acks import AckService
+from bot.services.alerts import AlertService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
@@ -34,6 +35,7 @@ class Services:
     acks: AckService
     results: ResultService
     escalation: EscalationService
+    alerts: AlertService
     duty: DutyService
     sender: OutboxSender
     schedule: Signal  # told when the earliest escalation due time may have moved

@@ -172,6 +172,14 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "help_header": "<b>Các lệnh có thể sử dụng</b>",
     "help_footer": "Hỗ trợ: {focal_name}{focal_contact}.",
+    "help_alerts": (
+        "<b>Đôn đốc</b>\n"
+        "• Đơn vị chưa xác nhận khi đến hạn: cán bộ đang trực nhận “Đôn đốc (lần n/N)”, các lần "
+        "sau gửi Đội trưởng và quản trị viên.\n"
+        "• Bấm “Tôi sẽ liên hệ” để nhận việc gọi điện cho đơn vị; các thành viên khác thấy ai đang "
+        "liên hệ.\n"
+        "• /alerts: các đôn đốc đang mở; đôn đốc dừng khi đơn vị xác nhận."
+    ),
     "cmd_start": "Bắt đầu; xem vai trò được giao",
     "cmd_help": "Danh sách lệnh",
     "cmd_phone": "Xem hoặc thay đổi số điện thoại",
@@ -224,6 +232,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "acked_phone_late_footer": (
         "⚠️ <b>Đã xác nhận (quá hạn)</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận, {time}"
+    ),
+    "acked_report_footer": "✅ <b>Đã xác nhận</b> — qua báo cáo kết quả thực hiện của {name}, {time}",
+    "acked_report_late_footer": (
+        "⚠️ <b>Đã xác nhận (quá hạn)</b> — qua báo cáo kết quả thực hiện của {name}, {time}"
     ),
     "recalled_footer": (
         "⛔ <b>VĂN BẢN ĐÃ BỊ THU HỒI</b> lúc {time}. Đề nghị không thực hiện và hủy bỏ văn bản đã "
@@ -495,6 +507,7 @@ TEXTS: Final[dict[str, str]] = {
     "res_ask_supplement": (
         "\nℹ️ Đơn vị đã gửi báo cáo kết quả; báo cáo này được ghi là <b>báo cáo bổ sung</b>."
     ),
+    "res_sent_acked": "✅ Báo cáo đồng thời ghi nhận {agency} đã nhận văn bản.",
     "res_cancelled": "Đã hủy báo cáo; không có nội dung nào được lưu.",
     "res_refused": (
         "⛔ Tài khoản này không thuộc đơn vị được gửi văn bản, nên không gửi được báo cáo kết quả."
@@ -528,6 +541,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "esc_before": " (còn {left})",
     "esc_overdue": " — <b>đã quá hạn {late}</b>",
+    "esc_overdue_just": " — <b>vừa quá hạn</b>",
     "esc_digest_head": (
         "🚨 <b>{title}</b> xác nhận {directive}\n"
         "V/v {summary}\n"
@@ -542,6 +556,7 @@ TEXTS: Final[dict[str, str]] = {
     "esc_round_none": "Đôn đốc",
     "esc_digest_line": "• <b>{agency}</b> — {state}{contacts}",
     "esc_state_overdue": "quá hạn {late}",
+    "esc_state_just_overdue": "vừa quá hạn",
     "esc_state_unreachable": "không liên lạc được",
     "esc_state_before": "còn {left}",
     "esc_contacts": " · ☎️ {people}",
@@ -568,6 +583,19 @@ TEXTS: Final[dict[str, str]] = {
     "esc_handled_more": " … và {count} đơn vị khác",
     "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",
     "esc_claimed": "Đã ghi nhận: Anh/Chị nhận liên hệ {agencies}.",
+    "alerts_none": "✅ Không có đôn đốc nào đang mở.",
+    "alerts_header": "🚨 <b>Đôn đốc đang mở</b> ({count} mục)",
+    "alerts_ack": "\n<b>{title}</b> xác nhận {directive}\nchờ xác nhận {count} đơn vị · hạn {deadline}",
+    "alerts_report": (
+        "\n<b>{title}</b> báo cáo kết quả thực hiện {directive}\nchờ báo cáo {count} đơn vị · hạn "
+        "{deadline}"
+    ),
+    "alerts_agency": "• {agency} — {state} · {who}",
+    "alerts_calling": "📞 {name} đang liên hệ",
+    "alerts_nobody_calling": "chưa có người nhận liên hệ",
+    "alerts_more_agencies": "• … và {count} đơn vị khác",
+    "alerts_more": "\n… và {count} mục khác.",
+    "alerts_refused": "⛔ Lệnh /alerts dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
     "esc_claimed_none": "Các đơn vị này đã có cán bộ nhận liên hệ.",
     "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
     "esc_claim_refused": (
@@ -599,6 +627,7 @@ TEXTS: Final[dict[str, str]] = {
         "thông báo sự cố mới sẽ được gửi đến tại đây."
     ),
     "cmd_duty": "Lịch trực: đang trực và ca tiếp theo",
+    "cmd_alerts": "Đôn đốc đang mở; ai đang liên hệ đơn vị nào",
     "cmd_duty_set": "Phân công trực (một thành viên, một khoảng thời gian)",
     "cmd_duty_swap": "Đổi ca trực giữa hai thành viên",
     "duty_when_invalid": (
@@ -764,12 +793,16 @@ TEXTS: Final[dict[str, str]] = {
     "pending_none": (
         "✅ Đơn vị không còn văn bản nào chưa xác nhận hoặc chưa báo cáo kết quả thực hiện."
     ),
-    "pending_header": "<b>Văn bản chờ {agency} xác nhận ({count}):</b>",
+    "pending_header": "<b>Văn bản chờ {agency} xác nhận ({number}/{count})</b>",
     "pending_line": "• {directive} V/v {summary} — hạn xác nhận {deadline}{overdue}",
     "pending_report_header": (
-        "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({count}):</b>"
+        "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({number}/{count})</b>"
     ),
     "pending_report_line": "• {directive} V/v {summary} — hạn báo cáo {deadline}{overdue}",
+    "pending_more": (
+        "… và {count} văn bản khác. Đề nghị xử lý các văn bản trên, sau đó gửi lại /pending để "
+        "xem tiếp."
+    ),
     "pending_not_liaison": "⛔ Lệnh /pending dành cho cán bộ đầu mối của một đơn vị.",
     "adm_ask_deadline": (
         "⏰ Gia hạn xác nhận {directive} (thời hạn hiện tại: {deadline}): nhập thời hạn xác "

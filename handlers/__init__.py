@@ -18,6 +18,7 @@ from bot.telegram import callbacks
 from handlers import (
     acks,
     admin,
+    alerts,
     broadcast,
     directive_admin,
     duty,
@@ -50,6 +51,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(acks.acknowledge, pattern=callbacks.matches(callbacks.Ack),
                                          block=False),
                     group=TAP_GROUP)
+    app.add_handler(CallbackQueryHandler(acks.acknowledge_listed,
+                                         pattern=callbacks.matches(callbacks.PendingAck),
+                                         block=False),
+                    group=TAP_GROUP)
     # Conversations first: while one is in progress its answers are its own.
     services = app.bot_data.services
     assert services is not None, "wire the services before the handlers"
@@ -66,6 +71,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("status", status.status, filters=private),
         CommandHandler("pending", status.pending, filters=private),
         CommandHandler("duty", duty.duty, filters=private),
+        CommandHandler("alerts", alerts.alerts, filters=private),
         CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
         CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),
         CallbackQueryHandler(status.status_open, pattern=callbacks.matches(callbacks.StatusOpen)),

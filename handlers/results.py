@@ -15,7 +15,7 @@ from bot.services.results import MAX_FILES, MAX_TEXT, ResultDraft
 from bot.telegram import callbacks as cb
 from bot.telegram.directive_view import cite
 from bot.telegram.render import domain_error, plain
-from bot.texts import t
+from bot.texts import join, t
 from handlers import forms
 from handlers.common import NEW, best_effort, expect_text, message, user_id
 
@@ -121,9 +121,11 @@ async def send(update: Update, context: HoaTocContext) -> str:
     # Stored: the conversation is over whatever Telegram does next, so no second report.
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the report's keyboard")
-    await best_effort(message(update).reply_text(
-        t("res_sent_supplement" if target.earlier else "res_sent", agency=target.agency.name,
-          directive=cite(target.directive))), "confirm a stored report")
+    said = t("res_sent_supplement" if target.earlier else "res_sent", agency=target.agency.name,
+             directive=cite(target.directive))
+    if target.acknowledged:
+        said = join([said, t("res_sent_acked", agency=target.agency.name)])
+    await best_effort(message(update).reply_text(said), "confirm a stored report")
     return forms.END
 
 

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
+from bot.domain.models import Role
 from bot.domain.phones import display_phone
 from bot.telegram import render
 from bot.telegram.menus import clear_chat_menu, commands_for
@@ -50,7 +51,9 @@ async def help_command(update: Update, context: HoaTocContext) -> None:
     person = await s.access.person(user_id(update))
     roles = s.access.effective_roles(user_id(update), person)
     commands = commands_for(roles, registered=bool(roles))
-    await message(update).reply_text(render.help_text(commands, s.settings))
+    # How alerts work, for those who receive them.
+    extra = [t("help_alerts")] if Role.RESPONDER in roles else []
+    await message(update).reply_text(render.help_text(commands, s.settings, extra))
 
 
 async def contact(update: Update, context: HoaTocContext) -> None:

@@ -4,6 +4,7 @@ longer lists behind its buttons), /pending for liaisons, and receipts recorded b
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
@@ -14,10 +15,11 @@ from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.domain.phones import display_phone
 from bot.services.acks import AckStatus
+from bot.services.broadcast import Pending
 from bot.telegram import callbacks, status_view
 from bot.telegram import directive_view as view
-from bot.telegram.render import pack
-from bot.texts import TEXTS, t
+from bot.texts import TEXTS, Safe, t
+from config.settings import Settings
 from handlers.common import best_effort, message, require, user_id
 
 log = logging.getLogger(__name__)
@@ -184,7 +186,8 @@ async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id
 
 
 async def pending(update: Update, context: HoaTocContext) -> None:
-    """/pending: directives awaiting my agency's acknowledgement or result report."""
+    """/pending: each directive my agency owes, one message each, with the directive's own
+    buttons (a tap there acknowledges as on the directive: handlers.acks)."""
     s = context.services
     await s.access.member(user_id(update), "/pending")
     found = await s.broadcast.pending_for(user_id(update))
@@ -192,10 +195,21 @@ async def pending(update: Update, context: HoaTocContext) -> None:
         await s.onboarding.audit_refusal(user_id(update), "/pending", "not_liaison")
         await message(update).reply_text(t("pending_not_liaison"))
         return
-    agency, directives, reports = found
-    if not directives and not reports:
+    if not found.to_ack and not found.to_report:
         await message(update).reply_text(t("pending_none"))
         return
-    lines = view.pending_lines(agency.name, directives, reports, s.settings, s.broadcast.now())
-    for part in pack(lines):
-        await message(update).reply_text(part)
+    items = _pending_items(found, s.settings, s.broadcast.now())
+    for text, markup in items[:view.PENDING_SHOWN]:
+        await message(update).reply_text(text, reply_markup=markup)
+    if len(items) > view.PENDING_SHOWN:
+        await message(update).reply_text(t("pending_more", count=len(items) - view.PENDING_SHOWN))
+
+
+def _pending_items(found: Pending, settings: Settings, now: datetime
+                   ) -> list[tuple[Safe, InlineKeyboardMarkup | None]]:
+    """What to acknowledge first (most urgent first), then the result reports still owed."""
+    return [(view.pending_item(found.agency.name, owed.directive, number, len(owed_list),
+                               report=report, settings=settings, now=now),
+             view.pending_buttons(owed.directive, owed.delivery_id, acked=report))
+            for owed_list, report in ((found.to_ack, False), (found.to_report, True))
+            for number, owed in enumerate(owed_list, start=1)]

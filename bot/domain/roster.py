@@ -55,22 +55,90 @@ def on_duty(rotation: Rotation | None, overrides: list[Override], at: datetime) 
     return [shift] if shift else []
 
 
-def next_shift(rotation: Rotation | None, overrides: list[Override], at: datetime,
-               horizon: timedelta = timedelta(days=14)) -> Shift | None:
-    """The next change of who is on duty after `at`, within `horizon`."""
-    current = {s.person_id for s in on_duty(rotation, overrides, at)}
-    candidates = [o.start_at for o in overrides if o.start_at > at]
-    candidates += [o.end_at for o in overrides if o.end_at > at]
+# Instants are whole seconds; "just before" a change is this much before it.
+_TICK = timedelta(microseconds=1)
+HORIZON = timedelta(days=14)
+
+
+def _people(rotation: Rotation | None, overrides: list[Override], at: datetime) -> set[int]:
+    return {s.person_id for s in on_duty(rotation, overrides, at)}
+
+
+def _next_change(rotation: Rotation | None, overrides: list[Override],
+                 at: datetime) -> datetime | None:
+    """The first instant after `at` at which who is on duty may change."""
+    moments = [o.start_at for o in overrides if o.start_at > at]
+    moments += [o.end_at for o in overrides if o.end_at > at]
     shift = rotation_shift(rotation, at) if rotation else None
     if shift is not None:
-        candidates.append(shift.end_at)
+        moments.append(shift.end_at)
     elif rotation is not None and rotation.starts_at > at and rotation.person_ids:
-        candidates.append(rotation.starts_at)
-    for moment in sorted(c for c in candidates if c <= at + horizon):
+        moments.append(rotation.starts_at)
+    return min(moments, default=None)
+
+
+def _previous_change(rotation: Rotation | None, overrides: list[Override],
+                     at: datetime) -> datetime | None:
+    """The last instant before `at` at which who is on duty may have changed."""
+    moments = [o.start_at for o in overrides if o.start_at < at]
+    moments += [o.end_at for o in overrides if o.end_at < at]
+    shift = rotation_shift(rotation, at - _TICK) if rotation else None
+    if shift is not None:
+        moments.append(shift.start_at)
+    return max(moments, default=None)
+
+
+def on_duty_until(rotation: Rotation | None, overrides: list[Override], person_id: int,
+                  at: datetime, horizon: timedelta = HORIZON) -> datetime | None:
+    """When the person, on duty at `at`, goes off duty (whether a rotation shift or an
+    override keeps them on); None if not within `horizon`."""
+    moment = _next_change(rotation, overrides, at)
+    while moment is not None and moment <= at + horizon:
+        if person_id not in _people(rotation, overrides, moment):
+            return moment
+        moment = _next_change(rotation, overrides, moment)
+    return None
+
+
+def on_duty_since(rotation: Rotation | None, overrides: list[Override], person_id: int,
+                  at: datetime, horizon: timedelta = HORIZON) -> datetime:
+    """When the person's duty running at `at` began: one duty, however many rotation shifts
+    and overrides it is made of (`overrides` must include those that ended since)."""
+    since = at
+    # Who is on duty is constant between two changes: on duty at a change is on duty
+    # until the next one. A rotation handing over to the same person (a rotation of one)
+    # starts a new shift, as any handover does.
+    while (before := _previous_change(rotation, overrides, since)) is not None \
+            and before >= at - horizon and person_id in _people(rotation, overrides, before) \
+            and not _self_handover(rotation, person_id, since):
+        since = before
+    return since
+
+
+def _self_handover(rotation: Rotation | None, person_id: int, at: datetime) -> bool:
+    """Does a rotation shift of the person start at `at`, after one of their own?"""
+    if rotation is None:
+        return False
+    shift, previous = rotation_shift(rotation, at), rotation_shift(rotation, at - _TICK)
+    return (shift is not None and previous is not None and shift.start_at == at
+            and shift.person_id == previous.person_id == person_id)
+
+
+def next_shift(rotation: Rotation | None, overrides: list[Override], at: datetime,
+               horizon: timedelta = HORIZON) -> Shift | None:
+    """The next person to come on duty after `at` (someone who was not on duty just before),
+    from that moment until they go off duty."""
+    before = _people(rotation, overrides, at)
+    moment = _next_change(rotation, overrides, at)
+    while moment is not None and moment <= at + horizon:
         now_on = on_duty(rotation, overrides, moment)
-        if {s.person_id for s in now_on} != current and now_on:
-            # Their duty starts at the change, even if their rotation shift began earlier.
-            return Shift(now_on[0].person_id, moment, now_on[0].end_at, now_on[0].override)
+        coming = [s for s in now_on if s.person_id not in before]
+        if coming:
+            first = coming[0]
+            until = on_duty_until(rotation, overrides, first.person_id, moment, horizon)
+            return Shift(first.person_id, moment, until or first.end_at, first.override)
+        before = {s.person_id for s in now_on}
+        moment = _next_change(rotation, overrides, moment)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 
@@ -75,8 +76,17 @@ class AckService:
                 return AckResult(AckStatus.RECALLED, directive, agency)
             result, dropped = await self._record(conn, directive, agency, person, user_id,
                                                  "telegram")
-        self._after(result, dropped)
+        self.after(result, dropped)
         return result
+
+    async def acknowledge_with_report(self, conn: aiosqlite.Connection, directive: Directive,
+                                      agency: Agency, person: Person, user_id: int,
+                                      report_id: int) -> tuple[AckResult, Cancelled]:
+        """A result report implies receipt: inside the report's transaction (the caller
+        checked the liaison), the agency's acknowledgement if it had none, marked as coming
+        from the report. The caller calls `after` once committed."""
+        return await self._record(conn, directive, agency, person, user_id, "report",
+                                  report_id=report_id)
 
     async def acknowledge_by_phone(self, admin_user_id: int, directive_id: int,
                                    agency_id: int) -> AckResult:
@@ -92,7 +102,7 @@ class AckService:
                 return AckResult(AckStatus.RECALLED, directive, agency)
             result, dropped = await self._record(conn, directive, agency, admin, admin_user_id,
                                                  "phone")
-        self._after(result, dropped)
+        self.after(result, dropped)
         return result
 
     async def phone_subject(self, admin_user_id: int, directive_id: int,
@@ -115,21 +125,29 @@ class AckService:
         return None, None
 
     async def _record(self, conn: aiosqlite.Connection, directive: Directive, agency: Agency,
-                      person: Person, user_id: int, via: str) -> tuple[AckResult, Cancelled]:
-        """The agency's acknowledgement, exactly once; with its edits, audit and escalation stop."""
+                      person: Person, user_id: int, via: str, *,
+                      report_id: int | None = None) -> tuple[AckResult, Cancelled]:
+        """The agency's acknowledgement, exactly once; with its edits, audit and escalation stop.
+
+        `via` "report": stored as the liaison's own (the table knows taps and phone calls);
+        the audit entry names the report, and the copies say it came with the report."""
         now = self.clock.now()
         repo = DirectiveRepository(conn)
         late = now > directive.ack_deadline_at
         recorded = await repo.acknowledge(directive.id, agency.id, person.id, to_epoch(now),
-                                          late, via)
+                                          late, "telegram" if via == "report" else via)
         ack = await repo.ack_of(directive.id, agency.id)
         assert ack is not None
         acker = person if recorded else await PeopleRepository(conn).get(ack.person_id)
         dropped: Cancelled = ()
         if recorded:
+            ack = dataclasses.replace(ack, via=via)
+            details: dict[str, object] = {"directive_id": directive.id, "agency": agency.code,
+                                          "late": late, "via": via}
+            if report_id is not None:
+                details["report_id"] = report_id
             await AuditRepository(conn).add(
-                to_epoch(now), user_id, "ack.recorded", directive.number,
-                {"directive_id": directive.id, "agency": agency.code, "late": late, "via": via})
+                to_epoch(now), user_id, "ack.recorded", directive.number, details)
             await self._queue_edits(conn, directive, agency.id, acker, ack)
             await self.escalation.stop(conn, SubjectKind.DIRECTIVE_ACK, directive.id, agency.id,
                                        "acknowledged", to_epoch(now))
@@ -139,7 +157,8 @@ class AckService:
         return AckResult(AckStatus.RECORDED if recorded else AckStatus.ALREADY, directive,
                          agency, ack, acker), dropped
 
-    def _after(self, result: AckResult, dropped: Cancelled) -> None:
+    def after(self, result: AckResult, dropped: Cancelled) -> None:
+        """Once committed: send the edits, forget the dropped reminders, refresh the status."""
         if result.status is AckStatus.RECORDED:
             assert result.directive is not None
             self.notifier.flush(dropped)

@@ -156,6 +156,25 @@ class Overview:
                               waiting=len(self.waiting), reports=reports)
 
 
+@dataclass(frozen=True)
+class Owed:
+    """A directive the liaison's agency still owes something for (/pending), and the copy its
+    buttons act on (None: the agency has no copy to act on)."""
+
+    directive: Directive
+    delivery_id: int | None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """/pending: what the liaison's agency has to acknowledge, then what it still owes a
+    result report for."""
+
+    agency: Agency
+    to_ack: list[Owed]
+    to_report: list[Owed]
+
+
 ACK = SubjectKind.DIRECTIVE_ACK
 RESULT = SubjectKind.DIRECTIVE_RESULT
 
@@ -525,19 +544,21 @@ class BroadcastService:
     async def find(self, number: str) -> Directive | None:
         return await DirectiveRepository(self.db.reader).latest_by_number(number.strip())
 
-    async def pending_for(
-        self, user_id: int
-    ) -> tuple[Agency, list[Directive], list[Directive]] | None:
-        """The liaison's agency, what it has to acknowledge, and what it acknowledged and
-        still owes a result report for."""
+    async def pending_for(self, user_id: int) -> Pending | None:
+        """What the liaison's agency has to acknowledge, and what it acknowledged and still
+        owes a result report for; None if the caller is no active liaison of an agency."""
         person = await PeopleRepository(self.db.reader).by_telegram_id(user_id)
         if (person is None or not person.active or not person.has(Role.LIAISON)
                 or person.agency_id is None):
             return None
         agency = await AgencyRepository(self.db.reader).get(person.agency_id)
         repo = DirectiveRepository(self.db.reader)
-        return (agency, await repo.pending_for_agency(agency.id),
-                await repo.report_due_for_agency(agency.id))
+
+        async def owed(found: list[Directive]) -> list[Owed]:
+            return [Owed(d, await repo.delivery_for(d.id, agency.id, person.id)) for d in found]
+
+        return Pending(agency, await owed(await repo.pending_for_agency(agency.id)),
+                       await owed(await repo.report_due_for_agency(agency.id)))
 
     async def attach_status_message(self, directive_id: int, chat_id: int, message_id: int) -> None:
         async with self.db.transaction() as conn:

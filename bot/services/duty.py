@@ -11,7 +11,16 @@ from bot.clock import Clock, to_epoch
 from bot.domain.errors import EntityDoesNotExist, InvalidInput, PermissionDenied
 from bot.domain.models import Person, Role
 from bot.domain.notices import About, Notice, Topic
-from bot.domain.roster import Shift, coming_shifts, next_shift, on_duty, parse_when
+from bot.domain.roster import (
+    HORIZON,
+    Shift,
+    coming_shifts,
+    next_shift,
+    on_duty,
+    on_duty_since,
+    on_duty_until,
+    parse_when,
+)
 from bot.services.ports import Notifier
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -162,6 +171,7 @@ class DutyService:
         async with self.db.transaction() as conn:
             await DutyRepository(conn).add_override(person_id, start, end, admin_user_id, now)
             await self._tell(conn, person, start, end, now)
+            await self._told_of_duty(conn, [person])
             await AuditRepository(conn).add(now, admin_user_id, "duty.assigned", str(person_id),
                                             {"start": to_epoch(start), "end": to_epoch(end)})
         self.notifier.flush()
@@ -181,6 +191,7 @@ class DutyService:
             await self._hand_over(duty, b, pb, pa, admin_user_id, now)
             await self._tell(conn, pa, b.start_at, b.end_at, now)
             await self._tell(conn, pb, a.start_at, a.end_at, now)
+            await self._told_of_duty(conn, [pa, pb])
             await AuditRepository(conn).add(
                 now, admin_user_id, "duty.swapped", f"{pa.id}<->{pb.id}",
                 {"a_shift": to_epoch(a.start_at), "b_shift": to_epoch(b.start_at),
@@ -204,16 +215,30 @@ class DutyService:
             "duty_assigned", About(Topic.DUTY, person_id=person.id),
             {"start": start, "end": end}), now)
 
+    async def _told_of_duty(self, conn: aiosqlite.Connection, people: list[Person]) -> None:
+        """Whoever an assignment put on duty right now was just told so: that message is
+        their duty's start notice (one notice per duty)."""
+        now = self.clock.now()
+        duty = DutyRepository(conn)
+        rotation, overrides = await duty.rotation(), await duty.overrides(now - HORIZON)
+        on_now = {s.person_id for s in on_duty(rotation, overrides, now)}
+        for person in people:
+            if person.id in on_now and person.chat_id is not None:
+                await duty.mark_shift_notice(
+                    on_duty_since(rotation, overrides, person.id, now), person.id)
+
     # --- who is on duty -------------------------------------------------------------------
 
     async def duty_view(self) -> tuple[list[tuple[Shift, Person]], tuple[Shift, Person] | None]:
-        """Who is on duty now (with their shifts), and the next shift."""
+        """Who is on duty now (each until they go off duty), and the next person to come on."""
         conn, now = self.db.reader, self.clock.now()
         duty = DutyRepository(conn)
         rotation, overrides = await duty.rotation(), await duty.overrides(now)
         people = {p.id: p for p in await PeopleRepository(conn).all() if p.active}
-        current = [(s, people[s.person_id]) for s in on_duty(rotation, overrides, now)
-                   if s.person_id in people]
+        current = [(Shift(s.person_id, s.start_at,
+                          on_duty_until(rotation, overrides, s.person_id, now) or s.end_at,
+                          s.override), people[s.person_id])
+                   for s in on_duty(rotation, overrides, now) if s.person_id in people]
         upcoming = next_shift(rotation, overrides, now)
         nxt = (upcoming, people[upcoming.person_id]) if upcoming and upcoming.person_id in people else None
         return current, nxt
@@ -238,21 +263,26 @@ class DutyService:
         return AlertCover(unreachable, leads, True)
 
     async def shift_start_notices(self) -> int:
-        """Tell whoever is on duty now that their shift started (once per shift)."""
+        """Tell whoever is on duty now that their duty started: once per duty, however many
+        rotation shifts and overrides make it up (keyed by when it began), across restarts."""
         now = self.clock.now()
         sent = 0
         async with self.db.transaction() as conn:
             people = [p for p in await PeopleRepository(conn).all() if p.active]
             on_duty_now, shifts = await on_duty_people(conn, people, now)
             duty = DutyRepository(conn)
+            # Overrides that ended lately too: they tell when a duty running now began.
+            rotation, overrides = await duty.rotation(), await duty.overrides(now - HORIZON)
             for shift in shifts:
                 person = next((p for p in on_duty_now if p.id == shift.person_id), None)
                 if person is None or person.chat_id is None:
                     continue
-                if await duty.mark_shift_notice(shift.start_at, person.id):
+                since = on_duty_since(rotation, overrides, person.id, now)
+                if await duty.mark_shift_notice(since, person.id):
+                    until = on_duty_until(rotation, overrides, person.id, now) or shift.end_at
                     await self.notifier.send(conn, person, Notice(
                         "duty_shift_start", About(Topic.DUTY, person_id=person.id),
-                        {"start": shift.start_at, "end": shift.end_at}), to_epoch(now))
+                        {"start": since, "end": until}), to_epoch(now))
                     sent += 1
         if sent:
             self.notifier.flush()

@@ -13,9 +13,10 @@ from bot.domain.escalation import SubjectKind
 from bot.domain.models import Agency, Person, Role
 from bot.domain.notices import About, Account, Notice, Topic
 from bot.services.access import RefusalLog
+from bot.services.acks import AckResult, AckService, AckStatus
 from bot.services.broadcast import StatusBoard
 from bot.services.escalation import EscalationService
-from bot.services.ports import InCommit, Notifier
+from bot.services.ports import Cancelled, InCommit, Notifier
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
@@ -39,13 +40,15 @@ class ResultTarget:
     agency: Agency
     person: Person
     earlier: int = 0  # the agency's reports stored before: more than none makes a supplement
+    acknowledged: bool = False  # the report also acknowledged the agency's receipt
 
 
 class ResultService:
     def __init__(self, db: Database, clock: Clock, notifier: Notifier,
-                 escalation: EscalationService, refusals: RefusalLog | None = None,
+                 escalation: EscalationService, refusals: RefusalLog | None = None, *,
                  super_admins: frozenset[int] = frozenset(),
-                 board: StatusBoard | None = None) -> None:
+                 board: StatusBoard | None = None,
+                 acks: AckService | None = None) -> None:
         self.db = db
         self.clock = clock
         self.notifier = notifier
@@ -53,6 +56,7 @@ class ResultService:
         self.refusals = refusals or RefusalLog(db, clock)
         self.super_admins = super_admins
         self.board = board
+        self.acks = acks  # a report implies receipt: it acknowledges an agency that had not
 
     async def target(self, user_id: int, delivery_id: int) -> ResultTarget:
         """Who may report on this copy: a liaison of its agency, while the directive stands."""
@@ -81,7 +85,7 @@ class ResultService:
         target = await self.target(user_id, draft.delivery_id)
         if not draft.text.strip() and not draft.files:
             raise InvalidInput("res_empty")
-        d, now = target.directive, self.clock.now()
+        d, now, acks = target.directive, self.clock.now(), self.acks
         async with self.db.transaction() as conn:
             repo = DirectiveRepository(conn)
             # Counted again inside the transaction: two reports sent at once are told apart.
@@ -94,6 +98,10 @@ class ResultService:
                 to_epoch(now))
             if also is not None:
                 await also(conn)
+            implied: tuple[AckResult, Cancelled] | None = None
+            if acks is not None:
+                implied = await acks.acknowledge_with_report(
+                    conn, d, target.agency, target.person, user_id, report_id)
             notice = Notice(
                 "result_report", About(Topic.RESULT, report_id, target.agency.id),
                 {"agency": target.agency.name, "name": target.person.full_name,
@@ -110,6 +118,9 @@ class ResultService:
         self.notifier.flush()
         if self.board is not None:
             self.board.touch(d.id)  # the sender's status message counts the report
+        if acks is not None and implied is not None and implied[0].status is AckStatus.RECORDED:
+            acks.after(*implied)
+            return replace(target, acknowledged=True)
         return target
 
     async def _admins(self, conn: aiosqlite.Connection, d: Directive) -> list[Person | Account]:

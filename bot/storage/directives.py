@@ -211,6 +211,16 @@ class DirectiveRepository:
             return None
         return delivery
 
+    async def delivery_for(self, directive_id: int, agency_id: int, person_id: int) -> int | None:
+        """A copy of the directive to the agency to act on: the person's own (the latest),
+        else any of the agency's (a tap is checked against the agency, not the chat)."""
+        async with self.conn.execute(
+            "SELECT id FROM deliveries WHERE directive_id = ? AND agency_id = ?"
+            " ORDER BY person_id = ? DESC, id DESC LIMIT 1",
+            (directive_id, agency_id, person_id)) as cur:
+            row = await cur.fetchone()
+        return row[0] if row is not None else None
+
     async def deliveries(self, directive_id: int, agency_id: int | None = None) -> list[Delivery]:
         sql = "SELECT * FROM deliveries WHERE directive_id = ?"
         args: tuple[int, ...] = (directive_id,)

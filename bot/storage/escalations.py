@@ -102,6 +102,15 @@ class EscalationRepository:
             (kind, subject_id)) as cur:
             return [_row(r) for r in await cur.fetchall()]
 
+    async def unresolved(self, kinds: Collection[str]) -> list[EscalationRow]:
+        """Escalations not stopped (running, or every step done and still awaited)."""
+        marks = ",".join("?" * len(kinds))
+        async with self.conn.execute(
+            "SELECT * FROM escalations WHERE status IN ('active', 'finished')"  # noqa: S608 (placeholders only)
+            f" AND subject_kind IN ({marks}) ORDER BY deadline_at, subject_id, agency_id",
+            tuple(str(k) for k in kinds)) as cur:
+            return [_row(r) for r in await cur.fetchall()]
+
     async def advance(self, row: EscalationRow, done: tuple[int, ...], next_due: datetime | None,
                       now: int, *, unreachable_notified: bool | None = None) -> bool:
         """Record progress; False if someone else changed the row meanwhile (stale token)."""

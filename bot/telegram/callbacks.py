@@ -62,6 +62,21 @@ class Ack(Tap):
 
 
 @dataclass(frozen=True)
+class PendingAck(Tap):
+    """«✅ Đã nhận văn bản» on a /pending item: the same acknowledgement, for that copy."""
+
+    delivery_id: int
+    PATTERN = re.compile(rf"pnd:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"pnd:{self.delivery_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+@dataclass(frozen=True)
 class OpenResult(Tap):
     """«📝 Báo cáo kết quả» on a delivered copy: opens the results conversation."""
 
@@ -461,15 +476,15 @@ class BroadcastButton(Tap):
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
-    Ack, OpenResult, ResultButton, Status, PhoneAck, Claim, DirectiveAction, AdminConfirm,
-    DutyPerson, DutyShift, DutyConfirm, DutyCancel, DutyBack, QuickTime, PickUrgency,
-    PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
+    Ack, PendingAck, OpenResult, ResultButton, Status, PhoneAck, Claim, DirectiveAction,
+    AdminConfirm, DutyPerson, DutyShift, DutyConfirm, DutyCancel, DutyBack, QuickTime,
+    PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
 # acknowledgement must never wait behind anyone's conversation or slow update.
-FAST: tuple[type[Tap], ...] = (Ack,)
+FAST: tuple[type[Tap], ...] = (Ack, PendingAck)
 
 # Every tap of the /broadcast conversation.
 BROADCAST: tuple[type[Tap], ...] = (PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage,
@@ -512,6 +527,10 @@ def not_fast(data: object) -> bool:
 
 def ack(delivery_id: int) -> str:
     return Ack(delivery_id).encode()
+
+
+def pending_ack(delivery_id: int) -> str:
+    return PendingAck(delivery_id).encode()
 
 
 def open_result(delivery_id: int) -> str:

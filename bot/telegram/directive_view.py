@@ -16,7 +16,7 @@ from bot.domain.directives import (
     split_text,
 )
 from bot.domain.escalation import Reached
-from bot.domain.notices import copy_actions, status_actions
+from bot.domain.notices import Acknowledge, copy_actions, status_actions
 from bot.telegram import callbacks
 from bot.telegram.keyboards import keyboard
 from bot.telegram.render import local_time, short_time, tg_len
@@ -155,8 +155,9 @@ def last_part(d: Directive, settings: Settings, late_copy: bool) -> Safe:
 
 def acked_text(d: Directive, settings: Settings, name: str, at: datetime, late: bool,
                via: str = "telegram", *, late_copy: bool = False) -> Safe:
-    """The last part with who acknowledged and when (and how, when an admin recorded it)."""
-    key = "acked_phone" if via == "phone" else "acked"
+    """The last part with who acknowledged and when (and how: recorded by an admin, or with
+    a result report)."""
+    key = {"phone": "acked_phone", "report": "acked_report"}.get(via, "acked")
     footer = t(f"{key}_late_footer" if late else f"{key}_footer", name=name,
                time=local_time(at, settings.tz))
     return join([last_part(d, settings, late_copy), footer], "\n\n")
@@ -178,24 +179,52 @@ def ack_state(d: Directive, ack: Acknowledgement | None, name: str | None,
     return t(key, name=name or "—", time=local_time(ack.acked_at, settings.tz))
 
 
-def pending_lines(agency: str, to_ack: list[Directive], to_report: list[Directive],
-                  settings: Settings, now: datetime) -> list[Safe]:
-    """/pending: what the agency has to acknowledge, then what it still owes a report for."""
-    tz, lines = settings.tz, []
-    if to_ack:
-        lines.append(t("pending_header", agency=agency, count=len(to_ack)))
-    for d in to_ack:
-        lines.append(t("pending_line", directive=cite(d, start=True), summary=d.summary,
-                       deadline=short_time(d.ack_deadline_at, tz),
-                       overdue=t("status_overdue") if now > d.ack_deadline_at else ""))
-    if to_report:
-        lines.append(t("pending_report_header", agency=agency, count=len(to_report)))
-    for d in to_report:
+# /pending shows this many directives, one message each; a last line counts the rest.
+PENDING_SHOWN = 10
+
+
+def pending_item(agency: str, d: Directive, number: int, count: int, *, report: bool,
+                 settings: Settings, now: datetime) -> Safe:
+    """One directive the agency owes: to acknowledge, or (`report`) its result report."""
+    tz = settings.tz
+    if report:
         assert d.report_deadline_at is not None
-        lines.append(t("pending_report_line", directive=cite(d, start=True),
-                       summary=d.summary, deadline=short_time(d.report_deadline_at, tz),
-                       overdue=t("status_overdue") if now > d.report_deadline_at else ""))
-    return lines
+        return join([t("pending_report_header", agency=agency, number=number, count=count),
+                     t("pending_report_line", directive=cite(d, start=True), summary=d.summary,
+                       deadline=short_time(d.report_deadline_at, tz),
+                       overdue=t("status_overdue") if now > d.report_deadline_at else "")])
+    return join([t("pending_header", agency=agency, number=number, count=count),
+                 t("pending_line", directive=cite(d, start=True), summary=d.summary,
+                   deadline=short_time(d.ack_deadline_at, tz),
+                   overdue=t("status_overdue") if now > d.ack_deadline_at else "")])
+
+
+def pending_settled(d: Directive, ack: Acknowledgement | None, name: str | None,
+                    settings: Settings) -> Safe:
+    """A /pending item once tapped: who acknowledged and when, or that it was recalled."""
+    line = t("pending_line", directive=cite(d, start=True), summary=d.summary,
+             deadline=short_time(d.ack_deadline_at, settings.tz), overdue="")
+    if ack is None:
+        assert d.recalled_at is not None
+        footer = t("recalled_footer", time=local_time(d.recalled_at, settings.tz))
+    else:
+        key = {"phone": "acked_phone", "report": "acked_report"}.get(ack.via, "acked")
+        footer = t(f"{key}_late_footer" if ack.late else f"{key}_footer", name=name or "—",
+                   time=local_time(ack.acked_at, settings.tz))
+    return join([line, footer])
+
+
+def pending_buttons(d: Directive, delivery_id: int | None, *,
+                    acked: bool) -> InlineKeyboardMarkup | None:
+    """The buttons of the directive's copy, for the /pending item (✅ answers in place)."""
+    if delivery_id is None:
+        return None
+    buttons = [InlineKeyboardButton(
+        t("button_ack") if isinstance(action, Acknowledge) else t("button_report"),
+        callback_data=callbacks.pending_ack(delivery_id) if isinstance(action, Acknowledge)
+        else callbacks.open_result(delivery_id))
+        for action in copy_actions(d, delivery_id, acked=acked)]
+    return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
 def phone_ack_buttons(directive_id: int, agency_id: int) -> InlineKeyboardMarkup:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.domain.directives import Directive
-from bot.domain.durations import humanize
+from bot.domain.durations import JUST, humanize
 from bot.domain.models import Agency
 from bot.domain.notices import DigestLine, Lateness
 from bot.domain.phones import display_phone
@@ -24,6 +24,7 @@ CONTACTS_SHOWN = 3
 def reminder_text(key: str, agency: Agency, d: Directive, deadline: datetime, now: datetime,
                   settings: Settings) -> Safe:
     when = (t("esc_before", left=humanize(deadline - now)) if now < deadline
+            else t("esc_overdue_just") if now - deadline < JUST
             else t("esc_overdue", late=humanize(now - deadline)))
     return t(key, agency=agency.name, directive=cite(d), summary=d.summary,
              deadline=local_time(deadline, settings.tz), when=when)
@@ -41,12 +42,7 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
              deadline=local_time(deadline, settings.tz), count=len(lines))]
     for line in lines:
         agency = line.agency
-        if line.unreachable:
-            state = t("esc_state_unreachable")
-        elif now >= deadline:
-            state = t("esc_state_overdue", late=humanize(now - deadline))
-        else:
-            state = t("esc_state_before", left=humanize(deadline - now))
+        state = t("esc_state_unreachable") if line.unreachable else deadline_state(deadline, now)
         if line.contacts:
             contacts = t("esc_contacts", people=", ".join(
                 f"{p.full_name} {display_phone(p.phone) or '—'}"
@@ -62,6 +58,15 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
         out.append(t("esc_on_duty_unreachable", names=", ".join(unreachable_on_duty))
                    if unreachable_on_duty else t("esc_nobody_on_duty"))
     return join(out)
+
+
+def deadline_state(deadline: datetime, now: datetime) -> Safe:
+    """"còn 10 phút", "vừa quá hạn" (under a minute: never "quá hạn 0 giây"), "quá hạn 5 phút"."""
+    if now < deadline:
+        return t("esc_state_before", left=humanize(deadline - now))
+    if now - deadline < JUST:
+        return t("esc_state_just_overdue")
+    return t("esc_state_overdue", late=humanize(now - deadline))
 
 
 def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:

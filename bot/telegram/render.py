@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -132,9 +132,14 @@ def pack(lines: list[Safe], limit: int = 4000) -> list[Safe]:
     return messages
 
 
-def help_text(commands: list[tuple[str, str]], settings: Settings) -> Safe:
+def help_text(commands: list[tuple[str, str]], settings: Settings,
+              extra: Sequence[Safe] = ()) -> Safe:
+    """The commands, then `extra` paragraphs (how alerts work, for responders), then whom
+    to ask."""
     lines = [t("help_header")]
     lines += [Safe(f"/{cmd} — {html.escape(desc, quote=False)}") for cmd, desc in commands]
+    for paragraph in extra:
+        lines += [Safe(""), paragraph]
     lines += [Safe(""), t("help_footer", **focal(settings))]
     return join(lines)
 

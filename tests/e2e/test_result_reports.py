@@ -90,3 +90,65 @@ async def test_report_refused_at_send_leaves_no_draft_behind(harness: Harness) -
     assert await DirectiveRepository(h.services.db.reader).result_reports(directive.id) == []
     after = await h.say(103, "/cancel")
     assert after.plain_text == "Không có thao tác nào đang diễn ra."
+
+
+async def _send_report(h: Harness, text: str) -> None:
+    got = await h.say(103, text, has("Đã ghi nhận ("))
+    before = len(h.fake.messages_to(103))
+    h.fake.press_button(103, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.fake.wait_for_message(103, has("Đã lưu báo cáo"), after=before)
+
+
+async def test_a_report_from_an_agency_that_had_not_acknowledged_acknowledges_it(
+    harness: Harness,
+) -> None:
+    """A result report implies receipt: in the report's transaction the agency is
+    acknowledged (marked as coming from the report), its copies edited, escalation stopped."""
+    h = harness
+    directive, copy = await open_report(h)
+    before = len(h.fake.messages_to(103))
+    await _send_report(h, "Đã bố trí trực 24/7.")
+    said = [m.plain_text or "" for m in h.fake.messages_to(103)[before:]]
+    assert any("Đã lưu báo cáo" in s and "đã nhận văn bản" in s for s in said), said
+    repo = DirectiveRepository(h.services.db.reader)
+    [report] = await repo.result_reports(directive.id)
+    acks = await repo.acks(directive.id)
+    assert list(acks) == [report["agency_id"]]
+    ack = acks[report["agency_id"]]
+    assert ack.person_id == report["person_id"] and ack.acked_at.timestamp() == report["created_at"]
+    [entry] = await AuditRepository(h.services.db.reader).entries("ack.recorded")
+    assert entry.details["via"] == "report" and entry.details["report_id"] == report["id"]
+    # The copy says who confirmed and that it came with the report; only 📝 is left.
+    await h.services.sender.drained()
+    edited = await h.fake.wait_for_message(
+        103, lambda m: m.message_id == copy.message_id and "Đã xác nhận" in (m.plain_text or ""))
+    assert "qua báo cáo kết quả" in (edited.plain_text or "")
+    assert "Hùng Nguyễn" in (edited.plain_text or "")
+    assert [b["text"] for b in edited.buttons] == ["📝 Báo cáo kết quả"]
+    # Nothing is chased any more for this agency: neither the receipt nor the report.
+    from bot.storage.escalations import EscalationRepository
+    esc = EscalationRepository(h.services.db.reader)
+    rows = [*await esc.of_subject("directive_ack", directive.id),
+            *await esc.of_subject("directive_result", directive.id)]
+    assert rows and {r.status for r in rows} == {"stopped"}
+    # The liaison's /pending no longer lists it.
+    pending = await h.say(103, "/pending")
+    assert "không còn văn bản nào" in (pending.plain_text or "")
+
+
+async def test_a_report_after_an_acknowledgement_leaves_it_as_it_was(harness: Harness) -> None:
+    h = harness
+    directive, copy = await open_report(h)
+    query = h.fake.press_button(103, copy.message_id, copy.button_data("Đã nhận"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    repo = DirectiveRepository(h.services.db.reader)
+    [first] = (await repo.acks(directive.id)).values()
+    h.clock.set(h.clock.now() + timedelta(minutes=5))
+    before = len(h.fake.messages_to(103))
+    await _send_report(h, "Đã bố trí trực 24/7.")
+    said = [m.plain_text or "" for m in h.fake.messages_to(103)[before:]]
+    assert not any("đã nhận văn bản" in s for s in said), said
+    assert list((await repo.acks(directive.id)).values()) == [first]
+    [entry] = await AuditRepository(h.services.db.reader).entries("ack.recorded")
+    assert entry.details["via"] == "telegram"

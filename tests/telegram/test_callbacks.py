@@ -20,6 +20,7 @@ T2 = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
 TAPS: list[tuple[cb.Tap, str]] = [
     (cb.Ack(17), "ack:17"),
     (cb.Ack(BIG), f"ack:{BIG}"),
+    (cb.PendingAck(17), "pnd:17"),
     (cb.OpenResult(5), "rep:5"),
     (cb.ResultButton("send"), "rr:send"),
     (cb.ResultButton("cancel"), "rr:cancel"),
@@ -72,7 +73,7 @@ FORGED = [
     None, 17, b"ack:1", "", "ack:", "ack:x", "ack:-1", "ack:1 ", " ack:1", "ack:1\n", "ACK:1",
     "ack:1234567890123",  # 13 digits
     "ack:1:2", "ack:١٢",  # Arabic-Indic digits are \d to Python, not to us
-    "rep:", "rr:sent", "st:", "ph:yes:1:2", "ph:ok:1", "esc:1", "escn:1:2", "adm:del:1",
+    "pnd:", "pnd:1:2", "rep:", "rr:sent", "st:", "ph:yes:1:2", "ph:ok:1", "esc:1", "escn:1:2", "adm:del:1",
     "adm:ok:0A1B2C3D", "adm:ok:0a1b2c3", "dt:x:1", "dt:sa:1", "dt:ok:", "dt:cancel:1",
     "bc:u:urgent", "bc:s:secret", "bc:g", "bc:a:", "bc:a:1:2:3", "bc:p:x", "bc:e:title",
     "bc:dl:custom", "bc:", "bc:nextx", "unknown:1",
@@ -97,9 +98,9 @@ def test_over_64_bytes_is_none_and_never_encoded() -> None:
 
 
 def test_only_acknowledgements_skip_the_queue() -> None:
-    assert cb.is_fast("ack:1")
+    assert cb.is_fast("ack:1") and cb.is_fast("pnd:1")  # on the directive, or on /pending
     assert [data for tap, data in TAPS if cb.is_fast(data)] == [
-        data for tap, data in TAPS if isinstance(tap, cb.Ack)]
+        data for tap, data in TAPS if isinstance(tap, cb.Ack | cb.PendingAck)]
     assert cb.not_fast("rep:1") and not cb.not_fast("ack:1") and cb.not_fast("bc:x")
 
 
@@ -116,6 +117,7 @@ def test_encoders_for_other_modules() -> None:
     assert cb.ack(1) == "ack:1" and cb.open_result(2) == "rep:2" and cb.status(3) == "st:3"
     assert cb.phone("ask", 1, 2) == "ph:ask:1:2" and cb.directive_action("rcl", 4) == "adm:rcl:4"
     assert cb.claim(5) == "escn:5" and cb.claim(5, 6) == "esc:5:6"
+    assert cb.pending_ack(7) == "pnd:7"
 
 
 def _data(markup: InlineKeyboardMarkup | None) -> list[str]:
@@ -139,6 +141,7 @@ def test_every_keyboard_carries_data_the_codec_parses() -> None:
         kb.picker_keyboard(groups, agencies, set(), 0, filtered=False),
         kb.deadline_keyboard("17:00"), kb.report_keyboard(), kb.preview_keyboard(),
         kb.edit_keyboard(), kb.preview_buttons(view.buttons(d, 1, acked=False)),
+        view.pending_buttons(d, BIG, acked=False), view.pending_buttons(d, BIG, acked=True),
     ]
     for markup in keyboards:
         for data in _data(markup):

@@ -71,8 +71,11 @@ CITING: dict[str, Callable[[], str]] = {
     "report digest": lambda: digest_text("esc_digest_head_report", directive(), NOW,
                                          NOW + MIN, [DigestLine(AGENCY, False, ())], None,
                                          False, SETTINGS, rounds=(1, 1)),
-    "/pending": lambda: "\n".join(view.pending_lines(AGENCY.name, [directive()], [directive()],
-                                                     SETTINGS, NOW)),
+    "/pending": lambda: "\n".join([
+        view.pending_item(AGENCY.name, directive(), 1, 1, report=False, settings=SETTINGS,
+                          now=NOW),
+        view.pending_item(AGENCY.name, directive(), 1, 1, report=True, settings=SETTINGS,
+                          now=NOW)]),
     "status": lambda: view.status_text(directive(), Tally(), SETTINGS, NOW),
     "extended": lambda: _notice("notice_extended", directive=directive(),
                                 summary="tăng cường", deadline=NOW),
@@ -105,7 +108,8 @@ def test_running_text_cites_by_urgency_name_not_by_stamp(name: str) -> None:
 
 
 def test_lists_use_the_short_time() -> None:
-    text = shown("\n".join(view.pending_lines(AGENCY.name, [directive()], [], SETTINGS, NOW)))
+    text = shown(view.pending_item(AGENCY.name, directive(), 1, 1, report=False,
+                                   settings=SETTINGS, now=NOW))
     assert "08:30 23/11" in text and "ngày 23/11/2026" not in text
 
 

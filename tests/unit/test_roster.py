@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from bot.domain.roster import (
     coming_shifts,
     next_shift,
     on_duty,
+    on_duty_since,
+    on_duty_until,
     parse_when,
     shifts_of,
 )
@@ -153,3 +156,69 @@ def test_coming_shifts_with_overrides() -> None:
     # 168 h is listed once, as the override it now is.
     assert starts(coming_shifts(ROT, overrides, 12, START, 3)) == [
         (168, True), (240, False), (312, False)]
+
+
+def test_next_shift_is_someone_coming_on_duty_not_someone_already_on() -> None:
+    """Two overrides overlap now; one ends: that is no one's new shift. The next shift is
+    the rotation's, when the second override ends."""
+    b = Override(1, 98, START + H, START + 4 * H)
+    a = Override(2, 99, START + 2 * H, START + 6 * H)
+    at = START + 3 * H
+    assert sorted(who(at, [b, a])) == [98, 99]
+    nxt = next_shift(ROT, [b, a], at)
+    assert nxt is not None and (nxt.person_id, nxt.start_at) == (11, START + 6 * H)
+    assert nxt.end_at == START + 24 * H
+
+
+def test_a_shift_ends_when_its_person_goes_off_duty() -> None:
+    """A shift relieved by an override for an hour ends at the relief, and the override
+    that relieves it is the next shift, from its start to its end."""
+    relief = Override(1, 99, START + 10 * H, START + 11 * H)
+    assert on_duty_until(ROT, [relief], 11, START + H) == START + 10 * H
+    assert on_duty_until(ROT, [], 11, START + H) == START + 24 * H
+    nxt = next_shift(ROT, [relief], START + H)
+    assert nxt is not None and (nxt.person_id, nxt.start_at, nxt.end_at) == (
+        99, START + 10 * H, START + 11 * H)
+    # Then 11 is back until the handover: a shift of its own.
+    nxt = next_shift(ROT, [relief], START + 10 * H + timedelta(minutes=30))
+    assert nxt is not None and (nxt.person_id, nxt.start_at, nxt.end_at) == (
+        11, START + 11 * H, START + 24 * H)
+
+
+def test_a_duty_runs_continuously_across_rotation_and_overrides() -> None:
+    own = Override(1, 11, START + 20 * H, START + 30 * H)  # 11 stays six hours longer
+    assert on_duty_since(ROT, [own], 11, START + 22 * H) == START
+    assert on_duty_since(ROT, [own], 11, START + 29 * H) == START
+    assert on_duty_until(ROT, [own], 11, START + H) == START + 30 * H
+    relief = Override(2, 99, START + 2 * H, START + 3 * H)
+    assert on_duty_since(ROT, [relief], 11, START + 5 * H) == START + 3 * H
+    assert on_duty_since(ROT, [relief], 11, START + H) == START
+    # A rotation of one: each shift is a duty of its own (not one since the horizon).
+    alone = Rotation((11,), timedelta(days=1), START)
+    assert on_duty_since(alone, [], 11, START + 50 * H) == START + 48 * H
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_next_shift_starts_after_now_and_ends_after_it_starts(seed: int) -> None:
+    """Whatever the rotation and overrides: "Ca tiếp theo" starts after now, ends after it
+    starts, and its person was not on duty just before it."""
+    rng = random.Random(seed)
+    for _ in range(200):
+        rotation = Rotation(tuple(rng.sample([1, 2, 3], rng.randint(1, 3))),
+                            timedelta(hours=rng.choice([8, 12, 24])),
+                            START + rng.randint(-30, 30) * H)
+        overrides = sorted(
+            (Override(i, rng.randint(1, 4), s, s + rng.randint(1, 20) * H)
+             for i, s in enumerate(START + rng.randint(-10, 40) * H
+                                   for _ in range(rng.randint(0, 4)))),
+            key=lambda o: (o.start_at, o.id))
+        now = START + rng.randint(-5, 30) * H + rng.choice([0, 30]) * timedelta(minutes=1)
+        nxt = next_shift(rotation, [o for o in overrides if o.end_at > now], now)
+        if nxt is None:
+            continue
+        assert now < nxt.start_at < nxt.end_at
+        just_before = nxt.start_at - timedelta(seconds=1)
+        assert nxt.person_id not in {s.person_id for s in on_duty(rotation, overrides,
+                                                                  just_before)}
+        assert nxt.person_id in {s.person_id for s in on_duty(rotation, overrides,
+                                                              nxt.start_at)}
