@@ -6,10 +6,11 @@ from telegram import Update
 
 from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
+from bot.domain.models import Role
 from bot.domain.phones import display_phone
 from bot.telegram import render
 from bot.telegram.menus import clear_chat_menu, commands_for
-from bot.texts import t
+from bot.texts import join, t
 from handlers.common import NO_KEYBOARD, identity, message, phone_keyboard, refresh_menu, user_id
 
 
@@ -49,7 +50,10 @@ async def help_command(update: Update, context: HoaTocContext) -> None:
     person = await s.access.person(user_id(update))
     roles = s.access.effective_roles(user_id(update), person)
     commands = commands_for(roles, registered=bool(roles))
-    await message(update).reply_text(render.help_text(commands, s.settings))
+    text = render.help_text(commands, s.settings)
+    if Role.ADMIN in roles:  # the typed /invite forms and their Vietnamese names
+        text = join([text, t("help_invite")], "\n\n")
+    await message(update).reply_text(text)
 
 
 async def contact(update: Update, context: HoaTocContext) -> None:

@@ -14,8 +14,8 @@ from bot.services.broadcast import AgencyRow
 from bot.telegram import callbacks
 from bot.telegram import directive_view as view
 from bot.telegram.broadcast_view import short_label
-from bot.telegram.render import local_time, pack
-from bot.texts import TEXTS, t
+from bot.telegram.render import agency_phone, contact_names, local_time, pack
+from bot.texts import TEXTS, join, t
 from handlers.common import best_effort, message, require, user_id
 
 
@@ -63,9 +63,10 @@ async def _show(update: Update, context: HoaTocContext, directive_id: int) -> No
     if waiting:
         lines.append(t("status_pending_header", count=len(waiting)))
         for row in waiting:
-            contact = (t("status_contact", name=row.primary.full_name,
-                         phone=display_phone(row.primary.phone) or "—")
-                       if row.primary else t("status_no_liaison"))
+            contact = join([t("status_contact", name=row.primary.full_name,
+                                phone=display_phone(row.primary.phone) or "—")
+                              if row.primary else t("status_no_liaison"),
+                              agency_phone(row.agency)], "")
             lines.append(t("status_pending_line", agency=row.agency.name, contact=contact,
                            level=t("status_level", level=view.level_text(row.level))
                            if row.level else ""))
@@ -139,8 +140,8 @@ async def _agency_card(update: Update, context: HoaTocContext, directive_id: int
             t("ph_confirm", agency=row.agency.name, directive=view.cite(d)),
             reply_markup=view.phone_confirm_buttons(d.id, agency_id))
     else:
-        contacts = "; ".join(f"{p.full_name} ({display_phone(p.phone) or '—'})"
-                             for p in row.liaisons) or t("status_no_liaison")
+        contacts = join([contact_names(row.liaisons) if row.liaisons
+                         else t("status_no_liaison"), agency_phone(row.agency)], "")
         await message(update).reply_text(
             t("ph_card", agency=row.agency.name, directive=view.cite(d), state=state,
               contacts=contacts), reply_markup=view.phone_ack_buttons(d.id, agency_id))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.storage.audit import AuditRepository
 from bot.storage.people import PeopleRepository
 from tests.e2e.conftest import SUPER_ADMIN, Harness
@@ -24,6 +22,7 @@ async def sent(h: Harness, *codes: str):
 async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
+    await h.say(101, "/phone 0912 345 678")
     directive = await sent(h, "CAT", "TT_CNTT", "SNV")  # SNV: nobody has joined
     listing = await h.say(A, "/status", has("Văn bản gần đây"))
     assert any("1556/UBND-KGVX" in b["text"] for b in listing.buttons)
@@ -32,8 +31,11 @@ async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness
     text = view.plain_text or ""
     assert "không liên lạc được 1" in text  # SNV has no reachable liaison
     assert "Sở Nội vụ" in text and "Công an tỉnh" in text
-    # Whom to call: each waiting agency's primary liaison, with a phone number.
-    assert re.search(r"Công an tỉnh — [^\n(]+ \(0[\d ]{9,}\)", text), text
+    # Whom to call: each waiting agency's primary liaison on the bot, with a phone number, then
+    # the agency's phone; never the liaison imported for it who has not joined (Lý Ngọc Khoa).
+    assert "Công an tỉnh — Lan Nguyễn (0912 345 678) · ĐT đơn vị: 0297 3829 086" in text, text
+    assert "Sở Nội vụ — chưa có cán bộ đầu mối · ĐT đơn vị: 0297 3831 121" in text
+    assert "Lý Ngọc Khoa" not in text
     by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa xác nhận"))
     assert "Sở Nội vụ" in (by_number.plain_text or "")
     missing = await h.say(A, "/status 9/XX-YY")

@@ -47,6 +47,16 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.BroadcastButton("rp_none"), "bc:rp:none"),
     *[(cb.BroadcastButton(a), f"bc:{a}")
       for a in ("next", "done", "all", "clr", "send", "edit", "cancel", "noop", "pg", "today")],
+    *[(cb.InviteRole(k), f"iv:r:{k}") for k in ("liaison", "backup", "responder", "lead", "admin")],
+    (cb.InviteAgency(7), "iv:a:7"),
+    (cb.InvitePage(2), "iv:p:2"),
+    *[(cb.InviteButton(a), f"iv:{a}") for a in ("cancel", "clr", "pg", "drop")],
+    (cb.InviteLink(12), "iv:l:12:0"),
+    (cb.InviteLink(BIG, sure=True), f"iv:l:{BIG}:1"),
+    (cb.InviteNew("backup", BIG, sure=True), f"iv:n:backup:{BIG}:1"),
+    (cb.InviteNew("lead"), "iv:n:lead:0:0"),
+    (cb.InviteRevoke(17), "iv:rv:17"),
+    (cb.InviteRevoke(17, sure=True), "iv:rk:17"),
 ]
 
 
@@ -68,7 +78,8 @@ FORGED = [
     "rep:", "rr:sent", "st:", "ph:yes:1:2", "ph:ok:1", "esc:1", "escn:1:2", "adm:del:1",
     "adm:ok:0A1B2C3D", "adm:ok:0a1b2c3", "dt:x:1", "dt:sa:1", "dt:ok:", "dt:cancel:1",
     "bc:u:urgent", "bc:s:secret", "bc:g", "bc:a:", "bc:a:1:2:3", "bc:p:x", "bc:e:title",
-    "bc:dl:custom", "bc:", "bc:nextx", "unknown:1",
+    "bc:dl:custom", "bc:", "bc:nextx", "iv:r:boss", "iv:a:", "iv:l:1", "iv:l:1:2", "iv:n:admin:1",
+    "iv:n:chief:0:0", "iv:rv:", "iv:rx:1", "iv:x", "unknown:1",
 ]
 
 
