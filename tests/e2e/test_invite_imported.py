@@ -218,3 +218,25 @@ async def test_invites_have_a_revoke_button_confirmed_and_audited(harness: Harne
     assert kept is not None and "Đã hủy" in (kept.plain_text or "")
     remaining = await h.say(A, "/invites")
     assert labels(remaining) == [f"Thu hồi {second}"]
+
+
+async def test_invite_buttons_cancel_restart_and_stale_taps(harness: Harness) -> None:
+    h = harness
+    await h.start()
+    await import_province(h)
+    roles = await h.say(A, "/invite")
+    cancelled = await press(h, roles, "Hủy")
+    assert "Đã hủy; không có lời mời nào được tạo" in (cancelled.plain_text or "")
+    # Its old role button does nothing now.
+    assert "không còn hiệu lực" in await forged(h, A, roles, "iv:r:liaison")
+    # A restart between the role and the agency: the draft goes on, saying so.
+    roles = await h.say(A, "/invite")
+    await press(h, roles, "Cán bộ đầu mối dự phòng")
+    await h.stop()
+    await h.start()
+    filtered = await h.say(A, "VP_UBND", lambda m: bool(m.buttons))
+    resumed = [m for m in h.fake.messages_to(A) if "vừa khởi động lại" in (m.plain_text or "")]
+    assert resumed and "“Đơn vị”" in (resumed[-1].plain_text or "")
+    offer = await press(h, filtered, OFFICE)
+    assert "Mời cán bộ đầu mối (dự phòng) của" in (offer.plain_text or "")
+    assert await table(h, "invites") == []
