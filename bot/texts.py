@@ -102,12 +102,15 @@ TEXTS: Final[dict[str, str]] = {
     # --- admin: invites ------------------------------------------------------------------
     "invite_usage": (
         "Cách dùng:\n"
-        "<code>/invite liaison &lt;mã đơn vị&gt; [chinh|du_phong]</code> — mời cán bộ đầu mối "
+        "<code>/invite</code> — chọn vai trò, đơn vị và người được mời bằng nút bấm\n"
+        "<code>/invite dau_moi &lt;mã đơn vị&gt; [chinh|du_phong]</code> — mời cán bộ đầu mối "
         "(chính hoặc dự phòng)\n"
-        "<code>/invite responder [lead]</code> — mời thành viên Đội ứng cứu sự cố "
-        "(lead: Đội trưởng)\n"
-        "<code>/invite person &lt;mã cán bộ&gt;</code> — mời một cán bộ đã có trong danh sách\n"
-        "<code>/invite admin</code> — mời quản trị viên (chỉ quản trị viên cấp cao)"
+        "<code>/invite ung_cuu [doi_truong]</code> — mời thành viên Đội ứng cứu sự cố "
+        "(doi_truong: Đội trưởng)\n"
+        "<code>/invite can_bo &lt;mã cán bộ&gt;</code> — mời một cán bộ đã có trong danh sách\n"
+        "<code>/invite quan_tri</code> — mời quản trị viên (chỉ quản trị viên cấp cao)\n"
+        "Cũng dùng được tên tiếng Anh: <code>liaison</code>, <code>responder [lead]</code>, "
+        "<code>person</code>, <code>admin</code>."
     ),
     "invite_created": (
         "🔗 Lời mời <b>{public_id}</b>: {what}\n{link}\n\n"
@@ -124,6 +127,57 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "invite_person_linked": (
         "ℹ️ Cán bộ {name} đã liên kết tài khoản Telegram; không cần mời lại."
+    ),
+    # /invite without arguments, and the offer of imported people not yet on the bot.
+    "iv_ask_role": "Đề nghị chọn vai trò của người được mời:",
+    "iv_role_liaison": "Cán bộ đầu mối chính",
+    "iv_role_backup": "Cán bộ đầu mối dự phòng",
+    "iv_role_responder": "Thành viên Đội ứng cứu sự cố",
+    "iv_role_lead": "Đội trưởng Đội ứng cứu sự cố",
+    "iv_role_admin": "Quản trị viên",
+    "iv_ask_agency": (
+        "Mời <b>{role}</b>. Đề nghị chọn đơn vị, hoặc gõ một phần tên hay mã đơn vị để lọc "
+        "danh sách.{filter}"
+    ),
+    "iv_offer": (
+        "Mời <b>{what}</b>.\n"
+        "Cán bộ đã có trong danh sách nhưng chưa dùng bot ({count}): chọn một người để đường dẫn "
+        "mời liên kết với hồ sơ của người đó (giữ họ tên, số điện thoại, vai trò); nếu là người "
+        "khác, bấm “+ người mới”.{more}"
+    ),
+    "iv_offer_none": (
+        "Mời <b>{what}</b>.\n"
+        "Không có cán bộ nào trong danh sách chưa dùng bot. Bấm “+ người mới” để tạo đường dẫn mời."
+    ),
+    "iv_offer_more": (
+        "\nDanh sách chỉ hiện {shown} người đầu tiên; người khác mời bằng lệnh "
+        "<code>/invite can_bo &lt;mã cán bộ&gt;</code>."
+    ),
+    "iv_what_liaison": "cán bộ đầu mối ({rank}) của {agency}",
+    "iv_candidate": "{name} ({rank}) · chưa dùng bot",
+    "iv_candidate_plain": "{name} · chưa dùng bot",
+    "iv_btn_new": "+ người mới",
+    "iv_not_on_bot": "{name} (chưa dùng bot)",
+    "invite_second_primary": (
+        "⚠️ {agency} đã có cán bộ đầu mối chính: {names}. Nếu đúng là cần thêm một cán bộ đầu "
+        "mối chính, đề nghị bấm “Xác nhận”; nếu không, bấm “Hủy” (có thể mời làm đầu mối dự "
+        "phòng)."
+    ),
+    "invite_second_lead": (
+        "⚠️ Đội ứng cứu sự cố đã có Đội trưởng: {names}. Nếu đúng là cần thêm một Đội trưởng, "
+        "đề nghị bấm “Xác nhận”; nếu không, bấm “Hủy”."
+    ),
+    "iv_cancelled": "Đã hủy; không có lời mời nào được tạo.",
+    "iv_dropped": "Đã hủy; không có lời mời nào được tạo hoặc thu hồi.",
+    "iv_stale_button": "Nút này thuộc một bước đã qua.",
+    "iv_step_role": "Vai trò",
+    "iv_step_agency": "Đơn vị",
+    "conv_invite": "tạo lời mời (/invite)",
+    "iv_btn_revoke": "Thu hồi {public_id}",
+    "iv_btn_revoke_confirm": "✅ Xác nhận thu hồi",
+    "iv_revoke_ask": (
+        "Thu hồi lời mời <b>{public_id}</b> ({what})? Sau khi thu hồi, đường dẫn mời không "
+        "còn hiệu lực."
     ),
     "invites_none": "Không có lời mời nào đang chờ.",
     "invites_header": "Lời mời đang chờ ({count}):",
@@ -186,6 +240,12 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_invite": "Tạo đường dẫn mời",
     "cmd_invites": "Lời mời đang chờ",
     "cmd_revoke": "Thu hồi lời mời",
+    "help_invite": (
+        "Mời người dùng: <code>/invite</code> (chọn bằng nút bấm), hoặc gõ "
+        "<code>/invite dau_moi &lt;mã đơn vị&gt; [chinh|du_phong]</code>, "
+        "<code>/invite ung_cuu [doi_truong]</code>, <code>/invite can_bo &lt;mã cán bộ&gt;</code>, "
+        "<code>/invite quan_tri</code>. Cán bộ đã có trong danh sách được liên kết với hồ sơ sẵn có."
+    ),
     # --- directives: what recipients see ---------------------------------------------------
     "urgency_hoa_toc": "🔴 <b>HỎA TỐC</b>",
     "urgency_thuong_khan": "🟠 <b>THƯỢNG KHẨN</b>",
@@ -559,7 +619,7 @@ TEXTS: Final[dict[str, str]] = {
     "esc_state_just_overdue": "vừa quá hạn",
     "esc_state_unreachable": "không liên lạc được",
     "esc_state_before": "còn {left}",
-    "esc_contacts": " · ☎️ {people}",
+    "esc_contacts": " · ☎️ {people}{phone}",
     "esc_no_contact": " · ☎️ chưa có đầu mối{phone}",
     "esc_agency_phone": " ({phone})",
     "esc_late_note": (
@@ -742,7 +802,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "sl_waiting_head": "☎️ <b>Chưa xác nhận ({count} đơn vị)</b> — {directive}",
     "sl_line": "• {agency} — {contact}{level}",
-    "sl_agency_phone": "điện thoại đơn vị {phone}",
+    "sl_agency_phone": "ĐT đơn vị: {phone}",
     "sl_no_phone": "chưa có số điện thoại",
     "sl_pick": (
         "Chọn một đơn vị để xem chi tiết hoặc ghi nhận đã nhận qua điện thoại/văn bản giấy."
@@ -786,6 +846,9 @@ TEXTS: Final[dict[str, str]] = {
     "target_admins": "quản trị viên",
     "status_no_liaison": "chưa có cán bộ đầu mối",
     "status_contact": "{name} ({phone})",
+    "status_contact_no_phone": "{name}",
+    # After the liaisons the bot reaches: the agency's own phone (imported with the agency).
+    "agency_phone_suffix": " · ĐT đơn vị: {phone}",
     "status_none": "Chưa có văn bản nào được gửi.",
     "status_recent_header": "<b>Văn bản gần đây</b> — chọn một văn bản để xem chi tiết:",
     "status_not_found": "❌ Không tìm thấy văn bản số “{number}”.",

@@ -27,6 +27,7 @@ from handlers import (
     fallback,
     forms,
     gate,
+    invite_form,
     results,
     start,
     status,
@@ -34,7 +35,7 @@ from handlers import (
 from handlers.fallback import stale_button, unexpected, unknown_command
 
 # Every conversation, in the order they are asked whether an update is theirs.
-FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM)
+FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM, invite_form.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0
@@ -67,6 +68,11 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("invite", admin.invite, filters=private),
         CommandHandler("invites", admin.invites, filters=private),
         CommandHandler("revoke", admin.revoke, filters=private),
+        CallbackQueryHandler(admin.offer_tap, pattern=callbacks.matches(
+            callbacks.InviteLink, callbacks.InviteNew)),
+        CallbackQueryHandler(admin.offer_tap, pattern=callbacks.matches(
+            callbacks.InviteButton, action="drop")),
+        CallbackQueryHandler(admin.revoke_tap, pattern=callbacks.matches(callbacks.InviteRevoke)),
         CommandHandler("cancel", fallback.nothing_to_cancel, filters=private),
         CommandHandler("status", status.status, filters=private),
         CommandHandler("pending", status.pending, filters=private),

@@ -53,6 +53,8 @@ async def help_command(update: Update, context: HoaTocContext) -> None:
     commands = commands_for(roles, registered=bool(roles))
     # How alerts work, for those who receive them.
     extra = [t("help_alerts")] if Role.RESPONDER in roles else []
+    if Role.ADMIN in roles:  # the typed /invite forms and their Vietnamese names
+        extra.append(t("help_invite"))
     await message(update).reply_text(render.help_text(commands, s.settings, extra))
 
 

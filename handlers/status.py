@@ -13,12 +13,12 @@ from bot.context import HoaTocContext
 from bot.domain.directives import DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
-from bot.domain.phones import display_phone
 from bot.services.acks import AckStatus
 from bot.services.broadcast import Pending
 from bot.telegram import callbacks, status_view
 from bot.telegram import directive_view as view
-from bot.texts import TEXTS, Safe, t
+from bot.telegram.render import agency_phone, contact_names
+from bot.texts import TEXTS, Safe, join, t
 from config.settings import Settings
 from handlers.common import best_effort, message, require, user_id
 
@@ -157,8 +157,8 @@ async def _agency_card(update: Update, context: HoaTocContext, directive_id: int
             t("ph_confirm", agency=row.agency.name, directive=view.cite(d)),
             reply_markup=view.phone_confirm_buttons(d.id, agency_id))
     else:
-        contacts = "; ".join(f"{p.full_name} ({display_phone(p.phone) or '—'})"
-                             for p in row.liaisons) or t("status_no_liaison")
+        contacts = join([contact_names(row.liaisons) if row.liaisons
+                         else t("status_no_liaison"), agency_phone(row.agency)], "")
         await message(update).reply_text(
             t("ph_card", agency=row.agency.name, directive=view.cite(d), state=state,
               contacts=contacts), reply_markup=view.phone_ack_buttons(d.id, agency_id))

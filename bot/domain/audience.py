@@ -3,6 +3,8 @@ all count by."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.domain.models import Person, Role
 
 
@@ -20,3 +22,9 @@ def reaches_agency(person: Person, agency_id: int) -> bool:
 def rank_order(person: Person) -> tuple[int, int]:
     """Primary liaisons first, then backups; by id within a rank."""
     return (0 if person.rank in (None, "primary") else 1, person.id)
+
+
+def contacts(people: Iterable[Person], agency_id: int) -> tuple[Person, ...]:
+    """Whom to call for an agency: the liaisons a directive reaches (never someone imported
+    who has not joined, left, or blocked the bot), primary first."""
+    return tuple(sorted((p for p in people if reaches_agency(p, agency_id)), key=rank_order))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.domain.models import Person
+
 
 class DomainError(Exception):
     """A rule was broken; `key` names the user-facing text in bot.texts, `params` fill it."""
@@ -28,3 +30,17 @@ class InviteRejected(DomainError):
 
 class InvalidInput(DomainError):
     key = "invalid_input"
+
+
+class SecondHolder(DomainError):
+    """An invite would give an agency a second primary liaison, or the team a second lead:
+    done only when the admin confirms; `holders` are the people who hold it now."""
+
+    key = "invite_second_primary"
+
+    def __init__(self, key: str, holders: tuple[Person, ...], *, person_id: int | None = None,
+                 agency_id: int | None = None, **params: object) -> None:
+        super().__init__(key, **params)
+        self.holders = holders
+        self.person_id = person_id  # the imported person the invite would link, if any
+        self.agency_id = agency_id  # the liaison invite's agency, if any

@@ -164,7 +164,7 @@ class DigestLine:
 
     agency: Agency
     unreachable: bool
-    contacts: tuple[Person, ...]  # its liaisons, primary first
+    contacts: tuple[Person, ...]  # the liaisons the directive reaches, primary first
 
 
 def copy_actions(d: Directive, delivery_id: int, *, acked: bool) -> tuple[Action, ...]:

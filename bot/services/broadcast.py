@@ -10,7 +10,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.clock import Clock, from_epoch, to_epoch
-from bot.domain.audience import is_recipient, rank_order
+from bot.domain.audience import contacts, is_recipient, rank_order
 from bot.domain.directives import (
     Acknowledgement,
     AgencyAckState,
@@ -97,11 +97,11 @@ class Audience:
 class AgencyRow:
     agency: Agency
     state: AgencyAckState
-    primary: Person | None
+    primary: Person | None  # the first of `liaisons`
     level: Reached | None = None  # how far its escalation has climbed
     ack: Acknowledgement | None = None
     acker: str | None = None  # who acknowledged (for a phone one: the admin who recorded it)
-    liaisons: tuple[Person, ...] = ()
+    liaisons: tuple[Person, ...] = ()  # whom to call: those the directive reaches, primary first
 
 
 @dataclass(frozen=True)
@@ -465,7 +465,7 @@ class BroadcastService:
         return d, tally
 
     async def agency_rows(self, directive_id: int) -> list[AgencyRow]:
-        """Each recipient agency with its state and primary liaison (for /status)."""
+        """Each recipient agency with its state and the liaisons to call (for /status)."""
         conn = self.db.reader
         repo = DirectiveRepository(conn)
         deliveries = await repo.deliveries(directive_id)
@@ -479,8 +479,7 @@ class BroadcastService:
         names = {p.id: p.full_name for p in people}
         rows = []
         for agency_id in await repo.agency_ids(directive_id):
-            liaisons = sorted((p for p in people if p.agency_id == agency_id
-                               and p.has(Role.LIAISON) and p.active), key=rank_order)
+            liaisons = contacts(people, agency_id)
             ack = acks.get(agency_id)
             rows.append(AgencyRow(agencies[agency_id],
                                   agency_state(ack, statuses.get(agency_id, [])),

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.domain.audience import contacts
 from bot.domain.directives import Delivery, DeliveryStatus, Directive, DirectiveStatus
 from bot.domain.escalation import SubjectKind
 from bot.domain.models import Agency, Person, Role
@@ -93,10 +94,8 @@ class DirectiveBriefing:
         lines = []
         for item in sorted(items, key=lambda i: self.label(i.row)):
             agency = self.agencies[item.row.agency_id or 0]
-            contacts = sorted((p for p in self.people
-                               if p.agency_id == agency.id and p.has(Role.LIAISON)),
-                              key=lambda p: (p.rank != "primary", p.id))
-            lines.append(DigestLine(agency, item.row.unreachable, tuple(contacts)))
+            lines.append(DigestLine(agency, item.row.unreachable,
+                                    contacts(self.people, agency.id)))
         # Items of one directive share a policy; the furthest one names the round.
         done = max(item.rounds[0] for item in items)
         total = max(item.rounds[1] for item in items)

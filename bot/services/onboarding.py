@@ -12,10 +12,10 @@ import aiosqlite
 
 from bot.clock import Clock, to_epoch
 from bot.domain.audience import reaches_agency
-from bot.domain.errors import EntityDoesNotExist, InvalidInput, InviteRejected
+from bot.domain.errors import EntityDoesNotExist, InvalidInput, InviteRejected, SecondHolder
 from bot.domain.escalation import SubjectKind
 from bot.domain.invites import InviteSpec, hash_token, looks_like_token, new_token
-from bot.domain.models import Agency, Invite, InviteState, Person, Role
+from bot.domain.models import Agency, Invite, InviteState, Person, Rank, Role
 from bot.domain.phones import normalise_phone
 from bot.services.access import RefusalLog
 from bot.services.ports import Signal
@@ -112,24 +112,76 @@ class OnboardingService:
 
     # --- invites (admins) ------------------------------------------------------------------
 
-    async def create_invite(self, admin_user_id: int, spec: InviteSpec) -> CreatedInvite:
+    async def create_invite(self, admin_user_id: int, spec: InviteSpec, *,
+                            confirmed: bool = False) -> CreatedInvite:
+        """A single-use link; SecondHolder (nothing written) when it would make a second
+        primary liaison of an agency or a second lead, unless the admin `confirmed` that."""
         try:
-            return await self._create_invite(admin_user_id, spec)
+            return await self._create_invite(admin_user_id, spec, confirmed)
         except InviteRejected as exc:
             await self._audit(admin_user_id, "invite.create_refused", {"why": exc.key})
             raise
 
-    async def _create_invite(self, admin_user_id: int, spec: InviteSpec) -> CreatedInvite:
+    async def candidates(self, admin_user_id: int,
+                         spec: InviteSpec) -> tuple[Agency | None, list[Person]]:
+        """The imported people an invite of this role (and agency) could link instead of
+        creating someone new: active, with the role, and not on the bot yet."""
+        conn = self.db.reader
+        agency = await self._agency(conn, spec)
+        if spec.role is None or (spec.role is Role.ADMIN
+                                 and admin_user_id not in self.super_admins):
+            return agency, []
+        if spec.role is Role.LIAISON and agency is None:
+            return agency, []
+        people = await PeopleRepository(conn).not_on_bot(
+            spec.role, agency.id if spec.role is Role.LIAISON and agency else None)
+        return agency, people
+
+    @staticmethod
+    async def _agency(conn: aiosqlite.Connection, spec: InviteSpec) -> Agency | None:
+        if spec.agency_id is not None:
+            agency = await AgencyRepository(conn).get(spec.agency_id)
+        elif spec.agency_code is not None:
+            agency = await AgencyRepository(conn).by_code(spec.agency_code)
+        else:
+            return None
+        if not agency.active:
+            raise EntityDoesNotExist("agency_not_found", code=agency.code)
+        return agency
+
+    @staticmethod
+    async def _holders(conn: aiosqlite.Connection, spec: InviteSpec, agency: Agency | None,
+                       person: Person | None) -> tuple[str, list[Person]]:
+        """Who already holds the primary rank or the lead this invite would give."""
+        people = PeopleRepository(conn)
+        if person is not None:
+            if person.lead:
+                return "invite_second_lead", [p for p in await people.leads() if p.id != person.id]
+            if person.has(Role.LIAISON) and person.rank is Rank.PRIMARY and person.agency_id:
+                return "invite_second_primary", [
+                    p for p in await people.primaries(person.agency_id) if p.id != person.id]
+            return "", []
+        if spec.role is Role.RESPONDER and spec.lead:
+            return "invite_second_lead", await people.leads()
+        if spec.role is Role.LIAISON and spec.rank is Rank.PRIMARY and agency is not None:
+            return "invite_second_primary", await people.primaries(agency.id)
+        return "", []
+
+    async def _create_invite(self, admin_user_id: int, spec: InviteSpec,
+                             confirmed: bool) -> CreatedInvite:
         if spec.role is Role.ADMIN and admin_user_id not in self.super_admins:
             raise InviteRejected("invite_admin_superonly")
         now = self.clock.now()
         token = new_token()
         async with self.db.transaction() as conn:
-            agency = person = None
-            if spec.agency_code is not None:
-                agency = await AgencyRepository(conn).by_code(spec.agency_code)
-            if spec.person_code is not None:
-                person = await PeopleRepository(conn).by_code(spec.person_code)
+            agency = await self._agency(conn, spec)
+            person = None
+            if spec.person_code is not None or spec.person_id is not None:
+                if spec.person_id is not None:
+                    person = await PeopleRepository(conn).get(spec.person_id)
+                else:
+                    assert spec.person_code is not None
+                    person = await PeopleRepository(conn).by_code(spec.person_code)
                 if person is None:
                     raise EntityDoesNotExist("person_not_found", code=spec.person_code)
                 if person.telegram_user_id is not None:
@@ -139,6 +191,17 @@ class OnboardingService:
                 # Linking a record hands over its roles: admin ones only from a super-admin.
                 if person.has(Role.ADMIN) and admin_user_id not in self.super_admins:
                     raise InviteRejected("invite_admin_superonly")
+            if not confirmed:
+                key, holders = await self._holders(conn, spec, agency, person)
+                if holders:
+                    where = person.agency_id if person is not None else None
+                    named = (await AgencyRepository(conn).get(where) if where is not None
+                             else agency)
+                    raise SecondHolder(key, tuple(holders),
+                                       person_id=person.id if person else None,
+                                       agency_id=agency.id if agency else None,
+                                       agency=named.name if named else "",
+                                       names=", ".join(p.full_name for p in holders))
             invite_id = await InviteRepository(conn).insert({
                 "token_hash": hash_token(token),
                 "role": str(spec.role) if spec.role else None,
@@ -154,8 +217,9 @@ class OnboardingService:
             assert invite is not None
             await AuditRepository(conn).add(
                 to_epoch(now), admin_user_id, "invite.created", invite.public_id,
-                {"role": spec.role, "agency": spec.agency_code, "rank": spec.rank,
-                 "lead": spec.lead, "person": spec.person_code},
+                {"role": spec.role, "agency": agency.code if agency else None, "rank": spec.rank,
+                 "lead": spec.lead, "person": person.code if person else None,
+                 "second_confirmed": confirmed or None},
             )
         return CreatedInvite(token, invite, agency, person)
 
@@ -163,6 +227,14 @@ class OnboardingService:
         conn = self.db.reader
         invites = await InviteRepository(conn).pending(to_epoch(self.clock.now()))
         return [await self._view(conn, inv) for inv in invites]
+
+    async def pending_invite(self, invite_id: int) -> InviteView:
+        """One pending invite (to confirm its revocation); EntityDoesNotExist otherwise."""
+        conn = self.db.reader
+        invite = await InviteRepository(conn).get(invite_id)
+        if invite is None or invite.state(self.clock.now()) is not InviteState.PENDING:
+            raise EntityDoesNotExist("revoke_not_pending", public_id=f"INV-{invite_id}")
+        return await self._view(conn, invite)
 
     async def revoke(self, admin_user_id: int, invite_id: int) -> Invite:
         now = to_epoch(self.clock.now())

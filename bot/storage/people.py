@@ -71,6 +71,29 @@ class PeopleRepository:
         ) as cur:
             return [_person(r) for r in await cur.fetchall()]
 
+    async def not_on_bot(self, role: Role, agency_id: int | None = None) -> list[Person]:
+        """Active people of `role` (and agency) with no Telegram account linked yet: imported."""
+        where = ("p.active = 1 AND p.telegram_user_id IS NULL AND EXISTS (SELECT 1 FROM"
+                 " person_roles r WHERE r.person_id = p.id AND r.role = ?)")
+        args: list[Any] = [str(role)]
+        if agency_id is not None:
+            where += " AND p.agency_id = ?"
+            args.append(agency_id)
+        async with self.conn.execute(
+            f"{_SELECT} WHERE {where} ORDER BY p.rank DESC, p.full_name, p.id", args
+        ) as cur:
+            return [_person(r) for r in await cur.fetchall()]
+
+    async def primaries(self, agency_id: int) -> list[Person]:
+        """The agency's active primary liaisons, on the bot or not."""
+        return [p for p in await self.of_agency(agency_id)
+                if p.active and p.has(Role.LIAISON) and p.rank is Rank.PRIMARY]
+
+    async def leads(self) -> list[Person]:
+        """Active people marked as the response team's lead, on the bot or not."""
+        async with self.conn.execute(f"{_SELECT} WHERE p.lead = 1 AND p.active = 1 ORDER BY p.id") as cur:
+            return [_person(r) for r in await cur.fetchall()]
+
     async def insert(self, fields: dict[str, Any], now: int) -> int:
         cur = await self.conn.execute(
             "INSERT INTO people (code, full_name, phone, lead, agency_id, rank, telegram_user_id,"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -66,6 +66,26 @@ def continue_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(t("bc_btn_continue"), cb.BroadcastButton("next"))], cancel_row()])
 
 
+def agency_pages(
+    agencies: list[Agency], page: int,
+    button: Callable[[Agency, int], InlineKeyboardButton],
+    turn: Callable[[int], cb.Tap], label: cb.Tap,
+) -> list[list[InlineKeyboardButton]]:
+    """One page of agencies, a button each (`button(agency, page shown)`), then «◀️ n/N ▶️»:
+    the paged picker /broadcast and /invite share (filtering is the caller's `matching`)."""
+    pages = max(1, (len(agencies) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    rows = [[button(a, page)] for a in agencies[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]]
+    nav = []
+    if page > 0:
+        nav.append(_button("◀️", turn(page - 1)))
+    nav.append(_button(t("bc_page", page=page + 1, pages=pages), label))
+    if page < pages - 1:
+        nav.append(_button("▶️", turn(page + 1)))
+    rows.append(nav)
+    return rows
+
+
 def picker_keyboard(
     groups: list[Group], agencies: list[Agency], selected: set[int], page: int,
     filtered: bool,
@@ -82,18 +102,11 @@ def picker_keyboard(
     if not filtered:
         mark = "✅ " if all_ids and all_ids <= selected else ""
         rows.append([_button(f"{mark}{t('bc_btn_all')}", cb.BroadcastButton("all"))])
-    pages = max(1, (len(agencies) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    for a in agencies[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
-        mark = "✅ " if a.id in selected else "▫️ "
-        rows.append([_button(short_label(f"{mark}{a.name}"), cb.ToggleAgency(a.id, page))])
-    nav = []
-    if page > 0:
-        nav.append(_button("◀️", cb.TurnPage(page - 1)))
-    nav.append(_button(t("bc_page", page=page + 1, pages=pages), cb.BroadcastButton("pg")))
-    if page < pages - 1:
-        nav.append(_button("▶️", cb.TurnPage(page + 1)))
-    rows.append(nav)
+    rows += agency_pages(
+        agencies, page,
+        lambda a, shown: _button(short_label(f"{'✅ ' if a.id in selected else '▫️ '}{a.name}"),
+                                 cb.ToggleAgency(a.id, shown)),
+        cb.TurnPage, cb.BroadcastButton("pg"))
     last = [_button(t("bc_btn_done"), cb.BroadcastButton("done"))]
     if filtered:
         last.insert(0, _button(t("bc_btn_clear_filter"), cb.BroadcastButton("clr")))

@@ -19,6 +19,7 @@ from typing import ClassVar, Literal
 
 from bot.clock import from_epoch, to_epoch
 from bot.domain.directives import Secrecy, Urgency
+from bot.domain.invites import INVITE_KINDS, InviteKind
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
 _ID = r"([0-9]{1,12})"  # not \d, which takes any script's digits
@@ -473,6 +474,128 @@ class BroadcastButton(Tap):
         return cls(_BROADCAST_ACTIONS[m[0]])
 
 
+# --- invites (/invite without arguments, the offers of imported people, /invites) -------------
+
+InviteKindName = InviteKind
+_INVITE_KINDS: dict[str, InviteKindName] = {k: k for k in INVITE_KINDS}
+_KIND = "(" + "|".join(_INVITE_KINDS) + ")"
+
+
+@dataclass(frozen=True)
+class InviteRole(Tap):
+    """A role picked in /invite: primary or backup liaison, responder, lead, admin."""
+
+    kind: InviteKindName
+    PATTERN = re.compile(rf"iv:r:{_KIND}")
+
+    def encode(self) -> str:
+        return _checked(f"iv:r:{self.kind}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_INVITE_KINDS[m[1]])
+
+
+@dataclass(frozen=True)
+class InviteAgency(Tap):
+    """An agency picked in /invite's agency picker."""
+
+    agency_id: int
+    PATTERN = re.compile(rf"iv:a:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"iv:a:{self.agency_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+@dataclass(frozen=True)
+class InvitePage(Tap):
+    """A page of /invite's agency picker."""
+
+    page: int
+    PATTERN = re.compile(rf"iv:p:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"iv:p:{self.page}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+InviteAction = Literal["cancel", "clr", "pg", "drop"]
+_INVITE_ACTIONS: dict[str, InviteAction] = {"cancel": "cancel", "clr": "clr", "pg": "pg",
+                                            "drop": "drop"}
+
+
+@dataclass(frozen=True)
+class InviteButton(Tap):
+    """«Hủy» (`cancel` in the /invite conversation, `drop` on an offer or a confirmation),
+    the picker's «Bỏ lọc» (`clr`) and its page label (`pg`)."""
+
+    action: InviteAction
+    PATTERN = re.compile(r"iv:(cancel|clr|pg|drop)")
+
+    def encode(self) -> str:
+        return _checked(f"iv:{self.action}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_INVITE_ACTIONS[m[1]])
+
+
+@dataclass(frozen=True)
+class InviteLink(Tap):
+    """An imported person picked: invite them (`sure`: a second primary/lead confirmed)."""
+
+    person_id: int
+    sure: bool = False
+    PATTERN = re.compile(rf"iv:l:{_ID}:([01])")
+
+    def encode(self) -> str:
+        return _checked(f"iv:l:{self.person_id}:{int(self.sure)}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]), m[2] == "1")
+
+
+@dataclass(frozen=True)
+class InviteNew(Tap):
+    """«+ người mới»: invite someone not in the list for this role (agency 0: none)."""
+
+    kind: InviteKindName
+    agency_id: int = 0
+    sure: bool = False
+    PATTERN = re.compile(rf"iv:n:{_KIND}:{_ID}:([01])")
+
+    def encode(self) -> str:
+        return _checked(f"iv:n:{self.kind}:{self.agency_id}:{int(self.sure)}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_INVITE_KINDS[m[1]], int(m[2]), m[3] == "1")
+
+
+@dataclass(frozen=True)
+class InviteRevoke(Tap):
+    """«Thu hồi» on an /invites line (`sure` False: asks), then «Xác nhận thu hồi»."""
+
+    invite_id: int
+    sure: bool = False
+    PATTERN = re.compile(rf"iv:(rv|rk):{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"iv:{'rk' if self.sure else 'rv'}:{self.invite_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[2]), m[1] == "rk")
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
@@ -480,6 +603,7 @@ KINDS: tuple[type[Tap], ...] = (
     AdminConfirm, DutyPerson, DutyShift, DutyConfirm, DutyCancel, DutyBack, QuickTime,
     PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
+    InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
@@ -522,6 +646,9 @@ def not_fast(data: object) -> bool:
     """A pattern for everything the fast taps' group does not take."""
     return not is_fast(data)
 
+
+# Every tap of the /invite conversation (role and agency picking).
+INVITE_FORM: tuple[type[Tap], ...] = (InviteRole, InviteAgency, InvitePage, InviteButton)
 
 # --- encoders: what keyboards and notices call -------------------------------------------------
 

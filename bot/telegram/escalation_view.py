@@ -12,7 +12,7 @@ from bot.domain.models import Agency
 from bot.domain.notices import DigestLine, Lateness
 from bot.domain.phones import display_phone
 from bot.telegram.directive_view import cite
-from bot.telegram.render import local_time, tg_len
+from bot.telegram.render import agency_phone, local_time, tg_len
 from bot.texts import Safe, join, t
 from config.settings import Settings
 
@@ -44,9 +44,11 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
         agency = line.agency
         state = t("esc_state_unreachable") if line.unreachable else deadline_state(deadline, now)
         if line.contacts:
+            # The people who receive it, then the agency's own line (a desk phone answers
+            # when the liaison's mobile does not).
             contacts = t("esc_contacts", people=", ".join(
                 f"{p.full_name} {display_phone(p.phone) or '—'}"
-                for p in line.contacts[:CONTACTS_SHOWN]))
+                for p in line.contacts[:CONTACTS_SHOWN]), phone=agency_phone(agency))
         else:
             phone = t("esc_agency_phone", phone=display_phone(agency.phone)) if agency.phone else ""
             contacts = t("esc_no_contact", phone=phone)

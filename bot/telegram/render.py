@@ -12,6 +12,7 @@ from bot.domain.directives import Directive, utf16_len
 from bot.domain.errors import DomainError
 from bot.domain.files import ACCEPTED_FILES
 from bot.domain.models import Agency, Invite, Person, Rank, Role
+from bot.domain.phones import display_phone
 from bot.domain.when import Moment
 from bot.texts import Safe, focal_contact, join, label, t
 from config.settings import Settings
@@ -63,6 +64,18 @@ def typed_time(moment: Moment, tz: ZoneInfo) -> str:
 def role_names(roles: Iterable[Role]) -> Safe:
     names = [t(f"role_{r}") for r in Role if r in set(roles)]
     return join(names, ", ") if names else t("role_none")
+
+
+def agency_phone(agency: Agency) -> Safe:
+    """` · ĐT đơn vị: 0297 3 866 000` after an agency's contacts; nothing without a phone."""
+    phone = display_phone(agency.phone) if agency.phone else None
+    return t("agency_phone_suffix", phone=phone) if phone else Safe("")
+
+
+def contact_names(people: Iterable[Person]) -> Safe:
+    """`Nguyễn Thị Hồng (0912 345 678); Trần Văn Minh (—)`: whom to call, in order."""
+    return Safe(html.escape("; ".join(f"{p.full_name} ({display_phone(p.phone) or '—'})"
+                                      for p in people), quote=False))
 
 
 def rank_name(rank: Rank | None) -> str:

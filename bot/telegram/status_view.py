@@ -33,23 +33,23 @@ BUDGET = TEXT_LIMIT - 196
 SNIPPET = 80  # how much of a report's text its list line quotes
 
 
-def _contact(row: AgencyRow, *, agency_phone: bool) -> Safe:
-    """Whom to call about an agency: its first contact, then (`agency_phone`: for an agency
-    nobody on the bot answers for) the agency's own phone."""
+def _contact(row: AgencyRow) -> Safe:
+    """Whom to call about an agency: its first contact on the bot (with a phone when known),
+    then the agency's own phone (issue 10 item 2: people on the bot first, then the agency)."""
     found: list[Safe] = []
     if row.primary is not None:
-        found.append(t("status_contact", name=row.primary.full_name,
-                       phone=display_phone(row.primary.phone) or "—"))
-    if (agency_phone or not found) and row.agency.phone:
+        phone = display_phone(row.primary.phone)
+        found.append(t("status_contact", name=row.primary.full_name, phone=phone) if phone
+                     else t("status_contact_no_phone", name=row.primary.full_name))
+    if row.agency.phone:
         found.append(t("sl_agency_phone",
                        phone=display_phone(row.agency.phone) or row.agency.phone))
     return join(found, " · ") if found else t("sl_no_phone")
 
 
-def _line(row: AgencyRow, *, agency_phone: bool = False) -> Safe:
+def _line(row: AgencyRow) -> Safe:
     level = t("status_level", level=view.level_text(row.level)) if row.level else ""
-    return t("sl_line", agency=row.agency.name, contact=_contact(row, agency_phone=agency_phone),
-             level=level)
+    return t("sl_line", agency=row.agency.name, contact=_contact(row), level=level)
 
 
 def _reports(ov: Overview) -> tuple[int, int] | None:
@@ -153,7 +153,7 @@ def agency_page(ov: Overview, which: callbacks.StatusListKind, page: int, settin
     rows = ov.unreached if which == "nb" else ov.waiting
     key = "sl_unreached_head" if which == "nb" else "sl_waiting_head"
     head = t(key, count=len(rows), directive=view.cite(d))
-    entries = [_line(r, agency_phone=which == "nb") for r in rows]
+    entries = [_line(r) for r in rows]
     text, shown, page, pages = _paged(head, entries, page, t("sl_pick") if rows else None)
     buttons = [InlineKeyboardButton(short_label(f"☎️ {rows[i].agency.name}"),
                                     callback_data=callbacks.phone("ag", d.id, rows[i].agency.id))

@@ -28,6 +28,7 @@ async def sent(h: Harness, *codes: str):
 async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness) -> None:
     h = harness
     await setup_liaisons(h)
+    await h.say(101, "/phone 0912 345 678")
     directive = await sent(h, "CAT", "TT_CNTT", "SNV")  # SNV: nobody has joined
     listing = await h.say(A, "/status", has("Văn bản gần đây"))
     assert any("1556/UBND-KGVX" in b["text"] for b in listing.buttons)
@@ -40,6 +41,7 @@ async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness
     assert "1 đơn vị chưa có đầu mối trên bot" in text and "Sở Nội vụ" not in text
     # Whom to call: each waiting agency's primary liaison, with a phone number.
     assert re.search(r"Công an tỉnh — [^\n(]+ \(0[\d ]{9,}\)", text), text
+    assert "Lý Ngọc Khoa" not in text  # imported for CAT, never joined: not a contact
     by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa xác nhận"))
     nobody = await tap(h, by_number, "Xem 1 đơn vị chưa có đầu mối", "Chưa có đầu mối")
     assert nobody is not None and "Sở Nội vụ" in (nobody.plain_text or "")

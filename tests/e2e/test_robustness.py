@@ -190,7 +190,7 @@ async def test_long_invite_list_is_split_not_refused(harness: Harness) -> None:
 
     for _ in range(60):
         await h.services.onboarding.create_invite(
-            SUPER_ADMIN, InviteSpec(Role.LIAISON, "TT_CNTT", Rank.PRIMARY))
+            SUPER_ADMIN, InviteSpec(Role.LIAISON, "TT_CNTT", Rank.PRIMARY), confirmed=True)
     before = len(h.fake.messages_to(SUPER_ADMIN))
     h.fake.send_text(SUPER_ADMIN, "/invites")
     await h.fake.wait_for_message(SUPER_ADMIN, lambda m: "INV-60" in (m.text or ""), after=before)

@@ -85,7 +85,8 @@ async def test_status_is_one_short_message_counts_first_and_refresh_edits_it_in_
     waiting = [x for x in text if x.startswith("• ")]
     assert [x.split(" — ")[0] for x in waiting] == [
         "• Công an tỉnh", "• Trung tâm Công nghệ thông tin và Truyền thông"]
-    assert all(re.fullmatch(r"• [^—]+ — [^(]+ \(0[\d ]{9,}\)", x) for x in waiting), waiting
+    # One contact on the bot each, then the agency's own phone (issue 10 item 2).
+    assert all(re.fullmatch(r"• [^—]+ — [^·]+ · ĐT đơn vị: 0[\d ]{9,}", x) for x in waiting), waiting
     # The agency with nobody on the bot is one line, collapsed behind «Xem».
     assert "⚠️ 1 đơn vị chưa có đầu mối trên bot" in text
     assert "Sở Nội vụ" not in (status.plain_text or "")
@@ -121,7 +122,7 @@ async def test_the_lists_behind_the_buttons_and_a_phone_receipt_from_them(
     status = await open_status(h)
     nobody = await tap(h, status, "Xem 1 đơn vị chưa có đầu mối", "Chưa có đầu mối trên bot")
     assert nobody is not None
-    assert re.search(r"• Sở Nội vụ — .*điện thoại đơn vị 0297", nobody.plain_text or "")
+    assert re.search(r"• Sở Nội vụ — .*ĐT đơn vị: 0297", nobody.plain_text or "")
     assert "Đề nghị gọi điện trực tiếp" in (nobody.plain_text or "")
     assert labels(nobody) == ["☎️ Sở Nội vụ"]  # one page: no page buttons
     waiting = await tap(h, status, "Đơn vị chưa xác nhận", "Chưa xác nhận (2 đơn vị)")

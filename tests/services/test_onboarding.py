@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FakeClock
-from bot.domain.errors import EntityDoesNotExist, InvalidInput, InviteRejected, PermissionDenied
+from bot.domain.errors import (
+    EntityDoesNotExist,
+    InvalidInput,
+    InviteRejected,
+    PermissionDenied,
+    SecondHolder,
+)
 from bot.domain.invites import InviteSpec, hash_token
 from bot.domain.models import Rank, Role
 from bot.services.access import AccessService
@@ -63,7 +69,8 @@ async def test_expired_revoked_and_made_up_tokens(
     onboarding: OnboardingService, db: Database, clock: FakeClock
 ) -> None:
     expiring = await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER))
-    revoked = await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER, lead=True))
+    revoked = await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER, lead=True),
+                                             confirmed=True)  # the province imports a lead
     await onboarding.revoke(ADMIN, revoked.invite.id)
     with pytest.raises(EntityDoesNotExist):
         await onboarding.revoke(ADMIN, revoked.invite.id)  # not pending any more
@@ -82,7 +89,8 @@ async def test_expired_revoked_and_made_up_tokens(
 async def test_pending_lists_only_live_invites(
     onboarding: OnboardingService, clock: FakeClock
 ) -> None:
-    a = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY))
+    a = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY),
+                                       confirmed=True)  # CAT's imported primary stays
     clock.advance(hours=1)
     b = await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER))
     await onboarding.redeem(ALICE, b.token)
@@ -122,9 +130,11 @@ async def test_person_invite_links_the_imported_record(
 
 
 async def test_liaison_of_one_agency_cannot_join_another(onboarding: OnboardingService) -> None:
-    first = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY))
+    first = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY),
+                                           confirmed=True)
     await onboarding.redeem(ALICE, first.token)
-    other = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "TT_CNTT", Rank.PRIMARY))
+    other = await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "TT_CNTT", Rank.PRIMARY),
+                                           confirmed=True)
     with pytest.raises(InviteRejected) as info:
         await onboarding.redeem(ALICE, other.token)
     assert info.value.key == "invite_other_agency"
@@ -132,6 +142,31 @@ async def test_liaison_of_one_agency_cannot_join_another(onboarding: OnboardingS
     responder = await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER))
     joined = await onboarding.redeem(ALICE, responder.token)  # a second role is fine
     assert joined.person.roles == {Role.LIAISON, Role.RESPONDER}
+
+
+async def test_second_primary_or_lead_needs_confirmation(
+    onboarding: OnboardingService, db: Database
+) -> None:
+    """Nothing is written until the admin confirms; then the audit says it was confirmed."""
+    before = await table(db, "invites")
+    with pytest.raises(SecondHolder) as primary:
+        await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.PRIMARY))
+    assert primary.value.key == "invite_second_primary"
+    assert [p.code for p in primary.value.holders] == ["P004"]
+    with pytest.raises(SecondHolder) as lead:
+        await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER, lead=True))
+    assert lead.value.key == "invite_second_lead"
+    assert [p.code for p in lead.value.holders] == ["P003"]
+    assert await table(db, "invites") == before
+    # A backup, a member, and the imported primary himself need no confirmation.
+    await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "CAT", Rank.BACKUP))
+    await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER))
+    await onboarding.create_invite(ADMIN, InviteSpec(None, person_code="P004"))
+    _, offered = await onboarding.candidates(ADMIN, InviteSpec(Role.LIAISON, "CAT"))
+    assert [p.code for p in offered] == ["P004", "P005"]  # primary first, none on the bot
+    await onboarding.create_invite(ADMIN, InviteSpec(Role.RESPONDER, lead=True), confirmed=True)
+    entries = await AuditRepository(db.reader).entries("invite.created")
+    assert [e.details.get("second_confirmed") for e in entries] == [None, None, None, True]
 
 
 async def test_unknown_agency_refused(onboarding: OnboardingService) -> None:

@@ -55,6 +55,16 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.BroadcastButton("rp_none"), "bc:rp:none"),
     *[(cb.BroadcastButton(a), f"bc:{a}")
       for a in ("next", "done", "all", "clr", "send", "edit", "cancel", "noop", "pg", "today")],
+    *[(cb.InviteRole(k), f"iv:r:{k}") for k in ("liaison", "backup", "responder", "lead", "admin")],
+    (cb.InviteAgency(7), "iv:a:7"),
+    (cb.InvitePage(2), "iv:p:2"),
+    *[(cb.InviteButton(a), f"iv:{a}") for a in ("cancel", "clr", "pg", "drop")],
+    (cb.InviteLink(12), "iv:l:12:0"),
+    (cb.InviteLink(BIG, sure=True), f"iv:l:{BIG}:1"),
+    (cb.InviteNew("backup", BIG, sure=True), f"iv:n:backup:{BIG}:1"),
+    (cb.InviteNew("lead"), "iv:n:lead:0:0"),
+    (cb.InviteRevoke(17), "iv:rv:17"),
+    (cb.InviteRevoke(17, sure=True), "iv:rk:17"),
 ]
 
 
@@ -80,6 +90,8 @@ FORGED = [
     "sto:", "sto:1:2", "sv:xx:1", "sv:nb:", "sv:nb:1:", "sv:nb:1:2:3", "sv:pd:-1", "sv:rp:1:x",
     "qt:dl:h3:0a1b2c3d", "qt:xx:h1:0a1b2c3d", "qt:dl:h1", "qt:dl:h1:0a1b2c3", "qt:dl:h1:0a1b2c3d:1",
     "dt:back", "dt:back:x", "dt:back:sa:1",
+    "iv:r:boss", "iv:a:", "iv:l:1", "iv:l:1:2", "iv:n:admin:1", "iv:n:chief:0:0", "iv:rv:",
+    "iv:rx:1", "iv:x",
 ]
 
 

@@ -54,6 +54,13 @@ def test_tokens_are_long_random_and_hashed() -> None:
         (["responder", "lead"], Role.RESPONDER, None, None, True, None),
         (["admin"], Role.ADMIN, None, None, False, None),
         (["person", "p001"], None, None, None, False, "P001"),
+        # The Vietnamese names (issue 10): đầu mối, ứng cứu, Đội trưởng, quản trị, cán bộ.
+        (["dau_moi", "cat", "du_phong"], Role.LIAISON, "CAT", Rank.BACKUP, False, None),
+        (["ĐẦU_MỐI", "CAT", "chinh"], Role.LIAISON, "CAT", Rank.PRIMARY, False, None),
+        (["ung_cuu"], Role.RESPONDER, None, None, False, None),
+        (["ung_cuu", "doi_truong"], Role.RESPONDER, None, None, True, None),
+        (["quan_tri"], Role.ADMIN, None, None, False, None),
+        (["can_bo", "P012"], None, None, None, False, "P012"),
     ],
 )
 def test_parse_invite_args(args, role, agency, rank, lead, person) -> None:
@@ -65,7 +72,8 @@ def test_parse_invite_args(args, role, agency, rank, lead, person) -> None:
 @pytest.mark.parametrize(
     "args",
     [[], ["liaison"], ["boss"], ["responder", "x"], ["admin", "x"], ["person"],
-     ["liaison", "A B;"], ["liaison", "CAT", "third"]],
+     ["liaison", "A B;"], ["liaison", "CAT", "third"], ["dau_moi"], ["ung_cuu", "chinh"],
+     ["quan_tri", "x"], ["can_bo"]],
 )
 def test_parse_invite_args_refuses_bad_input(args: list[str]) -> None:
     with pytest.raises(InvalidInput):
