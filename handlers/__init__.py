@@ -67,6 +67,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("pending", status.pending, filters=private),
         CommandHandler("duty", duty.duty, filters=private),
         CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
+        CallbackQueryHandler(duty.claim_page, pattern=callbacks.matches(callbacks.TurnClaims)),
         CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),
         CallbackQueryHandler(status.phone_ack, pattern=callbacks.matches(callbacks.PhoneAck)),
         MessageHandler(private & filters.CONTACT, start.contact),
