@@ -510,6 +510,21 @@ TEXTS: Final[dict[str, str]] = {
         "📤 Đang gửi {directive} tới <b>{people}</b> người nhận của <b>{agencies}</b> đơn vị. Tình "
         "hình gửi và xác nhận được cập nhật ở tin nhắn dưới đây."
     ),
+    "bc_no_liaison_head": (
+        "⚠️ <b>{count} đơn vị chưa có cán bộ đầu mối liên lạc được</b> qua Telegram nên chưa "
+        "nhận được {directive}. Đề nghị gọi điện thông báo văn bản cho các đơn vị này và mời cán "
+        "bộ đầu mối tham gia (/invite):"
+    ),
+    "bc_no_liaison_line": "• <b>{agency}</b> — ☎️ {phone}",
+    "bc_no_liaison_no_phone": "chưa có số điện thoại",
+    "bc_no_liaison_paged": (
+        "📞 Đã thông báo Đội ứng cứu sự cố (thành viên đang trực, hoặc Đội trưởng khi không có "
+        "ai trực) để gọi điện cho các đơn vị này."
+    ),
+    "bc_no_liaison_not_paged": (
+        "ℹ️ Với độ khẩn này, thành viên Đội ứng cứu sự cố đang trực không được thông báo ngay; "
+        "đơn vị nào chưa xác nhận sẽ được đôn đốc khi đến thời hạn xác nhận."
+    ),
     "bc_cancelled": "Đã hủy; văn bản đang soạn không được lưu và không được gửi đi.",
     "bc_incomplete": "❌ Văn bản chưa đủ thông tin. Vui lòng soạn lại bằng lệnh /broadcast.",
     "bc_already_recalled": "❌ Không thể thực hiện: {directive} đã bị thu hồi.",
@@ -612,6 +627,12 @@ TEXTS: Final[dict[str, str]] = {
         "V/v {summary}\n"
         "Thời hạn báo cáo kết quả: {deadline}. <b>{count}</b> đơn vị chưa báo cáo:"
     ),
+    "esc_digest_head_no_liaison": (
+        "☎️ <b>Chưa có đầu mối liên lạc được, đề nghị gọi điện</b>: {directive}\n"
+        "V/v {summary}\n"
+        "<b>{count}</b> đơn vị chưa có cán bộ đầu mối nào nhận được văn bản qua Telegram. "
+        "Thời hạn xác nhận: {deadline}."
+    ),
     "esc_round": "Đôn đốc (lần {number}/{total})",
     "esc_round_none": "Đôn đốc",
     "esc_digest_line": "• <b>{agency}</b> — {state}{contacts}",
@@ -639,6 +660,8 @@ TEXTS: Final[dict[str, str]] = {
     "esc_footer_responder": "\nBấm “Tôi sẽ liên hệ” để nhận việc gọi điện cho đơn vị.",
     "esc_button_all": "📞 Tôi sẽ liên hệ tất cả",
     "esc_button_one": "📞 {agency}",
+    "esc_button_previous": "◀️ Trang trước",
+    "esc_button_next": "Trang tiếp ▶️",
     "esc_handled_line": "\n\n📞 <b>{name}</b> sẽ liên hệ: {agencies}",
     "esc_handled_more": " … và {count} đơn vị khác",
     "esc_handled_others": "\n\n📞 {count} cán bộ khác cũng đã nhận liên hệ.",

@@ -3,6 +3,11 @@
 Per urgency for directives and per severity for incidents: a window and an ordered list of
 steps, each at an offset from the deadline (`-15m` before it, `0` at it, `+30m` after it),
 with targets and optional repeats. Errors name the file, the policy and the field.
+
+Two options of issue 10: `no_liaison_to_on_duty` (per urgency) says whether an agency with
+nobody reachable on the bot when a directive is sent is paged to the on-duty responders at
+once (a setup problem, not an overdue agency); `skip_steps_due_within` (top level) is how
+soon after the start a step may be due and still fire: sooner ones are skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
@@ -67,6 +73,16 @@ def parse_offset(value: Any) -> timedelta:
     return -amount if match.group(1) == "-" else amount
 
 
+def parse_window(value: Any) -> timedelta:
+    """`0` (nothing) or a duration like `1m`: how long after a start a step counts as due."""
+    if isinstance(value, timedelta):
+        return value
+    text = str(value).strip().lower()
+    if text != "0" and not _DURATION.match(text):
+        raise ValueError(f"'{value}' is not a duration like 1m (or 0 to skip nothing)")
+    return parse_offset(text)  # "too long" is said as for any offset
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Offset = Annotated[timedelta, BeforeValidator(parse_offset)]
 
@@ -101,11 +117,17 @@ def _ordered(steps: list[StepModel]) -> list[StepModel]:
 Steps = Annotated[list[StepModel], AfterValidator(_ordered)]
 
 
+# Whether an agency nobody can be reached at when a directive is sent pages the on-duty
+# responders at once, when the file does not say: yes for the two highest urgencies.
+PAGES_NO_LIAISON_BY_DEFAULT = frozenset({Urgency.HOA_TOC, Urgency.THUONG_KHAN})
+
+
 class DirectivePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     ack_within: Duration
     steps: Steps = []
+    no_liaison_to_on_duty: StrictBool | None = None  # None: PAGES_NO_LIAISON_BY_DEFAULT
 
     def snapshot(self) -> tuple[Step, ...]:
         return tuple(s.to_step() for s in self.steps)
@@ -136,9 +158,17 @@ class PolicyFile(BaseModel):
     directives: dict[Urgency, DirectivePolicy]
     incidents: dict[Severity, IncidentPolicy] = {}
     results: ResultPolicy = ResultPolicy()
+    # A step due at or before the start plus this is skipped, not fired with the directive.
+    skip_steps_due_within: Annotated[timedelta, BeforeValidator(parse_window)] = timedelta(
+        minutes=1)
 
     def ack_window(self, urgency: Urgency) -> timedelta:
         return self.directives[urgency].ack_within
+
+    def pages_no_liaison(self, urgency: Urgency) -> bool:
+        """Is an agency with nobody reachable at sending paged to the on-duty responders?"""
+        chosen = self.directives[urgency].no_liaison_to_on_duty
+        return urgency in PAGES_NO_LIAISON_BY_DEFAULT if chosen is None else chosen
 
 
 class PolicyError(ValueError):

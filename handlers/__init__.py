@@ -79,6 +79,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("duty", duty.duty, filters=private),
         CommandHandler("alerts", alerts.alerts, filters=private),
         CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
+        CallbackQueryHandler(duty.claim_page, pattern=callbacks.matches(callbacks.TurnClaims)),
         CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),
         CallbackQueryHandler(status.status_open, pattern=callbacks.matches(callbacks.StatusOpen)),
         CallbackQueryHandler(status.status_list, pattern=callbacks.matches(callbacks.StatusList)),

@@ -11,6 +11,7 @@ from bot.context import HoaTocContext
 from bot.domain.phones import display_phone
 from bot.services.duty import AlertCover
 from bot.telegram import callbacks
+from bot.telegram.keyboards import keyboard
 from bot.telegram.render import local_time, plain
 from bot.texts import Safe, join, t
 from handlers.common import message, user_id
@@ -76,3 +77,24 @@ async def claim(update: Update, context: HoaTocContext) -> None:
         await query.answer(plain(text), show_alert=outcome != "claimed")
     except TelegramError as exc:
         log.warning("could not answer claim %s: %s", query.id, exc)
+
+
+async def claim_page(update: Update, context: HoaTocContext) -> None:
+    """«Trang tiếp» / «Trang trước» on a digest: the same message shows that page's buttons."""
+    query = update.callback_query
+    assert query is not None
+    tap = callbacks.parse(query.data)
+    assert isinstance(tap, callbacks.TurnClaims)
+    outcome, actions = await context.services.escalation.claim_page(
+        user_id(update), tap.notice_id, tap.page)
+    if outcome == "ok":
+        try:
+            await query.edit_message_reply_markup(keyboard(actions))
+        except TelegramError as exc:  # "not modified" (the same page again), a message gone
+            log.info("claims of %s not turned: %s", query.id, exc)
+    text = ("" if outcome == "ok" else t("access_ended_tap") if outcome == "ended"
+            else t("esc_claim_refused"))
+    try:
+        await query.answer(plain(text) or None, show_alert=bool(text))
+    except TelegramError as exc:
+        log.warning("could not answer a claims page %s: %s", query.id, exc)

@@ -92,9 +92,11 @@ def decide(
     return Decision(tuple(fire), tuple(new_done), min(upcoming) if upcoming else None)
 
 
-def level(steps: tuple[Step, ...], done: tuple[int, ...]) -> tuple[int, Step] | None:
-    """The latest step that has fired (1-based number and the step), None before any."""
-    fired = [i for i, n in enumerate(done) if n > 0]
+def level(steps: tuple[Step, ...], done: tuple[int, ...],
+          skipped: tuple[int, ...] = ()) -> tuple[int, Step] | None:
+    """The latest step that has fired (1-based number and the step), None before any.
+    Occurrences `skipped` when the escalation started never fired: they do not count."""
+    fired = [i for i, n in enumerate(_fired(done, skipped)) if n > 0]
     if not fired:
         return None
     return fired[-1] + 1, steps[fired[-1]]
@@ -105,13 +107,35 @@ def urges(step: Step) -> bool:
     return any(target is not Target.AGENCY_LIAISONS for target in step.targets)
 
 
-def rounds(steps: tuple[Step, ...], done: tuple[int, ...]) -> tuple[int, int]:
+def rounds(steps: tuple[Step, ...], done: tuple[int, ...],
+           skipped: tuple[int, ...] = ()) -> tuple[int, int]:
     """"Đôn đốc (lần n/N)": n occurrences of urging steps done so far, of N in the policy.
 
     Reminders to the agency's liaisons ("Nhắc hạn") are not counted; each repeat is a round.
+    Occurrences skipped when the escalation started are neither done nor ahead: not counted.
     """
     urging = [i for i, step in enumerate(steps) if urges(step)]
-    return (sum(done[i] for i in urging), sum(steps[i].occurrences for i in urging))
+    fired = _fired(done, skipped)
+    gone = skipped or (0,) * len(steps)
+    return (sum(fired[i] for i in urging), sum(steps[i].occurrences - gone[i] for i in urging))
+
+
+def skip(steps: tuple[Step, ...], deadline: datetime, until: datetime) -> tuple[int, ...]:
+    """Per step, how many of its occurrences are due at or before `until`.
+
+    An escalation that starts late in its schedule (a directive sent ten minutes before its
+    deadline, whose reminder was due fifteen minutes before it) skips them, rather than
+    firing them in the same second as the directive: they start as done (see `decide`) and
+    are recorded as skipped, so that they are never reported as fired.
+    """
+    return tuple(sum(1 for k in range(step.occurrences) if step.occurrence(deadline, k) <= until)
+                 for step in steps)
+
+
+def _fired(done: tuple[int, ...], skipped: tuple[int, ...]) -> tuple[int, ...]:
+    if not skipped:
+        return done
+    return tuple(d - s for d, s in zip(done, skipped, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

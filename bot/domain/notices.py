@@ -77,6 +77,16 @@ class ClaimOne:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimPage:
+    """Show another page of a notice's claim buttons (`later`: the next one, else the
+    previous one); the same message, re-rendered."""
+
+    notice_id: int
+    page: int
+    later: bool
+
+
+@dataclass(frozen=True, slots=True)
 class RefreshStatus:
     directive_id: int
 
@@ -121,8 +131,8 @@ class ListReports:
     total: int
 
 
-Action = (Acknowledge | ReportResult | ClaimAll | ClaimOne | RefreshStatus | ExtendDeadline
-          | SendCorrection | Recall | ListUnreached | ListWaiting | ListReports)
+Action = (Acknowledge | ReportResult | ClaimAll | ClaimOne | ClaimPage | RefreshStatus
+          | ExtendDeadline | SendCorrection | Recall | ListUnreached | ListWaiting | ListReports)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from bot.domain.models import Agency, Group, Person, Role
 from bot.domain.notices import (
     DIRECTIVE_KINDS,
     About,
+    Account,
     Action,
     Notice,
     Topic,
@@ -320,6 +321,8 @@ class BroadcastService:
             await self._queue_copies(conn, directive, audience, to_epoch(now))
             await self._escalate(conn, directive, [r.agency.id for r in audience.recipients],
                                  {a.id for a in audience.unreachable}, to_epoch(now))
+            await self._report_no_liaison(conn, admin_user_id, directive, audience,
+                                          to_epoch(now))
             await AuditRepository(conn).add(
                 to_epoch(now), admin_user_id, "directive.sent", directive.number,
                 {"directive_id": directive_id, "agencies": audience.agency_count,
@@ -338,15 +341,33 @@ class BroadcastService:
 
     async def _escalate(self, conn: aiosqlite.Connection, d: Directive, agency_ids: list[int],
                         unreachable_ids: set[int], now: int) -> None:
-        """Freeze the urgency's steps for every agency; one for the result report if due."""
+        """Freeze the urgency's steps for every agency; one for the result report if due.
+        Steps already due (within `skip_steps_due_within`) are skipped, not fired with the
+        directive; agencies nobody can be reached at are paged at once if the policy says so."""
         steps = self.policy.directives[d.urgency].snapshot()
         result_steps = self.policy.results.snapshot()
+        skip_within = self.policy.skip_steps_due_within
         for agency_id in agency_ids:
             await self.escalation.start(conn, ACK, d.id, agency_id, d.ack_deadline_at, steps,
-                                        now, unreachable=agency_id in unreachable_ids)
+                                        now, unreachable=agency_id in unreachable_ids,
+                                        skip_within=skip_within)
             if d.report_deadline_at is not None:
                 await self.escalation.start(conn, RESULT, d.id, agency_id,
-                                            d.report_deadline_at, result_steps, now)
+                                            d.report_deadline_at, result_steps, now,
+                                            skip_within=skip_within)
+        if unreachable_ids and self.policy.pages_no_liaison(d.urgency):
+            await self.escalation.page_no_liaison(conn, ACK, d.id, unreachable_ids, now)
+
+    async def _report_no_liaison(self, conn: aiosqlite.Connection, admin_user_id: int,
+                                 d: Directive, audience: Audience, now: int) -> None:
+        """The sender hears at once, in one message, which agencies the directive cannot
+        reach (nobody reachable on the bot): a setup problem to phone about, with phones."""
+        if not audience.unreachable:
+            return
+        await self.notifier.send(conn, Account(admin_user_id), Notice(
+            "directive_no_liaison", About(Topic.DIRECTIVE, d.id),
+            {"directive": d, "agencies": audience.unreachable,
+             "paged": self.policy.pages_no_liaison(d.urgency)}), now)
 
     async def _queue_copies(
         self, conn: aiosqlite.Connection, d: Directive, audience: Audience, now: int
@@ -517,11 +538,11 @@ class BroadcastService:
         for row in rows:
             if row.status == "stopped" or row.agency_id is None:
                 continue
-            reached = level(row.steps, row.done)
+            reached = level(row.steps, row.done, row.skipped)
             if reached is None:
                 continue
             _, step = reached
-            done, total = rounds(row.steps, row.done)
+            done, total = rounds(row.steps, row.done, row.skipped)
             out[row.agency_id] = Reached(done, total, step.targets, row.handled_by is not None)
         return out
 

@@ -24,6 +24,8 @@ RESULT = SubjectKind.DIRECTIVE_RESULT
 # The text keys of each kind's reminder and digest head.
 _REMINDER = {ACK: "esc_reminder", RESULT: "esc_reminder_report"}
 _HEAD = {ACK: "esc_digest_head", RESULT: "esc_digest_head_report"}
+# Agencies nobody could be reached at from the sending on: a setup problem, titled as such.
+_SETUP_HEAD = {ACK: "esc_digest_head_no_liaison"}
 
 
 @dataclass(frozen=True)
@@ -92,15 +94,18 @@ class DirectiveBriefing:
     def digest(self, items: list[Item], now: datetime, late: Lateness | None,
                nobody_on_duty: bool, unreachable_on_duty: tuple[str, ...] = ()) -> Notice:
         lines = []
-        for item in sorted(items, key=lambda i: self.label(i.row)):
+        for item in sorted(items, key=lambda i: (self.label(i.row), i.row.id)):
             agency = self.agencies[item.row.agency_id or 0]
             lines.append(DigestLine(agency, item.row.unreachable,
                                     contacts(self.people, agency.id)))
         # Items of one directive share a policy; the furthest one names the round.
         done = max(item.rounds[0] for item in items)
         total = max(item.rounds[1] for item in items)
+        head = _HEAD[self.kind]
+        if all(item.setup for item in items):
+            head = _SETUP_HEAD.get(self.kind, head)
         return Notice("esc_digest", About(self.kind, self.directive.id), {
-            "head": _HEAD[self.kind], "directive": self.directive, "deadline": self.deadline,
+            "head": head, "directive": self.directive, "deadline": self.deadline,
             "rounds": (done, total),
             "now": now, "lines": lines, "late": late, "nobody_on_duty": nobody_on_duty,
             "unreachable_on_duty": unreachable_on_duty})

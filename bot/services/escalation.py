@@ -23,11 +23,20 @@ from typing import Protocol
 
 import aiosqlite
 
-from bot.clock import Clock, to_epoch
+from bot.clock import Clock, from_epoch, to_epoch
 from bot.domain.directives import Delivery
-from bot.domain.escalation import Fired, Step, SubjectKind, Target, decide, first_due, rounds
+from bot.domain.escalation import (
+    Fired,
+    Step,
+    SubjectKind,
+    Target,
+    decide,
+    first_due,
+    rounds,
+    skip,
+)
 from bot.domain.models import Person, Role
-from bot.domain.notices import About, Action, ClaimAll, ClaimOne, Lateness, Notice
+from bot.domain.notices import About, Action, ClaimAll, ClaimOne, ClaimPage, Lateness, Notice
 from bot.services.access import RefusalLog
 from bot.services.duty import on_duty_people
 from bot.services.ports import Notifier, Signal
@@ -42,6 +51,9 @@ log = logging.getLogger(__name__)
 RESPONDER_TARGETS = frozenset({Target.ON_DUTY, Target.RESPONDERS, Target.TEAM_LEAD})
 # A notice later than this against its schedule (the bot was down) says so.
 LATE_NOTE_AFTER = timedelta(seconds=30)
+# A digest offers at most this many «Tôi sẽ liên hệ» buttons for single agencies at a time;
+# more are reached with the next/previous page buttons (in the order the digest lists them).
+CLAIMS_PER_PAGE = 8
 
 
 @dataclass
@@ -52,11 +64,15 @@ class Item:
     fired: list[Fired] = field(default_factory=list)
     unreachable_now: bool = False
     done: tuple[int, ...] | None = None  # the step counters after this run (None: the row's)
+    # Nobody could be reached from the start: a setup problem reported when the subject
+    # started (see `page_no_liaison`), not an overdue agency.
+    setup: bool = False
 
     @property
     def rounds(self) -> tuple[int, int]:
         """Which round of urging this is, of how many ("Đôn đốc (lần n/N)")."""
-        return rounds(self.row.steps, self.row.done if self.done is None else self.done)
+        return rounds(self.row.steps, self.row.done if self.done is None else self.done,
+                      self.row.skipped)
 
 
 class Briefing(Protocol):
@@ -127,12 +143,35 @@ class EscalationService:
 
     async def start(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
                     agency_id: int | None, deadline: datetime, steps: tuple[Step, ...],
-                    now: int, *, unreachable: bool = False) -> None:
-        """Freeze the steps of one escalation (once per subject and agency)."""
+                    now: int, *, unreachable: bool = False,
+                    skip_within: timedelta | None = None) -> None:
+        """Freeze the steps of one escalation (once per subject and agency).
+
+        `skip_within`: occurrences due at or before now plus this are skipped (recorded as
+        such), not fired with what started the subject. `unreachable`: nobody of the agency
+        can be reached from the start; the caller reports it (`page_no_liaison`), so the
+        engine does not page it again as an agency lost on the way.
+        """
         if kind not in self.subjects:
             raise ValueError(f"no adapter registered for {kind}")
+        skipped: tuple[int, ...] = ()
+        next_due = first_due(steps, deadline)
+        if skip_within is not None:
+            skipped = skip(steps, deadline, from_epoch(now) + skip_within)
+            next_due = decide(steps, deadline, skipped, from_epoch(now)).next_due_at
         await EscalationRepository(conn).create(kind, subject_id, agency_id, deadline, steps,
-                                                first_due(steps, deadline), unreachable, now)
+                                                next_due, unreachable, now, skipped=skipped,
+                                                unreachable_notified=unreachable)
+
+    async def page_no_liaison(self, conn: aiosqlite.Connection, kind: SubjectKind,
+                              subject_id: int, agency_ids: Collection[int], now: int) -> int:
+        """Agencies nobody can be reached at from the start: one notice at once to the
+        on-duty responders (the lead and the admins when nobody is on duty), with a claim
+        button per agency. A setup problem, told as such: no round of urging is counted."""
+        rows = [r for r in await EscalationRepository(conn).of_subject(kind, subject_id)
+                if r.agency_id in agency_ids and r.status != "stopped"]
+        items = [Item(r, unreachable_now=True, setup=True) for r in rows]
+        return await self._notify(conn, kind, subject_id, items, from_epoch(now)) if items else 0
 
     async def stop(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
                    agency_id: int | None, reason: str, now: int) -> None:
@@ -261,9 +300,21 @@ class EscalationService:
         return queued
 
     @staticmethod
-    def _claims(notice_id: int, items: list[Item], briefing: Briefing) -> tuple[Action, ...]:
-        return (ClaimAll(notice_id), *(ClaimOne(notice_id, i.row.id, briefing.label(i.row))
-                                       for i in items))
+    def _claims(notice_id: int, items: list[Item], briefing: Briefing,
+                page: int = 0) -> tuple[Action, ...]:
+        """«Tôi sẽ liên hệ tất cả», then one button per item in the digest's order (by
+        label), `CLAIMS_PER_PAGE` at a time with buttons to the other pages."""
+        ordered = sorted(items, key=lambda i: (briefing.label(i.row), i.row.id))
+        pages = max(1, -(-len(ordered) // CLAIMS_PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        shown = ordered[page * CLAIMS_PER_PAGE:(page + 1) * CLAIMS_PER_PAGE]
+        actions: list[Action] = [ClaimAll(notice_id)]
+        actions += [ClaimOne(notice_id, i.row.id, briefing.label(i.row)) for i in shown]
+        if page > 0:
+            actions.append(ClaimPage(notice_id, page - 1, later=False))
+        if page < pages - 1:
+            actions.append(ClaimPage(notice_id, page + 1, later=True))
+        return tuple(actions)
 
     def _people_for(self, target: Target, people: list[Person],
                     on_duty: list[Person]) -> list[Person]:
@@ -333,6 +384,30 @@ class EscalationService:
                                             f"escn:{notice_id}", {"escalations": claimed})
         self.notifier.flush()
         return "claimed", names
+
+    async def claim_page(self, user_id: int, notice_id: int, page: int
+                         ) -> tuple[str, tuple[Action, ...]]:
+        """The claim buttons of one page of a digest, for a responder who received it:
+        ("ok", actions), or ("refused" | "ended", ()) and nothing shown changes."""
+        conn = self.db.reader
+        person = await PeopleRepository(conn).by_telegram_id(user_id)
+        repo = EscalationRepository(conn)
+        notice = await repo.notice(notice_id)
+        copies = await repo.notice_copies(notice_id) if notice is not None else []
+        if (person is None or not person.has(Role.RESPONDER) or notice is None
+                or person.id not in {c[0] for c in copies}):
+            await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
+                                    per_subject=False)
+            return "refused", ()
+        if not person.active:
+            return "ended", ()
+        rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
+        open_items = [Item(r) for r in rows if r.handled_by is None and r.status != "stopped"]
+        if not open_items:
+            return "ok", ()
+        briefing = await self.subjects[rows[0].subject_kind].brief(
+            conn, rows[0].subject_id, rows)
+        return "ok", self._claims(notice_id, open_items, briefing, page)
 
 
 def _lateness(items: list[Item]) -> Lateness | None:

@@ -43,16 +43,20 @@ class EscalationRow:
     unreachable: bool
     unreachable_notified: bool
     handled_by: int | None
+    # Per step: occurrences skipped at the start (already due then), counted in `done` too.
+    skipped: tuple[int, ...] = ()
 
 
 def _row(r: aiosqlite.Row) -> EscalationRow:
+    steps = steps_from_json(r["steps"])
     return EscalationRow(
         id=r["id"], subject_kind=SubjectKind(r["subject_kind"]), subject_id=r["subject_id"],
         agency_id=r["agency_id"], deadline_at=from_epoch(r["deadline_at"]),
-        steps=steps_from_json(r["steps"]), done=tuple(json.loads(r["done"])),
+        steps=steps, done=tuple(json.loads(r["done"])),
         next_due_at=from_epoch(r["next_due_at"]) if r["next_due_at"] is not None else None,
         status=r["status"], token=r["token"], unreachable=bool(r["unreachable"]),
         unreachable_notified=bool(r["unreachable_notified"]), handled_by=r["handled_by"],
+        skipped=tuple(json.loads(r["skipped"])) or (0,) * len(steps),
     )
 
 
@@ -62,14 +66,19 @@ class EscalationRepository:
 
     async def create(self, kind: str, subject_id: int, agency_id: int | None, deadline: datetime,
                      steps: tuple[Step, ...], next_due: datetime | None, unreachable: bool,
-                     now: int) -> None:
+                     now: int, *, skipped: tuple[int, ...] = (),
+                     unreachable_notified: bool = False) -> None:
+        """`skipped`: occurrences already due at the start, counted as done (never fired)."""
+        done = list(skipped) if any(skipped) else [0] * len(steps)
         await self.conn.execute(
             "INSERT OR IGNORE INTO escalations (subject_kind, subject_id, agency_id, deadline_at,"
-            " steps, done, next_due_at, status, unreachable, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " steps, done, next_due_at, status, unreachable, unreachable_notified, skipped,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (kind, subject_id, agency_id, to_epoch(deadline), steps_to_json(steps),
-             json.dumps([0] * len(steps)), to_epoch(next_due) if next_due else None,
-             "active" if (next_due or unreachable) else "finished", int(unreachable), now, now),
+             json.dumps(done), to_epoch(next_due) if next_due else None,
+             "active" if (next_due or (unreachable and not unreachable_notified))
+             else "finished", int(unreachable), int(unreachable_notified),
+             json.dumps(done if any(skipped) else []), now, now),
         )
 
     async def due(self, now: datetime) -> list[EscalationRow]:
@@ -154,7 +163,8 @@ class EscalationRepository:
         return cur.rowcount
 
     async def reschedule(self, kind: str, subject_id: int, deadline: datetime, now: int) -> None:
-        """A new deadline: the frozen steps run again from it."""
+        """A new deadline: the frozen steps run again from it (none skipped: `skipped` is
+        only what was already due when the escalation started)."""
         # Finished ones run again from the new deadline too; stopped ones stay stopped.
         async with self.conn.execute(
             "SELECT id, steps FROM escalations WHERE status IN ('active', 'finished')"
@@ -164,7 +174,7 @@ class EscalationRepository:
             steps = steps_from_json(r["steps"])
             next_due = first_due(steps, deadline)
             await self.conn.execute(
-                "UPDATE escalations SET deadline_at = ?, done = ?, next_due_at = ?,"
+                "UPDATE escalations SET deadline_at = ?, done = ?, skipped = '[]', next_due_at = ?,"
                 " status = CASE WHEN ? IS NULL THEN 'finished' ELSE 'active' END,"
                 " token = token + 1, updated_at = ? WHERE id = ?",
                 (to_epoch(deadline), json.dumps([0] * len(steps)),

@@ -200,6 +200,22 @@ class Claim(Tap):
         return cls(int(m[1])) if m[1] is not None else cls(int(m[2]), int(m[3]))
 
 
+@dataclass(frozen=True)
+class TurnClaims(Tap):
+    """The previous or next page of a digest's «Tôi sẽ liên hệ» buttons."""
+
+    notice_id: int
+    page: int
+    PATTERN = re.compile(rf"escp:{_ID}:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"escp:{self.notice_id}:{self.page}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]), int(m[2]))
+
+
 # --- the directive admin conversation (extend, correct, recall) -------------------------------
 
 DirectiveVerb = Literal["ext", "cor", "rcl"]
@@ -599,7 +615,7 @@ class InviteRevoke(Tap):
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
-    Ack, PendingAck, OpenResult, ResultButton, Status, PhoneAck, Claim, DirectiveAction,
+    Ack, PendingAck, OpenResult, ResultButton, Status, PhoneAck, Claim, TurnClaims, DirectiveAction,
     AdminConfirm, DutyPerson, DutyShift, DutyConfirm, DutyCancel, DutyBack, QuickTime,
     PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
@@ -682,6 +698,10 @@ def phone(step: PhoneStep, directive_id: int, agency_id: int) -> str:
 
 def claim(notice_id: int, escalation_id: int | None = None) -> str:
     return Claim(notice_id, escalation_id).encode()
+
+
+def turn_claims(notice_id: int, page: int) -> str:
+    return TurnClaims(notice_id, page).encode()
 
 
 def directive_action(action: DirectiveVerb, directive_id: int) -> str:

@@ -93,3 +93,13 @@ def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:
         if sum(tg_len(line) for line in candidate) <= room:
             return candidate
     return []  # a copy with no room left keeps its text; its buttons still change
+
+
+def no_liaison_lines(d: Directive, agencies: Sequence[Agency], paged: bool) -> list[Safe]:
+    """What the sender hears at once of the agencies nobody can be reached at: one line
+    each, with the agency's phone, then whether the on-duty responders were asked to call."""
+    out = [t("bc_no_liaison_head", count=len(agencies), directive=cite(d))]
+    out += [t("bc_no_liaison_line", agency=a.name,
+              phone=display_phone(a.phone) or t("bc_no_liaison_no_phone")) for a in agencies]
+    out.append(t("bc_no_liaison_paged") if paged else t("bc_no_liaison_not_paged"))
+    return out

@@ -15,6 +15,7 @@ from bot.domain.notices import (
     Action,
     ClaimAll,
     ClaimOne,
+    ClaimPage,
     ExtendDeadline,
     ListReports,
     ListUnreached,
@@ -27,7 +28,8 @@ from bot.domain.notices import (
 from bot.telegram import callbacks
 from bot.texts import label, t
 
-# A digest lists at most this many agencies as their own «Tôi sẽ liên hệ» buttons.
+# A digest lists at most this many agencies as their own «Tôi sẽ liên hệ» buttons at a time
+# (the engine pages them: `services.escalation.CLAIMS_PER_PAGE`).
 MAX_CLAIM_BUTTONS = 8
 CLAIM_LABEL_MAX = 40
 
@@ -43,6 +45,8 @@ def callback_data(action: Action) -> str:
             return callbacks.claim(notice_id)
         case ClaimOne(notice_id, escalation_id, _):
             return callbacks.claim(notice_id, escalation_id)
+        case ClaimPage(notice_id, page, _):
+            return callbacks.turn_claims(notice_id, page)
         case RefreshStatus(directive_id):
             return callbacks.status(directive_id)
         case ExtendDeadline(directive_id):
@@ -70,6 +74,8 @@ def button_text(action: Action) -> str:
             return t("esc_button_all")
         case ClaimOne(_, _, name):
             return label("esc_button_one", agency=name[:CLAIM_LABEL_MAX])
+        case ClaimPage(_, _, later):
+            return t("esc_button_next") if later else t("esc_button_previous")
         case RefreshStatus():
             return t("button_refresh")
         case ExtendDeadline():
@@ -93,6 +99,8 @@ def _row_of(action: Action) -> str | None:
         return "copy"
     if isinstance(action, ExtendDeadline | SendCorrection | Recall):
         return "manage"
+    if isinstance(action, ClaimPage):
+        return "pages"
     return None
 
 

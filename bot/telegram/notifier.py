@@ -27,7 +27,13 @@ from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.telegram import directive_view as view
 from bot.telegram import status_view
-from bot.telegram.escalation_view import CLAIM_ROOM, claim_lines, digest_text, reminder_text
+from bot.telegram.escalation_view import (
+    CLAIM_ROOM,
+    claim_lines,
+    digest_text,
+    no_liaison_lines,
+    reminder_text,
+)
 from bot.telegram.keyboards import keyboard, markup_dict
 from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
 from bot.telegram.sender import OutboxSender
@@ -137,6 +143,13 @@ def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Render
                                          for f in v["files"]])
 
 
+def _no_liaison(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """The sender's list of agencies nobody can be reached at, in parts if it is long."""
+    v = notice.values
+    return Rendered(pack(no_liaison_lines(v["directive"], v["agencies"], v["paged"]),
+                         TEXT_LIMIT))
+
+
 RENDERERS: dict[str, Renderer] = {
     "directive_copy": _directive_copy,
     "directive_acked": _directive_acked,
@@ -146,6 +159,7 @@ RENDERERS: dict[str, Renderer] = {
     "esc_reminder_report": _reminder,
     "esc_digest": _digest,
     "result_report": _result,
+    "directive_no_liaison": _no_liaison,
 }
 
 

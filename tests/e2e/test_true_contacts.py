@@ -60,7 +60,7 @@ async def test_digests_reminders_and_status_name_only_people_on_the_bot(
 
     # At once: CAT has nobody on the bot; the digest says so, with the agency's phone.
     await step(h, 0 * S)
-    [first] = texts(h, 103, "Đôn đốc")
+    [first] = texts(h, 103, "Chưa có đầu mối liên lạc được")
     text = first.plain_text or ""
     assert f"Công an tỉnh — không liên lạc được · ☎️ chưa có đầu mối ({POLICE_PHONE})" in text
     assert not any(name in text for name in NOT_JOINED)

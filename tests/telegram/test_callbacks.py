@@ -31,6 +31,8 @@ TAPS: list[tuple[cb.Tap, str]] = [
     *[(cb.PhoneAck(step, 3, 4), f"ph:{step}:3:4") for step in ("ag", "ask", "ok", "no")],
     (cb.Claim(9), "escn:9"),
     (cb.Claim(9, 12), "esc:9:12"),
+    (cb.TurnClaims(9, 0), "escp:9:0"),
+    (cb.TurnClaims(BIG, 12), f"escp:{BIG}:12"),
     *[(cb.DirectiveAction(verb, 8), f"adm:{verb}:8") for verb in ("ext", "cor", "rcl")],
     (cb.AdminConfirm(True, "0a1b2c3d"), "adm:ok:0a1b2c3d"),
     (cb.AdminConfirm(False, "0a1b2c3d"), "adm:no:0a1b2c3d"),
@@ -83,7 +85,9 @@ FORGED = [
     None, 17, b"ack:1", "", "ack:", "ack:x", "ack:-1", "ack:1 ", " ack:1", "ack:1\n", "ACK:1",
     "ack:1234567890123",  # 13 digits
     "ack:1:2", "ack:١٢",  # Arabic-Indic digits are \d to Python, not to us
-    "pnd:", "pnd:1:2", "rep:", "rr:sent", "st:", "ph:yes:1:2", "ph:ok:1", "esc:1", "escn:1:2", "adm:del:1",
+    "pnd:", "pnd:1:2",
+    "rep:", "rr:sent", "st:", "ph:yes:1:2", "ph:ok:1", "esc:1", "escn:1:2", "escp:1", "escp:1:",
+    "escp:1:2:3", "escp:1:-2", "adm:del:1",
     "adm:ok:0A1B2C3D", "adm:ok:0a1b2c3", "dt:x:1", "dt:sa:1", "dt:ok:", "dt:cancel:1",
     "bc:u:urgent", "bc:s:secret", "bc:g", "bc:a:", "bc:a:1:2:3", "bc:p:x", "bc:e:title",
     "bc:dl:custom", "bc:", "bc:nextx", "unknown:1",
