@@ -144,6 +144,33 @@ class OutboxRepository:
         """Drop what is still queued for a directive (it was recalled); returns their ids."""
         return await self.cancel(DIRECTIVE_KINDS, directive_id, "recalled", now)
 
+    async def reminders_landed(self, kinds: Collection[str], subject_id: int, agency_id: int,
+                               person_id: int, chat_id: int) -> list[tuple[int, int, str]]:
+        """(op id, message id, text) of the reminders about a subject that reached a
+        liaison's chat (also those cancelled while in flight that landed all the same)."""
+        marks = ",".join("?" * len(kinds))
+        # The literal kinds let SQLite use the partial index outbox_reminders (0010).
+        async with self.conn.execute(
+            "SELECT id, message_id, json_extract(payload, '$.text') FROM outbox"  # noqa: S608 (placeholders only)
+            " WHERE subject_id = ? AND subject_kind IN ('directive_ack', 'directive_result')"
+            f" AND subject_kind IN ({marks}) AND agency_id = ? AND person_id = ?"
+            " AND chat_id = ? AND method = 'send_message' AND message_id IS NOT NULL"
+            " ORDER BY id",
+            (subject_id, *(str(k) for k in kinds), agency_id, person_id, chat_id)) as cur:
+            return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
+
+    async def latest_payload(self, edit_key: str, op_id: int) -> dict[str, Any] | None:
+        """What a message shows as far as the outbox knows: the payload of its latest edit
+        under `edit_key`, or else of the operation that sent it."""
+        async with self.conn.execute(
+            "SELECT payload FROM outbox WHERE edit_key = ? ORDER BY id DESC LIMIT 1", (edit_key,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            async with self.conn.execute("SELECT payload FROM outbox WHERE id = ?", (op_id,)) as cur:
+                row = await cur.fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
     async def op_message_id(self, op_id: int) -> int | None:
         async with self.conn.execute("SELECT message_id FROM outbox WHERE id = ?", (op_id,)) as cur:
             row = await cur.fetchone()

@@ -28,7 +28,7 @@ from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.telegram import directive_view as view
 from bot.telegram.escalation_view import CLAIM_ROOM, claim_lines, digest_text, reminder_text
 from bot.telegram.keyboards import keyboard, markup_dict
-from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
+from bot.telegram.render import TEXT_LIMIT, local_time, pack, pack_into, tg_len
 from bot.telegram.sender import OutboxSender
 from bot.texts import Safe, join, t
 from config.settings import Settings
@@ -108,14 +108,19 @@ def _reminder(notice: Notice, settings: Settings, copy: Delivery | None) -> Rend
                                    v["now"], settings)])
 
 
-def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
-    """One digest, in parts that leave room for the claim lines an edit adds later."""
+def _digest_lines(notice: Notice, settings: Settings) -> list[Safe]:
     v = notice.values
     text = digest_text(v["head"], v["directive"], v["deadline"], v["now"], v["lines"],
                        v["late"], v["nobody_on_duty"], settings,
                        unreachable_on_duty=v.get("unreachable_on_duty", ()),
-                       rounds=v.get("rounds", (0, 0)))
-    return Rendered(pack([Safe(line) for line in text.split("\n")], TEXT_LIMIT - CLAIM_ROOM))
+                       rounds=v.get("rounds", (0, 0)), settled=v.get("settled"),
+                       recalled_at=v.get("recalled_at"), extended_to=v.get("extended_to"))
+    return [Safe(line) for line in text.split("\n")]
+
+
+def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """One digest, in parts that leave room for the claim lines an edit adds later."""
+    return Rendered(pack(_digest_lines(notice, settings), TEXT_LIMIT - CLAIM_ROOM))
 
 
 def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
@@ -164,6 +169,7 @@ class TelegramNotifier:
         outbox = OutboxRepository(conn)
         markup = markup_dict(keyboard(notice.actions))
         thread = self._thread(notice)
+        parts: list[int] = []
         for i, part in enumerate(rendered.parts):
             last = i == len(rendered.parts) - 1
             payload: dict[str, Any] = {"text": part, **thread}
@@ -171,9 +177,10 @@ class TelegramNotifier:
                 payload["reply_markup"] = markup
             op_id = await outbox.enqueue(chat_id, "send_message", payload, now,
                                          about=notice.about)
+            parts.append(op_id)
             if last and keep_as is not None and isinstance(to, Person):
                 await EscalationRepository(conn).add_notice_copy(keep_as, to.id, chat_id,
-                                                                 op_id, part)
+                                                                 op_id, part, parts)
         for f in rendered.files_after:
             await outbox.enqueue(chat_id, f.method, {"file_id": f.file_id, "caption": f.caption},
                                  now, about=notice.about)
@@ -246,6 +253,59 @@ class TelegramNotifier:
                 "text": join([Safe(copy_text), *lines], ""), "target_op": outbox_id,
                 "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}",
                 about=notice.about)
+
+    async def edit_reminders(self, conn: aiosqlite.Connection, copy: Delivery,
+                             kinds: Collection[Kind], notice: Notice, now: int) -> None:
+        """Every reminder of these kinds that reached the copy's chat keeps its text and
+        gets the notice under it (why it is no longer due), with the notice's buttons."""
+        [note] = render(notice, self.settings, copy).parts
+        markup = markup_dict(keyboard(notice.actions))
+        outbox = OutboxRepository(conn)
+        assert notice.about.id is not None
+        for op_id, message_id, text in await outbox.reminders_landed(
+                kinds, notice.about.id, copy.agency_id, copy.person_id, copy.chat_id):
+            # Always from the text as sent: a second change replaces the first one's line.
+            payload = {"text": join([Safe(text), note], "\n\n"), "message_id": message_id,
+                       "reply_markup": markup}
+            await self._edit(outbox, copy.chat_id, op_id, f"rem:{op_id}", payload, now,
+                             notice.about)
+
+    async def edit_notice_copy(self, conn: aiosqlite.Connection, notice_id: int,
+                               person_id: int, notice: Notice, now: int) -> None:
+        """One kept copy of a digest drawn again, every part of it (as many parts as it was
+        sent in); the claim lines (`handlers`) end the last part, which has the buttons."""
+        copy = await EscalationRepository(conn).kept_copy(notice_id, person_id)
+        if copy is None or not copy.parts:
+            return
+        parts = pack_into(_digest_lines(notice, self.settings), len(copy.parts),
+                          TEXT_LIMIT - CLAIM_ROOM)
+        if parts is None:
+            log.warning("digest %s of person %s no longer fits its %d message(s); left as is",
+                        notice_id, person_id, len(copy.parts))
+            return
+        handlers: list[tuple[str, list[str]]] = notice.values.get("handlers", [])
+        parts[-1] = join([parts[-1], *claim_lines(handlers, TEXT_LIMIT - tg_len(parts[-1]))],
+                         "")
+        markup = markup_dict(keyboard(notice.actions))
+        outbox = OutboxRepository(conn)
+        for i, (op_id, text) in enumerate(zip(copy.parts, parts, strict=True)):
+            last = i == len(parts) - 1
+            payload = {"text": text, "target_op": op_id,
+                       "reply_markup": markup if last else None}
+            await self._edit(outbox, copy.chat_id, op_id, f"escp:{notice_id}:{person_id}:{i}",
+                             payload, now, notice.about)
+
+    @staticmethod
+    async def _edit(outbox: OutboxRepository, chat_id: int, op_id: int, key: str,
+                    payload: dict[str, Any], now: int, about: About) -> None:
+        """Queue an edit of the message `op_id` sent, unless it already shows that (each edit
+        costs a send in the chat's one-per-second budget; Telegram refuses a no-op edit)."""
+        shown = await outbox.latest_payload(key, op_id)
+        if shown is not None and (shown.get("text"), shown.get("reply_markup")) == (
+                payload["text"], payload["reply_markup"]):
+            return
+        await outbox.enqueue(chat_id, "edit_message_text", payload, now, edit_key=key,
+                             about=about)
 
     async def cancel(self, conn: aiosqlite.Connection, kinds: Collection[Kind],
                      subject_id: int, reason: str, now: int, *,
