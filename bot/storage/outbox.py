@@ -25,6 +25,8 @@ class OutboxOp:
     version: int = 0
     subject_kind: str | None = None  # what it is about (bot.domain.notices.About)
     subject_id: int | None = None
+    agency_id: int | None = None
+    person_id: int | None = None
 
 
 class OutboxRepository:
@@ -66,7 +68,8 @@ class OutboxRepository:
         edit that a later edit may still rewrite (its payload must be read again at send)."""
         async with self.conn.execute(
             "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key, version,"
-            " subject_kind, subject_id FROM outbox WHERE status = 'queued' AND id > ?"
+            " subject_kind, subject_id, agency_id, person_id FROM outbox"
+            " WHERE status = 'queued' AND id > ?"
             " ORDER BY id", (last_id,),
         ) as cur:
             rows = await cur.fetchall()
@@ -75,7 +78,8 @@ class OutboxRepository:
     async def get(self, op_id: int) -> OutboxOp | None:
         async with self.conn.execute(
             "SELECT id, chat_id, method, payload, delivery_id, attempts, status, version,"
-            " subject_kind, subject_id FROM outbox WHERE id = ?", (op_id,),
+            " subject_kind, subject_id, agency_id, person_id FROM outbox WHERE id = ?",
+            (op_id,),
         ) as cur:
             row = await cur.fetchone()
         if row is None or row["status"] != "queued":
@@ -191,4 +195,4 @@ class OutboxRepository:
 def _op(r: aiosqlite.Row) -> OutboxOp:
     return OutboxOp(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]),
                     r["delivery_id"], r["attempts"], r["version"], r["subject_kind"],
-                    r["subject_id"])
+                    r["subject_id"], r["agency_id"], r["person_id"])

@@ -19,12 +19,15 @@ from typing import Any
 
 import aiosqlite
 
+from bot.clock import from_epoch
 from bot.domain.directives import Delivery, Directive, DirectiveStatus
+from bot.domain.escalation import SubjectKind
 from bot.domain.models import Person
-from bot.domain.notices import About, Account, Kind, Notice, Topic
+from bot.domain.notices import About, Account, Kind, Notice, Topic, copy_actions
 from bot.storage.directives import DirectiveRepository
 from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxOp, OutboxRepository
+from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
 from bot.telegram.escalation_view import CLAIM_ROOM, claim_lines, digest_text, reminder_text
 from bot.telegram.keyboards import keyboard, markup_dict
@@ -34,6 +37,9 @@ from bot.texts import Safe, join, t
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Reminders to an agency's liaisons (their outbox rows name the agency; digests do not).
+REMINDER_KINDS = (SubjectKind.DIRECTIVE_ACK, SubjectKind.DIRECTIVE_RESULT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,17 +264,12 @@ class TelegramNotifier:
                              kinds: Collection[Kind], notice: Notice, now: int) -> None:
         """Every reminder of these kinds that reached the copy's chat keeps its text and
         gets the notice under it (why it is no longer due), with the notice's buttons."""
-        [note] = render(notice, self.settings, copy).parts
-        markup = markup_dict(keyboard(notice.actions))
         outbox = OutboxRepository(conn)
         assert notice.about.id is not None
         for op_id, message_id, text in await outbox.reminders_landed(
                 kinds, notice.about.id, copy.agency_id, copy.person_id, copy.chat_id):
-            # Always from the text as sent: a second change replaces the first one's line.
-            payload = {"text": join([Safe(text), note], "\n\n"), "message_id": message_id,
-                       "reply_markup": markup}
-            await self._edit(outbox, copy.chat_id, op_id, f"rem:{op_id}", payload, now,
-                             notice.about)
+            await _edit_reminder(outbox, copy.chat_id, op_id, message_id, text, notice,
+                                 self.settings, now)
 
     async def edit_notice_copy(self, conn: aiosqlite.Connection, notice_id: int,
                                person_id: int, notice: Notice, now: int) -> None:
@@ -292,20 +293,8 @@ class TelegramNotifier:
             last = i == len(parts) - 1
             payload = {"text": text, "target_op": op_id,
                        "reply_markup": markup if last else None}
-            await self._edit(outbox, copy.chat_id, op_id, f"escp:{notice_id}:{person_id}:{i}",
-                             payload, now, notice.about)
-
-    @staticmethod
-    async def _edit(outbox: OutboxRepository, chat_id: int, op_id: int, key: str,
-                    payload: dict[str, Any], now: int, about: About) -> None:
-        """Queue an edit of the message `op_id` sent, unless it already shows that (each edit
-        costs a send in the chat's one-per-second budget; Telegram refuses a no-op edit)."""
-        shown = await outbox.latest_payload(key, op_id)
-        if shown is not None and (shown.get("text"), shown.get("reply_markup")) == (
-                payload["text"], payload["reply_markup"]):
-            return
-        await outbox.enqueue(chat_id, "edit_message_text", payload, now, edit_key=key,
-                             about=about)
+            await _edit(outbox, copy.chat_id, op_id, f"escp:{notice_id}:{person_id}:{i}",
+                        payload, now, notice.about)
 
     async def cancel(self, conn: aiosqlite.Connection, kinds: Collection[Kind],
                      subject_id: int, reason: str, now: int, *,
@@ -332,6 +321,27 @@ class TelegramNotifier:
         return {"reply_to_delivery": copy.id} if notice.under.queued_too else {}
 
 
+async def _edit(outbox: OutboxRepository, chat_id: int, op_id: int, key: str,
+                payload: dict[str, Any], now: int, about: About) -> None:
+    """Queue an edit of the message `op_id` sent, unless it already shows that (each edit
+    costs a send in the chat's one-per-second budget; Telegram refuses a no-op edit)."""
+    shown = await outbox.latest_payload(key, op_id)
+    if shown is not None and (shown.get("text"), shown.get("reply_markup")) == (
+            payload["text"], payload["reply_markup"]):
+        return
+    await outbox.enqueue(chat_id, "edit_message_text", payload, now, edit_key=key, about=about)
+
+
+async def _edit_reminder(outbox: OutboxRepository, chat_id: int, op_id: int, message_id: int,
+                         text: str, notice: Notice, settings: Settings, now: int) -> None:
+    """A reminder keeps the text it was sent with, the notice under it, the notice's buttons
+    (always from the text as sent: a second change replaces the first one's line)."""
+    [note] = render(notice, settings).parts
+    payload = {"text": join([Safe(text), note], "\n\n"), "message_id": message_id,
+               "reply_markup": markup_dict(keyboard(notice.actions))}
+    await _edit(outbox, chat_id, op_id, f"rem:{op_id}", payload, now, notice.about)
+
+
 def _chat_of(to: Person | Account | Delivery) -> int:
     if isinstance(to, Account):
         return to.user_id  # a private chat's id is its user's id
@@ -349,9 +359,13 @@ class LateCopies:
 
     async def __call__(self, conn: aiosqlite.Connection, op: OutboxOp,
                        message_id: int | None, now: int) -> None:
+        if (op.subject_kind in REMINDER_KINDS and op.method == "send_message"
+                and message_id is not None):
+            await self._reminder(conn, op, message_id, now)
+            return
         if (op.delivery_id is None or message_id is None or op.subject_id is None
                 or op.subject_kind != Topic.DIRECTIVE):
-            return  # not a copy of a directive (a reminder, a notice): nothing to withdraw
+            return  # not a copy of a directive (a notice): nothing to withdraw
         repo = DirectiveRepository(conn)
         d = await repo.get(op.subject_id)
         if d.status is not DirectiveStatus.RECALLED:
@@ -369,6 +383,40 @@ class LateCopies:
                    time=local_time(d.recalled_at, self.settings.tz))
         await outbox.enqueue(op.chat_id, "send_message", {"text": notice, "reply_to": message_id},
                              now, about=about)
+
+
+    async def _reminder(self, conn: aiosqlite.Connection, op: OutboxOp, message_id: int,
+                        now: int) -> None:
+        """A reminder in flight when its agency confirmed (or reported), or its directive
+        was recalled, landed after: it says why it is no longer due, as those sent before."""
+        if (op.subject_kind is None or op.subject_id is None or op.agency_id is None
+                or op.person_id is None):
+            return  # a digest (no agency): drawn again by the change itself
+        repo = DirectiveRepository(conn)
+        d = await repo.get(op.subject_id)
+        dl = await repo.delivery_of(d.id, op.person_id)
+        about = About(SubjectKind(op.subject_kind), d.id, op.agency_id, op.person_id)
+        notice: Notice | None = None
+        if d.status is DirectiveStatus.RECALLED:
+            notice = Notice("esc_reminder_recalled", about, {"time": d.recalled_at or from_epoch(now)})
+        elif op.subject_kind == SubjectKind.DIRECTIVE_ACK:
+            ack = await repo.ack_of(d.id, op.agency_id)
+            if ack is not None:
+                acker = await PeopleRepository(conn).get(ack.person_id)
+                notice = Notice(
+                    "esc_reminder_acked_phone" if ack.via == "phone" else "esc_reminder_acked",
+                    about, {"time": ack.acked_at, "name": acker.full_name},
+                    copy_actions(d, dl.id, acked=True) if dl is not None else ())
+        else:
+            reports = [r for r in await repo.result_reports(d.id)
+                       if r["agency_id"] == op.agency_id]
+            if reports:
+                reporter = await PeopleRepository(conn).get(reports[0]["person_id"])
+                notice = Notice("esc_reminder_reported", about, {
+                    "time": from_epoch(reports[0]["created_at"]), "name": reporter.full_name})
+        if notice is not None:
+            await _edit_reminder(OutboxRepository(conn), op.chat_id, op.id, message_id,
+                                 op.payload["text"], notice, self.settings, now)
 
 
 def op_about(op: OutboxOp, dl: Delivery | None) -> About:

@@ -19,7 +19,7 @@ from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_after_sending import open_status
 from tests.e2e.test_broadcast_conversation import has, tap
 from tests.e2e.test_directives import is_directive
-from tests.e2e.test_escalation import S, broadcast, set_rotation, start, step, texts
+from tests.e2e.test_escalation import POLICY, S, broadcast, set_rotation, start, step, texts
 
 A = SUPER_ADMIN
 ACK_BUTTON = "✅ Đã nhận văn bản"
@@ -178,6 +178,68 @@ async def test_a_reminder_that_cannot_be_edited_holds_nothing_back(
     assert (await edited(h, sent[102], "Đã xác nhận lúc")).buttons == []
     # The acknowledgement itself and the copies' edits are not held back.
     assert "Đã xác nhận" in ((await edited(h, copy, "Đã xác nhận")).plain_text or "")
+
+
+async def test_a_reminder_in_flight_when_the_agency_confirms_is_edited_as_it_lands(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await broadcast(h, "CAT")
+    await h.services.sender.drained()
+    h.fake.hang_next("sendMessage", 1.0, count=2)  # both reminders are on their way ...
+    h.clock.set(h.t0 + 50 * S)  # type: ignore[operator]
+    await h.services.escalation.run_due()
+    await h.fake.wait_for_hangs("sendMessage")
+    copy = await h.fake.wait_for_message(102, is_directive)
+    assert "Đã ghi nhận" in await press(h, 102, copy, "Đã nhận")  # ... when CAT confirms
+    for user in (101, 102):
+        reminder = await h.fake.wait_for_message(
+            user, lambda m: "Nhắc hạn" in (m.plain_text or "")
+            and "Đã xác nhận lúc" in (m.plain_text or "") and not m.buttons)
+        assert "Minh Nguyễn" in (reminder.plain_text or "")
+
+
+REPORTS = POLICY + """
+results:
+  steps:
+    - {at: -10s, notify: [agency_liaisons]}
+    - {at: 0, notify: [on_duty]}
+"""
+
+
+async def test_a_result_report_settles_its_reminders_and_digest(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path, REPORTS)
+    await set_rotation(h, 103)
+    await broadcast(h, "CAT", "TT_CNTT", report_deadline_at=h.clock.now() + 120 * S)
+    await step(h, 110 * S)
+    sent = {}
+    for user in (101, 102):
+        [reminder] = texts(h, user, "chưa gửi báo cáo kết quả")
+        assert labels(reminder) == ["📝 Báo cáo kết quả"]
+        sent[user] = reminder
+    await step(h, 120 * S)
+    [digest] = texts(h, 103, "báo cáo kết quả thực hiện")
+    assert "2 đơn vị chưa báo cáo" in (digest.plain_text or "")
+    # 101 reports from the reminder itself.
+    before = len(h.fake.messages_to(101))
+    h.fake.press_button(101, sent[101].message_id, sent[101].button_data("Báo cáo"))
+    await h.fake.wait_for_message(101, has("Báo cáo kết quả thực hiện"), after=before)
+    got = await h.say(101, "Đã bố trí trực 24/7.", has("Đã nhận ("))
+    before = len(h.fake.messages_to(101))
+    h.fake.press_button(101, got.message_id, got.button_data("Gửi báo cáo"))
+    await h.fake.wait_for_message(101, has("Đã lưu báo cáo"), after=before)
+    await h.services.sender.drained()
+    for user in (101, 102):
+        reminder = await edited(h, sent[user], "Đã báo cáo kết quả lúc 08:02 ngày 23/11/2026")
+        assert "Lan Nguyễn" in (reminder.plain_text or "") and reminder.buttons == []
+    done = await edited(h, digest, "1 đơn vị chưa báo cáo")
+    assert "<s>Công an tỉnh</s>" in (done.text or "")
+    assert "Công an tỉnh — đã báo cáo lúc 08:02 23/11 (Lan Nguyễn)" in (done.plain_text or "")
+    assert not any("Công an tỉnh" in x for x in labels(done)) and done.buttons
 
 
 # --- item 10: digests --------------------------------------------------------------------------
