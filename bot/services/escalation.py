@@ -246,14 +246,15 @@ class EscalationService:
             notice = dataclasses.replace(
                 notice, about=dataclasses.replace(notice.about, person_id=person.id),
                 actions=self._claims(notice_id, listed, briefing) if responder else ())
+            # Every copy is kept, with what it listed, to be drawn again when that changes;
+            # only a responder's has claim buttons.
             queued += await self.notifier.send(conn, person, notice, to_epoch(now),
-                                               keep_as=notice_id if responder else None)
-            if responder:  # what it listed, to draw it again when that changes
-                await repo.set_snapshot(notice_id, person.id, DigestSnapshot(
-                    now, listed[0].row.deadline_at, tuple(i.row.id for i in listed),
-                    {i.row.id: i.done if i.done is not None else i.row.done for i in listed},
-                    frozenset(i.row.id for i in listed if i.row.unreachable),
-                    _lateness(listed), fallback_used, named))
+                                               keep_as=notice_id)
+            await repo.set_snapshot(notice_id, person.id, DigestSnapshot(
+                now, listed[0].row.deadline_at, tuple(i.row.id for i in listed),
+                {i.row.id: i.done if i.done is not None else i.row.done for i in listed},
+                frozenset(i.row.id for i in listed if i.row.unreachable),
+                _lateness(listed), fallback_used, named, buttons=responder))
         await AuditRepository(conn).add(
             to_epoch(now), None, "escalation.notice", briefing.name,
             {"kind": kind, **briefing.refs,
@@ -331,7 +332,8 @@ class EscalationService:
             notice = dataclasses.replace(
                 notice, values={**notice.values, "handlers": [
                     (names[pid], labels) for pid, labels in handlers.items()]},
-                actions=self._claims(copy.notice_id, untaken, briefing) if untaken else (),
+                actions=self._claims(copy.notice_id, untaken, briefing)
+                if untaken and snap.buttons else (),
                 about=dataclasses.replace(notice.about, person_id=copy.person_id))
             await self.notifier.edit_notice_copy(conn, copy.notice_id, copy.person_id, notice,
                                                  now)
@@ -346,9 +348,12 @@ class EscalationService:
             person = await PeopleRepository(conn).by_telegram_id(user_id)
             repo = EscalationRepository(conn)
             notice = await repo.notice(notice_id)
-            copies = await repo.notice_copies(notice_id) if notice is not None else []
+            kept = (await repo.kept_copy(notice_id, person.id)
+                    if notice is not None and person is not None else None)
+            # Only those whose copy had the buttons (an admin's copy is kept, without them).
             if (person is None or not person.has(Role.RESPONDER)
-                    or notice is None or person.id not in {c[0] for c in copies}
+                    or notice is None or kept is None
+                    or (kept.snapshot is not None and not kept.snapshot.buttons)
                     or (escalation_id is not None and escalation_id not in notice[0])):
                 await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
                                         conn=conn, per_subject=False)
@@ -368,8 +373,7 @@ class EscalationService:
                         and (escalation_id is None or r.id == escalation_id)]
             if not open_ids:
                 return "done", []
-            kept = await repo.kept_copy(notice_id, person.id)
-            snap = kept.snapshot if kept is not None else None
+            snap = kept.snapshot
             if snap is not None and any(r.deadline_at != snap.deadline for r in listed
                                         if r.id in open_ids):
                 return "extended", []  # the deadline moved since: this round is moot

@@ -59,6 +59,7 @@ class DigestSnapshot:
     late: Lateness | None
     nobody_on_duty: bool
     unreachable_on_duty: tuple[str, ...] = ()
+    buttons: bool = True  # a responder's copy, with claim buttons (not an admin's)
 
     def to_json(self) -> str:
         return json.dumps({
@@ -67,7 +68,8 @@ class DigestSnapshot:
             "unreachable": sorted(self.unreachable),
             "late": [self.late.by.total_seconds(), self.late.collapsed] if self.late else None,
             "nobody_on_duty": self.nobody_on_duty,
-            "unreachable_on_duty": self.unreachable_on_duty}, ensure_ascii=False)
+            "unreachable_on_duty": self.unreachable_on_duty, "buttons": self.buttons},
+            ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> DigestSnapshot:
@@ -76,7 +78,8 @@ class DigestSnapshot:
                    {int(k): tuple(v) for k, v in d["done"].items()},
                    frozenset(d["unreachable"]),
                    Lateness(timedelta(seconds=d["late"][0]), d["late"][1]) if d["late"] else None,
-                   d["nobody_on_duty"], tuple(d["unreachable_on_duty"]))
+                   d["nobody_on_duty"], tuple(d["unreachable_on_duty"]),
+                   d.get("buttons", True))
 
 
 @dataclass(frozen=True, slots=True)

@@ -318,6 +318,34 @@ async def test_a_recall_marks_every_digest(harness: Harness, tmp_path: Path) -> 
     assert "không cần liên hệ" in answer
 
 
+async def test_the_leads_and_the_admins_copies_are_edited_too(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await two_digests(h, tmp_path)
+    await step(h, 70 * S)  # +10 s: the lead (a responder: claim buttons) and the admins
+    [lead] = texts(h, 104, "Đôn đốc")
+    [admin] = texts(h, A, "Đôn đốc")
+    assert "📞 Tôi sẽ liên hệ tất cả" in labels(lead) and admin.buttons == []
+    admin_claim = lead.button_data("📞 Tôi sẽ liên hệ tất cả")
+    copy = await h.fake.wait_for_message(101, is_directive)
+    await press(h, 101, copy, "Đã nhận")
+    for digest in (lead, admin):
+        done = await edited(h, digest, "1 đơn vị chưa xác nhận")
+        assert "<s>Công an tỉnh</s>" in (done.text or "")
+    assert (await edited(h, admin, "1 đơn vị")).buttons == []  # an admin's copy gets none
+    assert "📞 Tôi sẽ liên hệ tất cả" in labels(await edited(h, lead, "1 đơn vị"))
+    # The admin's copy is kept, but gives no right to claim.
+    answer = await press(h, A, admin, "📞 Tôi sẽ liên hệ tất cả", admin_claim)
+    assert "đã nhận thông báo đôn đốc này" in answer
+    directive = await h.services.broadcast.find("1556/UBND-KGVX")
+    assert directive is not None
+    await h.services.broadcast.recall(A, directive.id)
+    await h.services.sender.drained()
+    for digest in (lead, admin):
+        assert (await edited(h, digest, "Đã thu hồi")).buttons == []
+
+
 async def test_an_extension_marks_the_digests_and_their_claims_go_stale(
     harness: Harness, tmp_path: Path
 ) -> None:
