@@ -188,7 +188,8 @@ async def test_a_reminder_in_flight_when_the_agency_confirms_is_edited_as_it_lan
     await broadcast(h, "CAT")
     await h.services.sender.drained()
     h.fake.hang_next("sendMessage", 1.0, count=2)  # both reminders are on their way ...
-    h.clock.set(h.t0 + 50 * S)  # type: ignore[operator]
+    assert h.t0 is not None
+    h.clock.set(h.t0 + 50 * S)
     await h.services.escalation.run_due()
     await h.fake.wait_for_hangs("sendMessage")
     copy = await h.fake.wait_for_message(102, is_directive)
@@ -410,3 +411,19 @@ async def test_every_part_of_a_long_digest_is_edited(harness: Harness, tmp_path:
     tail = await h.fake.wait_for_message(
         103, lambda m: m.message_id == tail.message_id and not m.buttons)
     assert f"<s>{communes[0].name}</s>" in (head.text or "") + (tail.text or "")
+
+
+async def test_a_digest_kept_before_0010_still_shows_claims_on_its_last_part(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    first, second = await two_digests(h, tmp_path)
+    async with h.services.db.transaction() as conn:  # as copies were kept before 0010
+        await conn.execute("UPDATE escalation_notice_copies SET parts = NULL, snapshot = NULL")
+    assert "Đã ghi nhận" in await press(h, 103, second, "📞 Tôi sẽ liên hệ tất cả")
+    taken = await edited(h, second, "Hùng Nguyễn sẽ liên hệ")
+    assert taken.buttons == [] and "2 đơn vị chưa xác nhận" in (taken.plain_text or "")
+    # Nothing to draw it again from: an acknowledgement leaves it as it is.
+    copy = await h.fake.wait_for_message(101, is_directive)
+    await press(h, 101, copy, "Đã nhận")
+    assert "<s>" not in (second.text or "") and first.edits == []
