@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage.agencies import AgencyRepository
+from bot.storage.directives import DirectiveRepository
 from bot.storage.escalations import EscalationRepository
+from bot.storage.people import PeopleRepository
 from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_after_sending import open_status
@@ -241,6 +243,25 @@ async def test_a_result_report_settles_its_reminders_and_digest(
     assert "<s>Công an tỉnh</s>" in (done.text or "")
     assert "Công an tỉnh — đã báo cáo lúc 08:02 23/11 (Lan Nguyễn)" in (done.plain_text or "")
     assert not any("Công an tỉnh" in x for x in labels(done)) and done.buttons
+
+
+async def test_a_liaison_who_blocked_the_bot_holds_nothing_back(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await broadcast(h, "CAT")
+    sent = await reminders(h)
+    h.fake.block(101)  # 101 blocked the bot since the reminder: its edits get 403
+    copy = await h.fake.wait_for_message(102, is_directive)
+    assert "Đã ghi nhận" in await press(h, 102, copy, "Đã nhận")
+    assert (await edited(h, sent[102], "Đã xác nhận lúc")).buttons == []
+    assert [s for s, _ in await outbox_edits(h, 101, sent[101].message_id)] == ["failed"]
+    person = await PeopleRepository(h.services.db.reader).by_telegram_id(101)
+    assert person is not None and not person.reachable  # as for any send it refuses
+    directive = await h.services.broadcast.find("1556/UBND-KGVX")
+    assert directive is not None
+    assert len(await DirectiveRepository(h.services.db.reader).acks(directive.id)) == 1
 
 
 # --- item 10: digests --------------------------------------------------------------------------
