@@ -614,6 +614,14 @@ TEXTS: Final[dict[str, str]] = {
         "📝 <b>Nhắc hạn</b>: {agency} chưa gửi báo cáo kết quả thực hiện {directive} V/v {summary}. "
         "Thời hạn báo cáo kết quả: {deadline}{when}. Đề nghị bấm “📝 Báo cáo kết quả” để gửi báo cáo."
     ),
+    # What an earlier reminder says once it is no longer due (edited under its text).
+    "esc_reminder_acked": "✅ <b>Đã xác nhận lúc {time}</b> — {name}",
+    "esc_reminder_acked_phone": (
+        "✅ <b>Đã xác nhận lúc {time}</b> — qua điện thoại/văn bản giấy, do {name} ghi nhận"
+    ),
+    "esc_reminder_reported": "📝 <b>Đã báo cáo kết quả lúc {time}</b> — {name}",
+    "esc_reminder_recalled": "⛔ <b>Văn bản đã bị thu hồi</b> lúc {time}: không cần xác nhận.",
+    "esc_reminder_extended": "⏰ <b>Đã gia hạn xác nhận</b>: thời hạn xác nhận mới {deadline}.",
     "esc_before": " (còn {left})",
     "esc_overdue": " — <b>đã quá hạn {late}</b>",
     "esc_overdue_just": " — <b>vừa quá hạn</b>",
@@ -633,6 +641,18 @@ TEXTS: Final[dict[str, str]] = {
         "<b>{count}</b> đơn vị chưa có cán bộ đầu mối nào nhận được văn bản qua Telegram. "
         "Thời hạn xác nhận: {deadline}."
     ),
+    # A digest drawn again after it was sent: on top, then the agencies no longer awaited.
+    "esc_digest_recalled": "⛔ <b>Đã thu hồi</b> văn bản lúc {time}: không cần liên hệ các đơn vị.",
+    "esc_digest_extended": (
+        "⏰ <b>Đã gia hạn xác nhận đến {deadline}</b>: chưa cần liên hệ các đơn vị."
+    ),
+    "esc_digest_all_acked": "✅ <b>Tất cả đơn vị đã xác nhận.</b>",
+    "esc_digest_all_reported": "✅ <b>Tất cả đơn vị đã báo cáo.</b>",
+    "esc_line_acked": "• <s>{agency}</s> — đã xác nhận lúc {time} ({name})",
+    "esc_line_acked_phone": (
+        "• <s>{agency}</s> — đã xác nhận lúc {time} (qua điện thoại, do {name} ghi nhận)"
+    ),
+    "esc_line_reported": "• <s>{agency}</s> — đã báo cáo lúc {time} ({name})",
     "esc_round": "Đôn đốc (lần {number}/{total})",
     "esc_round_none": "Đôn đốc",
     "esc_digest_line": "• <b>{agency}</b> — {state}{contacts}",
@@ -681,6 +701,10 @@ TEXTS: Final[dict[str, str]] = {
     "alerts_refused": "⛔ Lệnh /alerts dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
     "esc_claimed_none": "Các đơn vị này đã có cán bộ nhận liên hệ.",
     "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
+    "esc_claim_extended": (
+        "Thời hạn xác nhận đã được gia hạn: không cần liên hệ lúc này. Nếu đến thời hạn mới "
+        "đơn vị vẫn chưa xác nhận, thông báo đôn đốc mới sẽ được gửi."
+    ),
     "esc_claim_refused": (
         "⛔ Chỉ thành viên Đội ứng cứu sự cố đã nhận thông báo đôn đốc này mới nhận liên hệ được."
     ),

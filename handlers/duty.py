@@ -72,6 +72,7 @@ async def claim(update: Update, context: HoaTocContext) -> None:
     text = (t("esc_claimed", agencies=", ".join(names)) if outcome == "claimed"
             else t("esc_claimed_none") if outcome == "none"
             else t("esc_claim_done") if outcome == "done"
+            else t("esc_claim_extended") if outcome == "extended"
             else t("access_ended_tap") if outcome == "ended" else t("esc_claim_refused"))
     try:
         await query.answer(plain(text), show_alert=outcome != "claimed")

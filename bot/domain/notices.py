@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.directives import Delivery, Directive, DirectiveStatus
@@ -169,12 +169,22 @@ class Lateness:
 
 
 @dataclass(frozen=True, slots=True)
+class Settled:
+    """An agency did what a digest was chasing it for, after the digest was sent."""
+
+    at: datetime
+    by: str  # who confirmed or reported; for a record by phone, the admin who made it
+    by_phone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class DigestLine:
     """One agency in an escalation digest, with whom to call."""
 
     agency: Agency
     unreachable: bool
     contacts: tuple[Person, ...]  # the liaisons the directive reaches, primary first
+    settled: Settled | None = None  # struck through when the digest is drawn again
 
 
 def copy_actions(d: Directive, delivery_id: int, *, acked: bool) -> tuple[Action, ...]:

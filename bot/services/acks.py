@@ -15,6 +15,7 @@ from bot.domain.models import Agency, Person
 from bot.domain.notices import About, Notice, Topic, copy_actions
 from bot.services.access import RefusalLog
 from bot.services.broadcast import StatusBoard
+from bot.services.directive_escalations import rewrite_reminders
 from bot.services.escalation import EscalationService
 from bot.services.ports import Cancelled, Notifier
 from bot.storage.agencies import AgencyRepository
@@ -154,6 +155,15 @@ class AckService:
             dropped = await self.notifier.cancel(conn, REMINDER_KINDS, directive.id,
                                                  "acknowledged", to_epoch(now),
                                                  agency_id=agency.id)
+            # The reminders already sent say who confirmed; the digests strike the agency.
+            note = "esc_reminder_acked_phone" if via == "phone" else "esc_reminder_acked"
+            await rewrite_reminders(
+                conn, self.notifier, directive, REMINDER_KINDS,
+                (note, {"time": ack.acked_at, "name": acker.full_name}),
+                lambda dl: copy_actions(directive, dl.id, acked=True), to_epoch(now),
+                agency_id=agency.id)
+            await self.escalation.refresh(conn, SubjectKind.DIRECTIVE_ACK, directive.id,
+                                          to_epoch(now), touching={agency.id})
         return AckResult(AckStatus.RECORDED if recorded else AckStatus.ALREADY, directive,
                          agency, ack, acker), dropped
 

@@ -39,6 +39,7 @@ from bot.domain.notices import (
     status_actions,
 )
 from bot.domain.when import Moment, Reading
+from bot.services.directive_escalations import rewrite_reminders
 from bot.services.escalation import EscalationService
 from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository, GroupRepository
@@ -607,6 +608,13 @@ class BroadcastService:
             await repo.set_deadline(directive_id, to_epoch(deadline))
             await self.escalation.reschedule(conn, ACK, directive_id, deadline, to_epoch(now))
             d = await repo.get(directive_id)
+            # Earlier reminders show the new deadline (confirming is still due: ✅ stays);
+            # digests say the round is moot. Agencies that confirmed keep what theirs say.
+            await rewrite_reminders(conn, self.notifier, d, (ACK,),
+                                    ("esc_reminder_extended", {"deadline": deadline}),
+                                    lambda dl: copy_actions(d, dl.id, acked=False),
+                                    to_epoch(now), skip=set(await repo.acks(d.id)))
+            await self.escalation.refresh(conn, ACK, directive_id, to_epoch(now))
             await self._notify_all(conn, d, "notice_extended", {
                 "directive": d, "summary": d.summary, "deadline": deadline}, to_epoch(now))
             await AuditRepository(conn).add(to_epoch(now), admin_user_id, "directive.extended",
@@ -645,6 +653,13 @@ class BroadcastService:
             for kind in (ACK, RESULT):  # a recalled directive stops escalating
                 await self.escalation.stop(conn, kind, directive_id, None, "recalled", now)
             d = await repo.get(directive_id)
+            # Earlier reminders lose their buttons and say why; digests say it on top.
+            await rewrite_reminders(conn, self.notifier, d, (ACK, RESULT),
+                                    ("esc_reminder_recalled",
+                                     {"time": d.recalled_at or self.clock.now()}),
+                                    lambda dl: (), now)
+            for kind in (ACK, RESULT):
+                await self.escalation.refresh(conn, kind, directive_id, now)
             await self._notify_all(conn, d, "notice_recalled", {
                 "directive": d, "summary": d.summary,
                 "time": d.recalled_at or self.clock.now()}, now)

@@ -42,7 +42,7 @@ from bot.services.duty import on_duty_people
 from bot.services.ports import Notifier, Signal
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
-from bot.storage.escalations import EscalationRepository, EscalationRow
+from bot.storage.escalations import DigestSnapshot, EscalationRepository, EscalationRow
 from bot.storage.people import PeopleRepository
 from config.settings import Settings
 
@@ -284,13 +284,20 @@ class EscalationService:
         for person, listed, responder in recipients.values():
             if not self.notifier.reachable(person):
                 continue
-            notice = briefing.digest(listed, now, _lateness(listed), fallback_used,
-                                     unreachable_on_duty if fallback_used else ())
+            named = unreachable_on_duty if fallback_used else ()
+            notice = briefing.digest(listed, now, _lateness(listed), fallback_used, named)
             notice = dataclasses.replace(
                 notice, about=dataclasses.replace(notice.about, person_id=person.id),
                 actions=self._claims(notice_id, listed, briefing) if responder else ())
+            # Every copy is kept, with what it listed, to be drawn again when that changes;
+            # only a responder's has claim buttons.
             queued += await self.notifier.send(conn, person, notice, to_epoch(now),
-                                               keep_as=notice_id if responder else None)
+                                               keep_as=notice_id)
+            await repo.set_snapshot(notice_id, person.id, DigestSnapshot(
+                now, listed[0].row.deadline_at, tuple(i.row.id for i in listed),
+                {i.row.id: i.done if i.done is not None else i.row.done for i in listed},
+                frozenset(i.row.id for i in listed if i.row.unreachable),
+                _lateness(listed), fallback_used, named, buttons=responder))
         await AuditRepository(conn).add(
             to_epoch(now), None, "escalation.notice", briefing.name,
             {"kind": kind, **briefing.refs,
@@ -333,6 +340,59 @@ class EscalationService:
                     or (p.telegram_user_id is not None and p.telegram_user_id in self.super_admins)]
         return []
 
+    # --- digests that stay true -----------------------------------------------------------------
+
+    async def refresh(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
+                      now: int, *, touching: Collection[int | None] | None = None) -> None:
+        """Something changed about a subject (an agency confirmed, the directive was recalled
+        or extended, a responder took an agency): every kept copy of its digests (those
+        listing one of the agencies `touching`, when given) is drawn again as it was sent,
+        with the change marked; claim buttons stay only for agencies still to be called."""
+        repo = EscalationRepository(conn)
+        copies = await repo.kept_copies(kind, subject_id)
+        if not copies or kind not in self.subjects:
+            return
+        rows = {r.id: r for r in await repo.of_subject(kind, subject_id)}
+        if touching is not None:
+            wanted = {i for i, r in rows.items() if r.agency_id in touching}
+            copies = [c for c in copies if c.snapshot and wanted & set(c.snapshot.ids)]
+            if not copies:
+                return
+        subject = self.subjects[kind]
+        briefing = await subject.brief(conn, subject_id, list(rows.values()))
+        open_ = await subject.still_open(conn, subject_id, {r.agency_id for r in rows.values()})
+        people = PeopleRepository(conn)
+        names = {pid: (await people.get(pid)).full_name
+                 for pid in {r.handled_by for r in rows.values()} if pid is not None}
+        for copy in copies:
+            snap = copy.snapshot
+            assert snap is not None
+            listed = [rows[i] for i in snap.ids if i in rows]
+            if not listed:
+                continue
+            items = [Item(dataclasses.replace(r, deadline_at=snap.deadline,
+                                              unreachable=r.id in snap.unreachable),
+                          done=snap.done.get(r.id, r.done)) for r in listed]
+            notice = briefing.digest(items, snap.at, snap.late, snap.nobody_on_duty,
+                                     snap.unreachable_on_duty)
+            # Still to be called: open, and chased against the same deadline (an extension
+            # makes the digest's round moot: a new one comes if the new deadline passes).
+            live = [r for r in listed if r.agency_id in open_ and r.status != "stopped"
+                    and r.deadline_at == snap.deadline]
+            handlers: dict[int, list[str]] = {}
+            for r in live:
+                if r.handled_by is not None:
+                    handlers.setdefault(r.handled_by, []).append(briefing.label(r))
+            untaken = [Item(r) for r in live if r.handled_by is None]
+            notice = dataclasses.replace(
+                notice, values={**notice.values, "handlers": [
+                    (names[pid], labels) for pid, labels in handlers.items()]},
+                actions=self._claims(copy.notice_id, untaken, briefing)
+                if untaken and snap.buttons else (),
+                about=dataclasses.replace(notice.about, person_id=copy.person_id))
+            await self.notifier.edit_notice_copy(conn, copy.notice_id, copy.person_id, notice,
+                                                 now)
+
     # --- «Tôi sẽ liên hệ» -----------------------------------------------------------------------
 
     async def claim(self, user_id: int, notice_id: int, escalation_id: int | None
@@ -343,9 +403,12 @@ class EscalationService:
             person = await PeopleRepository(conn).by_telegram_id(user_id)
             repo = EscalationRepository(conn)
             notice = await repo.notice(notice_id)
-            copies = await repo.notice_copies(notice_id) if notice is not None else []
+            kept = (await repo.kept_copy(notice_id, person.id)
+                    if notice is not None and person is not None else None)
+            # Only those whose copy had the buttons (an admin's copy is kept, without them).
             if (person is None or not person.has(Role.RESPONDER)
-                    or notice is None or person.id not in {c[0] for c in copies}
+                    or notice is None or kept is None
+                    or (kept.snapshot is not None and not kept.snapshot.buttons)
                     or (escalation_id is not None and escalation_id not in notice[0])):
                 await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
                                         conn=conn, per_subject=False)
@@ -355,31 +418,33 @@ class EscalationService:
                                         {"why": "inactive"}, conn=conn, per_subject=False)
                 return "ended", []
             listed = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
+            if not listed:
+                return "done", []
+            kind, subject_id = listed[0].subject_kind, listed[0].subject_id
             # An agency that confirmed (or a subject closed) since the digest: nobody calls.
-            open_ids = [r.id for r in listed if r.status != "stopped"
+            open_ = await self.subjects[kind].still_open(conn, subject_id,
+                                                         {r.agency_id for r in listed})
+            open_ids = [r.id for r in listed if r.status != "stopped" and r.agency_id in open_
                         and (escalation_id is None or r.id == escalation_id)]
             if not open_ids:
                 return "done", []
+            snap = kept.snapshot
+            if snap is not None and any(r.deadline_at != snap.deadline for r in listed
+                                        if r.id in open_ids):
+                return "extended", []  # the deadline moved since: this round is moot
             claimed = await repo.set_handled(open_ids, person.id, now)
             if not claimed:
                 return "none", []
             rows = [r for r in [await repo.get(i) for i in notice[0]] if r is not None]
-            briefing = await self.subjects[rows[0].subject_kind].brief(
-                conn, rows[0].subject_id, rows)
+            briefing = await self.subjects[kind].brief(conn, subject_id, rows)
             names = [briefing.label(r) for r in rows if r.id in claimed]
-            # Every copy shows who takes which agencies; buttons stay for those not yet taken.
-            handlers: dict[int, list[str]] = {}
-            for r in rows:
-                if r.handled_by is not None:
-                    handlers.setdefault(r.handled_by, []).append(briefing.label(r))
-            people_repo = PeopleRepository(conn)
-            named = [((await people_repo.get(pid)).full_name, labels)
-                     for pid, labels in handlers.items()]
-            open_items = [Item(r) for r in rows if r.handled_by is None and r.status != "stopped"]
-            actions = self._claims(notice_id, open_items, briefing) if open_items else ()
-            await self.notifier.edit_notice(conn, notice_id, Notice(
-                "esc_claimed", About(rows[0].subject_kind, rows[0].subject_id),
-                {"handlers": named}, actions), now)
+            if snap is not None:
+                # Every digest listing them (this one, and one sent earlier for an agency
+                # nobody could reach) shows who takes them; their buttons go.
+                await self.refresh(conn, kind, subject_id, now,
+                                   touching={r.agency_id for r in rows if r.id in claimed})
+            else:  # a copy kept before digests could be drawn again: its last part only
+                await self._claim_lines(conn, notice_id, rows, briefing, now)
             await AuditRepository(conn).add(now, user_id, "escalation.claimed",
                                             f"escn:{notice_id}", {"escalations": claimed})
         self.notifier.flush()
@@ -408,6 +473,23 @@ class EscalationService:
         briefing = await self.subjects[rows[0].subject_kind].brief(
             conn, rows[0].subject_id, rows)
         return "ok", self._claims(notice_id, open_items, briefing, page)
+
+    async def _claim_lines(self, conn: aiosqlite.Connection, notice_id: int,
+                           rows: list[EscalationRow], briefing: Briefing, now: int) -> None:
+        """Every kept copy of the notice says who takes which agencies (under its text);
+        buttons stay for those not yet taken."""
+        handlers: dict[int, list[str]] = {}
+        for r in rows:
+            if r.handled_by is not None:
+                handlers.setdefault(r.handled_by, []).append(briefing.label(r))
+        people_repo = PeopleRepository(conn)
+        named = [((await people_repo.get(pid)).full_name, labels)
+                 for pid, labels in handlers.items()]
+        open_items = [Item(r) for r in rows if r.handled_by is None and r.status != "stopped"]
+        actions = self._claims(notice_id, open_items, briefing) if open_items else ()
+        await self.notifier.edit_notice(conn, notice_id, Notice(
+            "esc_claimed", About(rows[0].subject_kind, rows[0].subject_id),
+            {"handlers": named}, actions), now)
 
 
 def _lateness(items: list[Item]) -> Lateness | None:

@@ -59,6 +59,18 @@ class Notifier(Protocol):
         """Rewrite every kept copy of an escalation notice."""
         ...
 
+    async def edit_notice_copy(self, conn: aiosqlite.Connection, notice_id: int,
+                               person_id: int, notice: Notice, now: int) -> None:
+        """Draw one person's kept copy of an escalation notice again, every part of it: the
+        notice as it was sent, with what changed since (and `handlers`: who takes which)."""
+        ...
+
+    async def edit_reminders(self, conn: aiosqlite.Connection, copy: Delivery,
+                             kinds: Collection[Kind], notice: Notice, now: int) -> None:
+        """The reminders of these kinds sent under a copy (to its chat) say why they are no
+        longer due (the notice, under their text) and offer the notice's actions instead."""
+        ...
+
     async def cancel(self, conn: aiosqlite.Connection, kinds: Collection[Kind],
                      subject_id: int, reason: str, now: int, *,
                      agency_id: int | None = None) -> Cancelled:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import aiosqlite
 
-from bot.clock import Clock, to_epoch
+from bot.clock import Clock, from_epoch, to_epoch
 from bot.domain.directives import Directive, DirectiveStatus
 from bot.domain.errors import InvalidInput
 from bot.domain.escalation import SubjectKind
@@ -15,6 +15,7 @@ from bot.domain.notices import About, Account, Notice, Topic
 from bot.services.access import RefusalLog
 from bot.services.acks import AckResult, AckService, AckStatus
 from bot.services.broadcast import StatusBoard
+from bot.services.directive_escalations import rewrite_reminders
 from bot.services.escalation import EscalationService
 from bot.services.ports import Cancelled, InCommit, Notifier
 from bot.storage.agencies import AgencyRepository
@@ -111,6 +112,18 @@ class ResultService:
                 await self.notifier.send(conn, admin, notice, to_epoch(now))
             await self.escalation.stop(conn, SubjectKind.DIRECTIVE_RESULT, d.id,
                                        target.agency.id, "reported", to_epoch(now))
+            # Result reminders already sent say it was reported (the first report is the
+            # one they name); the digests strike the agency.
+            first = min((r for r in await DirectiveRepository(conn).result_reports(d.id)
+                         if r["agency_id"] == target.agency.id), key=lambda r: r["id"])
+            reporter = await PeopleRepository(conn).get(first["person_id"])
+            await rewrite_reminders(
+                conn, self.notifier, d, (SubjectKind.DIRECTIVE_RESULT,),
+                ("esc_reminder_reported", {"time": from_epoch(first["created_at"]),
+                                           "name": reporter.full_name}),
+                lambda dl: (), to_epoch(now), agency_id=target.agency.id)
+            await self.escalation.refresh(conn, SubjectKind.DIRECTIVE_RESULT, d.id,
+                                          to_epoch(now), touching={target.agency.id})
             await AuditRepository(conn).add(
                 to_epoch(now), user_id, "report.submitted", d.number,
                 {"directive_id": d.id, "agency": target.agency.code, "files": len(draft.files),

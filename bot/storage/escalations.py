@@ -12,6 +12,7 @@ import aiosqlite
 
 from bot.clock import from_epoch, to_epoch
 from bot.domain.escalation import Step, SubjectKind, Target, first_due
+from bot.domain.notices import Lateness
 
 
 def steps_to_json(steps: tuple[Step, ...]) -> str:
@@ -45,6 +46,61 @@ class EscalationRow:
     handled_by: int | None
     # Per step: occurrences skipped at the start (already due then), counted in `done` too.
     skipped: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSnapshot:
+    """What one responder's copy of a digest listed when it was sent: enough to draw it
+    again later as it was, with what changed since marked on it."""
+
+    at: datetime                       # when it was sent (how late each agency was then)
+    deadline: datetime                 # the deadline it chased (an extension moves the rows')
+    ids: tuple[int, ...]               # the escalations it listed
+    done: dict[int, tuple[int, ...]]   # their step counters then (the round it announced)
+    unreachable: frozenset[int]        # listed as not reachable then
+    late: Lateness | None
+    nobody_on_duty: bool
+    unreachable_on_duty: tuple[str, ...] = ()
+    buttons: bool = True  # a responder's copy, with claim buttons (not an admin's)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "at": to_epoch(self.at), "deadline": to_epoch(self.deadline), "ids": self.ids,
+            "done": {str(k): v for k, v in self.done.items()},
+            "unreachable": sorted(self.unreachable),
+            "late": [self.late.by.total_seconds(), self.late.collapsed] if self.late else None,
+            "nobody_on_duty": self.nobody_on_duty,
+            "unreachable_on_duty": self.unreachable_on_duty, "buttons": self.buttons},
+            ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> DigestSnapshot:
+        d = json.loads(text)
+        return cls(from_epoch(d["at"]), from_epoch(d["deadline"]), tuple(d["ids"]),
+                   {int(k): tuple(v) for k, v in d["done"].items()},
+                   frozenset(d["unreachable"]),
+                   Lateness(timedelta(seconds=d["late"][0]), d["late"][1]) if d["late"] else None,
+                   d["nobody_on_duty"], tuple(d["unreachable_on_duty"]),
+                   d.get("buttons", True))
+
+
+@dataclass(frozen=True, slots=True)
+class KeptCopy:
+    """A responder's copy of a digest, kept to be edited."""
+
+    notice_id: int
+    person_id: int
+    chat_id: int
+    outbox_id: int                 # its last part (the one with the buttons)
+    text: str                      # the last part's text as sent
+    parts: tuple[int, ...]         # every part's outbox id, in order (empty: kept before 0010)
+    snapshot: DigestSnapshot | None
+
+
+def _kept(r: aiosqlite.Row) -> KeptCopy:
+    return KeptCopy(r["notice_id"], r["person_id"], r["chat_id"], r["outbox_id"], r["text"],
+                    tuple(json.loads(r["parts"])) if r["parts"] else (),
+                    DigestSnapshot.from_json(r["snapshot"]) if r["snapshot"] else None)
 
 
 def _row(r: aiosqlite.Row) -> EscalationRow:
@@ -205,11 +261,33 @@ class EscalationRepository:
         return cur.lastrowid
 
     async def add_notice_copy(self, notice_id: int, person_id: int, chat_id: int,
-                              outbox_id: int, text: str) -> None:
+                              outbox_id: int, text: str, parts: list[int] | None = None) -> None:
         await self.conn.execute(
             "INSERT OR IGNORE INTO escalation_notice_copies (notice_id, person_id, chat_id,"
-            " outbox_id, text) VALUES (?, ?, ?, ?, ?)",
-            (notice_id, person_id, chat_id, outbox_id, text))
+            " outbox_id, text, parts) VALUES (?, ?, ?, ?, ?, ?)",
+            (notice_id, person_id, chat_id, outbox_id, text,
+             json.dumps(parts) if parts else None))
+
+    async def set_snapshot(self, notice_id: int, person_id: int, snapshot: DigestSnapshot) -> None:
+        await self.conn.execute(
+            "UPDATE escalation_notice_copies SET snapshot = ? WHERE notice_id = ?"
+            " AND person_id = ?", (snapshot.to_json(), notice_id, person_id))
+
+    async def kept_copy(self, notice_id: int, person_id: int) -> KeptCopy | None:
+        async with self.conn.execute(
+            "SELECT * FROM escalation_notice_copies WHERE notice_id = ? AND person_id = ?",
+            (notice_id, person_id)) as cur:
+            r = await cur.fetchone()
+        return _kept(r) if r else None
+
+    async def kept_copies(self, kind: str, subject_id: int) -> list[KeptCopy]:
+        """Every kept copy of the subject's digests that can be drawn again, oldest first."""
+        async with self.conn.execute(
+            "SELECT c.* FROM escalation_notice_copies c JOIN escalation_notices n"
+            " ON n.id = c.notice_id WHERE n.subject_kind = ? AND n.subject_id = ?"
+            " AND c.snapshot IS NOT NULL ORDER BY c.notice_id, c.person_id",
+            (kind, subject_id)) as cur:
+            return [_kept(r) for r in await cur.fetchall()]
 
     async def notice(self, notice_id: int) -> tuple[list[int], str] | None:
         async with self.conn.execute(

@@ -25,6 +25,8 @@ class OutboxOp:
     version: int = 0
     subject_kind: str | None = None  # what it is about (bot.domain.notices.About)
     subject_id: int | None = None
+    agency_id: int | None = None
+    person_id: int | None = None
 
 
 class OutboxRepository:
@@ -66,7 +68,8 @@ class OutboxRepository:
         edit that a later edit may still rewrite (its payload must be read again at send)."""
         async with self.conn.execute(
             "SELECT id, chat_id, method, payload, delivery_id, attempts, edit_key, version,"
-            " subject_kind, subject_id FROM outbox WHERE status = 'queued' AND id > ?"
+            " subject_kind, subject_id, agency_id, person_id FROM outbox"
+            " WHERE status = 'queued' AND id > ?"
             " ORDER BY id", (last_id,),
         ) as cur:
             rows = await cur.fetchall()
@@ -75,7 +78,8 @@ class OutboxRepository:
     async def get(self, op_id: int) -> OutboxOp | None:
         async with self.conn.execute(
             "SELECT id, chat_id, method, payload, delivery_id, attempts, status, version,"
-            " subject_kind, subject_id FROM outbox WHERE id = ?", (op_id,),
+            " subject_kind, subject_id, agency_id, person_id FROM outbox WHERE id = ?",
+            (op_id,),
         ) as cur:
             row = await cur.fetchone()
         if row is None or row["status"] != "queued":
@@ -144,6 +148,33 @@ class OutboxRepository:
         """Drop what is still queued for a directive (it was recalled); returns their ids."""
         return await self.cancel(DIRECTIVE_KINDS, directive_id, "recalled", now)
 
+    async def reminders_landed(self, kinds: Collection[str], subject_id: int, agency_id: int,
+                               person_id: int, chat_id: int) -> list[tuple[int, int, str]]:
+        """(op id, message id, text) of the reminders about a subject that reached a
+        liaison's chat (also those cancelled while in flight that landed all the same)."""
+        marks = ",".join("?" * len(kinds))
+        # The literal kinds let SQLite use the partial index outbox_reminders (0010).
+        async with self.conn.execute(
+            "SELECT id, message_id, json_extract(payload, '$.text') FROM outbox"  # noqa: S608 (placeholders only)
+            " WHERE subject_id = ? AND subject_kind IN ('directive_ack', 'directive_result')"
+            f" AND subject_kind IN ({marks}) AND agency_id = ? AND person_id = ?"
+            " AND chat_id = ? AND method = 'send_message' AND message_id IS NOT NULL"
+            " ORDER BY id",
+            (subject_id, *(str(k) for k in kinds), agency_id, person_id, chat_id)) as cur:
+            return [(r[0], r[1], r[2]) for r in await cur.fetchall()]
+
+    async def latest_payload(self, edit_key: str, op_id: int) -> dict[str, Any] | None:
+        """What a message shows as far as the outbox knows: the payload of its latest edit
+        under `edit_key`, or else of the operation that sent it."""
+        async with self.conn.execute(
+            "SELECT payload FROM outbox WHERE edit_key = ? ORDER BY id DESC LIMIT 1", (edit_key,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            async with self.conn.execute("SELECT payload FROM outbox WHERE id = ?", (op_id,)) as cur:
+                row = await cur.fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
     async def op_message_id(self, op_id: int) -> int | None:
         async with self.conn.execute("SELECT message_id FROM outbox WHERE id = ?", (op_id,)) as cur:
             row = await cur.fetchone()
@@ -164,4 +195,4 @@ class OutboxRepository:
 def _op(r: aiosqlite.Row) -> OutboxOp:
     return OutboxOp(r["id"], r["chat_id"], r["method"], json.loads(r["payload"]),
                     r["delivery_id"], r["attempts"], r["version"], r["subject_kind"],
-                    r["subject_id"])
+                    r["subject_id"], r["agency_id"], r["person_id"])

@@ -9,10 +9,10 @@ from datetime import datetime
 from bot.domain.directives import Directive
 from bot.domain.durations import JUST, humanize
 from bot.domain.models import Agency
-from bot.domain.notices import DigestLine, Lateness
+from bot.domain.notices import DigestLine, Lateness, Settled
 from bot.domain.phones import display_phone
 from bot.telegram.directive_view import cite
-from bot.telegram.render import agency_phone, local_time, tg_len
+from bot.telegram.render import agency_phone, local_time, short_time, tg_len
 from bot.texts import Safe, join, t
 from config.settings import Settings
 
@@ -33,15 +33,30 @@ def reminder_text(key: str, agency: Agency, d: Directive, deadline: datetime, no
 def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
                 lines: Sequence[DigestLine], late: Lateness | None, nobody_on_duty: bool,
                 settings: Settings, *, unreachable_on_duty: Sequence[str] = (),
-                rounds: tuple[int, int] = (0, 0)) -> Safe:
+                rounds: tuple[int, int] = (0, 0), settled: tuple[str, str] | None = None,
+                recalled_at: datetime | None = None, extended_to: datetime | None = None) -> Safe:
     """`rounds`: "Đôn đốc (lần n/N)"; n = 0 (an agency nobody can reach, told before any
-    round) says "Đôn đốc" alone."""
+    round) says "Đôn đốc" alone. Drawn again after it was sent, a digest says on top that
+    the directive was recalled or extended, or that every agency did what was asked
+    (`settled`: the keys of that line and of an agency's struck line), and the count is of
+    the agencies still awaited."""
     done, total = rounds
     title = t("esc_round", number=done, total=total) if done else t("esc_round_none")
-    out = [t(head, title=title, directive=cite(d), summary=d.summary,
-             deadline=local_time(deadline, settings.tz), count=len(lines))]
+    waiting = sum(1 for line in lines if line.settled is None)
+    out = []
+    if recalled_at is not None:
+        out.append(t("esc_digest_recalled", time=local_time(recalled_at, settings.tz)))
+    elif extended_to is not None:
+        out.append(t("esc_digest_extended", deadline=local_time(extended_to, settings.tz)))
+    elif settled is not None and lines and not waiting:
+        out.append(t(settled[0]))
+    out.append(t(head, title=title, directive=cite(d), summary=d.summary,
+                 deadline=local_time(deadline, settings.tz), count=waiting))
     for line in lines:
         agency = line.agency
+        if line.settled is not None and settled is not None:
+            out.append(_settled_line(settled[1], agency, line.settled, settings))
+            continue
         state = t("esc_state_unreachable") if line.unreachable else deadline_state(deadline, now)
         if line.contacts:
             # The people who receive it, then the agency's own line (a desk phone answers
@@ -69,6 +84,12 @@ def deadline_state(deadline: datetime, now: datetime) -> Safe:
     if now - deadline < JUST:
         return t("esc_state_just_overdue")
     return t("esc_state_overdue", late=humanize(now - deadline))
+
+
+def _settled_line(key: str, agency: Agency, settled: Settled, settings: Settings) -> Safe:
+    """An agency that did what was asked since: struck through, with when and who."""
+    return t(key + "_phone" if settled.by_phone else key, agency=agency.name,
+             time=short_time(settled.at, settings.tz), name=settled.by)
 
 
 def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:

@@ -19,12 +19,15 @@ from typing import Any
 
 import aiosqlite
 
+from bot.clock import from_epoch
 from bot.domain.directives import Delivery, Directive, DirectiveStatus
+from bot.domain.escalation import SubjectKind
 from bot.domain.models import Person
-from bot.domain.notices import About, Account, Kind, Notice, Topic
+from bot.domain.notices import About, Account, Kind, Notice, Topic, copy_actions
 from bot.storage.directives import DirectiveRepository
 from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxOp, OutboxRepository
+from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
 from bot.telegram import status_view
 from bot.telegram.escalation_view import (
@@ -35,12 +38,15 @@ from bot.telegram.escalation_view import (
     reminder_text,
 )
 from bot.telegram.keyboards import keyboard, markup_dict
-from bot.telegram.render import TEXT_LIMIT, local_time, pack, tg_len
+from bot.telegram.render import TEXT_LIMIT, local_time, pack, pack_into, tg_len
 from bot.telegram.sender import OutboxSender
 from bot.texts import Safe, join, t
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Reminders to an agency's liaisons (their outbox rows name the agency; digests do not).
+REMINDER_KINDS = (SubjectKind.DIRECTIVE_ACK, SubjectKind.DIRECTIVE_RESULT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +121,19 @@ def _reminder(notice: Notice, settings: Settings, copy: Delivery | None) -> Rend
                                    v["now"], settings)])
 
 
-def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
-    """One digest, in parts that leave room for the claim lines an edit adds later."""
+def _digest_lines(notice: Notice, settings: Settings) -> list[Safe]:
     v = notice.values
     text = digest_text(v["head"], v["directive"], v["deadline"], v["now"], v["lines"],
                        v["late"], v["nobody_on_duty"], settings,
                        unreachable_on_duty=v.get("unreachable_on_duty", ()),
-                       rounds=v.get("rounds", (0, 0)))
-    return Rendered(pack([Safe(line) for line in text.split("\n")], TEXT_LIMIT - CLAIM_ROOM))
+                       rounds=v.get("rounds", (0, 0)), settled=v.get("settled"),
+                       recalled_at=v.get("recalled_at"), extended_to=v.get("extended_to"))
+    return [Safe(line) for line in text.split("\n")]
+
+
+def _digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """One digest, in parts that leave room for the claim lines an edit adds later."""
+    return Rendered(pack(_digest_lines(notice, settings), TEXT_LIMIT - CLAIM_ROOM))
 
 
 def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
@@ -187,6 +198,7 @@ class TelegramNotifier:
         outbox = OutboxRepository(conn)
         markup = markup_dict(keyboard(notice.actions))
         thread = self._thread(notice)
+        parts: list[int] = []
         for i, part in enumerate(rendered.parts):
             last = i == len(rendered.parts) - 1
             payload: dict[str, Any] = {"text": part, **thread}
@@ -194,9 +206,10 @@ class TelegramNotifier:
                 payload["reply_markup"] = markup
             op_id = await outbox.enqueue(chat_id, "send_message", payload, now,
                                          about=notice.about)
+            parts.append(op_id)
             if last and keep_as is not None and isinstance(to, Person):
                 await EscalationRepository(conn).add_notice_copy(keep_as, to.id, chat_id,
-                                                                 op_id, part)
+                                                                 op_id, part, parts)
         for f in rendered.files_after:
             await outbox.enqueue(chat_id, f.method, {"file_id": f.file_id, "caption": f.caption},
                                  now, about=notice.about)
@@ -270,6 +283,42 @@ class TelegramNotifier:
                 "reply_markup": markup}, now, edit_key=f"escn:{notice_id}:{chat_id}",
                 about=notice.about)
 
+    async def edit_reminders(self, conn: aiosqlite.Connection, copy: Delivery,
+                             kinds: Collection[Kind], notice: Notice, now: int) -> None:
+        """Every reminder of these kinds that reached the copy's chat keeps its text and
+        gets the notice under it (why it is no longer due), with the notice's buttons."""
+        outbox = OutboxRepository(conn)
+        assert notice.about.id is not None
+        for op_id, message_id, text in await outbox.reminders_landed(
+                kinds, notice.about.id, copy.agency_id, copy.person_id, copy.chat_id):
+            await _edit_reminder(outbox, copy.chat_id, op_id, message_id, text, notice,
+                                 self.settings, now)
+
+    async def edit_notice_copy(self, conn: aiosqlite.Connection, notice_id: int,
+                               person_id: int, notice: Notice, now: int) -> None:
+        """One kept copy of a digest drawn again, every part of it (as many parts as it was
+        sent in); the claim lines (`handlers`) end the last part, which has the buttons."""
+        copy = await EscalationRepository(conn).kept_copy(notice_id, person_id)
+        if copy is None or not copy.parts:
+            return
+        parts = pack_into(_digest_lines(notice, self.settings), len(copy.parts),
+                          TEXT_LIMIT - CLAIM_ROOM)
+        if parts is None:
+            log.warning("digest %s of person %s no longer fits its %d message(s); left as is",
+                        notice_id, person_id, len(copy.parts))
+            return
+        handlers: list[tuple[str, list[str]]] = notice.values.get("handlers", [])
+        parts[-1] = join([parts[-1], *claim_lines(handlers, TEXT_LIMIT - tg_len(parts[-1]))],
+                         "")
+        markup = markup_dict(keyboard(notice.actions))
+        outbox = OutboxRepository(conn)
+        for i, (op_id, text) in enumerate(zip(copy.parts, parts, strict=True)):
+            last = i == len(parts) - 1
+            payload = {"text": text, "target_op": op_id,
+                       "reply_markup": markup if last else None}
+            await _edit(outbox, copy.chat_id, op_id, f"escp:{notice_id}:{person_id}:{i}",
+                        payload, now, notice.about)
+
     async def cancel(self, conn: aiosqlite.Connection, kinds: Collection[Kind],
                      subject_id: int, reason: str, now: int, *,
                      agency_id: int | None = None) -> tuple[int, ...]:
@@ -295,6 +344,27 @@ class TelegramNotifier:
         return {"reply_to_delivery": copy.id} if notice.under.queued_too else {}
 
 
+async def _edit(outbox: OutboxRepository, chat_id: int, op_id: int, key: str,
+                payload: dict[str, Any], now: int, about: About) -> None:
+    """Queue an edit of the message `op_id` sent, unless it already shows that (each edit
+    costs a send in the chat's one-per-second budget; Telegram refuses a no-op edit)."""
+    shown = await outbox.latest_payload(key, op_id)
+    if shown is not None and (shown.get("text"), shown.get("reply_markup")) == (
+            payload["text"], payload["reply_markup"]):
+        return
+    await outbox.enqueue(chat_id, "edit_message_text", payload, now, edit_key=key, about=about)
+
+
+async def _edit_reminder(outbox: OutboxRepository, chat_id: int, op_id: int, message_id: int,
+                         text: str, notice: Notice, settings: Settings, now: int) -> None:
+    """A reminder keeps the text it was sent with, the notice under it, the notice's buttons
+    (always from the text as sent: a second change replaces the first one's line)."""
+    [note] = render(notice, settings).parts
+    payload = {"text": join([Safe(text), note], "\n\n"), "message_id": message_id,
+               "reply_markup": markup_dict(keyboard(notice.actions))}
+    await _edit(outbox, chat_id, op_id, f"rem:{op_id}", payload, now, notice.about)
+
+
 def _chat_of(to: Person | Account | Delivery) -> int:
     if isinstance(to, Account):
         return to.user_id  # a private chat's id is its user's id
@@ -312,9 +382,13 @@ class LateCopies:
 
     async def __call__(self, conn: aiosqlite.Connection, op: OutboxOp,
                        message_id: int | None, now: int) -> None:
+        if (op.subject_kind in REMINDER_KINDS and op.method == "send_message"
+                and message_id is not None):
+            await self._reminder(conn, op, message_id, now)
+            return
         if (op.delivery_id is None or message_id is None or op.subject_id is None
                 or op.subject_kind != Topic.DIRECTIVE):
-            return  # not a copy of a directive (a reminder, a notice): nothing to withdraw
+            return  # not a copy of a directive (a notice): nothing to withdraw
         repo = DirectiveRepository(conn)
         d = await repo.get(op.subject_id)
         if d.status is not DirectiveStatus.RECALLED:
@@ -332,6 +406,40 @@ class LateCopies:
                    time=local_time(d.recalled_at, self.settings.tz))
         await outbox.enqueue(op.chat_id, "send_message", {"text": notice, "reply_to": message_id},
                              now, about=about)
+
+
+    async def _reminder(self, conn: aiosqlite.Connection, op: OutboxOp, message_id: int,
+                        now: int) -> None:
+        """A reminder in flight when its agency confirmed (or reported), or its directive
+        was recalled, landed after: it says why it is no longer due, as those sent before."""
+        if (op.subject_kind is None or op.subject_id is None or op.agency_id is None
+                or op.person_id is None):
+            return  # a digest (no agency): drawn again by the change itself
+        repo = DirectiveRepository(conn)
+        d = await repo.get(op.subject_id)
+        dl = await repo.delivery_of(d.id, op.person_id)
+        about = About(SubjectKind(op.subject_kind), d.id, op.agency_id, op.person_id)
+        notice: Notice | None = None
+        if d.status is DirectiveStatus.RECALLED:
+            notice = Notice("esc_reminder_recalled", about, {"time": d.recalled_at or from_epoch(now)})
+        elif op.subject_kind == SubjectKind.DIRECTIVE_ACK:
+            ack = await repo.ack_of(d.id, op.agency_id)
+            if ack is not None:
+                acker = await PeopleRepository(conn).get(ack.person_id)
+                notice = Notice(
+                    "esc_reminder_acked_phone" if ack.via == "phone" else "esc_reminder_acked",
+                    about, {"time": ack.acked_at, "name": acker.full_name},
+                    copy_actions(d, dl.id, acked=True) if dl is not None else ())
+        else:
+            reports = [r for r in await repo.result_reports(d.id)
+                       if r["agency_id"] == op.agency_id]
+            if reports:
+                reporter = await PeopleRepository(conn).get(reports[0]["person_id"])
+                notice = Notice("esc_reminder_reported", about, {
+                    "time": from_epoch(reports[0]["created_at"]), "name": reporter.full_name})
+        if notice is not None:
+            await _edit_reminder(OutboxRepository(conn), op.chat_id, op.id, message_id,
+                                 op.payload["text"], notice, self.settings, now)
 
 
 def op_about(op: OutboxOp, dl: Delivery | None) -> About:

@@ -145,6 +145,30 @@ def pack(lines: list[Safe], limit: int = 4000) -> list[Safe]:
     return messages
 
 
+def pack_into(lines: list[Safe], count: int, limit: int) -> list[Safe] | None:
+    """Group lines into exactly `count` messages (those of a message being edited), each
+    within `limit` where it can be; None if they do not fit in `count` messages at all."""
+    if count < 1 or len(lines) < count:
+        return None
+    groups: list[list[Safe]] = []
+    i = 0
+    for k in range(count):
+        group: list[Safe] = []
+        size = 0
+        last = k == count - 1
+        # Leave at least one line for each message still to fill.
+        while i < len(lines) - (count - k - 1):
+            length = tg_len(lines[i]) + 1
+            if group and size + length > limit and not last:
+                break
+            group.append(lines[i])
+            size += length
+            i += 1
+        groups.append(group)
+    parts = [join(group) for group in groups]
+    return parts if all(tg_len(p) <= TEXT_LIMIT for p in parts) else None
+
+
 def help_text(commands: list[tuple[str, str]], settings: Settings,
               extra: Sequence[Safe] = ()) -> Safe:
     """The commands, then `extra` paragraphs (how alerts work, for responders), then whom

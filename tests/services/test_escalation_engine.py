@@ -72,6 +72,14 @@ class RecordingNotifier:
                           now: int) -> None:
         raise AssertionError("nobody claims in this test")
 
+    async def edit_notice_copy(self, conn: aiosqlite.Connection, notice_id: int,
+                               person_id: int, notice: Notice, now: int) -> None:
+        raise AssertionError("the toy's digests are not kept")
+
+    async def edit_reminders(self, conn: aiosqlite.Connection, copy: Delivery,
+                             kinds: Collection[Kind], notice: Notice, now: int) -> None:
+        raise AssertionError("the toy has no copies")
+
     async def cancel(self, conn: aiosqlite.Connection, kinds: Collection[Kind],
                      subject_id: int, reason: str, now: int, *,
                      agency_id: int | None = None) -> tuple[int, ...]:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.directives import parse_number, split_text
 from bot.telegram import directive_view as view
-from bot.telegram.render import pack, plain
+from bot.telegram.render import pack, pack_into, plain
 from bot.texts import Safe
 from config.settings import Settings
 from tests.unit.test_directive_rules import NOW, directive
@@ -138,3 +138,20 @@ def test_every_edit_of_a_late_copy_fits_telegram_and_keeps_its_mark() -> None:
         recalled = view.recalled_text(replace(d, recalled_at=NOW), settings, late_copy=True)
         assert tg_len(recalled) <= 4096
         assert ("Gửi bổ sung" in recalled) == (len(parts) == 1)
+
+
+def test_pack_into_keeps_the_number_of_messages_being_edited() -> None:
+    lines = [Safe(f"• <b>UBND xã số {i}</b> — quá hạn 5 phút") for i in range(120)]
+    two = pack(lines, 3496)
+    assert len(two) == 2
+    # Struck lines are no longer: the same two messages, every line kept, in order.
+    struck = [Safe(f"• <s>UBND xã số {i}</s> — đã xác nhận lúc 08:01 23/11") for i in range(120)]
+    again = pack_into(struck, 2, 3496)
+    assert again is not None and len(again) == 2
+    assert "\n".join(again).split("\n") == struck
+    # Fewer lines than they had: still as many messages, none empty.
+    short = pack_into(lines[:3], 2, 3496)
+    assert short is not None and len(short) == 2 and all(short)
+    # Longer than the messages can hold (even using the room kept for claims): not drawn.
+    assert pack_into([Safe("x" * 3000)] * 3, 2, 3496) is None
+    assert pack_into(lines[:1], 2, 3496) is None
