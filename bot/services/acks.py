@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from dataclasses import dataclass
 
@@ -130,19 +129,18 @@ class AckService:
                       report_id: int | None = None) -> tuple[AckResult, Cancelled]:
         """The agency's acknowledgement, exactly once; with its edits, audit and escalation stop.
 
-        `via` "report": stored as the liaison's own (the table knows taps and phone calls);
-        the audit entry names the report, and the copies say it came with the report."""
+        `via` "report": stored as such (migration 0012), the audit entry names the report,
+        and the copies say it came with the report."""
         now = self.clock.now()
         repo = DirectiveRepository(conn)
         late = now > directive.ack_deadline_at
         recorded = await repo.acknowledge(directive.id, agency.id, person.id, to_epoch(now),
-                                          late, "telegram" if via == "report" else via)
+                                          late, via)
         ack = await repo.ack_of(directive.id, agency.id)
         assert ack is not None
         acker = person if recorded else await PeopleRepository(conn).get(ack.person_id)
         dropped: Cancelled = ()
         if recorded:
-            ack = dataclasses.replace(ack, via=via)
             details: dict[str, object] = {"directive_id": directive.id, "agency": agency.code,
                                           "late": late, "via": via}
             if report_id is not None:

@@ -116,6 +116,7 @@ async def test_a_report_from_an_agency_that_had_not_acknowledged_acknowledges_it
     assert list(acks) == [report["agency_id"]]
     ack = acks[report["agency_id"]]
     assert ack.person_id == report["person_id"] and ack.acked_at.timestamp() == report["created_at"]
+    assert ack.via == "report"  # stored as coming with the report, so every later view says so
     [entry] = await AuditRepository(h.services.db.reader).entries("ack.recorded")
     assert entry.details["via"] == "report" and entry.details["report_id"] == report["id"]
     # The copy says who confirmed and that it came with the report; only 📝 is left.
