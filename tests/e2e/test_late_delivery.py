@@ -68,8 +68,10 @@ async def test_liaison_who_joins_later_gets_open_directives_as_late_copies(
         assert "Gửi bổ sung" in text, text
         assert "quá hạn" in text, text
         assert [b["text"] for b in late.buttons] == ["✅ Đã nhận văn bản"]
+    # Taken before the tap: the acknowledged copy loses its buttons when its edit lands.
+    [late11], [late12] = copies(h, 104, "11/UBND-KGVX"), copies(h, 104, "12/UBND-KGVX")
     # The late copy acknowledges for the agency like any other.
-    answer = await tap_ack(h, 104, copies(h, 104, "12/UBND-KGVX")[0])
+    answer = await tap_ack(h, 104, late12)
     assert "Đã ghi nhận" in answer and "Sở Nội vụ" in answer
     snv = await AgencyRepository(h.services.db.reader).by_code("SNV")
     d12 = await DirectiveRepository(h.services.db.reader).latest_by_number("12/UBND-KGVX")
@@ -79,7 +81,7 @@ async def test_liaison_who_joins_later_gets_open_directives_as_late_copies(
     # Nobody else got a second copy of anything.
     for user in (101, 102):
         assert len(copies(h, user, "11/UBND-KGVX")) == 1
-    assert copies(h, 104, "11/UBND-KGVX")[0].message_id != copies(h, 104, "12/UBND-KGVX")[0].message_id
+    assert late11.message_id != late12.message_id
     entries = [e for e in await AuditRepository(h.services.db.reader).entries()
                if e.action == "directive.late_delivery"]
     assert sorted(e.subject or "" for e in entries) == ["11/UBND-KGVX", "12/UBND-KGVX"]
