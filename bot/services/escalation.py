@@ -297,7 +297,8 @@ class EscalationService:
                 now, listed[0].row.deadline_at, tuple(i.row.id for i in listed),
                 {i.row.id: i.done if i.done is not None else i.row.done for i in listed},
                 frozenset(i.row.id for i in listed if i.row.unreachable),
-                _lateness(listed), fallback_used, named, buttons=responder))
+                _lateness(listed), fallback_used, named, buttons=responder,
+                setup=all(i.setup for i in listed)))
         await AuditRepository(conn).add(
             to_epoch(now), None, "escalation.notice", briefing.name,
             {"kind": kind, **briefing.refs,
@@ -372,7 +373,7 @@ class EscalationService:
                 continue
             items = [Item(dataclasses.replace(r, deadline_at=snap.deadline,
                                               unreachable=r.id in snap.unreachable),
-                          done=snap.done.get(r.id, r.done)) for r in listed]
+                          done=snap.done.get(r.id, r.done), setup=snap.setup) for r in listed]
             notice = briefing.digest(items, snap.at, snap.late, snap.nobody_on_duty,
                                      snap.unreachable_on_duty)
             # Still to be called: open, and chased against the same deadline (an extension

@@ -138,6 +138,10 @@ async def test_the_sender_is_told_at_once_and_on_duty_is_paged_for_hoa_toc(
     edited = await h.fake.wait_for_message(
         103, lambda m: m.message_id == page.message_id and "sẽ liên hệ" in (m.plain_text or ""))
     assert agency_buttons(edited) == names[1:]
+    # Drawn again, it still says what it is: a setup problem, not a round of "Đôn đốc".
+    assert (edited.plain_text or "").startswith("☎️ " + TITLE)
+    assert "Đôn đốc" not in (edited.plain_text or "")
+    assert "chưa có cán bộ đầu mối nào nhận được văn bản" in (edited.plain_text or "")
 
     # The deadline: only then is it "Đôn đốc", and the unclaimed ones are on it, unreachable.
     h.clock.advance(30 * M)
