@@ -324,8 +324,12 @@ async def test_a_digest_whose_agencies_all_acknowledged_says_so_and_loses_its_bu
     for digest in (first, second):
         done = await edited(h, digest, "Tất cả đơn vị đã xác nhận")
         assert done.buttons == []
-        assert "0 đơn vị chưa xác nhận" in (done.plain_text or "")
         assert f"<s>{CENTRE}" in (done.text or "")
+    # The digest counts who is still awaited; the page at sending keeps saying what it is.
+    assert "0 đơn vị chưa xác nhận" in (second.plain_text or "")
+    assert "Chưa có đầu mối liên lạc được, đề nghị gọi điện" in (first.plain_text or "")
+    assert "1 đơn vị chưa có cán bộ đầu mối nào nhận được văn bản" in (first.plain_text or "")
+    assert "Đôn đốc" not in (first.plain_text or "")
 
 
 async def test_a_recall_marks_every_digest(harness: Harness, tmp_path: Path) -> None:
