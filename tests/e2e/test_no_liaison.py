@@ -269,3 +269,28 @@ async def test_claim_buttons_beyond_eight_are_paged_on_the_same_message(
     await h.services.sender.drained()
     await h.fake.wait_for_message(103, lambda m: m.message_id == page.message_id
                                   and not m.buttons)
+
+
+async def test_the_result_report_digest_does_not_call_an_agency_nobody_can_reach_overdue(
+    harness: Harness,
+) -> None:
+    """An agency that never received the directive is not "quá hạn" in the report's digest
+    either: it is listed as not reachable, as in the acknowledgement's."""
+    h = harness
+    await start(h)
+    d = draft(h, report_deadline_at=h.clock.now() + 120 * M)
+    d.agency_ids = await agency_ids(h, "CAT", "SNV")
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    await h.fake.wait_for_message(101, is_directive)
+    await h.services.sender.drained()
+    results = await EscalationRepository(h.services.db.reader).of_subject(
+        SubjectKind.DIRECTIVE_RESULT, directive.id)
+    snv = (await AgencyRepository(h.services.db.reader).by_code("SNV")).id
+    assert [r.unreachable for r in results if r.agency_id == snv] == [True]
+    h.clock.advance(181 * M)  # the report deadline's +1h step: the admins
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+    [digest] = texts(h, SUPER_ADMIN, "báo cáo kết quả thực hiện")
+    line = next(x for x in (digest.plain_text or "").splitlines() if x.startswith("• Sở Nội vụ"))
+    assert "không liên lạc được" in line and "quá hạn" not in line
+    assert "Công an tỉnh — quá hạn" in (digest.plain_text or "")
