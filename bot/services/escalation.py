@@ -379,7 +379,7 @@ class EscalationService:
             # Still to be called: open, and chased against the same deadline (an extension
             # makes the digest's round moot: a new one comes if the new deadline passes).
             live = [r for r in listed if r.agency_id in open_ and r.status != "stopped"
-                    and r.deadline_at == snap.deadline]
+                    and (snap.setup or r.deadline_at == snap.deadline)]
             handlers: dict[int, list[str]] = {}
             for r in live:
                 if r.handled_by is not None:
@@ -430,8 +430,8 @@ class EscalationService:
             if not open_ids:
                 return "done", []
             snap = kept.snapshot
-            if snap is not None and any(r.deadline_at != snap.deadline for r in listed
-                                        if r.id in open_ids):
+            if snap is not None and not snap.setup and any(
+                    r.deadline_at != snap.deadline for r in listed if r.id in open_ids):
                 return "extended", []  # the deadline moved since: this round is moot
             claimed = await repo.set_handled(open_ids, person.id, now)
             if not claimed:

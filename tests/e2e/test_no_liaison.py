@@ -294,3 +294,25 @@ async def test_the_result_report_digest_does_not_call_an_agency_nobody_can_reach
     line = next(x for x in (digest.plain_text or "").splitlines() if x.startswith("• Sở Nội vụ"))
     assert "không liên lạc được" in line and "quá hạn" not in line
     assert "Công an tỉnh — quá hạn" in (digest.plain_text or "")
+
+
+async def test_an_extension_leaves_the_page_at_sending_standing(harness: Harness) -> None:
+    """Moving the deadline does not make anyone reachable: the page still asks for a call
+    (no "chưa cần liên hệ"), shows the new deadline, and its claim buttons work."""
+    h = harness
+    await start(h)
+    directive_id = await send(h, "CAT", "SNV")
+    [page] = pages_of(h, 103)
+    new = h.clock.now() + 90 * M
+    await h.services.broadcast.extend(SUPER_ADMIN, directive_id, new)
+    await h.services.sender.drained()
+    edited = await h.fake.wait_for_message(
+        103, lambda m: m.message_id == page.message_id and "09:30" in (m.plain_text or ""))
+    text = edited.plain_text or ""
+    assert text.startswith("☎️ " + TITLE) and "chưa cần liên hệ" not in text
+    assert "Thời hạn xác nhận: 09:30 ngày 23/11/2026" in text
+    assert agency_buttons(edited) == ["Sở Nội vụ"]
+    answer = await claim_tap(h, 103, edited, edited.button_data("Sở Nội vụ"))
+    assert "Đã ghi nhận" in answer and "Sở Nội vụ" in answer
+    state = await rows(h, directive_id)
+    assert state["SNV"].handled_by is not None
