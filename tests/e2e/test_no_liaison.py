@@ -316,3 +316,20 @@ async def test_an_extension_leaves_the_page_at_sending_standing(harness: Harness
     assert "Đã ghi nhận" in answer and "Sở Nội vụ" in answer
     state = await rows(h, directive_id)
     assert state["SNV"].handled_by is not None
+
+
+async def test_alerts_call_the_page_at_sending_what_it_is(harness: Harness) -> None:
+    """Before the deadline, /alerts lists the agency nobody can reach under the page's
+    title, not as a round of "Đôn đốc"; at the deadline it is one."""
+    h = harness
+    await start(h)
+    await send(h, "CAT", "SNV")
+    text = (await h.say(103, "/alerts")).plain_text or ""
+    assert "☎️ Chưa có đầu mối liên lạc được: văn bản số 1556/UBND-KGVX" in text
+    assert "Đôn đốc xác nhận" not in text
+    assert "• Sở Nội vụ — không liên lạc được · chưa có người nhận liên hệ" in text
+    h.clock.advance(30 * M)
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+    text = (await h.say(103, "/alerts")).plain_text or ""
+    assert "Đôn đốc (lần 1/5) xác nhận văn bản số 1556/UBND-KGVX" in text
