@@ -387,9 +387,12 @@ async def test_an_extension_marks_the_digests_and_their_claims_go_stale(
     confirm = await h.say(A, "+2h", has("Đồng ý gia hạn"))
     await tap(h, confirm, "Xác nhận", "Đã gia hạn")
     await h.services.sender.drained()
-    for digest in (first, second):
-        done = await edited(h, digest, "Đã gia hạn xác nhận đến 10:01 ngày 23/11/2026")
-        assert done.buttons == []
+    done = await edited(h, second, "Đã gia hạn xác nhận đến 10:01 ngày 23/11/2026")
+    assert done.buttons == []
+    # The page at sending stands: nobody became reachable; it shows the new deadline.
+    page = await edited(h, first, "Thời hạn xác nhận: 10:01 ngày 23/11/2026")
+    assert "chưa cần liên hệ" not in (page.plain_text or "")
+    assert any(CENTRE[:20] in x for x in labels(page))
     answer = await press(h, 103, second, "📞 Tôi sẽ liên hệ tất cả", claim_all)
     assert "gia hạn" in answer
     rows = await EscalationRepository(h.services.db.reader).of_subject(
