@@ -689,6 +689,11 @@ TEXTS: Final[dict[str, str]] = {
     "alerts_none": "✅ Không có đôn đốc nào đang mở.",
     "alerts_header": "🚨 <b>Đôn đốc đang mở</b> ({count} mục)",
     "alerts_ack": "\n<b>{title}</b> xác nhận {directive}\nchờ xác nhận {count} đơn vị · hạn {deadline}",
+    # No round yet: agencies nobody could reach, paged at sending (not overdue).
+    "alerts_no_liaison": (
+        "\n☎️ <b>Chưa có đầu mối liên lạc được</b>: {directive}\nchờ xác nhận {count} đơn vị · "
+        "hạn {deadline}"
+    ),
     "alerts_report": (
         "\n<b>{title}</b> báo cáo kết quả thực hiện {directive}\nchờ báo cáo {count} đơn vị · hạn "
         "{deadline}"

@@ -353,8 +353,10 @@ class BroadcastService:
                                         now, unreachable=agency_id in unreachable_ids,
                                         skip_within=skip_within)
             if d.report_deadline_at is not None:
+                # Nobody there received it: not "overdue" for the report either.
                 await self.escalation.start(conn, RESULT, d.id, agency_id,
                                             d.report_deadline_at, result_steps, now,
+                                            unreachable=agency_id in unreachable_ids,
                                             skip_within=skip_within)
         if unreachable_ids and self.policy.pages_no_liaison(d.urgency):
             await self.escalation.page_no_liaison(conn, ACK, d.id, unreachable_ids, now)

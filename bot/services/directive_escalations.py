@@ -136,10 +136,12 @@ class DirectiveBriefing:
         done = max(item.rounds[0] for item in items)
         total = max(item.rounds[1] for item in items)
         head = _HEAD[self.kind]
-        if all(item.setup for item in items):
+        setup = bool(items) and all(item.setup for item in items)
+        if setup:
             head = _SETUP_HEAD.get(self.kind, head)
-        # The deadline the items were chased against (an extension moved the directive's).
-        deadline = items[0].row.deadline_at if items else self.deadline
+        # The deadline the items were chased against (an extension moved the directive's);
+        # the page at sending is no round: it stands, with the deadline as it is now.
+        deadline = items[0].row.deadline_at if items and not setup else self.deadline
         recalled = ((d.recalled_at or d.created_at) if d.status is DirectiveStatus.RECALLED
                     else None)
         return Notice("esc_digest", About(self.kind, d.id), {

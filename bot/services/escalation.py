@@ -297,7 +297,8 @@ class EscalationService:
                 now, listed[0].row.deadline_at, tuple(i.row.id for i in listed),
                 {i.row.id: i.done if i.done is not None else i.row.done for i in listed},
                 frozenset(i.row.id for i in listed if i.row.unreachable),
-                _lateness(listed), fallback_used, named, buttons=responder))
+                _lateness(listed), fallback_used, named, buttons=responder,
+                setup=all(i.setup for i in listed)))
         await AuditRepository(conn).add(
             to_epoch(now), None, "escalation.notice", briefing.name,
             {"kind": kind, **briefing.refs,
@@ -372,13 +373,13 @@ class EscalationService:
                 continue
             items = [Item(dataclasses.replace(r, deadline_at=snap.deadline,
                                               unreachable=r.id in snap.unreachable),
-                          done=snap.done.get(r.id, r.done)) for r in listed]
+                          done=snap.done.get(r.id, r.done), setup=snap.setup) for r in listed]
             notice = briefing.digest(items, snap.at, snap.late, snap.nobody_on_duty,
                                      snap.unreachable_on_duty)
             # Still to be called: open, and chased against the same deadline (an extension
             # makes the digest's round moot: a new one comes if the new deadline passes).
             live = [r for r in listed if r.agency_id in open_ and r.status != "stopped"
-                    and r.deadline_at == snap.deadline]
+                    and (snap.setup or r.deadline_at == snap.deadline)]
             handlers: dict[int, list[str]] = {}
             for r in live:
                 if r.handled_by is not None:
@@ -429,8 +430,8 @@ class EscalationService:
             if not open_ids:
                 return "done", []
             snap = kept.snapshot
-            if snap is not None and any(r.deadline_at != snap.deadline for r in listed
-                                        if r.id in open_ids):
+            if snap is not None and not snap.setup and any(
+                    r.deadline_at != snap.deadline for r in listed if r.id in open_ids):
                 return "extended", []  # the deadline moved since: this round is moot
             claimed = await repo.set_handled(open_ids, person.id, now)
             if not claimed:

@@ -62,6 +62,7 @@ class DigestSnapshot:
     nobody_on_duty: bool
     unreachable_on_duty: tuple[str, ...] = ()
     buttons: bool = True  # a responder's copy, with claim buttons (not an admin's)
+    setup: bool = False   # the page at sending (nobody reachable), not a round of urging
 
     def to_json(self) -> str:
         return json.dumps({
@@ -70,7 +71,8 @@ class DigestSnapshot:
             "unreachable": sorted(self.unreachable),
             "late": [self.late.by.total_seconds(), self.late.collapsed] if self.late else None,
             "nobody_on_duty": self.nobody_on_duty,
-            "unreachable_on_duty": self.unreachable_on_duty, "buttons": self.buttons},
+            "unreachable_on_duty": self.unreachable_on_duty, "buttons": self.buttons,
+            "setup": self.setup},
             ensure_ascii=False)
 
     @classmethod
@@ -81,7 +83,7 @@ class DigestSnapshot:
                    frozenset(d["unreachable"]),
                    Lateness(timedelta(seconds=d["late"][0]), d["late"][1]) if d["late"] else None,
                    d["nobody_on_duty"], tuple(d["unreachable_on_duty"]),
-                   d.get("buttons", True))
+                   d.get("buttons", True), d.get("setup", False))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,9 @@ def alerts_lines(alerts: list[OpenAlert], settings: Settings, now: datetime) -> 
         done, total = alert.rounds
         title = t("esc_round", number=done, total=total) if done else t("esc_round_none")
         report = alert.kind is SubjectKind.DIRECTIVE_RESULT
-        lines.append(t("alerts_report" if report else "alerts_ack", title=title,
+        setup = not done and not report and all(a.unreachable for a in alert.agencies)
+        key = "alerts_report" if report else "alerts_no_liaison" if setup else "alerts_ack"
+        lines.append(t(key, title=title,
                        directive=cite(alert.directive), count=len(alert.agencies),
                        deadline=short_time(alert.deadline, settings.tz)))
         for awaited in alert.agencies[:AGENCIES_SHOWN]:

@@ -30,6 +30,9 @@ def reminder_text(key: str, agency: Agency, d: Directive, deadline: datetime, no
              deadline=local_time(deadline, settings.tz), when=when)
 
 
+SETUP_HEAD = "esc_digest_head_no_liaison"
+
+
 def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
                 lines: Sequence[DigestLine], late: Lateness | None, nobody_on_duty: bool,
                 settings: Settings, *, unreachable_on_duty: Sequence[str] = (),
@@ -50,8 +53,11 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
         out.append(t("esc_digest_extended", deadline=local_time(extended_to, settings.tz)))
     elif settled is not None and lines and not waiting:
         out.append(t(settled[0]))
+    # The page at sending counts the agencies nobody could reach (still true once some
+    # confirmed by phone); a digest counts those still awaited.
+    count = len(lines) if head == SETUP_HEAD else waiting
     out.append(t(head, title=title, directive=cite(d), summary=d.summary,
-                 deadline=local_time(deadline, settings.tz), count=waiting))
+                 deadline=local_time(deadline, settings.tz), count=count))
     for line in lines:
         agency = line.agency
         if line.settled is not None and settled is not None:

@@ -324,8 +324,12 @@ async def test_a_digest_whose_agencies_all_acknowledged_says_so_and_loses_its_bu
     for digest in (first, second):
         done = await edited(h, digest, "Tất cả đơn vị đã xác nhận")
         assert done.buttons == []
-        assert "0 đơn vị chưa xác nhận" in (done.plain_text or "")
         assert f"<s>{CENTRE}" in (done.text or "")
+    # The digest counts who is still awaited; the page at sending keeps saying what it is.
+    assert "0 đơn vị chưa xác nhận" in (second.plain_text or "")
+    assert "Chưa có đầu mối liên lạc được, đề nghị gọi điện" in (first.plain_text or "")
+    assert "1 đơn vị chưa có cán bộ đầu mối nào nhận được văn bản" in (first.plain_text or "")
+    assert "Đôn đốc" not in (first.plain_text or "")
 
 
 async def test_a_recall_marks_every_digest(harness: Harness, tmp_path: Path) -> None:
@@ -383,9 +387,12 @@ async def test_an_extension_marks_the_digests_and_their_claims_go_stale(
     confirm = await h.say(A, "+2h", has("Đồng ý gia hạn"))
     await tap(h, confirm, "Xác nhận", "Đã gia hạn")
     await h.services.sender.drained()
-    for digest in (first, second):
-        done = await edited(h, digest, "Đã gia hạn xác nhận đến 10:01 ngày 23/11/2026")
-        assert done.buttons == []
+    done = await edited(h, second, "Đã gia hạn xác nhận đến 10:01 ngày 23/11/2026")
+    assert done.buttons == []
+    # The page at sending stands: nobody became reachable; it shows the new deadline.
+    page = await edited(h, first, "Thời hạn xác nhận: 10:01 ngày 23/11/2026")
+    assert "chưa cần liên hệ" not in (page.plain_text or "")
+    assert any(CENTRE[:20] in x for x in labels(page))
     answer = await press(h, 103, second, "📞 Tôi sẽ liên hệ tất cả", claim_all)
     assert "gia hạn" in answer
     rows = await EscalationRepository(h.services.db.reader).of_subject(

@@ -138,6 +138,10 @@ async def test_the_sender_is_told_at_once_and_on_duty_is_paged_for_hoa_toc(
     edited = await h.fake.wait_for_message(
         103, lambda m: m.message_id == page.message_id and "sẽ liên hệ" in (m.plain_text or ""))
     assert agency_buttons(edited) == names[1:]
+    # Drawn again, it still says what it is: a setup problem, not a round of "Đôn đốc".
+    assert (edited.plain_text or "").startswith("☎️ " + TITLE)
+    assert "Đôn đốc" not in (edited.plain_text or "")
+    assert "chưa có cán bộ đầu mối nào nhận được văn bản" in (edited.plain_text or "")
 
     # The deadline: only then is it "Đôn đốc", and the unclaimed ones are on it, unreachable.
     h.clock.advance(30 * M)
@@ -265,3 +269,67 @@ async def test_claim_buttons_beyond_eight_are_paged_on_the_same_message(
     await h.services.sender.drained()
     await h.fake.wait_for_message(103, lambda m: m.message_id == page.message_id
                                   and not m.buttons)
+
+
+async def test_the_result_report_digest_does_not_call_an_agency_nobody_can_reach_overdue(
+    harness: Harness,
+) -> None:
+    """An agency that never received the directive is not "quá hạn" in the report's digest
+    either: it is listed as not reachable, as in the acknowledgement's."""
+    h = harness
+    await start(h)
+    d = draft(h, report_deadline_at=h.clock.now() + 120 * M)
+    d.agency_ids = await agency_ids(h, "CAT", "SNV")
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    await h.fake.wait_for_message(101, is_directive)
+    await h.services.sender.drained()
+    results = await EscalationRepository(h.services.db.reader).of_subject(
+        SubjectKind.DIRECTIVE_RESULT, directive.id)
+    snv = (await AgencyRepository(h.services.db.reader).by_code("SNV")).id
+    assert [r.unreachable for r in results if r.agency_id == snv] == [True]
+    h.clock.advance(181 * M)  # the report deadline's +1h step: the admins
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+    [digest] = texts(h, SUPER_ADMIN, "báo cáo kết quả thực hiện")
+    line = next(x for x in (digest.plain_text or "").splitlines() if x.startswith("• Sở Nội vụ"))
+    assert "không liên lạc được" in line and "quá hạn" not in line
+    assert "Công an tỉnh — quá hạn" in (digest.plain_text or "")
+
+
+async def test_an_extension_leaves_the_page_at_sending_standing(harness: Harness) -> None:
+    """Moving the deadline does not make anyone reachable: the page still asks for a call
+    (no "chưa cần liên hệ"), shows the new deadline, and its claim buttons work."""
+    h = harness
+    await start(h)
+    directive_id = await send(h, "CAT", "SNV")
+    [page] = pages_of(h, 103)
+    new = h.clock.now() + 90 * M
+    await h.services.broadcast.extend(SUPER_ADMIN, directive_id, new)
+    await h.services.sender.drained()
+    edited = await h.fake.wait_for_message(
+        103, lambda m: m.message_id == page.message_id and "09:30" in (m.plain_text or ""))
+    text = edited.plain_text or ""
+    assert text.startswith("☎️ " + TITLE) and "chưa cần liên hệ" not in text
+    assert "Thời hạn xác nhận: 09:30 ngày 23/11/2026" in text
+    assert agency_buttons(edited) == ["Sở Nội vụ"]
+    answer = await claim_tap(h, 103, edited, edited.button_data("Sở Nội vụ"))
+    assert "Đã ghi nhận" in answer and "Sở Nội vụ" in answer
+    state = await rows(h, directive_id)
+    assert state["SNV"].handled_by is not None
+
+
+async def test_alerts_call_the_page_at_sending_what_it_is(harness: Harness) -> None:
+    """Before the deadline, /alerts lists the agency nobody can reach under the page's
+    title, not as a round of "Đôn đốc"; at the deadline it is one."""
+    h = harness
+    await start(h)
+    await send(h, "CAT", "SNV")
+    text = (await h.say(103, "/alerts")).plain_text or ""
+    assert "☎️ Chưa có đầu mối liên lạc được: văn bản số 1556/UBND-KGVX" in text
+    assert "Đôn đốc xác nhận" not in text
+    assert "• Sở Nội vụ — không liên lạc được · chưa có người nhận liên hệ" in text
+    h.clock.advance(30 * M)
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+    text = (await h.say(103, "/alerts")).plain_text or ""
+    assert "Đôn đốc (lần 1/5) xác nhận văn bản số 1556/UBND-KGVX" in text
