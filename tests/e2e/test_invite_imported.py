@@ -260,3 +260,19 @@ async def test_a_pending_primary_invite_holds_the_place(harness: Harness) -> Non
     created = await press(h, ask, "Xác nhận")
     assert created is not None and "cán bộ đầu mối (chính)" in (created.plain_text or "")
     assert len(await table(h, "invites")) == 2
+
+
+async def test_the_offer_comes_even_when_the_picker_cannot_be_edited(harness: Harness) -> None:
+    """Telegram refuses to edit the picker (too old, deleted): the agency's offer is still
+    sent; the dead buttons are not worth losing the step over."""
+    h = harness
+    await h.start()
+    await import_province(h)
+    roles = await h.say(A, "/invite")
+    picker = await press(h, roles, "Cán bộ đầu mối chính")
+    filtered = await h.say(A, "van phong uy ban")
+    h.fake.fail_next("editMessageReplyMarkup", 400,
+                     description="Bad Request: message can't be edited")
+    offer = await press(h, filtered, OFFICE)
+    assert offer is not None and "Lâm Thị Anh (chính) · chưa dùng bot" in labels(offer)
+    assert picker is not None
