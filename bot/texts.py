@@ -158,6 +158,7 @@ TEXTS: Final[dict[str, str]] = {
     "iv_candidate_plain": "{name} · chưa dùng bot",
     "iv_btn_new": "+ người mới",
     "iv_not_on_bot": "{name} (chưa dùng bot)",
+    "iv_pending_holder": "lời mời {public_id} (chưa sử dụng)",
     "invite_second_primary": (
         "⚠️ {agency} đã có cán bộ đầu mối chính: {names}. Nếu đúng là cần thêm một cán bộ đầu "
         "mối chính, đề nghị bấm “Xác nhận”; nếu không, bấm “Hủy” (có thể mời làm đầu mối dự "

@@ -48,7 +48,8 @@ async def create(update: Update, context: HoaTocContext, spec: InviteSpec, *,
         sure: cb.Tap = (cb.InviteLink(exc.person_id, sure=True) if exc.person_id is not None
                         else cb.InviteNew(kind_of(spec), exc.agency_id or 0, sure=True))
         await message(update).reply_text(
-            view.holders_text(exc.key, str(exc.params.get("agency", "")), exc.holders),
+            view.holders_text(exc.key, str(exc.params.get("agency", "")), exc.holders,
+                              exc.pending),
             reply_markup=view.confirm_keyboard(sure))
         return False
     await message(update).reply_text(t(

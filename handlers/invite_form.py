@@ -18,7 +18,15 @@ from bot.telegram.broadcast_view import matching
 from bot.texts import label, t
 from handlers import forms
 from handlers.admin import offer
-from handlers.common import NEW, expect_button, expect_text, message, require, user_id
+from handlers.common import (
+    NEW,
+    best_effort,
+    expect_button,
+    expect_text,
+    message,
+    require,
+    user_id,
+)
 
 ROLE, AGENCY = "role", "agency"
 
@@ -69,7 +77,8 @@ async def role(update: Update, context: HoaTocContext) -> str:
     assert isinstance(tap, cb.InviteRole)
     fields = forms.state(context, Fields)
     fields.kind, fields.filter, fields.page = tap.kind, None, 0
-    await query.edit_message_reply_markup(None)
+    # The next step comes whatever Telegram says to this edit (a message too old, deleted).
+    await best_effort(query.edit_message_reply_markup(None), "drop the invite role buttons")
     if tap.kind in ("liaison", "backup"):
         await forms.save(context, AGENCY)
         text, markup = await _picker(context)
@@ -136,7 +145,7 @@ async def agency(update: Update, context: HoaTocContext) -> str:
         user_id(update), spec_of(kind, tap.agency_id))
     await query.answer()
     await forms.finish(context)
-    await query.edit_message_reply_markup(None)
+    await best_effort(query.edit_message_reply_markup(None), "drop the invite agency picker")
     await offer(update, kind, found, people)
     return forms.END
 

@@ -34,13 +34,16 @@ class InvalidInput(DomainError):
 
 class SecondHolder(DomainError):
     """An invite would give an agency a second primary liaison, or the team a second lead:
-    done only when the admin confirms; `holders` are the people who hold it now."""
+    done only when the admin confirms; `holders` are the people who hold it now, `pending`
+    the invites not yet used that would give it to someone new."""
 
     key = "invite_second_primary"
 
     def __init__(self, key: str, holders: tuple[Person, ...], *, person_id: int | None = None,
-                 agency_id: int | None = None, **params: object) -> None:
+                 agency_id: int | None = None, pending: tuple[str, ...] = (),
+                 **params: object) -> None:
         super().__init__(key, **params)
         self.holders = holders
+        self.pending = pending  # public ids of pending invites for a new holder
         self.person_id = person_id  # the imported person the invite would link, if any
         self.agency_id = agency_id  # the liaison invite's agency, if any

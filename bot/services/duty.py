@@ -95,8 +95,9 @@ class DutyService:
     def quick_start(self, text: str) -> datetime:
         """A quick choice's start («Bây giờ», «17:00 hôm nay» ...), refused once it is past:
         typed, a start may lie in the past (a shift already begun); a button never means it."""
-        start = self.parse_when(text)
-        if start < self.clock.now():
+        now = self.clock.now()  # one reading: «Bây giờ» read now is not past a moment later
+        start = parse_when(text, now, self.settings.tz)
+        if start < now:
             raise InvalidInput("duty_start_past", text=text)
         return start
 

@@ -331,11 +331,23 @@ def _type_name(value: Any) -> str:
     return "a number" if isinstance(value, int | float) else type(value).__name__
 
 
+# A province's file (some 3,000 communes, their people) is a few MB; anything far larger is
+# the wrong file, refused before it is read into memory.
+MAX_FILE_BYTES = 50_000_000
+
+
 def parse_file(path: Path) -> ImportData:
     """Read and validate a YAML or CSV file; ImportError_ lists every problem found."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportError_([f"{path}: cannot read: too large ({size // 1_000_000} MB; a"
+                                " province's file is a few MB at most)"])
         text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ImportError_([f"{path}: cannot read: not a text file in UTF-8 (save it as UTF-8"
+                            " text, .yaml or .csv)"]) from exc
+    except OSError as exc:
         raise ImportError_([f"{path}: cannot read: {exc}"]) from exc
     suffix = path.suffix.lower()
     if suffix in {".yaml", ".yml"}:
@@ -383,17 +395,56 @@ def _row_code(raw: Any) -> Any:
     return code if isinstance(code, str | int) and not isinstance(code, bool) else None
 
 
-def _duplicate_keys(value: Any, place: str, errors: list[str]) -> None:
-    """Every key given twice anywhere in the document, named like the row errors."""
+# Values (each item, each field) a file may hold once every alias (*name) is written out:
+# far more than a province's file, far fewer than a few lines of aliases of aliases make.
+MAX_VALUES = 2_000_000
+
+
+class _Cyclic(Exception):
+    """A value that contains itself (`a: &a [*a]`)."""
+
+
+def _expanded_size(value: Any, known: dict[int, int], open_: set[int]) -> int:
+    """How many values `value` holds with every alias written out (counted once per value
+    object, so linear in the file); stops counting past MAX_VALUES."""
+    if not isinstance(value, dict | list):
+        return 1
+    key = id(value)
+    if key in known:
+        return known[key]
+    if key in open_:
+        raise _Cyclic
+    open_.add(key)
+    total = 1
+    for item in (value.values() if isinstance(value, dict) else value):
+        total += _expanded_size(item, known, open_)
+        if total > MAX_VALUES:
+            break
+    open_.discard(key)
+    known[key] = total
+    return total
+
+
+def _duplicate_keys(value: Any, place: str, errors: list[str],
+                    seen: set[int] | None = None) -> None:
+    """Every key given twice anywhere in the document, named like the row errors. A value
+    reached again through an alias (*name) is looked at once: a few aliases of aliases
+    would otherwise make billions of visits."""
+    seen = set() if seen is None else seen
+    if isinstance(value, dict | list):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
     if isinstance(value, dict):
         for key, line in getattr(value, "duplicates", ()):
             errors.append(f"{place + '.' if place else ''}{key}: given more than once (line {line})")
         for key, item in value.items():
-            _duplicate_keys(item, f"{place}.{key}" if place else str(key), errors)
+            _duplicate_keys(item, f"{place}.{key}" if place else str(key), errors, seen)
     elif isinstance(value, list):
         for i, item in enumerate(value, start=1):
             code = _row_code(item)
-            _duplicate_keys(item, f"{place}[{i}]" + (f" ({code})" if code else ""), errors)
+            _duplicate_keys(item, f"{place}[{i}]" + (f" ({code})" if code else ""), errors,
+                            seen)
 
 
 # PyYAML's problems, as an operator editing the file by hand would say them.
@@ -427,6 +478,16 @@ def _parse_yaml(text: str, path: Path) -> ImportData:
         doc = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         raise ImportError_([_yaml_error(path, exc)]) from exc
+    except RecursionError:  # PyYAML reads nesting by recursion
+        raise ImportError_([f"{path}: not valid YAML: nested too deeply"]) from None
+    try:
+        too_big = _expanded_size(doc, {}, set()) > MAX_VALUES
+    except _Cyclic:
+        raise ImportError_([f"{path}: not valid YAML: an alias (*name) used inside its own"
+                            " anchor (&name)"]) from None
+    if too_big:
+        raise ImportError_([f"{path}: not valid YAML: the aliases (*name) repeat the data more"
+                            f" than {MAX_VALUES:,} times over"]) from None
     if not isinstance(doc, dict):
         raise ImportError_([f"{path}: expected sections agencies, groups, people at the top"])
     errors: list[str] = []

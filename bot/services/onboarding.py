@@ -167,6 +167,17 @@ class OnboardingService:
             return "invite_second_primary", await people.primaries(agency.id)
         return "", []
 
+    @staticmethod
+    async def _pending_holders(conn: aiosqlite.Connection, key: str, agency_id: int | None,
+                               now: datetime) -> list[Invite]:
+        """The pending invites that would make someone new the agency's primary liaison
+        (`invite_second_primary`) or the team's lead (`invite_second_lead`)."""
+        return [i for i in await InviteRepository(conn).pending(to_epoch(now))
+                if i.person_id is None and (
+                    (key == "invite_second_lead" and i.lead)
+                    or (key == "invite_second_primary" and i.role is Role.LIAISON
+                        and i.rank is Rank.PRIMARY and i.agency_id == agency_id))]
+
     async def _create_invite(self, admin_user_id: int, spec: InviteSpec,
                              confirmed: bool) -> CreatedInvite:
         if spec.role is Role.ADMIN and admin_user_id not in self.super_admins:
@@ -193,13 +204,19 @@ class OnboardingService:
                     raise InviteRejected("invite_admin_superonly")
             if not confirmed:
                 key, holders = await self._holders(conn, spec, agency, person)
-                if holders:
+                # A pending invite for someone new holds the place too: two such links, both
+                # used, would make two primaries (or leads) that nobody confirmed. (Linking an
+                # imported holder adds no holder: he is one already.)
+                pending = await self._pending_holders(
+                    conn, key, agency.id if agency else None, now) if key and person is None else []
+                if holders or pending:
                     where = person.agency_id if person is not None else None
                     named = (await AgencyRepository(conn).get(where) if where is not None
                              else agency)
                     raise SecondHolder(key, tuple(holders),
                                        person_id=person.id if person else None,
                                        agency_id=agency.id if agency else None,
+                                       pending=tuple(i.public_id for i in pending),
                                        agency=named.name if named else "",
                                        names=", ".join(p.full_name for p in holders))
             invite_id = await InviteRepository(conn).insert({

@@ -78,10 +78,13 @@ def offer_keyboard(kind: cb.InviteKindName, agency: Agency | None,
     return InlineKeyboardMarkup(rows)
 
 
-def holders_text(key: str, agency: str, holders: Sequence[Person]) -> Safe:
-    """`… đã có cán bộ đầu mối chính: X (chưa dùng bot)`: who holds it, and whether on the bot."""
+def holders_text(key: str, agency: str, holders: Sequence[Person],
+                 pending: Sequence[str] = ()) -> Safe:
+    """`… đã có cán bộ đầu mối chính: X (chưa dùng bot)`: who holds it, and whether on the bot;
+    then the pending invites that would give it to someone new."""
     names = [t("iv_not_on_bot", name=p.full_name) if p.telegram_user_id is None
              else Safe(html.escape(p.full_name, quote=False)) for p in holders]
+    names += [t("iv_pending_holder", public_id=public_id) for public_id in pending]
     return t(key, agency=agency, names=join(names, ", "))
 
 

@@ -240,3 +240,39 @@ async def test_invite_buttons_cancel_restart_and_stale_taps(harness: Harness) ->
     offer = await press(h, filtered, OFFICE)
     assert "Mời cán bộ đầu mối (dự phòng) của" in (offer.plain_text or "")
     assert await table(h, "invites") == []
+
+
+async def test_a_pending_primary_invite_holds_the_place(harness: Harness) -> None:
+    """Two links for a new primary of one agency, both used, would make two primaries that
+    nobody confirmed: the second invite is asked about like a second holder."""
+    h = harness
+    await h.start()
+    await import_province(h)
+    first = await h.say(A, "/invite liaison PHUONG_MY_THOI chinh")  # nobody imported for it
+    assert "cán bộ đầu mối (chính)" in (first.plain_text or "") and not first.buttons
+    before = await table(h, "invites")
+    [first_id] = [row[0] for row in before]
+    ask = await h.say(A, "/invite liaison PHUONG_MY_THOI chinh")
+    assert f"đã có cán bộ đầu mối chính: lời mời INV-{first_id} (chưa sử dụng)" in (
+        ask.plain_text or "")
+    assert labels(ask) == ["✅ Xác nhận", "Hủy"]
+    assert await table(h, "invites") == before
+    created = await press(h, ask, "Xác nhận")
+    assert created is not None and "cán bộ đầu mối (chính)" in (created.plain_text or "")
+    assert len(await table(h, "invites")) == 2
+
+
+async def test_the_offer_comes_even_when_the_picker_cannot_be_edited(harness: Harness) -> None:
+    """Telegram refuses to edit the picker (too old, deleted): the agency's offer is still
+    sent; the dead buttons are not worth losing the step over."""
+    h = harness
+    await h.start()
+    await import_province(h)
+    roles = await h.say(A, "/invite")
+    picker = await press(h, roles, "Cán bộ đầu mối chính")
+    filtered = await h.say(A, "van phong uy ban")
+    h.fake.fail_next("editMessageReplyMarkup", 400,
+                     description="Bad Request: message can't be edited")
+    offer = await press(h, filtered, OFFICE)
+    assert offer is not None and "Lâm Thị Anh (chính) · chưa dùng bot" in labels(offer)
+    assert picker is not None

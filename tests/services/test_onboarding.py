@@ -240,3 +240,17 @@ async def test_inactive_person_cannot_be_invited(
     with pytest.raises(InvalidInput) as info:
         await onboarding.create_invite(ADMIN, InviteSpec(None, person_code=record.code))
     assert info.value.key == "invite_person_inactive"
+
+
+async def test_two_pending_primary_invites_need_confirmation(onboarding: OnboardingService) -> None:
+    """A pending invite for a new primary liaison (or lead) already holds the place: a second
+    one is confirmed explicitly, or both links used would make two primaries silently."""
+    first = await onboarding.create_invite(
+        ADMIN, InviteSpec(Role.LIAISON, "XA_VINH_HAU", Rank.PRIMARY))
+    with pytest.raises(SecondHolder) as primary:
+        await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "XA_VINH_HAU", Rank.PRIMARY))
+    assert primary.value.key == "invite_second_primary"
+    assert primary.value.holders == () and primary.value.pending == (first.invite.public_id,)
+    await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "XA_VINH_HAU", Rank.BACKUP))
+    await onboarding.revoke(ADMIN, first.invite.id)  # a revoked invite holds nothing
+    await onboarding.create_invite(ADMIN, InviteSpec(Role.LIAISON, "XA_VINH_HAU", Rank.PRIMARY))

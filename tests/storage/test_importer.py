@@ -255,3 +255,39 @@ async def test_text_fields_refuse_mappings_and_lists(
     assert error.startswith("people[1]") and error.endswith(
         f".{field}: expected text, got {kind}")
     assert await PeopleRepository(db.reader).by_code("P1") is None
+
+
+async def test_absurd_files_are_refused_in_plain_words_and_quickly(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Binary, huge, nested past any sense, or aliases multiplying a few lines into billions
+    of values: one plain line each, within seconds, nothing written; never a traceback or a
+    hang."""
+    importer = Importer(db, clock)
+
+    async def refused(name: str, content: bytes) -> list[str]:
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(ImportError_) as info:
+            await importer.import_file(path)
+        return [e.replace(f"{path}: ", "") for e in info.value.errors]
+
+    assert await refused("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x9a\xff" * 100) == [
+        "cannot read: not a text file in UTF-8 (save it as UTF-8 text, .yaml or .csv)"]
+    assert await refused("nested.yaml", b"agencies: " + b"[" * 5000 + b"]" * 5000) == [
+        "not valid YAML: nested too deeply"]
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    lines += ["people:", "  - {code: P, full_name: *a11, roles: *a11}"]
+    assert await refused("bomb.yaml", "\n".join(lines).encode()) == [
+        "not valid YAML: the aliases (*name) repeat the data more than 2,000,000 times over"]
+    assert await refused("itself.yaml", b"people: &p\n  - *p\n") == [
+        "not valid YAML: an alias (*name) used inside its own anchor (&name)"]
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as f:
+        f.truncate(600_000_000)  # sparse: 600 MB that take no room
+    with pytest.raises(ImportError_) as info:
+        await importer.import_file(huge)
+    assert info.value.errors == [f"{huge}: cannot read: too large (600 MB; a province's file is"
+                                 " a few MB at most)"]
+    assert await AgencyRepository(db.reader).all() == []
