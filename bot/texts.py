@@ -518,8 +518,12 @@ TEXTS: Final[dict[str, str]] = {
     "bc_no_liaison_line": "• <b>{agency}</b> — ☎️ {phone}",
     "bc_no_liaison_no_phone": "chưa có số điện thoại",
     "bc_no_liaison_paged": (
-        "📞 Đã thông báo Đội ứng cứu sự cố (thành viên đang trực, hoặc Đội trưởng khi không có "
-        "ai trực) để gọi điện cho các đơn vị này."
+        "📞 Đã thông báo Đội ứng cứu sự cố ({names}) để gọi điện cho các đơn vị này."
+    ),
+    "bc_no_liaison_paged_nobody": (
+        "⚠️ Chưa thông báo được thành viên nào của Đội ứng cứu sự cố: người đang trực và Đội "
+        "trưởng chưa liên lạc được qua Telegram. Đề nghị gọi điện trực tiếp cho người đang "
+        "trực (/duty)."
     ),
     "bc_no_liaison_not_paged": (
         "ℹ️ Với độ khẩn này, thành viên Đội ứng cứu sự cố đang trực không được thông báo ngay; "

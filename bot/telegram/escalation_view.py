@@ -116,11 +116,18 @@ def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:
     return []  # a copy with no room left keeps its text; its buttons still change
 
 
-def no_liaison_lines(d: Directive, agencies: Sequence[Agency], paged: bool) -> list[Safe]:
+def no_liaison_lines(d: Directive, agencies: Sequence[Agency], paged: bool,
+                     team: Sequence[str] = ()) -> list[Safe]:
     """What the sender hears at once of the agencies nobody can be reached at: one line
-    each, with the agency's phone, then whether the on-duty responders were asked to call."""
+    each, with the agency's phone, then whether the on-duty responders were asked to call:
+    `team` names who of the team the page reached (none: the sender is asked to phone)."""
     out = [t("bc_no_liaison_head", count=len(agencies), directive=cite(d))]
     out += [t("bc_no_liaison_line", agency=a.name,
               phone=display_phone(a.phone) or t("bc_no_liaison_no_phone")) for a in agencies]
-    out.append(t("bc_no_liaison_paged") if paged else t("bc_no_liaison_not_paged"))
+    if not paged:
+        out.append(t("bc_no_liaison_not_paged"))
+    elif team:
+        out.append(t("bc_no_liaison_paged", names=", ".join(team)))
+    else:
+        out.append(t("bc_no_liaison_paged_nobody"))
     return out
