@@ -817,9 +817,10 @@ TEXTS: Final[dict[str, str]] = {
     "status_failed": " · gửi lỗi {count}",
     "status_blocked": " · không liên lạc được {count}",
     "status_agencies": (
-        "🏢 Đơn vị: đã xác nhận {acked}/{total} · xác nhận quá hạn {late} · chưa xác nhận {pending} "
+        "🏢 Đơn vị: đã xác nhận {acked}/{total}{late} · chưa xác nhận {pending} "
         "· không liên lạc được {unreachable}"
     ),
+    "status_acked_late": " (quá hạn {count})",
     "status_deadline": "⏰ Thời hạn xác nhận: {deadline}{overdue}",
     "status_overdue": " — <b>đã quá hạn</b>",
     "status_recalled": "⛔ Đã thu hồi lúc {time}.",
