@@ -796,6 +796,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "duty_done_swap": "✅ Đã đổi ca trực giữa {a} và {b}.",
     "duty_assigned": "🛡 Anh/Chị được phân công trực từ {start} đến {end}.",
+    "duty_swapped": (
+        "🛡 Đổi ca trực với {other}: Anh/Chị được phân công trực từ {start} đến {end}, thay cho "
+        "ca từ {old_start} đến {old_end} ({other} trực ca đó)."
+    ),
     "duty_cancelled": "Đã hủy; lịch trực không thay đổi.",
     "duty_same_person": "Vui lòng chọn một thành viên khác.",
     "duty_not_responder": (

@@ -97,10 +97,17 @@ async def test_an_override_outside_the_rotation_is_exchanged(harness: Harness,
     day = on_duty(rota, overrides, local("26/11/2026 12:00"))
     assert [s.person_id for s in day] == [p104.id]
     await h.services.sender.drained()
+    # Each is told of the shift they take and of the one they give away, and to whom.
     told = [m.plain_text for m in h.fake.messages_to(103) if "được phân công trực" in
             (m.plain_text or "")]
-    assert told == ["🛡 Anh/Chị được phân công trực từ 20:00 ngày 24/11/2026 đến "
-                    "07:00 ngày 25/11/2026."]
+    assert told == ["🛡 Đổi ca trực với Khách Nguyễn: Anh/Chị được phân công trực từ 20:00 "
+                    "ngày 24/11/2026 đến 07:00 ngày 25/11/2026, thay cho ca từ 07:00 ngày "
+                    "26/11/2026 đến 07:00 ngày 27/11/2026 (Khách Nguyễn trực ca đó)."]
+    told = [m.plain_text for m in h.fake.messages_to(104) if "được phân công trực" in
+            (m.plain_text or "")]
+    assert told == ["🛡 Đổi ca trực với Hùng Nguyễn: Anh/Chị được phân công trực từ 07:00 "
+                    "ngày 26/11/2026 đến 07:00 ngày 27/11/2026, thay cho ca từ 20:00 ngày "
+                    "24/11/2026 đến 07:00 ngày 25/11/2026 (Hùng Nguyễn trực ca đó)."]
 
 
 async def test_nothing_to_swap_says_why(harness: Harness, tmp_path: Path) -> None:
