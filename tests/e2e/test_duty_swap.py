@@ -151,3 +151,41 @@ async def test_no_dead_end_back_and_cancel_on_every_screen(harness: Harness,
     cancelled = await tap(h, again, "Hủy", "Đã hủy")
     assert cancelled is not None
     await nothing_changed(h)
+
+
+async def test_putting_someone_not_on_the_bot_on_duty_is_said_before_confirming(
+    harness: Harness,
+) -> None:
+    """The imported rotation's responders are offered before they join: the confirmation
+    says that the person will not get the alerts, so the admin is not surprised later."""
+    from tests.e2e.test_directives import FAST
+    from tests.e2e.test_onboarding import import_province, invite
+
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)
+    token, _ = await invite(h, "person P005")
+    await h.say(103, f"/start {token}")  # Kha Hoàng Khoa joins; Lý Ngọc Khoa (P004) has not
+    warning = "⚠️ Lý Ngọc Khoa chưa tham gia bot nên không nhận được thông báo qua Telegram"
+    pick = await h.say(A, "/duty_set", has("Chọn thành viên"))
+    await tap(h, pick, "Lý Ngọc Khoa", "thời điểm bắt đầu trực")
+    await h.say(A, "bây giờ", has("thời điểm kết thúc trực"))
+    confirm = await h.say(A, "mai 07:30", has("Xác nhận phân công"))
+    assert warning in (confirm.plain_text or "")
+    await tap(h, confirm, "Hủy", "Đã hủy")
+    pick = await h.say(A, "/duty_set", has("Chọn thành viên"))
+    await tap(h, pick, "Kha Hoàng Khoa", "thời điểm bắt đầu trực")
+    await h.say(A, "bây giờ", has("thời điểm kết thúc trực"))
+    confirm = await h.say(A, "mai 07:30", has("Xác nhận phân công"))
+    assert "chưa tham gia bot" not in (confirm.plain_text or "")
+    await tap(h, confirm, "Hủy", "Đã hủy")
+
+    pick = await h.say(A, "/duty_swap", has("Chọn thành viên"))
+    shifts = await tap(h, pick, "Kha Hoàng Khoa", "Chọn ca trực của")
+    assert shifts is not None
+    second = await tap(h, shifts, labels(shifts)[0], "Chọn thành viên thứ hai")
+    assert second is not None
+    b_shifts = await tap(h, second, "Lý Ngọc Khoa", "Chọn ca trực của")
+    assert b_shifts is not None
+    confirm = await tap(h, b_shifts, labels(b_shifts)[0], "Xác nhận đổi ca")
+    assert confirm is not None and warning in (confirm.plain_text or "")
