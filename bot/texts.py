@@ -907,6 +907,8 @@ TEXTS: Final[dict[str, str]] = {
     "agency_phone_suffix": " · ĐT đơn vị: {phone}",
     "status_none": "Chưa có văn bản nào được gửi.",
     "status_recent_header": "<b>Văn bản gần đây</b> — chọn một văn bản để xem chi tiết:",
+    "status_recent_label": "{urgency} · {number} · xác nhận {acked}/{total}",
+    "status_recent_label_recalled": "⛔ {urgency} · {number} · đã thu hồi · xác nhận {acked}/{total}",
     "status_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "directive_not_found": "❌ Không tìm thấy văn bản.",
     "pending_none": (
