@@ -136,7 +136,7 @@ TEXTS: Final[dict[str, str]] = {
     "iv_role_lead": "Đội trưởng Đội ứng cứu sự cố",
     "iv_role_admin": "Quản trị viên",
     "iv_ask_agency": (
-        "Mời <b>{role}</b>. Đề nghị chọn đơn vị, hoặc gõ một phần tên hay mã đơn vị để lọc "
+        "Mời <b>cán bộ đầu mối ({rank})</b>. Đề nghị chọn đơn vị, hoặc gõ một phần tên hay mã đơn vị để lọc "
         "danh sách.{filter}"
     ),
     "iv_offer": (
