@@ -61,9 +61,11 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
         if line.contacts:
             # The people who receive it, then the agency's own line (a desk phone answers
             # when the liaison's mobile does not).
-            contacts = t("esc_contacts", people=", ".join(
-                f"{p.full_name} {display_phone(p.phone) or '—'}"
-                for p in line.contacts[:CONTACTS_SHOWN]), phone=agency_phone(agency))
+            # Named as /status names them: "Name (phone)", or the name alone.
+            contacts = t("esc_contacts", people=join([
+                t("status_contact", name=p.full_name, phone=display_phone(p.phone))
+                if p.phone else t("status_contact_no_phone", name=p.full_name)
+                for p in line.contacts[:CONTACTS_SHOWN]], ", "), phone=agency_phone(agency))
         else:
             phone = t("esc_agency_phone", phone=display_phone(agency.phone)) if agency.phone else ""
             contacts = t("esc_no_contact", phone=phone)
