@@ -173,7 +173,9 @@ def cmd_check(_: argparse.Namespace) -> int:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"  {name.ljust(width)}  {value}")
-    counted = f" ({len(warnings)} warning{'' if len(warnings) == 1 else 's'})" if warnings else ""
+    counts = [f"{n} {word}{'' if n == 1 else 's'}"
+              for n, word in ((len(problems), "error"), (len(warnings), "warning")) if n]
+    counted = f" ({', '.join(counts)})" if counts else ""
     print(f"Configuration: {'INVALID' if problems else 'OK'}{counted}")
     for line in problems:
         print(f"  ✗ {line}")

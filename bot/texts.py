@@ -136,7 +136,7 @@ TEXTS: Final[dict[str, str]] = {
     "iv_role_lead": "Đội trưởng Đội ứng cứu sự cố",
     "iv_role_admin": "Quản trị viên",
     "iv_ask_agency": (
-        "Mời <b>{role}</b>. Đề nghị chọn đơn vị, hoặc gõ một phần tên hay mã đơn vị để lọc "
+        "Mời <b>cán bộ đầu mối ({rank})</b>. Đề nghị chọn đơn vị, hoặc gõ một phần tên hay mã đơn vị để lọc "
         "danh sách.{filter}"
     ),
     "iv_offer": (
@@ -519,8 +519,12 @@ TEXTS: Final[dict[str, str]] = {
     "bc_no_liaison_line": "• <b>{agency}</b> — ☎️ {phone}",
     "bc_no_liaison_no_phone": "chưa có số điện thoại",
     "bc_no_liaison_paged": (
-        "📞 Đã thông báo Đội ứng cứu sự cố (thành viên đang trực, hoặc Đội trưởng khi không có "
-        "ai trực) để gọi điện cho các đơn vị này."
+        "📞 Đã thông báo Đội ứng cứu sự cố ({names}) để gọi điện cho các đơn vị này."
+    ),
+    "bc_no_liaison_paged_nobody": (
+        "⚠️ Chưa thông báo được thành viên nào của Đội ứng cứu sự cố: người đang trực và Đội "
+        "trưởng chưa liên lạc được qua Telegram. Đề nghị gọi điện trực tiếp cho người đang "
+        "trực (/duty)."
     ),
     "bc_no_liaison_not_paged": (
         "ℹ️ Với độ khẩn này, thành viên Đội ứng cứu sự cố đang trực không được thông báo ngay; "
@@ -798,6 +802,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "duty_done_swap": "✅ Đã đổi ca trực giữa {a} và {b}.",
     "duty_assigned": "🛡 Anh/Chị được phân công trực từ {start} đến {end}.",
+    "duty_swapped": (
+        "🛡 Đổi ca trực với {other}: Anh/Chị được phân công trực từ {start} đến {end}, thay cho "
+        "ca từ {old_start} đến {old_end} ({other} trực ca đó)."
+    ),
     "duty_cancelled": "Đã hủy; lịch trực không thay đổi.",
     "duty_same_person": "Vui lòng chọn một thành viên khác.",
     "duty_not_responder": (
@@ -819,9 +827,10 @@ TEXTS: Final[dict[str, str]] = {
     "status_failed": " · gửi lỗi {count}",
     "status_blocked": " · không liên lạc được {count}",
     "status_agencies": (
-        "🏢 Đơn vị: đã xác nhận {acked}/{total} · xác nhận quá hạn {late} · chưa xác nhận {pending} "
+        "🏢 Đơn vị: đã xác nhận {acked}/{total}{late} · chưa xác nhận {pending} "
         "· không liên lạc được {unreachable}"
     ),
+    "status_acked_late": " (quá hạn {count})",
     "status_deadline": "⏰ Thời hạn xác nhận: {deadline}{overdue}",
     "status_overdue": " — <b>đã quá hạn</b>",
     "status_recalled": "⛔ Đã thu hồi lúc {time}.",
@@ -904,6 +913,8 @@ TEXTS: Final[dict[str, str]] = {
     "agency_phone_suffix": " · ĐT đơn vị: {phone}",
     "status_none": "Chưa có văn bản nào được gửi.",
     "status_recent_header": "<b>Văn bản gần đây</b> — chọn một văn bản để xem chi tiết:",
+    "status_recent_label": "{urgency} · {number} · xác nhận {acked}/{total}",
+    "status_recent_label_recalled": "⛔ {urgency} · {number} · đã thu hồi · xác nhận {acked}/{total}",
     "status_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "directive_not_found": "❌ Không tìm thấy văn bản.",
     "pending_none": (

@@ -14,12 +14,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.models import Role
+from bot.domain.models import Person, Role
 from bot.domain.roster import Shift
+from bot.services.duty import not_on_the_bot
 from bot.telegram import callbacks as cb
 from bot.telegram import quick_view
 from bot.telegram.render import domain_error, local_time, short_time
-from bot.texts import label, t
+from bot.texts import Safe, join, label, t
 from handlers import forms, quick
 from handlers.common import NEW, expect_button, message, require, take_button, user_id
 
@@ -300,9 +301,19 @@ async def _to(update: Update, context: HoaTocContext, text: str) -> str:
     markup = _confirm_keyboard(context)
     await forms.save(context, CONFIRM)
     await message(update).reply_text(
-        t("duty_confirm_set", name=who.full_name, start=local_time(d.start_at, s.settings.tz),
-          end=local_time(end, s.settings.tz)), reply_markup=markup)
+        _with_reach(t("duty_confirm_set", name=who.full_name,
+                      start=local_time(d.start_at, s.settings.tz),
+                      end=local_time(end, s.settings.tz)), who), reply_markup=markup)
     return CONFIRM
+
+
+def _with_reach(text: Safe, *people: Person) -> Safe:
+    """A confirmation, then who of `people` the bot cannot reach (so the admin knows before
+    confirming that they will not get the alerts of that duty)."""
+    notes = [Safe(t("duty_unreachable", names=p.full_name,
+                    why=t(f"duty_unreachable_{why}")).rstrip())
+             for p in people if (why := not_on_the_bot(p)) is not None]
+    return join([text, *notes])
 
 
 def _shift(tap: cb.Tap | None, person_id: int | None) -> Shift:
@@ -348,10 +359,10 @@ async def shift_b(update: Update, context: HoaTocContext) -> str:
     tz = s.settings.tz
     markup = _confirm_keyboard(context)
     await forms.save(context, CONFIRM)
-    await message(update).reply_text(t(
+    await message(update).reply_text(_with_reach(t(
         "duty_confirm_swap", a=a.full_name, b=b.full_name,
         a_shift=local_time(d.shift_a.start_at, tz), b_shift=local_time(d.shift_b.start_at, tz),
-    ), reply_markup=markup)
+    ), a, b), reply_markup=markup)
     return CONFIRM
 
 

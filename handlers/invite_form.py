@@ -95,7 +95,8 @@ async def _picker(context: HoaTocContext) -> tuple[str, Any]:
     _, agencies = await context.services.broadcast.catalog()
     shown = matching(agencies, fields.filter)
     extra = t("bc_filter_line", text=fields.filter, count=len(shown)) if fields.filter else ""
-    text = t("iv_ask_agency", role=label(f"iv_role_{fields.kind}"), filter=extra)
+    rank = label("rank_backup" if fields.kind == "backup" else "rank_primary")
+    text = t("iv_ask_agency", rank=rank, filter=extra)
     return text, view.agency_keyboard(shown, fields.page, filtered=bool(fields.filter))
 
 

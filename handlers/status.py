@@ -18,7 +18,7 @@ from bot.services.broadcast import Pending
 from bot.telegram import callbacks, status_view
 from bot.telegram import directive_view as view
 from bot.telegram.render import agency_phone, contact_names
-from bot.texts import TEXTS, Safe, join, t
+from bot.texts import TEXTS, Safe, join, label, t
 from config.settings import Settings
 from handlers.common import best_effort, message, require, user_id
 
@@ -42,9 +42,10 @@ async def status(update: Update, context: HoaTocContext) -> None:
         await message(update).reply_text(t("status_none"))
         return
     # Button labels are plain text, not HTML: build them without escaping.
-    rows = [[InlineKeyboardButton(
-        f"{TEXTS[f'urgency_name_{d.urgency}']} · {d.number} · "
-        f"{tally.acked + tally.acked_late}/{tally.agencies_total}",
+    rows = [[InlineKeyboardButton(label(
+        "status_recent_label_recalled" if d.recalled_at else "status_recent_label",
+        urgency=TEXTS[f"urgency_name_{d.urgency}"], number=d.number,
+        acked=tally.acked + tally.acked_late, total=tally.agencies_total),
         callback_data=callbacks.status_open(d.id))] for d, tally in recent]
     await message(update).reply_text(t("status_recent_header"),
                                      reply_markup=InlineKeyboardMarkup(rows))

@@ -367,10 +367,12 @@ class BroadcastService:
         reach (nobody reachable on the bot): a setup problem to phone about, with phones."""
         if not audience.unreachable:
             return
+        paged = self.policy.pages_no_liaison(d.urgency)
+        team = await self.escalation.team_paged(conn, from_epoch(now)) if paged else []
         await self.notifier.send(conn, Account(admin_user_id), Notice(
             "directive_no_liaison", About(Topic.DIRECTIVE, d.id),
-            {"directive": d, "agencies": audience.unreachable,
-             "paged": self.policy.pages_no_liaison(d.urgency)}), now)
+            {"directive": d, "agencies": audience.unreachable, "paged": paged,
+             "team": [p.full_name for p in team]}), now)
 
     async def _queue_copies(
         self, conn: aiosqlite.Connection, d: Directive, audience: Audience, now: int

@@ -190,8 +190,8 @@ class DutyService:
             duty = DutyRepository(conn)
             await self._hand_over(duty, a, pa, pb, admin_user_id, now)
             await self._hand_over(duty, b, pb, pa, admin_user_id, now)
-            await self._tell(conn, pa, b.start_at, b.end_at, now)
-            await self._tell(conn, pb, a.start_at, a.end_at, now)
+            await self._tell(conn, pa, b.start_at, b.end_at, now, gave=a, other=pb)
+            await self._tell(conn, pb, a.start_at, a.end_at, now, gave=b, other=pa)
             await self._told_of_duty(conn, [pa, pb])
             await AuditRepository(conn).add(
                 now, admin_user_id, "duty.swapped", f"{pa.id}<->{pb.id}",
@@ -209,12 +209,20 @@ class DutyService:
             raise PermissionDenied("duty_not_their_shift", name=owner.full_name)
 
     async def _tell(self, conn: aiosqlite.Connection, person: Person, start: datetime,
-                    end: datetime, now: int) -> None:
+                    end: datetime, now: int, *, gave: Shift | None = None,
+                    other: Person | None = None) -> None:
+        """The person hears of their new period; in a swap, also of the shift they gave away
+        and to whom (else they would still count on it)."""
         if person.chat_id is None:
             return
-        await self.notifier.send(conn, person, Notice(
-            "duty_assigned", About(Topic.DUTY, person_id=person.id),
-            {"start": start, "end": end}), now)
+        if gave is not None and other is not None:
+            notice = Notice("duty_swapped", About(Topic.DUTY, person_id=person.id),
+                            {"start": start, "end": end, "old_start": gave.start_at,
+                             "old_end": gave.end_at, "other": other.full_name})
+        else:
+            notice = Notice("duty_assigned", About(Topic.DUTY, person_id=person.id),
+                            {"start": start, "end": end})
+        await self.notifier.send(conn, person, notice, now)
 
     async def _told_of_duty(self, conn: aiosqlite.Connection, people: list[Person]) -> None:
         """Whoever an assignment put on duty right now was just told so: that message is

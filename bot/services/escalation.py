@@ -173,6 +173,14 @@ class EscalationService:
         items = [Item(r, unreachable_now=True, setup=True) for r in rows]
         return await self._notify(conn, kind, subject_id, items, from_epoch(now)) if items else 0
 
+    async def team_paged(self, conn: aiosqlite.Connection, now: datetime) -> list[Person]:
+        """Who of the team an on-duty page reaches now: the responders on duty, or the lead
+        when nobody is (the admins, who hear it too then, are not the team)."""
+        people = [p for p in await PeopleRepository(conn).all() if p.active]
+        on_duty, _ = await on_duty_people(conn, people, now)
+        chosen = on_duty or self._people_for(Target.TEAM_LEAD, people, [])
+        return [p for p in chosen if self.notifier.reachable(p)]
+
     async def stop(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
                    agency_id: int | None, reason: str, now: int) -> None:
         await EscalationRepository(conn).stop(kind, subject_id, agency_id, reason, now)

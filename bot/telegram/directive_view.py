@@ -253,7 +253,8 @@ def status_text(d: Directive, tally: Tally, settings: Settings, now: datetime,
         blocked=t("status_blocked", count=tally.blocked) if tally.blocked else "",
     ))
     lines.append(t("status_agencies", acked=tally.acked + tally.acked_late,
-                   total=tally.agencies_total, late=tally.acked_late, pending=tally.pending,
+                   total=tally.agencies_total, pending=tally.pending,
+                   late=t("status_acked_late", count=tally.acked_late) if tally.acked_late else "",
                    unreachable=tally.unreachable))
     overdue = t("status_overdue") if now > d.ack_deadline_at and tally.pending else ""
     lines.append(t("status_deadline", deadline=local_time(d.ack_deadline_at, tz),

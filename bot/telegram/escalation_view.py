@@ -67,9 +67,11 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
         if line.contacts:
             # The people who receive it, then the agency's own line (a desk phone answers
             # when the liaison's mobile does not).
-            contacts = t("esc_contacts", people=", ".join(
-                f"{p.full_name} {display_phone(p.phone) or '—'}"
-                for p in line.contacts[:CONTACTS_SHOWN]), phone=agency_phone(agency))
+            # Named as /status names them: "Name (phone)", or the name alone.
+            contacts = t("esc_contacts", people=join([
+                t("status_contact", name=p.full_name, phone=display_phone(p.phone))
+                if p.phone else t("status_contact_no_phone", name=p.full_name)
+                for p in line.contacts[:CONTACTS_SHOWN]], ", "), phone=agency_phone(agency))
         else:
             phone = t("esc_agency_phone", phone=display_phone(agency.phone)) if agency.phone else ""
             contacts = t("esc_no_contact", phone=phone)
@@ -122,11 +124,18 @@ def claim_lines(handlers: list[tuple[str, list[str]]], room: int) -> list[Safe]:
     return []  # a copy with no room left keeps its text; its buttons still change
 
 
-def no_liaison_lines(d: Directive, agencies: Sequence[Agency], paged: bool) -> list[Safe]:
+def no_liaison_lines(d: Directive, agencies: Sequence[Agency], paged: bool,
+                     team: Sequence[str] = ()) -> list[Safe]:
     """What the sender hears at once of the agencies nobody can be reached at: one line
-    each, with the agency's phone, then whether the on-duty responders were asked to call."""
+    each, with the agency's phone, then whether the on-duty responders were asked to call:
+    `team` names who of the team the page reached (none: the sender is asked to phone)."""
     out = [t("bc_no_liaison_head", count=len(agencies), directive=cite(d))]
     out += [t("bc_no_liaison_line", agency=a.name,
               phone=display_phone(a.phone) or t("bc_no_liaison_no_phone")) for a in agencies]
-    out.append(t("bc_no_liaison_paged") if paged else t("bc_no_liaison_not_paged"))
+    if not paged:
+        out.append(t("bc_no_liaison_not_paged"))
+    elif team:
+        out.append(t("bc_no_liaison_paged", names=", ".join(team)))
+    else:
+        out.append(t("bc_no_liaison_paged_nobody"))
     return out

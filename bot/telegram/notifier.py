@@ -157,7 +157,8 @@ def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Render
 def _no_liaison(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     """The sender's list of agencies nobody can be reached at, in parts if it is long."""
     v = notice.values
-    return Rendered(pack(no_liaison_lines(v["directive"], v["agencies"], v["paged"]),
+    return Rendered(pack(no_liaison_lines(v["directive"], v["agencies"], v["paged"],
+                                          v.get("team", [])),
                          TEXT_LIMIT))
 
 

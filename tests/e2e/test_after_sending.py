@@ -119,6 +119,10 @@ async def test_extend_correct_and_recall_reach_every_recipient(harness: Harness)
                if e.action.startswith("directive.")]
     assert actions == ["directive.sent", "directive.extended", "directive.corrected",
                        "directive.recalled"]
+    # The /status list says which one was recalled, and what the count is.
+    listing = await h.say(A, "/status", has("Văn bản gần đây"))
+    assert [b["text"] for b in listing.buttons] == [
+        "⛔ Hỏa tốc · 1556/UBND-KGVX · đã thu hồi · xác nhận 0/2"]
     assert directive.id
 
 

@@ -97,10 +97,17 @@ async def test_an_override_outside_the_rotation_is_exchanged(harness: Harness,
     day = on_duty(rota, overrides, local("26/11/2026 12:00"))
     assert [s.person_id for s in day] == [p104.id]
     await h.services.sender.drained()
+    # Each is told of the shift they take and of the one they give away, and to whom.
     told = [m.plain_text for m in h.fake.messages_to(103) if "được phân công trực" in
             (m.plain_text or "")]
-    assert told == ["🛡 Anh/Chị được phân công trực từ 20:00 ngày 24/11/2026 đến "
-                    "07:00 ngày 25/11/2026."]
+    assert told == ["🛡 Đổi ca trực với Khách Nguyễn: Anh/Chị được phân công trực từ 20:00 "
+                    "ngày 24/11/2026 đến 07:00 ngày 25/11/2026, thay cho ca từ 07:00 ngày "
+                    "26/11/2026 đến 07:00 ngày 27/11/2026 (Khách Nguyễn trực ca đó)."]
+    told = [m.plain_text for m in h.fake.messages_to(104) if "được phân công trực" in
+            (m.plain_text or "")]
+    assert told == ["🛡 Đổi ca trực với Hùng Nguyễn: Anh/Chị được phân công trực từ 07:00 "
+                    "ngày 26/11/2026 đến 07:00 ngày 27/11/2026, thay cho ca từ 20:00 ngày "
+                    "24/11/2026 đến 07:00 ngày 25/11/2026 (Hùng Nguyễn trực ca đó)."]
 
 
 async def test_nothing_to_swap_says_why(harness: Harness, tmp_path: Path) -> None:
@@ -144,3 +151,41 @@ async def test_no_dead_end_back_and_cancel_on_every_screen(harness: Harness,
     cancelled = await tap(h, again, "Hủy", "Đã hủy")
     assert cancelled is not None
     await nothing_changed(h)
+
+
+async def test_putting_someone_not_on_the_bot_on_duty_is_said_before_confirming(
+    harness: Harness,
+) -> None:
+    """The imported rotation's responders are offered before they join: the confirmation
+    says that the person will not get the alerts, so the admin is not surprised later."""
+    from tests.e2e.test_directives import FAST
+    from tests.e2e.test_onboarding import import_province, invite
+
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)
+    token, _ = await invite(h, "person P005")
+    await h.say(103, f"/start {token}")  # Kha Hoàng Khoa joins; Lý Ngọc Khoa (P004) has not
+    warning = "⚠️ Lý Ngọc Khoa chưa tham gia bot nên không nhận được thông báo qua Telegram"
+    pick = await h.say(A, "/duty_set", has("Chọn thành viên"))
+    await tap(h, pick, "Lý Ngọc Khoa", "thời điểm bắt đầu trực")
+    await h.say(A, "bây giờ", has("thời điểm kết thúc trực"))
+    confirm = await h.say(A, "mai 07:30", has("Xác nhận phân công"))
+    assert warning in (confirm.plain_text or "")
+    await tap(h, confirm, "Hủy", "Đã hủy")
+    pick = await h.say(A, "/duty_set", has("Chọn thành viên"))
+    await tap(h, pick, "Kha Hoàng Khoa", "thời điểm bắt đầu trực")
+    await h.say(A, "bây giờ", has("thời điểm kết thúc trực"))
+    confirm = await h.say(A, "mai 07:30", has("Xác nhận phân công"))
+    assert "chưa tham gia bot" not in (confirm.plain_text or "")
+    await tap(h, confirm, "Hủy", "Đã hủy")
+
+    pick = await h.say(A, "/duty_swap", has("Chọn thành viên"))
+    shifts = await tap(h, pick, "Kha Hoàng Khoa", "Chọn ca trực của")
+    assert shifts is not None
+    second = await tap(h, shifts, labels(shifts)[0], "Chọn thành viên thứ hai")
+    assert second is not None
+    b_shifts = await tap(h, second, "Lý Ngọc Khoa", "Chọn ca trực của")
+    assert b_shifts is not None
+    confirm = await tap(h, b_shifts, labels(b_shifts)[0], "Xác nhận đổi ca")
+    assert confirm is not None and warning in (confirm.plain_text or "")

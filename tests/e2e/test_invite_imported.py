@@ -62,6 +62,8 @@ async def test_buttons_role_agency_person_link_the_imported_liaison(harness: Har
                              "Quản trị viên", "Hủy"]
     picker = await press(h, roles, "Cán bộ đầu mối chính")
     assert picker is not None and "chọn đơn vị" in (picker.plain_text or "")
+    # Worded as the offer after it is (no capital in mid-sentence).
+    assert (picker.plain_text or "").startswith("Mời cán bộ đầu mối (chính). Đề nghị chọn đơn vị")
     assert "Trang 1/" in " ".join(labels(picker)) and "▶️" in labels(picker)  # paged, as /broadcast
     await used_up(h, roles)  # the role step is done
     # Typing filters, without tone marks too.

@@ -153,6 +153,30 @@ async def test_the_sender_is_told_at_once_and_on_duty_is_paged_for_hoa_toc(
     assert "Công an tỉnh" in (digest.plain_text or "")
 
 
+async def test_the_sender_is_not_told_the_team_was_paged_when_nobody_of_it_is_on_the_bot(
+    harness: Harness,
+) -> None:
+    """Nobody on duty and no lead on the bot: the page falls back to the admins alone, so
+    the sender must not read that the team was told; they are asked to phone it."""
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)  # the rotation's responders and the lead are imported, not joined
+    await join(h, 101, "liaison CAT")
+    await send(h, "CAT", "SNV")
+    [report] = texts(h, SUPER_ADMIN, REPORT)
+    text = report.plain_text or ""
+    assert "Đã thông báo Đội ứng cứu sự cố" not in text
+    assert "Chưa thông báo được thành viên nào của Đội ứng cứu sự cố" in text
+    assert "gọi điện trực tiếp" in text
+
+    # With the on-duty responder on the bot, the report names who was told.
+    await join(h, 103, "responder")
+    await set_rotation(h, 103)
+    await send(h, "CAT", "VP_UBND")
+    [_, second] = texts(h, SUPER_ADMIN, REPORT)
+    assert "Đã thông báo Đội ứng cứu sự cố (Hùng Nguyễn)" in (second.plain_text or "")
+
+
 async def test_khan_tells_the_sender_but_pages_nobody_until_the_deadline(
     harness: Harness,
 ) -> None:

@@ -112,6 +112,9 @@ def test_check_reports_every_setting_and_fails_clearly(tmp_path: Path) -> None:
     missing = hoatoc("check", env=clean_env(tmp_path), cwd=tmp_path)
     assert missing.returncode == 2
     assert "HOATOC_BOT_TOKEN: missing" in missing.stdout
+    # The summary counts the errors it lists, not only the warnings.
+    assert re.search(r"Configuration: INVALID \(2 errors, \d+ warnings?\)", missing.stdout), (
+        missing.stdout)
 
     proxied = hoatoc("check", env=clean_env(
         tmp_path, HOATOC_BOT_TOKEN=TOKEN, HOATOC_ADMIN_IDS="1",

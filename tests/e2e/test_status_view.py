@@ -340,3 +340,22 @@ async def test_status_at_120_agencies_fits_a_phone_and_its_lists_page(
     text = lines(status)
     assert "Chưa xác nhận (5):" in text and not any(x.startswith("… và") for x in text)
     assert len(status.edits) == 1
+
+
+async def test_a_late_acknowledgement_is_counted_once_within_the_acknowledged(
+    harness: Harness,
+) -> None:
+    """«xác nhận quá hạn» beside «đã xác nhận» and «chưa xác nhận» read as a fourth state,
+    so the counts added up to more agencies than the directive has: the late ones are a
+    part of the acknowledged, said as such, and not shown when there are none."""
+    h = harness
+    await three_agencies(h)
+    status = await open_status(h)
+    assert "quá hạn" not in lines(status)[3]
+    h.clock.advance(timedelta(minutes=31))  # Hỏa tốc: 30 minutes by default
+    await acknowledge(h, 103)
+    await settled(h, 103)
+    status = await open_status(h)
+    line = lines(status)[3]
+    assert "đã xác nhận 1/3 (quá hạn 1) · chưa xác nhận 1 · không liên lạc được 1" in line
+    assert "xác nhận quá hạn" not in line

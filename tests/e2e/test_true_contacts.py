@@ -18,8 +18,8 @@ from tests.e2e.test_onboarding import import_province, invite
 
 S = timedelta(seconds=1)
 A = SUPER_ADMIN
-ANH = "Lâm Thị Anh 0378 294 282"  # P011, VP_UBND's primary liaison
-THUY = "Diệp Mỹ Thủy 0383 047 120"  # P012, its backup
+ANH = "Lâm Thị Anh (0378 294 282)"  # P011, VP_UBND's primary liaison
+THUY = "Diệp Mỹ Thủy (0383 047 120)"  # P012, its backup
 OFFICE_PHONE = "ĐT đơn vị: 0297 3875 326"
 POLICE_PHONE = "0297 3829 086"
 NOT_JOINED = ("Lý Ngọc Khoa", "Kha Hoàng Khoa")  # CAT's imported liaisons, never on the bot
@@ -115,3 +115,23 @@ async def test_contacts_are_the_recipients_primary_first(harness: Harness) -> No
     await link(h, 101, "P011")
     people = await PeopleRepository(h.services.db.reader).all()
     assert [p.code for p in contacts(people, office.id)] == ["P011", "P012"]
+
+
+async def test_a_liaison_without_a_phone_is_named_without_a_dangling_dash(
+    harness: Harness,
+) -> None:
+    """The digest names a contact as /status does: "Lan Nguyễn (0912 …)", or the name alone
+    when they gave no phone (not "Lan Nguyễn —, Minh Nguyễn —")."""
+    from tests.e2e.test_after_sending import sent
+    from tests.e2e.test_directives import setup_liaisons
+
+    h = harness
+    await setup_liaisons(h)  # 101 and 102 (CAT) joined without giving a phone
+    await h.say(101, "/phone 0912 345 678")
+    await sent(h, "CAT")
+    h.clock.advance(timedelta(minutes=31))  # Hỏa tốc: 30 minutes by default
+    await h.services.escalation.run_due()
+    await h.services.sender.drained()
+    digest = texts(h, A, "Đôn đốc")[-1].plain_text or ""
+    assert "☎️ Lan Nguyễn (0912 345 678), Minh Nguyễn · ĐT đơn vị" in digest, digest
+    assert "—," not in digest and "Nguyễn — ·" not in digest
