@@ -138,7 +138,7 @@ async def drive_broadcast(fake: FakeTelegram) -> float:
     picker = await tap(fake, body, "Tiếp tục", "nơi nhận")
     fake.press_button(ADMIN, picker.message_id, picker.button_data("Tất cả"))
     await fake.wait_for_message(ADMIN, lambda m: m.message_id == picker.message_id
-                                and f"<b>{N}</b> cơ quan" in (m.text or ""), timeout=60)
+                                and f"<b>{N}</b> đơn vị" in (m.text or ""), timeout=60)
     deadline = await tap(fake, picker, "Xong", "hạn xác nhận")
     report = await tap(fake, deadline, "Mặc định", "báo cáo kết quả")
     summary = await tap(fake, report, "Không yêu cầu", "Tóm tắt trước khi gửi")

@@ -693,19 +693,19 @@ TEXTS: Final[dict[str, str]] = {
     "esc_claimed": "Đã ghi nhận: Anh/Chị nhận liên hệ {agencies}.",
     "alerts_none": "✅ Không có đôn đốc nào đang mở.",
     "alerts_header": "🚨 <b>Đôn đốc đang mở</b> ({count} mục)",
-    "alerts_ack": "\n<b>{title}</b> xác nhận {directive}\nchờ xác nhận {count} đơn vị · hạn {deadline}",
+    "alerts_ack": "\n<b>{title}</b> xác nhận {directive}\nchờ xác nhận {count} đơn vị · thời hạn {deadline}",
     # No round yet: agencies nobody could reach, paged at sending (not overdue).
     "alerts_no_liaison": (
         "\n☎️ <b>Chưa có đầu mối liên lạc được</b>: {directive}\nchờ xác nhận {count} đơn vị · "
-        "hạn {deadline}"
+        "thời hạn {deadline}"
     ),
     "alerts_report": (
-        "\n<b>{title}</b> báo cáo kết quả thực hiện {directive}\nchờ báo cáo {count} đơn vị · hạn "
-        "{deadline}"
+        "\n<b>{title}</b> báo cáo kết quả thực hiện {directive}\nchờ báo cáo {count} đơn vị · thời "
+        "hạn {deadline}"
     ),
     "alerts_agency": "• {agency} — {state} · {who}",
     "alerts_calling": "📞 {name} đang liên hệ",
-    "alerts_nobody_calling": "chưa có người nhận liên hệ",
+    "alerts_nobody_calling": "chưa có ai nhận liên hệ",
     "alerts_more_agencies": "• … và {count} đơn vị khác",
     "alerts_more": "\n… và {count} mục khác.",
     "alerts_refused": "⛔ Lệnh /alerts dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
@@ -921,11 +921,11 @@ TEXTS: Final[dict[str, str]] = {
         "✅ Đơn vị không còn văn bản nào chưa xác nhận hoặc chưa báo cáo kết quả thực hiện."
     ),
     "pending_header": "<b>Văn bản chờ {agency} xác nhận ({number}/{count})</b>",
-    "pending_line": "• {directive} V/v {summary} — hạn xác nhận {deadline}{overdue}",
+    "pending_line": "• {directive} V/v {summary} — thời hạn xác nhận {deadline}{overdue}",
     "pending_report_header": (
         "<b>Văn bản {agency} đã xác nhận, chưa báo cáo kết quả thực hiện ({number}/{count})</b>"
     ),
-    "pending_report_line": "• {directive} V/v {summary} — hạn báo cáo {deadline}{overdue}",
+    "pending_report_line": "• {directive} V/v {summary} — thời hạn báo cáo kết quả {deadline}{overdue}",
     "pending_more": (
         "… và {count} văn bản khác. Đề nghị xử lý các văn bản trên, sau đó gửi lại /pending để "
         "xem tiếp."

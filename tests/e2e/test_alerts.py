@@ -53,7 +53,7 @@ async def test_alerts_shows_open_escalations_and_who_calls_whom(
     lines = listing.splitlines()
     [cat] = [line for line in lines if "Công an tỉnh" in line]
     [centre] = [line for line in lines if "Trung tâm Công nghệ" in line]
-    assert "quá hạn 4 phút" in cat and "chưa có người nhận liên hệ" in cat
+    assert "quá hạn 4 phút" in cat and "chưa có ai nhận liên hệ" in cat
     assert "Hùng Nguyễn đang liên hệ" in centre
     assert tg_len(listing) < 600  # phone-sized
     assert await alerts(h, A) == listing  # admins see the same

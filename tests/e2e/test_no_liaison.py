@@ -351,7 +351,7 @@ async def test_alerts_call_the_page_at_sending_what_it_is(harness: Harness) -> N
     text = (await h.say(103, "/alerts")).plain_text or ""
     assert "☎️ Chưa có đầu mối liên lạc được: văn bản số 1556/UBND-KGVX" in text
     assert "Đôn đốc xác nhận" not in text
-    assert "• Sở Nội vụ — không liên lạc được · chưa có người nhận liên hệ" in text
+    assert "• Sở Nội vụ — không liên lạc được · chưa có ai nhận liên hệ" in text
     h.clock.advance(30 * M)
     await h.services.escalation.run_due()
     await h.services.sender.drained()
