@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -38,7 +39,7 @@ from bot.domain.notices import (
     copy_actions,
     status_actions,
 )
-from bot.domain.when import Moment, Reading
+from bot.domain.when import Moment, Reading, as_shown
 from bot.services.directive_escalations import rewrite_reminders
 from bot.services.escalation import EscalationService
 from bot.services.ports import InCommit, Notifier
@@ -567,7 +568,10 @@ class BroadcastService:
         return await DirectiveRepository(self.db.reader).get(directive_id)
 
     async def find(self, number: str) -> Directive | None:
-        return await DirectiveRepository(self.db.reader).latest_by_number(number.strip())
+        """The latest directive with this number, typed as it shows (spaces, a pasted dash or
+        full-width digits read as /broadcast reads them)."""
+        return await DirectiveRepository(self.db.reader).latest_by_number(
+            re.sub(r"\s+", "", as_shown(number)))
 
     async def pending_for(self, user_id: int) -> Pending | None:
         """What the liaison's agency has to acknowledge, and what it acknowledged and still

@@ -45,6 +45,9 @@ async def test_status_lists_unacknowledged_agencies_with_phones(harness: Harness
     by_number = await h.say(A, "/status 1556/UBND-KGVX", has("Chưa xác nhận"))
     nobody = await tap(h, by_number, "Xem 1 đơn vị chưa có đầu mối", "Chưa có đầu mối")
     assert nobody is not None and "Sở Nội vụ" in (nobody.plain_text or "")
+    # Typed as it shows (spaces, a pasted en dash): the same directive, as /broadcast reads it.
+    pasted = await h.say(A, "/status 1556 / UBND–KGVX")
+    assert "Tình hình văn bản" in (pasted.plain_text or ""), pasted.plain_text
     missing = await h.say(A, "/status 9/XX-YY")
     assert "Không tìm thấy văn bản số" in (missing.plain_text or "")
     assert directive.id
