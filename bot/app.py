@@ -108,7 +108,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         acks=acks,
         results=ResultService(db, clock, notifier, escalation, refusals,
                               super_admins=super_admins, board=broadcast.board, acks=acks),
-        escalation=escalation, alerts=AlertService(db, access),
+        escalation=escalation, alerts=AlertService(db, clock, access),
         duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),

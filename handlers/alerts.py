@@ -13,6 +13,6 @@ from handlers.common import message, user_id
 async def alerts(update: Update, context: HoaTocContext) -> None:
     """Open escalations, most pressing first: round, agencies awaited, who calls them."""
     s = context.services
-    found = await s.alerts.open_alerts(user_id(update))
-    for part in pack(alerts_lines(found, s.settings, s.clock.now())):
+    found, read_at = await s.alerts.open_alerts(user_id(update))
+    for part in pack(alerts_lines(found, s.settings, read_at)):
         await message(update).reply_text(part)

@@ -584,7 +584,7 @@ async def send(update: Update, context: HoaTocContext) -> str:
         agencies=audience.agency_count)), "confirm a sent directive")
     ov = await s.broadcast.overview(directive.id)
     status: Message | None = await best_effort(msg.reply_text(
-        status_view.status_message(ov, s.settings, s.clock.now()),
+        status_view.status_message(ov, s.settings, ov.read_at),
         reply_markup=status_view.status_markup(ov)), "post a directive's status message")
     if status is not None:
         await s.broadcast.attach_status_message(directive.id, status.chat_id, status.message_id)

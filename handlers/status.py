@@ -100,7 +100,7 @@ async def _view(context: HoaTocContext, directive_id: int
                 ) -> tuple[str, InlineKeyboardMarkup | None]:
     s = context.services
     ov = await s.broadcast.overview(directive_id)
-    return (status_view.status_message(ov, s.settings, s.clock.now()),
+    return (status_view.status_message(ov, s.settings, ov.read_at),
             status_view.status_markup(ov))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.clock import Clock
 from bot.domain.directives import Directive, DirectiveStatus
 from bot.domain.errors import PermissionDenied
 from bot.domain.escalation import SubjectKind, rounds
@@ -45,12 +46,14 @@ def _urged(row: EscalationRow) -> bool:
 
 
 class AlertService:
-    def __init__(self, db: Database, access: AccessService) -> None:
+    def __init__(self, db: Database, clock: Clock, access: AccessService) -> None:
         self.db = db
+        self.clock = clock
         self.access = access
 
-    async def open_alerts(self, user_id: int) -> list[OpenAlert]:
-        """For responders and admins (others refused, audited): most pressing deadline first."""
+    async def open_alerts(self, user_id: int) -> tuple[list[OpenAlert], datetime]:
+        """For responders and admins (others refused, audited): most pressing deadline first,
+        and when they were read (how late each agency is, as of then)."""
         person = await self.access.member(user_id, "/alerts")
         if not self.access.effective_roles(user_id, person) & ALLOWED:
             await self.access.refusals.add(user_id, "access.denied", "/alerts",
@@ -80,4 +83,5 @@ class AlertService:
             alerts.append(OpenAlert(kind, d, rows[0].deadline_at,
                                     (max(c[0] for c in counts), max(c[1] for c in counts)),
                                     listed))
-        return sorted(alerts, key=lambda a: (a.deadline, a.directive.id, a.kind))
+        return (sorted(alerts, key=lambda a: (a.deadline, a.directive.id, a.kind)),
+                self.clock.now())

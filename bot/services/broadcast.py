@@ -129,6 +129,7 @@ class Overview:
     tally: Tally
     rows: list[AgencyRow]
     reports: list[ReportRow]  # agencies that reported, first report first
+    read_at: datetime  # when these figures were read ("Số liệu lúc …", what is overdue)
 
     @property
     def waiting(self) -> list[AgencyRow]:
@@ -520,7 +521,8 @@ class BroadcastService:
         d, tally = await self.tally(directive_id)
         rows = await self.agency_rows(directive_id)
         return Overview(d, tally, rows, await self._reports(d, {r.agency.id: r.agency
-                                                                 for r in rows}))
+                                                                 for r in rows}),
+                        self.clock.now())
 
     async def _reports(self, d: Directive, agencies: dict[int, Agency]) -> list[ReportRow]:
         conn = self.db.reader
@@ -756,7 +758,7 @@ class StatusBoard:
             if d.status_chat_id is None or d.status_message_id is None:
                 return  # nobody to show it to: spare the counting
             ov = await self.service.overview(directive_id)
-            now = self.service.clock.now()
+            now = ov.read_at
             notifier = self.service.notifier
             async with self.service.db.transaction() as conn:
                 await notifier.edit_status(conn, ov.directive, Notice(

@@ -61,7 +61,7 @@ def overview(n: int = 120, *, reports: int = 120, phone_acks: int = 10,
                   pending=sum(r.state is AgencyAckState.PENDING for r in rows),
                   unreachable=sum(r.state is AgencyAckState.UNREACHABLE for r in rows),
                   escalated=n - phone_acks)
-    return Overview(d, tally, rows, report_rows)
+    return Overview(d, tally, rows, report_rows, NOW)
 
 
 def _fits(text: str, markup: object) -> None:
