@@ -24,6 +24,7 @@ from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.importer import Importer
+from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
@@ -36,6 +37,7 @@ from bot.telegram.ratelimit import PerChatRetry
 from bot.telegram.scheduler import WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
 from bot.telegram.updates import PerUserUpdateProcessor
+from config.incident_form import load_form
 from config.policy import load_policy
 from config.settings import Settings
 
@@ -73,6 +75,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     db = Database(settings.database, clock)
     super_admins = frozenset(settings.admin_ids)
     policy = load_policy(settings.policy_file)
+    form = load_form(settings.incident_form_file)
     # The outbox has its own clients: their own connection pools, and no PTB rate limiter
     # (it paces itself per chat, and a 429 must hold back only its chat).
     per_client = 8
@@ -111,6 +114,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         escalation=escalation, alerts=AlertService(db, clock, access),
         duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
+        incidents=IncidentService(db, clock, settings, form, policy, notifier, refusals,
+                                  super_admins=super_admins),
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
     )
 

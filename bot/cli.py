@@ -65,12 +65,17 @@ def cmd_run(_: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from bot.app import build_application, reach_bot_api, run
+    from config.incident_form import FormError
     from config.policy import PolicyError
 
     try:
         app = build_application(settings)
     except PolicyError as exc:
         print("The escalation policy is invalid (HOATOC_POLICY_FILE):", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return EXIT_CONFIG
+    except FormError as exc:
+        print("The incident form is invalid (HOATOC_INCIDENT_FORM_FILE):", file=sys.stderr)
         print(str(exc), file=sys.stderr)
         return EXIT_CONFIG
     try:
@@ -168,6 +173,7 @@ def cmd_check(_: argparse.Namespace) -> int:
         problems.append("HOATOC_ADMIN_IDS: no super-admin, so nobody can create invites")
     problems += _check_proxy(settings.proxy_url)
     problems += _check_policy(settings.policy_file)
+    problems += _check_form(settings.incident_form_file)
     problems += _check_database(settings.database)
     warnings = _warnings(settings)
     width = max(len(name) for name, _ in rows)
@@ -274,6 +280,16 @@ def _check_policy(path: Path) -> list[str]:
         load_policy(path)
     except PolicyError as exc:
         return [f"HOATOC_POLICY_FILE: {line}" for line in str(exc).splitlines()]
+    return []
+
+
+def _check_form(path: Path) -> list[str]:
+    from config.incident_form import FormError, load_form
+
+    try:
+        load_form(path)
+    except FormError as exc:
+        return [f"HOATOC_INCIDENT_FORM_FILE: {line}" for line in str(exc).splitlines()]
     return []
 
 

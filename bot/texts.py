@@ -992,6 +992,30 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "not_found": "❌ Không tìm thấy.",
     "invalid_input": "❌ Dữ liệu không hợp lệ.",
+    # --- incidents (issue 11) ------------------------------------------------------------
+    "inc_status_reported": "Mới",
+    "inc_status_taken": "Đã tiếp nhận",
+    "inc_status_in_progress": "Đang xử lý",
+    "inc_status_resolved": "Đã khắc phục",
+    "inc_status_closed": "Đã kết thúc ứng phó",
+    "inc_priority_thap": "Thấp",
+    "inc_priority_trung_binh": "Trung bình",
+    "inc_priority_cao": "Cao",
+    "inc_priority_nghiem_trong": "Nghiêm trọng",
+    "inc_button_take": "Tiếp nhận",
+    "inc_button_view": "Xem chi tiết",
+    "inc_report_refused": (
+        "❌ Chỉ cán bộ đầu mối của đơn vị, thành viên Đội ứng cứu sự cố và quản trị viên "
+        "được báo cáo sự cố."
+    ),
+    "inc_too_many_files": "❌ Mỗi báo cáo đính kèm tối đa {max_files} tệp.",
+    "inc_detected_future": (
+        "❌ Thời điểm phát hiện không thể ở tương lai. Vui lòng nhập lại, ví dụ: "
+        "<code>25/11/2026 14:30</code>, <code>14:30</code> hoặc <code>hôm qua 22:00</code>."
+    ),
+    "inc_agency_gone": "❌ Đơn vị này không còn trong danh sách. Vui lòng chọn lại đơn vị.",
+    "inc_missing": "❌ Còn thiếu “{label}”. Vui lòng bổ sung trước khi gửi.",
+    "inc_bad_answer": "❌ Nội dung “{label}” không hợp lệ. Vui lòng nhập lại.",
 }
 
 

@@ -27,6 +27,7 @@ class Topic(enum.StrEnum):
     DIRECTIVE_STATUS = "directive_status"  # the sender's live status message
     RESULT = "result"                      # a result report handed to the directive's sender
     DUTY = "duty"                          # the duty roster (shifts)
+    INCIDENT = "incident"                  # an incident's notices to its reporter and team
 
 
 Kind = Topic | SubjectKind
@@ -131,8 +132,23 @@ class ListReports:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class TakeIncident:
+    """«Tiếp nhận»: a responder takes an incident (the first one becomes its assignee)."""
+
+    incident_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIncident:
+    """See an incident's detail and timeline (with the moves open to the viewer)."""
+
+    incident_id: int
+
+
 Action = (Acknowledge | ReportResult | ClaimAll | ClaimOne | ClaimPage | RefreshStatus
-          | ExtendDeadline | SendCorrection | Recall | ListUnreached | ListWaiting | ListReports)
+          | ExtendDeadline | SendCorrection | Recall | ListUnreached | ListWaiting | ListReports
+          | TakeIncident | OpenIncident)
 
 
 @dataclass(frozen=True, slots=True)

@@ -612,6 +612,33 @@ class InviteRevoke(Tap):
         return cls(int(m[2]), m[1] == "rk")
 
 
+# --- incidents (issue 11) -------------------------------------------------------------------
+
+IncidentVerb = Literal["take", "start", "release", "reassign", "resolve", "reopen", "close",
+                       "false", "prio", "progress", "view", "files"]
+_INCIDENT_VERBS = ("take", "start", "release", "reassign", "resolve", "reopen", "close", "false",
+                   "prio", "progress", "view", "files")
+
+
+@dataclass(frozen=True)
+class IncidentAction(Tap):
+    """A button about one incident: «Tiếp nhận» (`take`) on the notice to responders, the
+    lifecycle moves on its detail (`start` … `false`, `prio`, `progress`), and `view` /
+    `files` to open its detail or send its files. The tapper's right is re-checked."""
+
+    verb: IncidentVerb
+    incident_id: int
+    PATTERN = re.compile(rf"inc:({'|'.join(_INCIDENT_VERBS)}):{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"inc:{self.verb}:{self.incident_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        verb = next(v for v in _INCIDENT_VERBS if v == m[1])
+        return cls(verb, int(m[2]))  # type: ignore[arg-type]
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
@@ -620,6 +647,7 @@ KINDS: tuple[type[Tap], ...] = (
     PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
     InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
+    IncidentAction,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
@@ -706,3 +734,7 @@ def turn_claims(notice_id: int, page: int) -> str:
 
 def directive_action(action: DirectiveVerb, directive_id: int) -> str:
     return DirectiveAction(action, directive_id).encode()
+
+
+def incident_action(verb: IncidentVerb, incident_id: int) -> str:
+    return IncidentAction(verb, incident_id).encode()

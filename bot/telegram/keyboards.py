@@ -20,10 +20,12 @@ from bot.domain.notices import (
     ListReports,
     ListUnreached,
     ListWaiting,
+    OpenIncident,
     Recall,
     RefreshStatus,
     ReportResult,
     SendCorrection,
+    TakeIncident,
 )
 from bot.telegram import callbacks
 from bot.texts import label, t
@@ -61,6 +63,10 @@ def callback_data(action: Action) -> str:
             return callbacks.status_list("pd", directive_id)
         case ListReports(directive_id, _, _):
             return callbacks.status_list("rp", directive_id)
+        case TakeIncident(incident_id):
+            return callbacks.incident_action("take", incident_id)
+        case OpenIncident(incident_id):
+            return callbacks.incident_action("view", incident_id)
     raise ValueError(f"no callback data for {action!r}")
 
 
@@ -90,6 +96,10 @@ def button_text(action: Action) -> str:
             return label("button_status_waiting", count=count)
         case ListReports(_, reported, total):
             return label("button_status_reports", reported=reported, total=total)
+        case TakeIncident():
+            return t("inc_button_take")
+        case OpenIncident():
+            return t("inc_button_view")
     raise ValueError(f"no label for {action!r}")
 
 
