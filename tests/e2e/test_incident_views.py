@@ -205,6 +205,11 @@ async def test_detail_shows_answers_timeline_closing_and_the_viewers_moves(
                             files=[{"file_id": photo.file_id, "kind": "photo", "name": ""},
                                    {"file_id": log.file_id, "kind": "document",
                                     "name": "log.txt"}])
+    # Mới: a responder may take it from the detail too; the reporting agency may not.
+    [new] = await ask(h, 103, f"/incident {incident.code}", "báo cáo sự cố")
+    assert new.button_data("Tiếp nhận") == callbacks.incident_action("take", incident.id)
+    [own] = await ask(h, 101, f"/incident {incident.code}", "báo cáo sự cố")
+    assert labels(own) == ["Tệp đính kèm (2)", "Báo cáo diễn biến"]
     h.clock.advance(timedelta(minutes=10))
     await take(h, incident, 103)
 
