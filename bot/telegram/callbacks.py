@@ -639,7 +639,7 @@ class IncidentAction(Tap):
         return cls(verb, int(m[2]))  # type: ignore[arg-type]
 
 
-IncidentList = Literal["o", "m"]
+IncidentListKind = Literal["o", "m"]
 
 
 @dataclass(frozen=True)
@@ -647,7 +647,7 @@ class IncidentPage(Tap):
     """A page of an incident list, turned in place: `/incidents` (`o`, the open ones) or
     `/myreports` (`m`). The list is read again, and the right to it re-checked."""
 
-    which: IncidentList
+    which: IncidentListKind
     page: int
     PATTERN = re.compile(rf"incs:(o|m):{_ID}")
 

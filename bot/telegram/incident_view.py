@@ -112,7 +112,7 @@ def _page(rows: list[IncidentRow], page: int) -> tuple[list[IncidentRow], int, i
     return rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE], page, pages
 
 
-def _list_markup(shown: list[IncidentRow], which: callbacks.IncidentList, page: int,
+def _list_markup(shown: list[IncidentRow], which: callbacks.IncidentListKind, page: int,
                  pages: int) -> InlineKeyboardMarkup | None:
     """One button per incident shown (its detail), then the pages."""
     rows = [[InlineKeyboardButton(
