@@ -1016,6 +1016,88 @@ TEXTS: Final[dict[str, str]] = {
     "inc_agency_gone": "❌ Đơn vị này không còn trong danh sách. Vui lòng chọn lại đơn vị.",
     "inc_missing": "❌ Còn thiếu “{label}”. Vui lòng bổ sung trước khi gửi.",
     "inc_bad_answer": "❌ Nội dung “{label}” không hợp lệ. Vui lòng nhập lại.",
+    # --- incident views: /incidents, /incident, /myreports (issue 11, part D) ------------
+    "incv_cmd_incidents": "Sự cố đang mở, theo mức ưu tiên",
+    "incv_cmd_incident": "Chi tiết và diễn biến một sự cố: /incident SC-2026-007",
+    "incv_cmd_myreports": "Sự cố đơn vị đã báo cáo và trạng thái",
+    "incv_list_refused": (
+        "⛔ Lệnh /incidents dành cho thành viên Đội ứng cứu sự cố và quản trị viên. "
+        "Cán bộ đầu mối xem sự cố của đơn vị bằng lệnh /myreports."
+    ),
+    "incv_myreports_refused": (
+        "⛔ Lệnh /myreports dành cho cán bộ đầu mối của đơn vị. "
+        "Thành viên Đội ứng cứu sự cố và quản trị viên dùng lệnh /incidents."
+    ),
+    "incv_usage": (
+        "Đề nghị ghi mã sự cố sau lệnh, ví dụ: <code>/incident SC-2026-007</code>."
+    ),
+    "incv_not_found": (
+        "❌ Không tìm thấy sự cố “{code}”. Vui lòng kiểm tra lại mã sự cố, "
+        "ví dụ: <code>SC-2026-007</code>."
+    ),
+    "incv_gone": "❌ Không tìm thấy sự cố này.",
+    "incv_list_none": "✅ Không có sự cố nào đang mở.",
+    "incv_list_header": "<b>Sự cố đang mở: {count}</b> (lúc {time})",
+    "incv_list_page": "Trang {page}/{pages}",
+    "incv_group": "<b>{icon} Mức ưu tiên {priority}</b>",
+    "incv_line": "{code} · {agency} · {status} · {assignee} · {age}{marks}",
+    "incv_nobody": "chưa có người tiếp nhận",
+    "incv_mark_late": " · ⏰ báo cáo quá hạn",
+    "incv_mark_confidential": " · 🔒",
+    "incv_button_open": "{code} · {agency}",
+    "incv_mine_none": "Đơn vị {agency} chưa báo cáo sự cố nào.",
+    "incv_mine_header": "<b>Sự cố của {agency}: {count}</b>",
+    "incv_mine_line": "{code} · {status} · báo cáo lúc {time}{marks}",
+    "incv_title": "<b>Sự cố {code}</b>{mark}",
+    "incv_status": "Trạng thái: <b>{status}</b> · Mức ưu tiên: <b>{priority}</b>",
+    "incv_agency": "Đơn vị báo cáo: {agency}",
+    "incv_reporter": "Người báo cáo: {name}",
+    "incv_reporter_phone": "Ghi nhận qua điện thoại: {name}",
+    "incv_times": "Phát hiện lúc {detected}; báo cáo lúc {reported}",
+    "incv_late": "⏰ Báo cáo quá hạn: sau hơn {within} kể từ khi phát hiện.",
+    "incv_confidential": (
+        "🔒 Giữ bí mật: chỉ đơn vị báo cáo, Đội ứng cứu sự cố và quản trị viên xem được."
+    ),
+    "incv_assignee": "Người tiếp nhận: {name}",
+    "incv_no_assignee": "Người tiếp nhận: chưa có",
+    "incv_false_alarm": "Kết luận: không phải sự cố.",
+    "incv_initial": "<b>Báo cáo ban đầu</b>",
+    "incv_closing": "<b>Báo cáo kết thúc ứng phó</b>",
+    "incv_answer": "<b>{label}</b>: {value}",
+    "incv_timeline": "<b>Diễn biến</b>",
+    "incv_event": "• {time} — {who}: {what}",
+    "incv_bot": "hệ thống",
+    "incv_ev_reported": "báo cáo sự cố",
+    "incv_ev_reported_phone": "ghi nhận sự cố báo qua điện thoại",
+    "incv_ev_taken": "tiếp nhận",
+    "incv_ev_started": "bắt đầu xử lý",
+    "incv_ev_released": "trả lại, lý do: “{text}”",
+    "incv_ev_reassigned": "giao xử lý cho {name}",
+    "incv_ev_reassigned_plain": "giao người khác",
+    "incv_ev_resolved": "đã khắc phục, gửi báo cáo kết thúc ứng phó",
+    "incv_ev_reopened": "mở lại, lý do: “{text}”",
+    "incv_ev_closed": "kết thúc ứng phó",
+    "incv_ev_false_alarm": "kết thúc ứng phó: không phải sự cố, lý do: “{text}”",
+    "incv_ev_false_alarm_plain": "kết thúc ứng phó: không phải sự cố",
+    "incv_ev_progress": "báo cáo diễn biến: “{text}”",
+    "incv_ev_progress_plain": "báo cáo diễn biến",
+    "incv_ev_priority": "đổi mức ưu tiên từ {old} thành {new}",
+    "incv_ev_priority_plain": "đổi mức ưu tiên",
+    "incv_ev_escalated": "đôn đốc",
+    "incv_ev_with_files": " (kèm {count} tệp)",
+    "incv_button_files": "Tệp đính kèm ({count})",
+    "incv_files_none": "Sự cố {code} không có tệp đính kèm.",
+    "incv_files_header": "Tệp đính kèm của sự cố {code}: {count} tệp.",
+    "incv_move_take": "Tiếp nhận",
+    "incv_move_start": "Bắt đầu xử lý",
+    "incv_move_release": "Trả lại",
+    "incv_move_reassign": "Giao người khác",
+    "incv_move_resolve": "Đã khắc phục",
+    "incv_move_reopen": "Mở lại",
+    "incv_move_close": "Kết thúc ứng phó",
+    "incv_move_false_alarm": "Không phải sự cố",
+    "incv_move_priority": "Đổi mức ưu tiên",
+    "incv_move_progress": "Báo cáo diễn biến",
 }
 
 

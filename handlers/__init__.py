@@ -27,6 +27,7 @@ from handlers import (
     fallback,
     forms,
     gate,
+    incident_views,
     invite_form,
     results,
     start,
@@ -78,6 +79,15 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("pending", status.pending, filters=private),
         CommandHandler("duty", duty.duty, filters=private),
         CommandHandler("alerts", alerts.alerts, filters=private),
+        CommandHandler("incidents", incident_views.incidents, filters=private),
+        CommandHandler("incident", incident_views.incident, filters=private),
+        CommandHandler("myreports", incident_views.myreports, filters=private),
+        CallbackQueryHandler(incident_views.view_tap, pattern=callbacks.matches(
+            callbacks.IncidentAction, verb="view")),
+        CallbackQueryHandler(incident_views.files_tap, pattern=callbacks.matches(
+            callbacks.IncidentAction, verb="files")),
+        CallbackQueryHandler(incident_views.page_tap, pattern=callbacks.matches(
+            callbacks.IncidentPage)),
         CallbackQueryHandler(duty.claim, pattern=callbacks.matches(callbacks.Claim)),
         CallbackQueryHandler(duty.claim_page, pattern=callbacks.matches(callbacks.TurnClaims)),
         CallbackQueryHandler(status.status_button, pattern=callbacks.matches(callbacks.Status)),

@@ -639,6 +639,26 @@ class IncidentAction(Tap):
         return cls(verb, int(m[2]))  # type: ignore[arg-type]
 
 
+IncidentListKind = Literal["o", "m"]
+
+
+@dataclass(frozen=True)
+class IncidentPage(Tap):
+    """A page of an incident list, turned in place: `/incidents` (`o`, the open ones) or
+    `/myreports` (`m`). The list is read again, and the right to it re-checked."""
+
+    which: IncidentListKind
+    page: int
+    PATTERN = re.compile(rf"incs:(o|m):{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"incs:{self.which}:{self.page}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls("o" if m[1] == "o" else "m", int(m[2]))
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
@@ -647,7 +667,7 @@ KINDS: tuple[type[Tap], ...] = (
     PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
     InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
-    IncidentAction,
+    IncidentAction, IncidentPage,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
