@@ -24,6 +24,7 @@ from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.importer import Importer
+from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
 from bot.services.ports import Signal
@@ -105,6 +106,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     sender.add_listener(on_outcome)
     acks = AckService(db, clock, notifier, escalation, broadcast.board, refusals)
     access = AccessService(db, clock, super_admins, refusals)
+    incidents = IncidentService(db, clock, settings, form, policy, notifier, refusals,
+                                super_admins=super_admins)
     return Services(
         settings=settings, clock=clock, db=db, access=access,
         onboarding=onboarding, broadcast=broadcast,
@@ -114,8 +117,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         escalation=escalation, alerts=AlertService(db, clock, access),
         duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
-        incidents=IncidentService(db, clock, settings, form, policy, notifier, refusals,
-                                  super_admins=super_admins),
+        incidents=incidents,
+        lifecycle=IncidentLifecycle(db, clock, settings, form, notifier, incidents, refusals),
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
     )
 

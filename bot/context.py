@@ -14,6 +14,7 @@ from bot.services.alerts import AlertService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
+from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
 from bot.services.ports import Signal
@@ -41,6 +42,7 @@ class Services:
     sender: OutboxSender
     schedule: Signal  # told when the earliest escalation due time may have moved
     incidents: IncidentService
+    lifecycle: IncidentLifecycle
     drafts: Drafts
 
 
