@@ -1,4 +1,4 @@
-"""The lifecycle buttons on an incident: «Bắt đầu xử lý» at once; the other moves through a
+"""The lifecycle buttons on an incident: start is made at once; the other moves through a
 short conversation (a reason, the closing report, a progress report, a responder to
 reassign to, a confirmation), its draft in the drafts table. Every tap and every «Gửi» is
 checked again by `IncidentLifecycle`; a refusal or a stale state changes nothing."""
@@ -81,7 +81,7 @@ def done_text(moved: Moved, move: Move, files: int = 0) -> Safe:
 
 
 async def start_work(update: Update, context: HoaTocContext) -> None:
-    """«Bắt đầu xử lý»: made at once (nothing to ask), answered after the commit."""
+    """Start (Đang xử lý): made at once (nothing to ask), answered after the commit."""
     query, s = update.callback_query, context.services
     assert query is not None
     tap = cb.parse(query.data)

@@ -421,3 +421,41 @@ async def test_the_closing_report_survives_a_restart_and_old_buttons_do_nothing(
     assert "sự cố không thay đổi" in (cancelled.plain_text or "")
     assert (await now_(h, incident)).status is IncidentStatus.IN_PROGRESS
     assert (await now_(h, incident)).closing == {}
+
+
+async def test_a_progress_report_from_the_reporter_side_reaches_the_assignee(
+    harness: Harness,
+) -> None:
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    before = {u: count(h, u) for u in (AN, LIAISON, LEAD)}
+    await asked(h, BACKUP, "progress", incident.id, "Báo cáo diễn biến")
+    await h.say(BACKUP, "x" * 10_000, has("tối đa 3000 ký tự"))  # asked again, nothing kept
+    got = await h.say(BACKUP, "Phát hiện thêm 2 máy trạm bị nhiễm.", has("Đã ghi nhận ("))
+    assert "35 ký tự, 0 tệp" in (got.plain_text or "")
+    mark = count(h, BACKUP)
+    h.fake.send_photo(BACKUP, b"\xff\xd8 screenshot", caption="Ảnh chụp màn hình")
+    got = await h.fake.wait_for_message(BACKUP, has("1 tệp"), after=mark)
+    await button(h, BACKUP, got, "Gửi", "Đã gửi báo cáo diễn biến")
+    note = await told(h, AN, "Báo cáo diễn biến", before[AN])
+    assert "Phạm Thị Minh" in (note.plain_text or "")
+    assert "Phát hiện thêm 2 máy trạm" in (note.plain_text or "")
+    assert "Ảnh chụp màn hình" in (note.plain_text or "")
+    photo = await h.fake.wait_for_message(AN, lambda m: m.kind == "photo", after=before[AN])
+    assert photo.file_bytes == b"\xff\xd8 screenshot"
+    # The assignee hears it, not the reporter side again nor the lead.
+    assert count(h, LIAISON) == before[LIAISON] and count(h, LEAD) == before[LEAD]
+    repo = IncidentRepository(h.services.db.reader)
+    [event] = [e for e in await repo.events(incident.id) if e.kind is EventKind.PROGRESS]
+    assert event.person_id == w.person[BACKUP]
+    assert [f.kind for f in await repo.files(incident.id, event.id)] == ["photo"]
+    assert (await now_(h, incident)).last_progress_at == h.clock.now()
+    # Nobody has it yet (released): a report from the reporter side goes to the lead.
+    await h.services.lifecycle.move(AN, incident.id, Move.RELEASE, reason="Đổi ca.")
+    await h.services.sender.drained()
+    mark = count(h, LEAD)
+    await asked(h, LIAISON, "progress", incident.id, "Báo cáo diễn biến")
+    got = await h.say(LIAISON, "Hệ thống đã hoạt động lại một phần.", has("Đã ghi nhận ("))
+    await button(h, LIAISON, got, "Gửi", "Đã gửi báo cáo diễn biến")
+    await told(h, LEAD, "Hệ thống đã hoạt động lại một phần", mark)
