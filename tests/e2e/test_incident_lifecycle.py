@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import to_epoch
+from bot.domain.errors import InvalidInput
 from bot.domain.incidents import EventKind, Incident, IncidentStatus, Move
 from bot.domain.models import Role
 from bot.services.incidents import ReportDraft
@@ -459,3 +461,42 @@ async def test_a_progress_report_from_the_reporter_side_reaches_the_assignee(
     got = await h.say(LIAISON, "Hệ thống đã hoạt động lại một phần.", has("Đã ghi nhận ("))
     await button(h, LIAISON, got, "Gửi", "Đã gửi báo cáo diễn biến")
     await told(h, LEAD, "Hệ thống đã hoạt động lại một phần", mark)
+
+
+async def test_the_service_checks_what_the_conversation_collected(harness: Harness) -> None:
+    """A draft may be old or forged: the closing report, the reason and the new assignee are
+    checked again at the move, and nothing is stored when they are wrong."""
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    life = h.services.lifecycle
+    await life.move(AN, incident.id, Move.START)
+    missing = {k: v for k, v in CLOSING.items() if k != "cause"}
+    with pytest.raises(InvalidInput) as err:
+        await life.move(AN, incident.id, Move.RESOLVE, closing=missing)
+    assert err.value.key == "inl_closing_missing" and err.value.params["field"] == "cause"
+    with pytest.raises(InvalidInput) as err:
+        await life.move(AN, incident.id, Move.RESOLVE,
+                        closing={**CLOSING, "damage": "x" * 1001})
+    assert err.value.key == "inl_answer_too_long"
+    for reason in (None, "  ", "x" * 1001):
+        with pytest.raises(InvalidInput):
+            await life.move(AN, incident.id, Move.RELEASE, reason=reason)
+    with pytest.raises(InvalidInput) as err:
+        await life.move(LEAD, incident.id, Move.REASSIGN, assignee_id=w.person[LIAISON])
+    assert err.value.key == "inl_not_responder"
+    with pytest.raises(InvalidInput) as err:
+        await life.move(LEAD, incident.id, Move.REASSIGN, assignee_id=w.person[AN])
+    assert err.value.key == "inl_same_assignee"
+    with pytest.raises(InvalidInput) as err:
+        await life.progress(AN, incident.id, "   ")
+    assert err.value.key == "inl_progress_empty"
+    now = await now_(h, incident)
+    assert now.status is IncidentStatus.IN_PROGRESS and now.closing == {}
+    assert now.assignee_id == w.person[AN]
+    kinds = [e.kind for e in await IncidentRepository(h.services.db.reader).events(incident.id)]
+    assert kinds == [EventKind.REPORTED, EventKind.STARTED]
+    # The optional field is kept when answered; unknown keys are not.
+    moved = await life.move(AN, incident.id, Move.RESOLVE, closing={
+        **CLOSING, "recommendations": "Rà soát định kỳ.", "extra": "x"})
+    assert moved.incident.closing == {**CLOSING, "recommendations": "Rà soát định kỳ."}
