@@ -24,6 +24,7 @@ from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
 from bot.services.importer import Importer
+from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
@@ -119,6 +120,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         schedule=schedule,
         incidents=incidents,
         incident_views=IncidentViews(db, clock, settings, form, incidents, refusals),
+        lifecycle=IncidentLifecycle(db, clock, settings, form, notifier, incidents, refusals),
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
     )
 

@@ -14,6 +14,7 @@ from bot.services.alerts import AlertService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
+from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
@@ -43,6 +44,7 @@ class Services:
     schedule: Signal  # told when the earliest escalation due time may have moved
     incidents: IncidentService
     incident_views: IncidentViews
+    lifecycle: IncidentLifecycle
     drafts: Drafts
 
 

@@ -1098,6 +1098,156 @@ TEXTS: Final[dict[str, str]] = {
     "incv_move_false_alarm": "Không phải sự cố",
     "incv_move_priority": "Đổi mức ưu tiên",
     "incv_move_progress": "Báo cáo diễn biến",
+    # --- incidents: the lifecycle moves, progress and closing reports (part C) ----------
+    "inl_conv": "cập nhật sự cố",
+    "inl_step_reason": "Lý do",
+    "inl_step_closing": "Báo cáo kết thúc ứng phó",
+    "inl_step_summary": "Xem lại báo cáo kết thúc ứng phó",
+    "inl_step_progress": "Báo cáo diễn biến",
+    "inl_step_pick": "Chọn người xử lý",
+    "inl_step_confirm": "Xác nhận",
+    "inl_btn_send": "Gửi",
+    "inl_btn_cancel": "Hủy",
+    "inl_btn_skip": "Bỏ qua",
+    "inl_btn_confirm": "✅ Xác nhận",
+    "inl_cancelled": "Đã hủy; sự cố không thay đổi.",
+    "inl_old_button": "Nút này thuộc một bước đã qua.",
+    "inl_refused": "⛔ Anh/Chị không có quyền thực hiện thao tác này đối với sự cố.",
+    "inl_refused_now": (
+        "⛔ Anh/Chị không có quyền thực hiện thao tác này đối với sự cố {code} (hiện ở trạng "
+        "thái “{status}”)."
+    ),
+    "inl_stale": (
+        "ℹ️ Sự cố {code} hiện ở trạng thái “{status}”; thao tác này không còn thực hiện được."
+    ),
+    "inl_not_responder": (
+        "❌ Người được chọn không còn là thành viên Đội ứng cứu sự cố. Vui lòng chọn người khác."
+    ),
+    "inl_same_assignee": "❌ {name} đang xử lý sự cố này. Vui lòng chọn người khác.",
+    "inl_reason_empty": "❌ Chưa có lý do. Vui lòng nhập lý do bằng chữ.",
+    "inl_reason_too_long": (
+        "❌ Lý do quá dài (tối đa {max_len} ký tự). Vui lòng nhập ngắn gọn hơn."
+    ),
+    "inl_closing_missing": "❌ Còn thiếu “{label}”. Vui lòng bổ sung.",
+    "inl_answer_empty": "❌ “{label}” là nội dung bắt buộc. Vui lòng nhập nội dung.",
+    "inl_answer_too_long": (
+        "❌ Nội dung “{label}” quá dài (tối đa {max_len} ký tự). Vui lòng nhập ngắn gọn hơn."
+    ),
+    "inl_progress_empty": (
+        "❌ Báo cáo diễn biến chưa có nội dung. Vui lòng nhập nội dung hoặc gửi tệp."
+    ),
+    "inl_progress_too_long": (
+        "❌ Báo cáo diễn biến tối đa {max_len} ký tự. Vui lòng rút gọn, hoặc gửi kèm tệp."
+    ),
+    "inl_progress_too_many_files": "❌ Mỗi báo cáo diễn biến có tối đa {max_files} tệp.",
+    "inl_ask_reason_release": (
+        "↩️ Trả lại sự cố <b>{code}</b>: sự cố trở về trạng thái “Mới” để tiếp nhận lại.\n"
+        "Đề nghị nhập lý do (tối đa {max_len} ký tự), hoặc bấm “Hủy”."
+    ),
+    "inl_ask_reason_reopen": (
+        "🔁 Mở lại sự cố <b>{code}</b>: sự cố trở về trạng thái “Đang xử lý”.\n"
+        "Đề nghị nhập lý do (tối đa {max_len} ký tự), hoặc bấm “Hủy”."
+    ),
+    "inl_ask_reason_false_alarm": (
+        "🏁 Xác định <b>{code}</b> không phải sự cố: kết thúc ứng phó.\n"
+        "Đề nghị nhập lý do (tối đa {max_len} ký tự), hoặc bấm “Hủy”."
+    ),
+    "inl_ask_closing": (
+        "📋 <b>Báo cáo kết thúc ứng phó</b> sự cố <b>{code}</b> ({index}/{total})\n\n"
+        "Đề nghị nhập <b>{label}</b>{optional}.{help}"
+    ),
+    "inl_optional": " (không bắt buộc; có thể bấm “Bỏ qua”)",
+    "inl_closing_summary": (
+        "📋 <b>Báo cáo kết thúc ứng phó</b> sự cố <b>{code}</b>\n\n{lines}\n\n"
+        "Bấm “Gửi” để chuyển sự cố sang trạng thái “Đã khắc phục”, hoặc “Hủy”."
+    ),
+    "inl_ask_progress": (
+        "📝 <b>Báo cáo diễn biến</b> sự cố <b>{code}</b>\n"
+        "Đề nghị nhập nội dung và/hoặc gửi tệp (ảnh, nhật ký, tài liệu), sau đó bấm “Gửi”."
+    ),
+    "inl_progress_got": "✅ Đã ghi nhận ({chars} ký tự, {files} tệp). Gửi thêm, hoặc bấm “Gửi”.",
+    "inl_ask_assignee": "👤 Giao sự cố <b>{code}</b> cho thành viên Đội ứng cứu sự cố nào?",
+    "inl_lead_mark": " (Đội trưởng)",
+    "inl_no_responders": "ℹ️ Không có thành viên Đội ứng cứu sự cố nào khác để giao.",
+    "inl_confirm_reassign": "Xác nhận giao sự cố <b>{code}</b> cho <b>{name}</b> xử lý?",
+    "inl_confirm_close": (
+        "Xác nhận kết thúc ứng phó sự cố <b>{code}</b> (trạng thái “Đã kết thúc ứng phó”)? "
+        "Sau khi kết thúc, sự cố không thể mở lại."
+    ),
+    "inl_confirm_false_alarm": (
+        "Xác nhận <b>{code}</b> không phải sự cố và kết thúc ứng phó?\nLý do: {reason}\n"
+        "Sau khi kết thúc, sự cố không thể mở lại."
+    ),
+    "inl_done": "✅ Sự cố <b>{code}</b>: “{before}” → “{status}” ({by}).",
+    "inl_done_reassign": (
+        "✅ Sự cố <b>{code}</b> đã được giao cho {assignee}; trạng thái “{status}” ({by})."
+    ),
+    "inl_done_progress": "✅ Đã gửi báo cáo diễn biến sự cố <b>{code}</b> ({files} tệp).",
+    # What the reporter side is told of each change.
+    "inl_note_start": (
+        "🔧 Sự cố <b>{code}</b> ({agency}) chuyển sang trạng thái “Đang xử lý”.\n"
+        "Người xử lý: {by}, lúc {at}."
+    ),
+    "inl_note_release": (
+        "↩️ Sự cố <b>{code}</b> ({agency}) trở về trạng thái “Mới”, chờ tiếp nhận lại: {by} "
+        "trả lại lúc {at}.\nLý do: {reason}"
+    ),
+    "inl_note_reassign": (
+        "👤 Sự cố <b>{code}</b> ({agency}) được giao cho {assignee} xử lý ({by} phân công lúc "
+        "{at}); trạng thái “{status}”."
+    ),
+    "inl_note_resolve": (
+        "✅ Sự cố <b>{code}</b> ({agency}) chuyển sang trạng thái “Đã khắc phục” ({by}, lúc "
+        "{at}).\n\n<b>Báo cáo kết thúc ứng phó</b>\n{closing}"
+    ),
+    "inl_note_reopen": (
+        "🔁 Sự cố <b>{code}</b> ({agency}) được mở lại, trở về trạng thái “Đang xử lý” ({by}, "
+        "lúc {at}).\nLý do: {reason}"
+    ),
+    "inl_note_close": (
+        "🏁 Sự cố <b>{code}</b> ({agency}) chuyển sang trạng thái “Đã kết thúc ứng phó” ({by}, "
+        "lúc {at})."
+    ),
+    "inl_note_false_alarm": (
+        "🏁 Sự cố <b>{code}</b> ({agency}) được xác định không phải sự cố; trạng thái “Đã kết "
+        "thúc ứng phó” ({by}, lúc {at}).\nLý do: {reason}"
+    ),
+    # What the team is told.
+    "inl_assigned_you": (
+        "📌 Anh/Chị được giao xử lý sự cố <b>{code}</b> ({agency}); {by} phân công lúc {at}. "
+        "Trạng thái: “{status}”."
+    ),
+    "inl_unassigned_release": (
+        "ℹ️ Sự cố <b>{code}</b> ({agency}) không còn do Anh/Chị xử lý: {by} trả sự cố về "
+        "trạng thái “Mới” lúc {at}.\nLý do: {reason}"
+    ),
+    "inl_unassigned_reassign": (
+        "ℹ️ Sự cố <b>{code}</b> ({agency}) không còn do Anh/Chị xử lý: {by} giao cho "
+        "{assignee} lúc {at}."
+    ),
+    "inl_team_resolve": (
+        "✅ Sự cố <b>{code}</b> ({agency}) đã được {by} khắc phục lúc {at}; trạng thái “Đã "
+        "khắc phục”.\n\n<b>Báo cáo kết thúc ứng phó</b>\n{closing}\n\n"
+        "Đề nghị Đội trưởng hoặc quản trị viên xem xét, kết thúc ứng phó sự cố."
+    ),
+    "inl_team_reopen": (
+        "🔁 Sự cố <b>{code}</b> ({agency}) được {by} mở lại lúc {at}; trạng thái “Đang xử "
+        "lý”.\nLý do: {reason}"
+    ),
+    "inl_team_close": (
+        "🏁 Sự cố <b>{code}</b> ({agency}): {by} kết thúc ứng phó lúc {at}."
+    ),
+    "inl_team_false_alarm": (
+        "🏁 Sự cố <b>{code}</b> ({agency}): {by} xác định không phải sự cố, kết thúc ứng phó "
+        "lúc {at}.\nLý do: {reason}"
+    ),
+    "inl_progress": (
+        "📝 <b>Báo cáo diễn biến</b> sự cố <b>{code}</b> ({agency}) — {by}, lúc {at}; trạng "
+        "thái “{status}”.\n\n{text}{files}"
+    ),
+    "inl_progress_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
+    "inl_progress_files": "\n📎 Kèm {count} tệp.",
+    "inl_progress_caption": "{code} — báo cáo diễn biến",
 }
 
 

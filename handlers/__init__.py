@@ -27,6 +27,7 @@ from handlers import (
     fallback,
     forms,
     gate,
+    incident_actions,
     incident_views,
     invite_form,
     results,
@@ -36,7 +37,8 @@ from handlers import (
 from handlers.fallback import stale_button, unexpected, unknown_command
 
 # Every conversation, in the order they are asked whether an update is theirs.
-FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM, invite_form.FORM)
+FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM, invite_form.FORM,
+         incident_actions.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0
@@ -94,6 +96,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CallbackQueryHandler(status.status_open, pattern=callbacks.matches(callbacks.StatusOpen)),
         CallbackQueryHandler(status.status_list, pattern=callbacks.matches(callbacks.StatusList)),
         CallbackQueryHandler(status.phone_ack, pattern=callbacks.matches(callbacks.PhoneAck)),
+        *incident_actions.HANDLERS,
         MessageHandler(private & filters.CONTACT, start.contact),
         MessageHandler(private & filters.COMMAND, unknown_command),
         MessageHandler(private & filters.TEXT, start.text),

@@ -659,6 +659,44 @@ class IncidentPage(Tap):
         return cls("o" if m[1] == "o" else "m", int(m[2]))
 
 
+IclAction = Literal["ok", "no", "skip"]
+_ICL_ACTIONS: dict[str, IclAction] = {"ok": "ok", "no": "no", "skip": "skip"}
+
+
+@dataclass(frozen=True)
+class IclButton(Tap):
+    """Inside a lifecycle move's conversation: «Gửi» / «Xác nhận» (`ok`), «Hủy» (`no`),
+    «Bỏ qua» (`skip`, an optional field of the closing report). The nonce binds it to the
+    question it was asked with: an older button does nothing."""
+
+    action: IclAction
+    nonce: str
+    PATTERN = re.compile(rf"icl:(ok|no|skip):{_NONCE}")
+
+    def encode(self) -> str:
+        return _checked(f"icl:{self.action}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_ICL_ACTIONS[m[1]], m[2])
+
+
+@dataclass(frozen=True)
+class IclPick(Tap):
+    """A responder picked to reassign an incident to (re-checked: active, a responder)."""
+
+    person_id: int
+    nonce: str
+    PATTERN = re.compile(rf"icl:p:{_ID}:{_NONCE}")
+
+    def encode(self) -> str:
+        return _checked(f"icl:p:{self.person_id}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]), m[2])
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
@@ -667,7 +705,7 @@ KINDS: tuple[type[Tap], ...] = (
     PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
     InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
-    IncidentAction, IncidentPage,
+    IncidentAction, IncidentPage, IclButton, IclPick,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an

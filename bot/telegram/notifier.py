@@ -29,7 +29,7 @@ from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
-from bot.telegram import status_view
+from bot.telegram import lifecycle_view, status_view
 from bot.telegram.escalation_view import (
     CLAIM_ROOM,
     claim_lines,
@@ -162,6 +162,15 @@ def _no_liaison(notice: Notice, settings: Settings, copy: Delivery | None) -> Re
                          TEXT_LIMIT))
 
 
+def _lifecycle(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """An incident's change told to its reporter side or team; a progress report's files
+    follow its text."""
+    v = notice.values
+    caption = t("inl_progress_caption", code=v["code"])
+    files = [_file(f["kind"], f["file_id"], caption) for f in v.get("files") or []]
+    return Rendered([lifecycle_view.notice_text(notice.key, v, settings.tz)], files_after=files)
+
+
 RENDERERS: dict[str, Renderer] = {
     "directive_copy": _directive_copy,
     "directive_acked": _directive_acked,
@@ -172,6 +181,7 @@ RENDERERS: dict[str, Renderer] = {
     "esc_digest": _digest,
     "result_report": _result,
     "directive_no_liaison": _no_liaison,
+    **dict.fromkeys(lifecycle_view.NOTICE_KEYS, _lifecycle),
 }
 
 

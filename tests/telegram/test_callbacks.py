@@ -67,6 +67,13 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.InviteNew("lead"), "iv:n:lead:0:0"),
     (cb.InviteRevoke(17), "iv:rv:17"),
     (cb.InviteRevoke(17, sure=True), "iv:rk:17"),
+    *[(cb.IncidentAction(verb, 7), f"inc:{verb}:7")  # type: ignore[arg-type]
+      for verb in ("take", "start", "release", "reassign", "resolve", "reopen", "close",
+                   "false", "prio", "progress", "view", "files")],
+    (cb.IncidentAction("close", BIG), f"inc:close:{BIG}"),
+    *[(cb.IclButton(a, "0a1b2c3d"), f"icl:{a}:0a1b2c3d")  # type: ignore[arg-type]
+      for a in ("ok", "no", "skip")],
+    (cb.IclPick(BIG, "0a1b2c3d"), f"icl:p:{BIG}:0a1b2c3d"),
 ]
 
 

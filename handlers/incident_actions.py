@@ -1,0 +1,363 @@
+"""The lifecycle buttons on an incident: start is made at once; the other moves through a
+short conversation (a reason, the closing report, a progress report, a responder to
+reassign to, a confirmation), its draft in the drafts table. Every tap and every «Gửi» is
+checked again by `IncidentLifecycle`; a refusal or a stale state changes nothing."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Self
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import HoaTocContext
+from bot.domain.errors import InvalidInput
+from bot.domain.incidents import Move
+from bot.services.incident_lifecycle import MAX_FILES, MAX_PROGRESS, MAX_REASON, Moved
+from bot.telegram import callbacks as cb
+from bot.telegram import lifecycle_view as view
+from bot.telegram.incident_view import status_label
+from bot.telegram.render import plain
+from bot.texts import Safe, t
+from handlers import forms
+from handlers.common import NEW, best_effort, expect_button, expect_text, message, user_id
+
+REASON, CLOSING, SUMMARY, PROGRESS, PICK, CONFIRM = (
+    "reason", "closing", "summary", "progress", "pick", "confirm")
+
+MOVES: dict[str, Move] = {
+    "start": Move.START, "release": Move.RELEASE, "reassign": Move.REASSIGN,
+    "resolve": Move.RESOLVE, "reopen": Move.REOPEN, "close": Move.CLOSE,
+    "false": Move.FALSE_ALARM, "progress": Move.PROGRESS}
+ASKED = frozenset(MOVES) - {"start"}  # the verbs that open the conversation
+
+
+@dataclass
+class Fields:
+    """The move under way: which, on which incident, and what was answered so far."""
+
+    verb: str = ""
+    incident_id: int = 0
+    code: str = ""
+    reason: str = ""
+    closing: dict[str, str] = field(default_factory=dict)
+    index: int = 0  # the closing report's field being asked
+    text: str = ""  # a progress report's
+    files: list[dict[str, str]] = field(default_factory=list)
+    assignee_id: int = 0
+    assignee: str = ""
+    nonce: str = ""  # the buttons of the question asked last; older ones do nothing
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**data)
+
+
+def _f(context: HoaTocContext) -> Fields:
+    return forms.state(context, Fields)
+
+
+def _nonce(context: HoaTocContext) -> str:
+    _f(context).nonce = secrets.token_hex(4)
+    return _f(context).nonce
+
+
+def done_text(moved: Moved, move: Move, files: int = 0) -> Safe:
+    """What the person who made the move is told."""
+    i = moved.incident
+    if move is Move.PROGRESS:
+        return t("inl_done_progress", code=i.code, files=files)
+    if move is Move.REASSIGN and moved.assignee is not None:
+        return t("inl_done_reassign", code=i.code, assignee=moved.assignee.full_name,
+                 status=status_label(i.status), by=moved.by.full_name)
+    return t("inl_done", code=i.code, before=status_label(moved.before),
+             status=status_label(i.status), by=moved.by.full_name)
+
+
+async def start_work(update: Update, context: HoaTocContext) -> None:
+    """Start (Đang xử lý): made at once (nothing to ask), answered after the commit."""
+    query, s = update.callback_query, context.services
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.IncidentAction)
+    try:
+        moved = await s.lifecycle.move(user_id(update), tap.incident_id, Move.START)
+    except InvalidInput as exc:
+        await query.answer(plain(view.error_text(exc, s.settings)), show_alert=True)
+        return
+    await query.answer()
+    await best_effort(message(update).reply_text(done_text(moved, Move.START)), "confirm a move")
+
+
+async def begin(update: Update, context: HoaTocContext) -> str:
+    """A move's button: checked at once (nobody writes what they may not send), then asked."""
+    query, s = update.callback_query, context.services
+    assert query is not None
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.IncidentAction)
+    try:
+        standing = await s.lifecycle.check(user_id(update), tap.incident_id, MOVES[tap.verb])
+    except InvalidInput as exc:
+        await query.answer(plain(view.error_text(exc, s.settings)), show_alert=True)
+        return forms.END
+    await query.answer()
+    f = _f(context)
+    f.verb, f.incident_id, f.code = tap.verb, tap.incident_id, standing.incident.code
+    return await ASK[tap.verb](update, context)
+
+
+async def _ask_reason(update: Update, context: HoaTocContext) -> str:
+    f = _f(context)
+    markup = view.buttons(_nonce(context))
+    await forms.save(context, REASON)
+    await message(update).reply_text(
+        t(f"inl_ask_reason_{MOVES[f.verb]}", code=f.code, max_len=MAX_REASON),
+        reply_markup=markup)
+    return REASON
+
+
+async def _ask_closing(update: Update, context: HoaTocContext) -> str:
+    """The closing report's next field, or the summary once every one is answered."""
+    f, form = _f(context), context.services.lifecycle.form
+    if f.index >= len(form.closing):
+        return await _summary(update, context)
+    q = form.closing[f.index]
+    markup = view.buttons(_nonce(context), skip=not q.required)
+    await forms.save(context, CLOSING)
+    await message(update).reply_text(t(
+        "inl_ask_closing", code=f.code, index=f.index + 1, total=len(form.closing),
+        label=q.label, optional=t("inl_optional") if not q.required else "",
+        help=f"\n{q.help}" if q.help else ""), reply_markup=markup)
+    return CLOSING
+
+
+async def _summary(update: Update, context: HoaTocContext) -> str:
+    f, form = _f(context), context.services.lifecycle.form
+    lines = view.closing_lines((q.label, f.closing[q.key]) for q in form.closing
+                               if q.key in f.closing)
+    markup = view.buttons(_nonce(context), ok="inl_btn_send")
+    await forms.save(context, SUMMARY)
+    await message(update).reply_text(t("inl_closing_summary", code=f.code, lines=lines),
+                                     reply_markup=markup)
+    return SUMMARY
+
+
+async def _ask_progress(update: Update, context: HoaTocContext) -> str:
+    markup = view.buttons(_nonce(context), ok="inl_btn_send")
+    await forms.save(context, PROGRESS)
+    await message(update).reply_text(t("inl_ask_progress", code=_f(context).code),
+                                     reply_markup=markup)
+    return PROGRESS
+
+
+async def _ask_assignee(update: Update, context: HoaTocContext) -> str:
+    f = _f(context)
+    people = await context.services.lifecycle.responders(f.incident_id)
+    if not people:
+        await message(update).reply_text(t("inl_no_responders"))
+        return forms.END
+    markup = view.responders_keyboard(people, _nonce(context))
+    await forms.save(context, PICK)
+    await message(update).reply_text(t("inl_ask_assignee", code=f.code), reply_markup=markup)
+    return PICK
+
+
+async def _confirm(update: Update, context: HoaTocContext) -> str:
+    f = _f(context)
+    prompt = {"close": t("inl_confirm_close", code=f.code),
+              "false": t("inl_confirm_false_alarm", code=f.code, reason=f.reason),
+              "reassign": t("inl_confirm_reassign", code=f.code, name=f.assignee)}[f.verb]
+    markup = view.buttons(_nonce(context), ok="inl_btn_confirm")
+    await forms.save(context, CONFIRM)
+    await message(update).reply_text(prompt, reply_markup=markup)
+    return CONFIRM
+
+
+ASK: dict[str, Callable[[Update, HoaTocContext], Awaitable[str]]] = {
+    "release": _ask_reason, "reopen": _ask_reason, "false": _ask_reason,
+    "resolve": _ask_closing, "progress": _ask_progress, "reassign": _ask_assignee,
+    "close": _confirm}
+
+
+async def reason(update: Update, context: HoaTocContext) -> str:
+    """The reason (release, reopen, false alarm): checked; a false alarm is confirmed first."""
+    f = _f(context)
+    try:
+        f.reason = context.services.lifecycle.reason(message(update).text)
+    except InvalidInput as exc:
+        await message(update).reply_text(view.error_text(exc, context.services.settings))
+        return REASON
+    if f.verb == "false":
+        return await _confirm(update, context)
+    return await _make(update, context)
+
+
+async def closing_answer(update: Update, context: HoaTocContext) -> str:
+    """One field of the closing report, as text within its length."""
+    f, form = _f(context), context.services.lifecycle.form
+    q, text = form.closing[f.index], (message(update).text or "").strip()
+    if not text or len(text) > q.max_length:
+        key = "inl_answer_too_long" if text else "inl_answer_empty"
+        await message(update).reply_text(t(key, label=q.label, max_len=q.max_length))
+        return CLOSING
+    f.closing[q.key], f.index = text, f.index + 1
+    return await _ask_closing(update, context)
+
+
+async def closing_skip(update: Update, context: HoaTocContext) -> str:
+    """«Bỏ qua» on an optional field (a required one has no such button)."""
+    f, form = _f(context), context.services.lifecycle.form
+    if await _stale_tap(update, context) or form.closing[f.index].required:
+        return CLOSING
+    f.closing.pop(form.closing[f.index].key, None)
+    f.index += 1
+    return await _ask_closing(update, context)
+
+
+async def progress_text(update: Update, context: HoaTocContext) -> str:
+    """A progress report's text; several messages are joined."""
+    f = _f(context)
+    combined = f"{f.text}\n{message(update).text or ''}".strip()
+    if len(combined) > MAX_PROGRESS:
+        await message(update).reply_text(t("inl_progress_too_long", max_len=MAX_PROGRESS))
+        return PROGRESS
+    f.text = combined
+    return await _progress_got(update, context)
+
+
+async def progress_file(update: Update, context: HoaTocContext) -> str:
+    """A photo or document for the progress report (each photo of an album counts)."""
+    f, msg = _f(context), message(update)
+    if len(f.files) >= MAX_FILES:
+        await msg.reply_text(t("inl_progress_too_many_files", max_files=MAX_FILES))
+        return PROGRESS
+    if msg.document is not None:
+        f.files.append({"file_id": msg.document.file_id, "kind": "document",
+                        "name": msg.document.file_name or "",
+                        "unique_id": msg.document.file_unique_id})
+    else:
+        photo = msg.photo[-1]
+        f.files.append({"file_id": photo.file_id, "kind": "photo", "name": "",
+                        "unique_id": photo.file_unique_id})
+    if msg.caption:
+        f.text = f"{f.text}\n{msg.caption.strip()}".strip()[:MAX_PROGRESS]
+    return await _progress_got(update, context)
+
+
+async def _progress_got(update: Update, context: HoaTocContext) -> str:
+    f = _f(context)
+    markup = view.buttons(_nonce(context), ok="inl_btn_send")
+    await forms.save(context, PROGRESS)
+    await message(update).reply_text(t("inl_progress_got", chars=len(f.text),
+                                       files=len(f.files)), reply_markup=markup)
+    return PROGRESS
+
+
+async def pick(update: Update, context: HoaTocContext) -> str:
+    """A responder picked to reassign to: confirmed next."""
+    query = update.callback_query
+    assert query is not None
+    if await _stale_tap(update, context):
+        return PICK
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.IclPick)
+    f, s = _f(context), context.services
+    try:
+        person = await s.lifecycle.assignable(f.incident_id, tap.person_id)
+    except InvalidInput as exc:
+        await query.answer(plain(view.error_text(exc, s.settings)), show_alert=True)
+        return PICK
+    f.assignee_id, f.assignee = person.id, person.full_name
+    await query.answer()
+    await best_effort(query.edit_message_reply_markup(None), "drop the picker")
+    return await _confirm(update, context)
+
+
+async def send(update: Update, context: HoaTocContext) -> str | None:
+    """«Gửi» (the closing or progress report) or «Xác nhận»: the move is made."""
+    query = update.callback_query
+    assert query is not None
+    if await _stale_tap(update, context):
+        return None
+    return await _make(update, context)
+
+
+async def _make(update: Update, context: HoaTocContext) -> str:
+    """Make the move (the draft dropped in its transaction); say what changed, or why not."""
+    f, s, query = _f(context), context.services, update.callback_query
+    move, uid = MOVES[f.verb], user_id(update)
+    try:
+        if move is Move.PROGRESS:
+            moved = await s.lifecycle.progress(uid, f.incident_id, f.text, f.files,
+                                               also=forms.dropped_with(context))
+        else:
+            moved = await s.lifecycle.move(
+                uid, f.incident_id, move, reason=f.reason or None,
+                assignee_id=f.assignee_id or None, closing=f.closing,
+                also=forms.dropped_with(context))
+        said = done_text(moved, move, len(f.files))
+    except InvalidInput as exc:
+        said = Safe(view.error_text(exc, s.settings))
+    await forms.finish(context)  # made, or refused for good: nothing to offer again
+    if query is not None:
+        await query.answer()
+        await best_effort(query.edit_message_reply_markup(None), "drop the buttons")
+    await best_effort(message(update).reply_text(said), "say what the move did")
+    return forms.END
+
+
+async def _stale_tap(update: Update, context: HoaTocContext) -> bool:
+    """A button of a question asked before the last one: answered, nothing done."""
+    query = update.callback_query
+    assert query is not None
+    tap = cb.parse(query.data)
+    if isinstance(tap, cb.IclButton | cb.IclPick) and tap.nonce == _f(context).nonce:
+        return False
+    await query.answer(t("inl_old_button"), show_alert=True)
+    return True
+
+
+async def old_button(update: Update, context: HoaTocContext) -> None:
+    """A button of this conversation from a step already passed."""
+    await _stale_tap(update, context)
+
+
+_OK = cb.matches(cb.IclButton, action="ok")
+_TYPED = MessageHandler(NEW & ~filters.COMMAND, expect_button)
+
+FORM = forms.Form(
+    name="incident_move", title="inl_conv", fields=Fields, cancelled="inl_cancelled",
+    entry_points=[CallbackQueryHandler(begin, pattern=cb.matches(cb.IncidentAction,
+                                                                 verb=set(ASKED)))],
+    steps=[
+        forms.Step(REASON, "inl_step_reason", [
+            MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, reason)]),
+        forms.Step(CLOSING, "inl_step_closing", [
+            MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, closing_answer),
+            CallbackQueryHandler(closing_skip, pattern=cb.matches(cb.IclButton,
+                                                                  action="skip"))]),
+        forms.Step(SUMMARY, "inl_step_summary", [CallbackQueryHandler(send, pattern=_OK),
+                                                 _TYPED]),
+        forms.Step(PROGRESS, "inl_step_progress", [
+            MessageHandler(NEW & filters.TEXT & ~filters.COMMAND, progress_text),
+            MessageHandler(NEW & (filters.Document.ALL | filters.PHOTO), progress_file),
+            CallbackQueryHandler(send, pattern=_OK)]),
+        forms.Step(PICK, "inl_step_pick", [
+            CallbackQueryHandler(pick, pattern=cb.matches(cb.IclPick)), _TYPED]),
+        forms.Step(CONFIRM, "inl_step_confirm", [CallbackQueryHandler(send, pattern=_OK),
+                                                 _TYPED]),
+    ],
+    cancel_taps=cb.matches(cb.IclButton, action="no"),
+    fallbacks=[MessageHandler(NEW & ~filters.COMMAND, expect_text),
+               CallbackQueryHandler(old_button, pattern=cb.matches(cb.IclButton, cb.IclPick))],
+)
+
+# Outside the conversation: a move with nothing to ask.
+HANDLERS = [CallbackQueryHandler(start_work, pattern=cb.matches(cb.IncidentAction,
+                                                                verb="start"))]
