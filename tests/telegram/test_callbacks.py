@@ -74,6 +74,8 @@ TAPS: list[tuple[cb.Tap, str]] = [
     *[(cb.IclButton(a, "0a1b2c3d"), f"icl:{a}:0a1b2c3d")  # type: ignore[arg-type]
       for a in ("ok", "no", "skip")],
     (cb.IclPick(BIG, "0a1b2c3d"), f"icl:p:{BIG}:0a1b2c3d"),
+    (cb.IncidentPage("o", 3), "incs:o:3"),
+    (cb.IncidentPage("m", BIG), f"incs:m:{BIG}"),
 ]
 
 
