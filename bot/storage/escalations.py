@@ -239,6 +239,23 @@ class EscalationRepository:
                  to_epoch(next_due) if next_due else None,
                  to_epoch(next_due) if next_due else None, now, r["id"]))
 
+    async def rearm(self, kind: str, subject_id: int, deadline: datetime,
+                    steps: tuple[Step, ...], skipped: tuple[int, ...],
+                    next_due: datetime | None, now: int) -> int:
+        """The subject's escalation (the one with no agency) runs again in place: these steps
+        from this deadline, `skipped` occurrences counted as done, nobody handling it, its
+        token bumped (a wake-up read before is stale). Returns 1 if there was such a row."""
+        cur = await self.conn.execute(
+            "UPDATE escalations SET deadline_at = ?, steps = ?, done = ?, skipped = ?,"
+            " next_due_at = ?, status = ?, stop_reason = NULL, handled_by = NULL,"
+            " handled_at = NULL, token = token + 1, updated_at = ?"
+            " WHERE subject_kind = ? AND subject_id = ? AND agency_id IS NULL",
+            (to_epoch(deadline), steps_to_json(steps), json.dumps(list(skipped)),
+             json.dumps(list(skipped) if any(skipped) else []),
+             to_epoch(next_due) if next_due else None,
+             "active" if next_due else "finished", now, kind, subject_id))
+        return cur.rowcount
+
     async def set_handled(self, escalation_ids: list[int], person_id: int, now: int) -> list[int]:
         """Mark as handled those not handled yet; returns the ids this call claimed."""
         claimed = []
