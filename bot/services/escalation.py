@@ -219,8 +219,10 @@ class EscalationService:
         return [p for p in chosen if self.notifier.reachable(p)]
 
     async def stop(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
-                   agency_id: int | None, reason: str, now: int) -> None:
-        await EscalationRepository(conn).stop(kind, subject_id, agency_id, reason, now)
+                   agency_id: int | None, reason: str, now: int, *,
+                   finished_too: bool = False) -> None:
+        await EscalationRepository(conn).stop(kind, subject_id, agency_id, reason, now,
+                                              finished_too=finished_too)
 
     async def reschedule(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
                          deadline: datetime, now: int) -> None:

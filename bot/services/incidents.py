@@ -240,9 +240,11 @@ class IncidentService:
         Đã tiếp nhận / Đang xử lý → the no-progress one runs from the latest progress;
         Đã khắc phục / Đã kết thúc ứng phó → none. A new priority (`priority_changed`)
         replaces the not-taken one's steps with the new policy's, planned from the report
-        time, the occurrences already past skipped. Lifecycle moves call it after every
-        change; calling it again with nothing changed changes nothing. The caller calls
-        `after_commit` once committed."""
+        time, the occurrences already past skipped. Whenever the not-taken one stops, runs
+        again or changes, every kept copy of the report and its digests is drawn again
+        (who took it, no «Tiếp nhận»; or the button back after a release). Lifecycle moves
+        call it after every change; calling it again with nothing changed changes nothing.
+        The caller calls `after_commit` once committed."""
         engine = self.escalation
         if engine is None:
             return
@@ -254,16 +256,22 @@ class IncidentService:
         policy = self.policy.incidents[incident.priority]
         skip_within = self.policy.skip_steps_due_within
         status = incident.status
+        redraw = priority_changed
+        # Stopped, not just finished: a finished one would not tell a release from nothing.
         if status is not IncidentStatus.REPORTED and untaken is not None:
-            await engine.stop(conn, UNTAKEN, incident.id, None, f"incident {status}", at)
+            redraw = redraw or untaken.status != "stopped"
+            await engine.stop(conn, UNTAKEN, incident.id, None, f"incident {status}", at,
+                              finished_too=True)
         if status not in (IncidentStatus.TAKEN, IncidentStatus.IN_PROGRESS) and stale is not None:
-            await engine.stop(conn, NO_PROGRESS, incident.id, None, f"incident {status}", at)
+            await engine.stop(conn, NO_PROGRESS, incident.id, None, f"incident {status}", at,
+                              finished_too=True)
         if status is IncidentStatus.REPORTED:
             if untaken is None:  # just reported
                 await engine.start(conn, UNTAKEN, incident.id, None,
                                    incident.reported_at + policy.take_within, policy.snapshot(),
                                    at, skip_within=skip_within)
             elif untaken.status == "stopped":  # released: nobody has it again, from now
+                redraw = True
                 await engine.rearm(conn, UNTAKEN, incident.id, now + policy.take_within,
                                    policy.snapshot(), at, skip_within=skip_within)
             elif priority_changed:
@@ -278,6 +286,8 @@ class IncidentService:
                 await engine.rearm(conn, NO_PROGRESS, incident.id, deadline,
                                    no_progress_steps(self.settings.incident_progress_within),
                                    at, skip_within=skip_within)
+        if redraw:
+            await engine.refresh(conn, UNTAKEN, incident.id, at)
 
     def after_commit(self) -> None:
         """After the commit of a change that told someone or called `replan`: send what was
@@ -317,9 +327,7 @@ class IncidentService:
             await repo.add_event(incident.id, now, EventKind.TAKEN, person.id)
             await AuditRepository(conn).add(to_epoch(now), user_id, "incident.taken",
                                             incident.code, {"incident_id": incident.id})
-            await self.replan(conn, incident, now)
-            if self.escalation is not None:
-                await self.escalation.refresh(conn, UNTAKEN, incident.id, to_epoch(now))
+            await self.replan(conn, incident, now)  # copies drawn again: who took it
             reporter = await PeopleRepository(conn).get(incident.reporter_id)
             if reporter.id != person.id and reporter.active:
                 await self.notifier.send(conn, reporter, Notice(
@@ -376,8 +384,6 @@ class IncidentService:
                                                             "to": str(priority)})
             incident = await repo.get(incident.id)
             await self.replan(conn, incident, now, priority_changed=True)
-            if self.escalation is not None:
-                await self.escalation.refresh(conn, UNTAKEN, incident.id, to_epoch(now))
         self.after_commit()
         return PriorityResult("changed", incident, before)
 

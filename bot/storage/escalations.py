@@ -192,11 +192,14 @@ class EscalationRepository:
         return cur.rowcount == 1
 
     async def stop(self, kind: str, subject_id: int, agency_id: int | None, reason: str,
-                   now: int) -> int:
+                   now: int, *, finished_too: bool = False) -> int:
+        """Stop the running escalation(s); `finished_too`: also one whose steps are all done
+        (an incident taken after its last step: released later, it is chased again)."""
         sql = ("UPDATE escalations SET status = 'stopped', stop_reason = ?, next_due_at = NULL,"
-               " token = token + 1, updated_at = ? WHERE status = 'active' AND subject_kind = ?"
-               " AND subject_id = ?")
-        args: tuple[Any, ...] = (reason, now, kind, subject_id)
+               " token = token + 1, updated_at = ? WHERE status IN ('active', ?)"
+               " AND subject_kind = ? AND subject_id = ?")
+        args: tuple[Any, ...] = (reason, now, "finished" if finished_too else "active", kind,
+                                 subject_id)
         if agency_id is not None:
             sql, args = sql + " AND agency_id = ?", (*args, agency_id)
         cur = await self.conn.execute(sql, args)

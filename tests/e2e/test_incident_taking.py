@@ -272,6 +272,17 @@ async def test_nobody_takes_it_the_policy_climbs_to_the_lead_then_the_admins(
     assert len(texts(h, SUPER_ADMIN, "Đôn đốc")) == 2
     assert (await row(h, UNTAKEN, incident)).status == "finished"
 
+    # Taken after its last step, then released: chased again, from the release.
+    [notice] = texts(h, ON_DUTY, "Báo cáo ban đầu")
+    await tap(h, ON_DUTY, notice, f"inc:take:{incident.id}")
+    assert (await row(h, UNTAKEN, incident)).status == "stopped"
+    h.clock.set(h.t0 + 90 * M)
+    await release(h, incident)
+    again = await row(h, UNTAKEN, incident)
+    assert again.status == "active" and again.next_due_at == h.t0 + 100 * M
+    await step(h, 100 * M)
+    assert len(texts(h, LEAD, "Đôn đốc (lần 1/3) tiếp nhận sự cố SC-2026-001")) == 2
+
 
 async def test_high_priority_report_goes_to_the_admins_too_without_the_button(
     harness: Harness, tmp_path: Path,
@@ -383,6 +394,40 @@ async def test_no_progress_reminds_the_assignee_then_the_lead_and_progress_moves
     assert len(texts(h, ON_DUTY, "cập nhật diễn biến")) == 3
 
 
+async def release(h: Harness, incident: Incident) -> None:
+    """The lifecycle part's «release» as far as this part cares: Mới again, then replan
+    (which draws the copies again), then `after_commit`."""
+    async with h.services.db.transaction() as conn:
+        repo = IncidentRepository(conn)
+        await repo.update(incident.id, h.clock.now(), status=IncidentStatus.REPORTED,
+                          assignee_id=None, taken_at=None)
+        await h.services.incidents.replan(conn, await repo.get(incident.id), h.clock.now())
+    h.services.incidents.after_commit()
+
+
+async def test_call_logged_by_a_responder_names_the_caller_and_who_logged_it(
+    harness: Harness, tmp_path: Path,
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    agency = await AgencyRepository(h.services.db.reader).by_code("CAT")
+    h.t0 = h.clock.now()
+    detected = to_epoch(h.clock.now() - timedelta(days=4))  # later than the 3 days
+    incident = await h.services.incidents.submit(OTHER, ReportDraft(answers(
+        agency.id, detected, reporter_name="Trần Văn Gọi", reporter_phone="0909123456")))
+    await h.services.sender.drained()
+    assert incident.via == "phone" and incident.late
+    [notice] = texts(h, ON_DUTY, "Báo cáo ban đầu sự cố SC-2026-001")
+    text = notice.plain_text or ""
+    assert ("Người báo cáo: Trần Văn Gọi (0909 123 456) — qua điện thoại, do Minh Nguyễn "
+            "ghi nhận") in text
+    assert "Báo cáo sau thời hạn 3 ngày kể từ khi phát hiện." in text
+    # Taken: who logged it is told (the caller is not on the bot).
+    await tap(h, ON_DUTY, notice, f"inc:take:{incident.id}")
+    [told] = texts(h, OTHER, "Sự cố SC-2026-001 đã được tiếp nhận")
+    assert "Hùng Nguyễn (0913 000 103)" in (told.plain_text or "")
+
+
 async def test_released_incident_is_chased_again_from_now(
     harness: Harness, tmp_path: Path,
 ) -> None:
@@ -395,14 +440,7 @@ async def test_released_incident_is_chased_again_from_now(
                                   and not m.buttons)
     # Released an hour later (the lifecycle part's move, simulated): Mới again.
     h.clock.set(h.t0 + 60 * M)
-    async with h.services.db.transaction() as conn:
-        repo = IncidentRepository(conn)
-        await repo.update(incident.id, h.clock.now(), status=IncidentStatus.REPORTED,
-                          assignee_id=None, taken_at=None)
-        await h.services.incidents.replan(conn, await repo.get(incident.id), h.clock.now())
-        await h.services.escalation.refresh(conn, UNTAKEN, incident.id,
-                                            to_epoch(h.clock.now()))
-    h.services.incidents.after_commit()
+    await release(h, incident)
     before = await row(h, UNTAKEN, incident)
     assert before.status == "active" and before.deadline_at == h.t0 + 70 * M
     assert before.next_due_at == h.t0 + 70 * M and before.done == (0, 0)
