@@ -57,7 +57,8 @@ ADMINS_TOLD = frozenset({Severity.CAO, Severity.NGHIEM_TRONG})
 class TakeResult:
     """What became of a «Tiếp nhận»: "taken" (by this person, now), "mine" (they had taken
     it before), "already" (someone else, `name` at `at`), "closed" (no longer new, nobody
-    holds it), "ended" (no longer in the team), "refused" (not a responder; audited)."""
+    holds it), "ended" (no longer in the team), "refused" (not a responder; audited),
+    "missing" (no such incident: forged data; audited)."""
 
     status: str
     incident: Incident | None = None
@@ -312,7 +313,7 @@ class IncidentService:
                 await self.refusals.add(user_id, "incident.take_refused", f"inc:{incident_id}",
                                         {"why": "no_such_incident"}, conn=conn,
                                         per_subject=False)
-                return TakeResult("refused")
+                return TakeResult("missing")
             person, who = await self.standing(conn, user_id, incident)
             if Who.RESPONDER not in who:
                 ended = person is not None and not person.active and person.has(Role.RESPONDER)

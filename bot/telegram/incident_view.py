@@ -205,4 +205,6 @@ def take_answer(status: str, code: str, name: str | None, at: datetime | None,
         return plain(t("inc_n_take_closed", code=code, status=status_label(incident_status)))
     if status == "ended":
         return plain(t("access_ended_tap"))
+    if status == "missing":
+        return plain(t("not_found"))
     return plain(t("inc_n_take_refused"))
