@@ -224,7 +224,7 @@ async def test_on_duty_responder_gets_the_report_with_take_and_both_files_first_
     assert texts(h, SUPER_ADMIN, "SC-2026-001") == []
 
 
-async def test_liaison_or_stranger_replaying_take_is_refused_and_audited(
+async def test_liaison_replaying_take_or_a_made_up_id_is_refused_and_audited(
     harness: Harness, tmp_path: Path,
 ) -> None:
     h = harness
