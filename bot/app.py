@@ -22,8 +22,9 @@ from bot.services.alerts import AlertService
 from bot.services.broadcast import BroadcastService
 from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
-from bot.services.escalation import EscalationService
+from bot.services.escalation import EscalationService, Subject
 from bot.services.importer import Importer
+from bot.services.incident_escalations import incident_subjects
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
@@ -92,7 +93,9 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     notifier = TelegramNotifier(settings, sender)
     schedule = Signal()  # the earliest escalation due time may have moved: re-arm
     refusals = RefusalLog(db, clock)  # one window per refusal, whichever service refuses
-    escalation = EscalationService(db, clock, settings, notifier, SUBJECTS, schedule, refusals)
+    subjects: list[Subject] = [*SUBJECTS, *incident_subjects(form,
+                                                             settings.incident_report_within)]
+    escalation = EscalationService(db, clock, settings, notifier, subjects, schedule, refusals)
     broadcast = BroadcastService(db, clock, settings, policy, notifier, escalation)
     onboarding = OnboardingService(
         db, clock, invite_ttl=timedelta(hours=settings.invite_ttl_hours), super_admins=super_admins,
@@ -108,7 +111,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     acks = AckService(db, clock, notifier, escalation, broadcast.board, refusals)
     access = AccessService(db, clock, super_admins, refusals)
     incidents = IncidentService(db, clock, settings, form, policy, notifier, refusals,
-                                super_admins=super_admins)
+                                super_admins=super_admins, escalation=escalation)
     return Services(
         settings=settings, clock=clock, db=db, access=access,
         onboarding=onboarding, broadcast=broadcast,
@@ -129,7 +132,10 @@ def build_importer(settings: Settings, db: Database, clock: Clock) -> Importer:
     """What `hoatoc import` runs (in its own process, beside the running bot): the late
     copies it queues are sent by the bot's outbox sender, which polls for them."""
     notifier = TelegramNotifier(settings)
-    escalation = EscalationService(db, clock, settings, notifier, SUBJECTS)
+    # Every kind the engine may meet in the database, incidents included.
+    subjects: list[Subject] = [*SUBJECTS, *incident_subjects(
+        load_form(settings.incident_form_file), settings.incident_report_within)]
+    escalation = EscalationService(db, clock, settings, notifier, subjects)
     late = BroadcastService(db, clock, settings, load_policy(settings.policy_file), notifier,
                             escalation)
     return Importer(db, clock, settings.tz, late_delivery=late)

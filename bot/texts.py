@@ -1248,6 +1248,51 @@ TEXTS: Final[dict[str, str]] = {
     "inl_progress_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     "inl_progress_files": "\n📎 Kèm {count} tệp.",
     "inl_progress_caption": "{code} — báo cáo diễn biến",
+    # --- incidents: notification, «Tiếp nhận», escalations (part A) ----------------------
+    "inc_n_report_head": "🚨 <b>Báo cáo ban đầu sự cố {code}</b>{secret}",
+    "inc_n_secret": " 🔒 <b>Giữ bí mật</b>",
+    "inc_n_priority": "Mức ưu tiên: <b>{priority}</b>",
+    "inc_n_agency": "Đơn vị báo cáo: <b>{agency}</b>",
+    "inc_n_reporter": "Người báo cáo: {name}{phone}",
+    "inc_n_reporter_call": "Người báo cáo: {name}{phone} — qua điện thoại, do {logger} ghi nhận",
+    "inc_n_phone": " ({phone})",
+    "inc_n_reported_at": "Thời điểm báo cáo: {time}",
+    "inc_n_late": "⚠️ <b>Báo cáo sau thời hạn {within} kể từ khi phát hiện.</b>",
+    "inc_n_files": "📎 {count} tệp đính kèm, gửi ngay sau tin nhắn này.",
+    "inc_n_file_caption": "{code} — tệp {number}/{total}{name}",
+    "inc_n_taken_line": "✅ <b>Đã được {name} tiếp nhận lúc {time}.</b>",
+    "inc_n_digest_head": (
+        "🚨 <b>{title}</b> tiếp nhận sự cố {code}{secret}\n"
+        "Mức ưu tiên: <b>{priority}</b> · {agency}\n"
+        "Báo cáo lúc {reported} ({age} trước): <b>chưa có ai tiếp nhận</b>."
+    ),
+    "inc_n_digest_taken_head": (
+        "🚨 <b>{title}</b> tiếp nhận sự cố {code}{secret}\n"
+        "Mức ưu tiên: <b>{priority}</b> · {agency}\n"
+        "Báo cáo lúc {reported}."
+    ),
+    "inc_n_callers": "☎️ Liên hệ đơn vị: {people}{phone}",
+    "inc_n_no_callers": "☎️ Chưa có số điện thoại người báo cáo{phone}",
+    "inc_n_stale_head": (
+        "⏰ <b>{title}</b> cập nhật diễn biến sự cố {code}{secret}\n"
+        "Mức ưu tiên: <b>{priority}</b> · {agency} · {status}\n"
+        "Cán bộ xử lý: {assignee} — chưa có báo cáo diễn biến từ {since} ({age}).\n"
+        "Đề nghị gửi báo cáo diễn biến xử lý sự cố."
+    ),
+    "inc_n_taken": "Đã ghi nhận: Anh/Chị tiếp nhận sự cố {code} lúc {time}.",
+    "inc_n_already": "Sự cố {code} đã được {name} tiếp nhận lúc {time}.",
+    "inc_n_already_self": "Anh/Chị đã tiếp nhận sự cố {code} lúc {time}.",
+    "inc_n_take_closed": "Sự cố {code} không còn chờ tiếp nhận (trạng thái: {status}).",
+    "inc_n_take_refused": "⛔ Chỉ thành viên Đội ứng cứu sự cố được tiếp nhận sự cố.",
+    "inc_n_reporter_taken": (
+        "✅ <b>Sự cố {code} đã được tiếp nhận</b> lúc {time}.\n"
+        "Cán bộ tiếp nhận: <b>{name}</b>{phone}, Đội ứng cứu sự cố."
+    ),
+    "inc_n_priority_refused": (
+        "⛔ Chỉ thành viên Đội ứng cứu sự cố và quản trị viên được đổi mức ưu tiên."
+    ),
+    "inc_n_priority_closed": "Sự cố {code} đã kết thúc ứng phó: không đổi mức ưu tiên được.",
+    "target_assignee": "cán bộ xử lý sự cố",
 }
 
 

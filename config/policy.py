@@ -114,7 +114,19 @@ def _ordered(steps: list[StepModel]) -> list[StepModel]:
     return steps
 
 
-Steps = Annotated[list[StepModel], AfterValidator(_ordered)]
+def _no_assignee(steps: list[StepModel]) -> list[StepModel]:
+    """`assignee` names an incident's assignee: only the no-progress reminder, built in
+    code, has one; no policy of this file does (a directive, a result, an untaken incident)."""
+    for i, step in enumerate(steps):
+        if Target.ASSIGNEE in step.notify:
+            raise ValueError(f"step {i + 1}: notify: 'assignee' is not a target of this "
+                             "policy (only the no-progress reminder of a taken incident has an "
+                             "assignee); use agency_liaisons, on_duty, responders, team_lead "
+                             "or admins")
+    return steps
+
+
+Steps = Annotated[list[StepModel], AfterValidator(_ordered), AfterValidator(_no_assignee)]
 
 
 # Whether an agency nobody can be reached at when a directive is sent pages the on-duty

@@ -29,6 +29,7 @@ from handlers import (
     gate,
     incident_actions,
     incident_views,
+    incidents,
     invite_form,
     results,
     start,
@@ -59,6 +60,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
                                          pattern=callbacks.matches(callbacks.PendingAck),
                                          block=False),
                     group=TAP_GROUP)
+    # «Tiếp nhận» as fast: the first responder to tap becomes the incident's assignee.
+    app.add_handler(CallbackQueryHandler(incidents.take, pattern=callbacks.matches(
+        callbacks.IncidentAction, verb="take"), block=False), group=TAP_GROUP)
     # Conversations first: while one is in progress its answers are its own.
     services = app.bot_data.services
     assert services is not None, "wire the services before the handlers"

@@ -37,6 +37,9 @@ class Target(enum.StrEnum):
     RESPONDERS = "responders"
     TEAM_LEAD = "team_lead"
     ADMINS = "admins"
+    # The person an incident is assigned to: only in steps built in code (the no-progress
+    # reminder); the policy file refuses it (`config/policy.py`).
+    ASSIGNEE = "assignee"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import aiosqlite
 
@@ -103,6 +103,29 @@ class Briefing(Protocol):
         ...
 
 
+@runtime_checkable
+class OwnActions(Protocol):
+    """A briefing whose notices carry buttons of its own instead of the engine's «Tôi sẽ liên
+    hệ» claims (an incident's digest offers «Tiếp nhận»: nobody "calls" an incident).
+
+    Optional: a `Briefing` that has `actions` is asked for every copy it sends or draws
+    again; one that has not (the directives') gets the claim buttons on responders' copies.
+    """
+
+    def actions(self, items: list[Item], person: Person) -> tuple[Action, ...]:
+        """The buttons of this person's copy of a notice listing `items`, as things are now
+        (none once nothing is left to do)."""
+        ...
+
+
+@runtime_checkable
+class Assigned(Protocol):
+    """A briefing whose subject has an assignee, whom `Target.ASSIGNEE` reaches."""
+
+    @property
+    def assignee_id(self) -> int | None: ...
+
+
 class Subject(Protocol):
     """The adapter of one subject kind."""
 
@@ -173,6 +196,20 @@ class EscalationService:
         items = [Item(r, unreachable_now=True, setup=True) for r in rows]
         return await self._notify(conn, kind, subject_id, items, from_epoch(now)) if items else 0
 
+    async def announce(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
+                       targets: Collection[Target], now: int) -> int:
+        """The first notice of a subject, at once, to `targets` (on-duty responders, with the
+        lead and the admins when nobody is on duty; admins ...): the adapter's digest of its
+        running escalation marked `setup` (no round counted), every copy kept to be drawn
+        again, as `page_no_liaison` does for a directive. Returns how many messages."""
+        rows = [r for r in await EscalationRepository(conn).of_subject(kind, subject_id)
+                if r.status != "stopped"]
+        items = [Item(r, setup=True) for r in rows]
+        if not items:
+            return 0
+        return await self._notify(conn, kind, subject_id, items, from_epoch(now),
+                                  also=frozenset(targets))
+
     async def team_paged(self, conn: aiosqlite.Connection, now: datetime) -> list[Person]:
         """Who of the team an on-duty page reaches now: the responders on duty, or the lead
         when nobody is (the admins, who hear it too then, are not the team)."""
@@ -182,13 +219,33 @@ class EscalationService:
         return [p for p in chosen if self.notifier.reachable(p)]
 
     async def stop(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
-                   agency_id: int | None, reason: str, now: int) -> None:
-        await EscalationRepository(conn).stop(kind, subject_id, agency_id, reason, now)
+                   agency_id: int | None, reason: str, now: int, *,
+                   finished_too: bool = False) -> None:
+        await EscalationRepository(conn).stop(kind, subject_id, agency_id, reason, now,
+                                              finished_too=finished_too)
 
     async def reschedule(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
                          deadline: datetime, now: int) -> None:
         """A new deadline: every agency's frozen steps run again from it."""
         await EscalationRepository(conn).reschedule(kind, subject_id, deadline, now)
+
+    async def rearm(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
+                    deadline: datetime, steps: tuple[Step, ...], now: int, *,
+                    skip_within: timedelta | None = None) -> None:
+        """The escalation of a subject as a whole (no agency) runs again, in place, with these
+        steps from this deadline, whatever became of it (stopped, finished): a released
+        incident, a new priority. Occurrences due by now plus `skip_within` are skipped. The
+        row (and the digests that listed it) stays the same; its token moves, so a wake-up
+        computed before is harmless. Started if it never was."""
+        repo = EscalationRepository(conn)
+        if not any(r.agency_id is None for r in await repo.of_subject(kind, subject_id)):
+            await self.start(conn, kind, subject_id, None, deadline, steps, now,
+                             skip_within=skip_within)
+            return
+        skipped = (skip(steps, deadline, from_epoch(now) + skip_within)
+                   if skip_within is not None else (0,) * len(steps))
+        next_due = decide(steps, deadline, skipped, from_epoch(now)).next_due_at
+        await repo.rearm(kind, subject_id, deadline, steps, skipped, next_due, now)
 
     # --- the engine ---------------------------------------------------------------------------
 
@@ -241,8 +298,11 @@ class EscalationService:
     # --- notices ------------------------------------------------------------------------------
 
     async def _notify(self, conn: aiosqlite.Connection, kind: SubjectKind, subject_id: int,
-                      items: list[Item], now: datetime) -> int:
+                      items: list[Item], now: datetime,
+                      also: frozenset[Target] = frozenset()) -> int:
+        """`also`: targets told of every item besides what its steps say (`announce`)."""
         briefing = await self.subjects[kind].brief(conn, subject_id, [i.row for i in items])
+        assignee = briefing.assignee_id if isinstance(briefing, Assigned) else None
         people = [p for p in await PeopleRepository(conn).all() if p.active]
         queued = 0
         # Agency-side reminders, each to its own recipients with their own actions.
@@ -265,11 +325,12 @@ class EscalationService:
                 targets |= set(item.row.steps[f.step].targets) - {Target.AGENCY_LIAISONS}
             if item.unreachable_now:
                 targets.add(Target.ON_DUTY)
+            targets |= also
             if item.row.handled_by is not None:
                 targets -= RESPONDER_TARGETS  # a responder took it: only admins hear more
             digest_wanted = digest_wanted or bool(targets)
             for target in targets:
-                chosen = self._people_for(target, people, on_duty)
+                chosen = self._people_for(target, people, on_duty, assignee)
                 if target is Target.ON_DUTY and not on_duty:
                     fallback_used = True
                 for person in chosen:
@@ -294,11 +355,16 @@ class EscalationService:
                 continue
             named = unreachable_on_duty if fallback_used else ()
             notice = briefing.digest(listed, now, _lateness(listed), fallback_used, named)
+            if isinstance(briefing, OwnActions):
+                actions = briefing.actions(listed, person)
+                responder = bool(actions)
+            else:
+                actions = self._claims(notice_id, listed, briefing) if responder else ()
             notice = dataclasses.replace(
                 notice, about=dataclasses.replace(notice.about, person_id=person.id),
-                actions=self._claims(notice_id, listed, briefing) if responder else ())
+                actions=actions)
             # Every copy is kept, with what it listed, to be drawn again when that changes;
-            # only a responder's has claim buttons.
+            # only a responder's has claim buttons (or the adapter's own).
             queued += await self.notifier.send(conn, person, notice, to_epoch(now),
                                                keep_as=notice_id)
             await repo.set_snapshot(notice_id, person.id, DigestSnapshot(
@@ -333,7 +399,9 @@ class EscalationService:
         return tuple(actions)
 
     def _people_for(self, target: Target, people: list[Person],
-                    on_duty: list[Person]) -> list[Person]:
+                    on_duty: list[Person], assignee: int | None = None) -> list[Person]:
+        if target is Target.ASSIGNEE:
+            return [p for p in people if p.id == assignee]
         if target is Target.ON_DUTY:
             if on_duty:
                 return on_duty
@@ -373,6 +441,7 @@ class EscalationService:
         people = PeopleRepository(conn)
         names = {pid: (await people.get(pid)).full_name
                  for pid in {r.handled_by for r in rows.values()} if pid is not None}
+        own = briefing if isinstance(briefing, OwnActions) else None
         for copy in copies:
             snap = copy.snapshot
             assert snap is not None
@@ -393,11 +462,16 @@ class EscalationService:
                 if r.handled_by is not None:
                     handlers.setdefault(r.handled_by, []).append(briefing.label(r))
             untaken = [Item(r) for r in live if r.handled_by is None]
+            if own is not None:
+                actions = (own.actions(items, await people.get(copy.person_id))
+                           if snap.buttons else ())
+            else:
+                actions = (self._claims(copy.notice_id, untaken, briefing)
+                           if untaken and snap.buttons else ())
             notice = dataclasses.replace(
                 notice, values={**notice.values, "handlers": [
                     (names[pid], labels) for pid, labels in handlers.items()]},
-                actions=self._claims(copy.notice_id, untaken, briefing)
-                if untaken and snap.buttons else (),
+                actions=actions,
                 about=dataclasses.replace(notice.about, person_id=copy.person_id))
             await self.notifier.edit_notice_copy(conn, copy.notice_id, copy.person_id, notice,
                                                  now)
@@ -430,6 +504,11 @@ class EscalationService:
             if not listed:
                 return "done", []
             kind, subject_id = listed[0].subject_kind, listed[0].subject_id
+            if isinstance(await self.subjects[kind].brief(conn, subject_id, listed), OwnActions):
+                # Its digests never offered a claim (an incident is taken, not called): forged.
+                await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
+                                        {"why": "no_claims"}, conn=conn, per_subject=False)
+                return "refused", []
             # An agency that confirmed (or a subject closed) since the digest: nobody calls.
             open_ = await self.subjects[kind].still_open(conn, subject_id,
                                                          {r.agency_id for r in listed})
@@ -481,6 +560,8 @@ class EscalationService:
             return "ok", ()
         briefing = await self.subjects[rows[0].subject_kind].brief(
             conn, rows[0].subject_id, rows)
+        if isinstance(briefing, OwnActions):  # no claim buttons to page through
+            return "refused", ()
         return "ok", self._claims(notice_id, open_items, briefing, page)
 
     async def _claim_lines(self, conn: aiosqlite.Connection, notice_id: int,

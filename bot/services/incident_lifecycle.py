@@ -161,7 +161,7 @@ class IncidentLifecycle:
         except Refused as exc:
             await self._audit_refusal(user_id, incident_id, move, exc)
             raise
-        self.notifier.flush()
+        self.incidents.after_commit()  # send, and re-arm the wake-up
         return moved
 
     async def _apply(self, conn: aiosqlite.Connection, user_id: int, standing: Standing,
@@ -265,7 +265,7 @@ class IncidentLifecycle:
         except Refused as exc:
             await self._audit_refusal(user_id, incident_id, Move.PROGRESS, exc)
             raise
-        self.notifier.flush()
+        self.incidents.after_commit()  # send, and re-arm the wake-up
         return moved
 
     async def _report(self, conn: aiosqlite.Connection, user_id: int, standing: Standing,

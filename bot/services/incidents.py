@@ -19,21 +19,29 @@ import aiosqlite
 
 from bot.clock import Clock, from_epoch, to_epoch
 from bot.domain.errors import InvalidInput
-from bot.domain.escalation import Severity
+from bot.domain.escalation import Severity, Target
 from bot.domain.incidents import (
     EventKind,
     Incident,
+    IncidentStatus,
+    Move,
     PriorityFacts,
     Who,
     derive_priority,
+    may,
     reported_late,
 )
 from bot.domain.models import Agency, Person, Role
+from bot.domain.notices import About, Notice, Topic
+from bot.domain.phones import display_phone
 from bot.services.access import RefusalLog
+from bot.services.escalation import EscalationService
+from bot.services.incident_escalations import NO_PROGRESS, UNTAKEN, no_progress_steps
 from bot.services.ports import InCommit, Notifier
 from bot.storage.agencies import AgencyRepository
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
+from bot.storage.escalations import EscalationRepository
 from bot.storage.incidents import IncidentRepository
 from bot.storage.people import PeopleRepository
 from config.incident_form import FieldKind, IncidentForm, Prefill
@@ -41,6 +49,30 @@ from config.policy import PolicyFile
 from config.settings import Settings
 
 MAX_FILES = 20  # attachments of one report (an album is at most 10)
+# Priorities whose report the admins get at once too (besides a request for support).
+ADMINS_TOLD = frozenset({Severity.CAO, Severity.NGHIEM_TRONG})
+
+
+@dataclass(frozen=True)
+class TakeResult:
+    """What became of a «Tiếp nhận»: "taken" (by this person, now), "mine" (they had taken
+    it before), "already" (someone else, `name` at `at`), "closed" (no longer new, nobody
+    holds it), "ended" (no longer in the team), "refused" (not a responder; audited),
+    "missing" (no such incident: forged data; audited)."""
+
+    status: str
+    incident: Incident | None = None
+    name: str | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PriorityResult:
+    """"changed" (from `before`), "unchanged", "closed" (over), "refused" (audited)."""
+
+    status: str
+    incident: Incident | None = None
+    before: Severity | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +100,8 @@ class ReportDraft:
 class IncidentService:
     def __init__(self, db: Database, clock: Clock, settings: Settings, form: IncidentForm,
                  policy: PolicyFile, notifier: Notifier, refusals: RefusalLog | None = None,
-                 *, super_admins: frozenset[int] = frozenset()) -> None:
+                 *, super_admins: frozenset[int] = frozenset(),
+                 escalation: EscalationService | None = None) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
@@ -77,6 +110,8 @@ class IncidentService:
         self.notifier = notifier
         self.refusals = refusals or RefusalLog(db, clock)
         self.super_admins = super_admins
+        # The engine that tells the team and chases the incident (None: nothing is told).
+        self.escalation = escalation
 
     # --- who reports ------------------------------------------------------------------------
 
@@ -179,23 +214,179 @@ class IncidentService:
                  "files": len(draft.files)})
             if also is not None:
                 await also(conn)
-        self.notifier.flush()
+        self.after_commit()
         return incident
 
     async def announce(self, conn: aiosqlite.Connection, incident: Incident,
                        now: datetime) -> None:
         """Tell the on-duty responders (and the admins, for high priority or support asked)
         with «Tiếp nhận», and start the incident's escalation: in the report's transaction.
-        (Issue 11, item 3; wired by the notification part.)"""
+
+        The not-taken escalation starts first (deadline: the report time plus the priority's
+        `take_within`, its steps frozen); the report itself is its first notice, sent at
+        once through the engine (`EscalationService.announce`), so every copy is kept and
+        drawn again when someone takes the incident."""
+        if self.escalation is None:
+            return  # not wired (a unit test of the report alone): nothing to tell
+        await self.replan(conn, incident, now)
+        targets = {Target.ON_DUTY}
+        if incident.priority in ADMINS_TOLD or incident.support_requested:
+            targets.add(Target.ADMINS)
+        await self.escalation.announce(conn, UNTAKEN, incident.id, targets, to_epoch(now))
 
     async def replan(self, conn: aiosqlite.Connection, incident: Incident,
-                     now: datetime) -> None:
+                     now: datetime, *, priority_changed: bool = False) -> None:
         """Make the incident's escalations match its state, in the caller's transaction:
         Mới → the not-taken escalation runs (from now, after a release) and no other;
         Đã tiếp nhận / Đang xử lý → the no-progress one runs from the latest progress;
-        Đã khắc phục / Đã kết thúc ứng phó → none. A new priority restarts the not-taken
-        one with the new policy. Lifecycle moves call it after every change.
-        (Wired by the notification part.)"""
+        Đã khắc phục / Đã kết thúc ứng phó → none. A new priority (`priority_changed`)
+        replaces the not-taken one's steps with the new policy's, planned from the report
+        time, the occurrences already past skipped. Whenever the not-taken one stops, runs
+        again or changes, every kept copy of the report and its digests is drawn again
+        (who took it, no «Tiếp nhận»; or the button back after a release). Lifecycle moves
+        call it after every change; calling it again with nothing changed changes nothing.
+        The caller calls `after_commit` once committed."""
+        engine = self.escalation
+        if engine is None:
+            return
+        at = to_epoch(now)
+        rows = {r.subject_kind: r for r in await EscalationRepository(conn).of_subject(
+            UNTAKEN, incident.id) + await EscalationRepository(conn).of_subject(
+            NO_PROGRESS, incident.id) if r.agency_id is None}
+        untaken, stale = rows.get(UNTAKEN), rows.get(NO_PROGRESS)
+        policy = self.policy.incidents[incident.priority]
+        skip_within = self.policy.skip_steps_due_within
+        status = incident.status
+        redraw = priority_changed
+        # Stopped, not just finished: a finished one would not tell a release from nothing.
+        if status is not IncidentStatus.REPORTED and untaken is not None:
+            redraw = redraw or untaken.status != "stopped"
+            await engine.stop(conn, UNTAKEN, incident.id, None, f"incident {status}", at,
+                              finished_too=True)
+        if status not in (IncidentStatus.TAKEN, IncidentStatus.IN_PROGRESS) and stale is not None:
+            await engine.stop(conn, NO_PROGRESS, incident.id, None, f"incident {status}", at,
+                              finished_too=True)
+        if status is IncidentStatus.REPORTED:
+            if untaken is None:  # just reported
+                await engine.start(conn, UNTAKEN, incident.id, None,
+                                   incident.reported_at + policy.take_within, policy.snapshot(),
+                                   at, skip_within=skip_within)
+            elif untaken.status == "stopped":  # released: nobody has it again, from now
+                redraw = True
+                await engine.rearm(conn, UNTAKEN, incident.id, now + policy.take_within,
+                                   policy.snapshot(), at, skip_within=skip_within)
+            elif priority_changed:
+                await engine.rearm(conn, UNTAKEN, incident.id,
+                                   incident.reported_at + policy.take_within, policy.snapshot(),
+                                   at, skip_within=skip_within)
+        elif status in (IncidentStatus.TAKEN, IncidentStatus.IN_PROGRESS):
+            since = incident.last_progress_at or incident.taken_at or now
+            deadline = since + self.settings.incident_progress_within
+            if stale is None or stale.status == "stopped" or stale.deadline_at != deadline:
+                # Past reminders of an earlier plan are skipped, not fired again at once.
+                await engine.rearm(conn, NO_PROGRESS, incident.id, deadline,
+                                   no_progress_steps(self.settings.incident_progress_within),
+                                   at, skip_within=skip_within)
+        if redraw:
+            await engine.refresh(conn, UNTAKEN, incident.id, at)
+
+    def after_commit(self) -> None:
+        """After the commit of a change that told someone or called `replan`: send what was
+        queued and re-arm the wake-up (the earliest due time may have moved)."""
+        self.notifier.flush()
+        if self.escalation is not None:
+            self.escalation.on_schedule()
+
+    # --- «Tiếp nhận», the priority ------------------------------------------------------------
+
+    async def take(self, user_id: int, incident_id: int) -> TakeResult:
+        """A responder takes a new incident: the first becomes its assignee (atomic), on the
+        timeline and in the audit log; the not-taken escalation stops, every kept copy of the
+        report and of its digests says who took it (no button left), the no-progress one
+        starts, the reporter is told. Anyone else is refused and audited; a later tap
+        changes nothing and says who took it and when."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            repo = IncidentRepository(conn)
+            incident = await repo.find(incident_id)
+            if incident is None:
+                await self.refusals.add(user_id, "incident.take_refused", f"inc:{incident_id}",
+                                        {"why": "no_such_incident"}, conn=conn,
+                                        per_subject=False)
+                return TakeResult("missing")
+            person, who = await self.standing(conn, user_id, incident)
+            if Who.RESPONDER not in who:
+                ended = person is not None and not person.active and person.has(Role.RESPONDER)
+                await self.refusals.add(user_id, "incident.take_refused", incident.code,
+                                        {"why": "inactive" if ended else "role"}, conn=conn,
+                                        per_subject=False)
+                return TakeResult("ended" if ended else "refused", incident)
+            assert person is not None
+            if not await repo.take(incident.id, person.id, now):
+                return await self._not_taken(conn, incident.id, person)
+            incident = await repo.get(incident.id)
+            await repo.add_event(incident.id, now, EventKind.TAKEN, person.id)
+            await AuditRepository(conn).add(to_epoch(now), user_id, "incident.taken",
+                                            incident.code, {"incident_id": incident.id})
+            await self.replan(conn, incident, now)  # copies drawn again: who took it
+            reporter = await PeopleRepository(conn).get(incident.reporter_id)
+            if reporter.id != person.id and reporter.active:
+                await self.notifier.send(conn, reporter, Notice(
+                    "inc_n_reporter_taken",
+                    About(Topic.INCIDENT, incident.id, incident.agency_id, reporter.id),
+                    {"code": incident.code, "time": now, "name": person.full_name,
+                     "phone": _phone_suffix(person.phone)}), to_epoch(now))
+        self.after_commit()
+        return TakeResult("taken", incident, person.full_name, now)
+
+    async def _not_taken(self, conn: aiosqlite.Connection, incident_id: int,
+                         tapper: Person) -> TakeResult:
+        """Someone was first (or the incident moved on): who took it and when."""
+        incident = await IncidentRepository(conn).get(incident_id)
+        if incident.assignee_id is None or incident.taken_at is None:
+            return TakeResult("closed", incident)
+        if incident.assignee_id == tapper.id:
+            return TakeResult("mine", incident, tapper.full_name, incident.taken_at)
+        assignee = await PeopleRepository(conn).get(incident.assignee_id)
+        return TakeResult("already", incident, assignee.full_name, incident.taken_at)
+
+    async def change_priority(self, user_id: int, incident_id: int,
+                              priority: Severity) -> PriorityResult:
+        """A responder or an admin sets the priority (mức ưu tiên): on the timeline (from,
+        to), in the audit log; the not-taken escalation re-planned with the new policy, and
+        the copies of the report and its digests drawn again with it."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            repo = IncidentRepository(conn)
+            incident = await repo.find(incident_id)
+            if incident is None:
+                await self.refusals.add(user_id, "incident.priority_refused",
+                                        f"inc:{incident_id}", {"why": "no_such_incident"},
+                                        conn=conn, per_subject=False)
+                return PriorityResult("refused")
+            person, who = await self.standing(conn, user_id, incident)
+            if not who & {Who.RESPONDER, Who.ADMIN}:
+                await self.refusals.add(user_id, "incident.priority_refused", incident.code,
+                                        {"why": "role"}, conn=conn, per_subject=False)
+                return PriorityResult("refused", incident)
+            if not may(Move.PRIORITY, incident.status, who):
+                return PriorityResult("closed", incident)
+            if incident.priority is priority:
+                return PriorityResult("unchanged", incident)
+            if person is None:  # a super-admin with no record yet
+                person = await self._record_for(conn, user_id)
+            before = incident.priority
+            await repo.update(incident.id, now, priority=priority, priority_derived=False)
+            await repo.add_event(incident.id, now, EventKind.PRIORITY, person.id,
+                                 details={"from": str(before), "to": str(priority)})
+            await AuditRepository(conn).add(to_epoch(now), user_id, "incident.priority",
+                                            incident.code, {"incident_id": incident.id,
+                                                            "from": str(before),
+                                                            "to": str(priority)})
+            incident = await repo.get(incident.id)
+            await self.replan(conn, incident, now, priority_changed=True)
+        self.after_commit()
+        return PriorityResult("changed", incident, before)
 
     def checked(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """The answers, each checked against its field (kind, options, length, required);
@@ -281,3 +472,9 @@ def facts_of(answers: Mapping[str, Any]) -> PriorityFacts:
 
 def priority_of(answers: Mapping[str, Any]) -> Severity:
     return derive_priority(facts_of(answers))
+
+
+def _phone_suffix(phone: str | None) -> str:
+    """" (0912 345 678)" after a name, or nothing."""
+    shown = display_phone(phone) if phone else None
+    return f" ({shown})" if shown else ""

@@ -192,11 +192,14 @@ class EscalationRepository:
         return cur.rowcount == 1
 
     async def stop(self, kind: str, subject_id: int, agency_id: int | None, reason: str,
-                   now: int) -> int:
+                   now: int, *, finished_too: bool = False) -> int:
+        """Stop the running escalation(s); `finished_too`: also one whose steps are all done
+        (an incident taken after its last step: released later, it is chased again)."""
         sql = ("UPDATE escalations SET status = 'stopped', stop_reason = ?, next_due_at = NULL,"
-               " token = token + 1, updated_at = ? WHERE status = 'active' AND subject_kind = ?"
-               " AND subject_id = ?")
-        args: tuple[Any, ...] = (reason, now, kind, subject_id)
+               " token = token + 1, updated_at = ? WHERE status IN ('active', ?)"
+               " AND subject_kind = ? AND subject_id = ?")
+        args: tuple[Any, ...] = (reason, now, "finished" if finished_too else "active", kind,
+                                 subject_id)
         if agency_id is not None:
             sql, args = sql + " AND agency_id = ?", (*args, agency_id)
         cur = await self.conn.execute(sql, args)
@@ -238,6 +241,23 @@ class EscalationRepository:
                 (to_epoch(deadline), json.dumps([0] * len(steps)),
                  to_epoch(next_due) if next_due else None,
                  to_epoch(next_due) if next_due else None, now, r["id"]))
+
+    async def rearm(self, kind: str, subject_id: int, deadline: datetime,
+                    steps: tuple[Step, ...], skipped: tuple[int, ...],
+                    next_due: datetime | None, now: int) -> int:
+        """The subject's escalation (the one with no agency) runs again in place: these steps
+        from this deadline, `skipped` occurrences counted as done, nobody handling it, its
+        token bumped (a wake-up read before is stale). Returns 1 if there was such a row."""
+        cur = await self.conn.execute(
+            "UPDATE escalations SET deadline_at = ?, steps = ?, done = ?, skipped = ?,"
+            " next_due_at = ?, status = ?, stop_reason = NULL, handled_by = NULL,"
+            " handled_at = NULL, token = token + 1, updated_at = ?"
+            " WHERE subject_kind = ? AND subject_id = ? AND agency_id IS NULL",
+            (to_epoch(deadline), steps_to_json(steps), json.dumps(list(skipped)),
+             json.dumps(list(skipped) if any(skipped) else []),
+             to_epoch(next_due) if next_due else None,
+             "active" if next_due else "finished", now, kind, subject_id))
+        return cur.rowcount
 
     async def set_handled(self, escalation_ids: list[int], person_id: int, now: int) -> list[int]:
         """Mark as handled those not handled yet; returns the ids this call claimed."""

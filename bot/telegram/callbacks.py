@@ -709,8 +709,10 @@ KINDS: tuple[type[Tap], ...] = (
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
-# acknowledgement must never wait behind anyone's conversation or slow update.
+# acknowledgement must never wait behind anyone's conversation or slow update; nor must
+# «Tiếp nhận» on an incident (the one verb of `IncidentAction` that is: see `is_fast`).
 FAST: tuple[type[Tap], ...] = (Ack, PendingAck)
+FAST_INCIDENT_VERBS: frozenset[str] = frozenset({"take"})
 
 # Every tap of the /broadcast conversation.
 BROADCAST: tuple[type[Tap], ...] = (PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage,
@@ -730,7 +732,9 @@ def parse(data: object) -> Tap | None:
 
 def is_fast(data: object) -> bool:
     """Does this tap skip the per-user queue (see FAST)?"""
-    return isinstance(parse(data), FAST)
+    tap = parse(data)
+    return isinstance(tap, FAST) or (
+        isinstance(tap, IncidentAction) and tap.verb in FAST_INCIDENT_VERBS)
 
 
 def matches(*kinds: type[Tap], **fields: object) -> Callable[[object], bool]:

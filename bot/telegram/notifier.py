@@ -29,7 +29,7 @@ from bot.storage.escalations import EscalationRepository
 from bot.storage.outbox import OutboxOp, OutboxRepository
 from bot.storage.people import PeopleRepository
 from bot.telegram import directive_view as view
-from bot.telegram import lifecycle_view, status_view
+from bot.telegram import incident_view, lifecycle_view, status_view
 from bot.telegram.escalation_view import (
     CLAIM_ROOM,
     claim_lines,
@@ -169,6 +169,29 @@ def _lifecycle(notice: Notice, settings: Settings, copy: Delivery | None) -> Ren
     caption = t("inl_progress_caption", code=v["code"])
     files = [_file(f["kind"], f["file_id"], caption) for f in v.get("files") or []]
     return Rendered([lifecycle_view.notice_text(notice.key, v, settings.tz)], files_after=files)
+def _incident_report(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """An incident's report to the team: the text in parts that leave room for the line an
+    edit adds on top ("Đã được … tiếp nhận"), then its attachments by file_id."""
+    return Rendered(pack(incident_view.report_lines(notice.values, settings),
+                         TEXT_LIMIT - CLAIM_ROOM),
+                    files_after=[_file(kind, file_id, caption) for kind, file_id, caption
+                                 in incident_view.file_captions(notice.values)])
+
+
+def _incident_digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    return Rendered(pack(DIGEST_LINES[notice.key](notice, settings), TEXT_LIMIT - CLAIM_ROOM))
+
+
+# Notices kept as escalation notice copies and drawn again in place (`edit_notice_copy`):
+# their lines, packed the same way when sent and when edited.
+DIGEST_LINES: dict[str, Callable[[Notice, Settings], list[Safe]]] = {
+    "esc_digest": lambda notice, settings: _digest_lines(notice, settings),
+    "inc_n_report": lambda notice, settings: incident_view.report_lines(notice.values,
+                                                                        settings),
+    "inc_n_digest": lambda notice, settings: incident_view.digest_lines(notice.values,
+                                                                        settings),
+    "inc_n_stale": lambda notice, settings: incident_view.stale_lines(notice.values, settings),
+}
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -182,6 +205,9 @@ RENDERERS: dict[str, Renderer] = {
     "result_report": _result,
     "directive_no_liaison": _no_liaison,
     **dict.fromkeys(lifecycle_view.NOTICE_KEYS, _lifecycle),
+    "inc_n_report": _incident_report,
+    "inc_n_digest": _incident_digest,
+    "inc_n_stale": _incident_digest,
 }
 
 
@@ -312,7 +338,7 @@ class TelegramNotifier:
         copy = await EscalationRepository(conn).kept_copy(notice_id, person_id)
         if copy is None or not copy.parts:
             return
-        parts = pack_into(_digest_lines(notice, self.settings), len(copy.parts),
+        parts = pack_into(DIGEST_LINES[notice.key](notice, self.settings), len(copy.parts),
                           TEXT_LIMIT - CLAIM_ROOM)
         if parts is None:
             log.warning("digest %s of person %s no longer fits its %d message(s); left as is",

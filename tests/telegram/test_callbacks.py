@@ -76,6 +76,7 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.IclPick(BIG, "0a1b2c3d"), f"icl:p:{BIG}:0a1b2c3d"),
     (cb.IncidentPage("o", 3), "incs:o:3"),
     (cb.IncidentPage("m", BIG), f"incs:m:{BIG}"),
+    (cb.IncidentAction("take", BIG), f"inc:take:{BIG}"),
 ]
 
 
@@ -105,6 +106,7 @@ FORGED = [
     "dt:back", "dt:back:x", "dt:back:sa:1",
     "iv:r:boss", "iv:a:", "iv:l:1", "iv:l:1:2", "iv:n:admin:1", "iv:n:chief:0:0", "iv:rv:",
     "iv:rx:1", "iv:x",
+    "inc:take:", "inc:take:1:2", "inc:grab:1", "inc:take:-1", "inc::1",
 ]
 
 
@@ -122,11 +124,14 @@ def test_over_64_bytes_is_none_and_never_encoded() -> None:
         cb.Claim(10**30, 10**30).encode()
 
 
-def test_only_acknowledgements_skip_the_queue() -> None:
+def test_only_acknowledgements_and_taking_an_incident_skip_the_queue() -> None:
     assert cb.is_fast("ack:1") and cb.is_fast("pnd:1")  # on the directive, or on /pending
+    assert cb.is_fast("inc:take:1")  # «Tiếp nhận»: the first responder becomes the assignee
     assert [data for tap, data in TAPS if cb.is_fast(data)] == [
-        data for tap, data in TAPS if isinstance(tap, cb.Ack | cb.PendingAck)]
+        data for tap, data in TAPS if isinstance(tap, cb.Ack | cb.PendingAck)
+        or (isinstance(tap, cb.IncidentAction) and tap.verb == "take")]
     assert cb.not_fast("rep:1") and not cb.not_fast("ack:1") and cb.not_fast("bc:x")
+    assert cb.not_fast("inc:view:1") and not cb.not_fast("inc:take:1")
 
 
 def test_matches_selects_kinds_and_field_values() -> None:
