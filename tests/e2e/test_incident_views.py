@@ -84,12 +84,18 @@ async def event(h: Harness, incident: Incident, kind: EventKind, user_id: int | 
             await repo.update(incident.id, h.clock.now(), **fields)
 
 
+# The team's notices (the report with «Tiếp nhận», the not-taken digests) arrive on their
+# own schedule: not part of a command's reply.
+NOTICE_HEADS = ("🚨", "⏰")
+
+
 async def ask(h: Harness, user_id: int, text: str, until: str) -> list[SentMessage]:
-    """User sends `text`; every reply up to the one that shows `until`."""
+    """User sends `text`; every reply up to the one that shows `until` (notices aside)."""
     before = len(h.fake.messages_to(user_id))
     h.fake.send_text(user_id, text)
     await h.fake.wait_for_message(user_id, lambda m: until in (m.plain_text or ""), after=before)
-    return h.fake.messages_to(user_id)[before:]
+    return [m for m in h.fake.messages_to(user_id)[before:]
+            if m.kind == "text" and not (m.plain_text or "").startswith(NOTICE_HEADS)]
 
 
 async def tap(h: Harness, user_id: int, message: SentMessage, data: str) -> dict[str, Any]:
