@@ -1248,6 +1248,19 @@ TEXTS: Final[dict[str, str]] = {
     "inl_progress_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     "inl_progress_files": "\n📎 Kèm {count} tệp.",
     "inl_progress_caption": "{code} — báo cáo diễn biến",
+    "inl_step_priority": "chọn mức ưu tiên",
+    "inl_ask_priority": (
+        "Chọn mức ưu tiên mới cho sự cố <code>{code}</code> (hiện tại: {current}). Việc đôn "
+        "đốc tiếp nhận sẽ được lập lại theo mức mới."
+    ),
+    "inl_confirm_priority": (
+        "Đổi mức ưu tiên của sự cố <code>{code}</code> từ “{old}” thành “{new}”? Bấm "
+        "“✅ Xác nhận” để thực hiện."
+    ),
+    "inl_done_priority": (
+        "✅ Đã đổi mức ưu tiên của sự cố <code>{code}</code>: “{old}” → “{new}”."
+    ),
+    "inl_priority_same": "Mức ưu tiên của sự cố <code>{code}</code> vẫn là “{priority}”.",
     # --- incidents: notification, «Tiếp nhận», escalations (part A) ----------------------
     "inc_n_report_head": "🚨 <b>Báo cáo ban đầu sự cố {code}</b>{secret}",
     "inc_n_secret": " 🔒 <b>Giữ bí mật</b>",

@@ -15,23 +15,24 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
+from bot.domain.escalation import Severity
 from bot.domain.incidents import Move
 from bot.services.incident_lifecycle import MAX_FILES, MAX_PROGRESS, MAX_REASON, Moved
 from bot.telegram import callbacks as cb
 from bot.telegram import lifecycle_view as view
-from bot.telegram.incident_view import status_label
+from bot.telegram.incident_view import priority_label, status_label
 from bot.telegram.render import plain
 from bot.texts import Safe, t
 from handlers import forms
 from handlers.common import NEW, best_effort, expect_button, expect_text, message, user_id
 
-REASON, CLOSING, SUMMARY, PROGRESS, PICK, CONFIRM = (
-    "reason", "closing", "summary", "progress", "pick", "confirm")
+REASON, CLOSING, SUMMARY, PROGRESS, PICK, CONFIRM, PRIORITY = (
+    "reason", "closing", "summary", "progress", "pick", "confirm", "priority")
 
 MOVES: dict[str, Move] = {
     "start": Move.START, "release": Move.RELEASE, "reassign": Move.REASSIGN,
     "resolve": Move.RESOLVE, "reopen": Move.REOPEN, "close": Move.CLOSE,
-    "false": Move.FALSE_ALARM, "progress": Move.PROGRESS}
+    "false": Move.FALSE_ALARM, "progress": Move.PROGRESS, "prio": Move.PRIORITY}
 ASKED = frozenset(MOVES) - {"start"}  # the verbs that open the conversation
 
 
@@ -49,6 +50,8 @@ class Fields:
     files: list[dict[str, str]] = field(default_factory=list)
     assignee_id: int = 0
     assignee: str = ""
+    priority: str = ""       # «Đổi mức ưu tiên»: the one picked
+    priority_was: str = ""   # and the incident's when the button was tapped
     nonce: str = ""  # the buttons of the question asked last; older ones do nothing
 
     def to_json(self) -> dict[str, Any]:
@@ -109,6 +112,7 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     await query.answer()
     f = _f(context)
     f.verb, f.incident_id, f.code = tap.verb, tap.incident_id, standing.incident.code
+    f.priority_was = str(standing.incident.priority)
     return await ASK[tap.verb](update, context)
 
 
@@ -168,11 +172,23 @@ async def _ask_assignee(update: Update, context: HoaTocContext) -> str:
     return PICK
 
 
+async def _ask_priority(update: Update, context: HoaTocContext) -> str:
+    f = _f(context)
+    markup = view.priorities_keyboard(Severity(f.priority_was), _nonce(context))
+    await forms.save(context, PRIORITY)
+    await message(update).reply_text(t("inl_ask_priority", code=f.code, current=priority_label(
+        Severity(f.priority_was))), reply_markup=markup)
+    return PRIORITY
+
+
 async def _confirm(update: Update, context: HoaTocContext) -> str:
     f = _f(context)
-    prompt = {"close": t("inl_confirm_close", code=f.code),
-              "false": t("inl_confirm_false_alarm", code=f.code, reason=f.reason),
-              "reassign": t("inl_confirm_reassign", code=f.code, name=f.assignee)}[f.verb]
+    prompt = {"close": lambda: t("inl_confirm_close", code=f.code),
+              "false": lambda: t("inl_confirm_false_alarm", code=f.code, reason=f.reason),
+              "reassign": lambda: t("inl_confirm_reassign", code=f.code, name=f.assignee),
+              "prio": lambda: t("inl_confirm_priority", code=f.code,
+                                old=priority_label(Severity(f.priority_was)),
+                                new=priority_label(Severity(f.priority)))}[f.verb]()
     markup = view.buttons(_nonce(context), ok="inl_btn_confirm")
     await forms.save(context, CONFIRM)
     await message(update).reply_text(prompt, reply_markup=markup)
@@ -182,7 +198,7 @@ async def _confirm(update: Update, context: HoaTocContext) -> str:
 ASK: dict[str, Callable[[Update, HoaTocContext], Awaitable[str]]] = {
     "release": _ask_reason, "reopen": _ask_reason, "false": _ask_reason,
     "resolve": _ask_closing, "progress": _ask_progress, "reassign": _ask_assignee,
-    "close": _confirm}
+    "close": _confirm, "prio": _ask_priority}
 
 
 async def reason(update: Update, context: HoaTocContext) -> str:
@@ -279,6 +295,41 @@ async def pick(update: Update, context: HoaTocContext) -> str:
     return await _confirm(update, context)
 
 
+async def pick_priority(update: Update, context: HoaTocContext) -> str:
+    """A priority picked: the same one ends here (nothing to change), another is confirmed."""
+    query = update.callback_query
+    assert query is not None
+    if await _stale_tap(update, context):
+        return PRIORITY
+    tap = cb.parse(query.data)
+    assert isinstance(tap, cb.IclPriority)
+    f = _f(context)
+    await query.answer()
+    await best_effort(query.edit_message_reply_markup(None), "drop the picker")
+    if tap.priority == f.priority_was:
+        await forms.finish(context)
+        await message(update).reply_text(t("inl_priority_same", code=f.code, priority=(
+            priority_label(Severity(tap.priority)))))
+        return forms.END
+    f.priority = tap.priority
+    return await _confirm(update, context)
+
+
+async def _change_priority(update: Update, context: HoaTocContext) -> Safe:
+    """The service's word on a new priority (it re-checks the right and the state)."""
+    f, s = _f(context), context.services
+    result = await s.incidents.change_priority(user_id(update), f.incident_id,
+                                               Severity(f.priority))
+    if result.status == "changed":
+        return t("inl_done_priority", code=f.code, old=priority_label(Severity(f.priority_was)),
+                 new=priority_label(Severity(f.priority)))
+    if result.status == "unchanged":
+        return t("inl_priority_same", code=f.code, priority=priority_label(Severity(f.priority)))
+    if result.status == "closed":
+        return t("inc_n_priority_closed", code=f.code)
+    return t("inc_n_priority_refused")
+
+
 async def send(update: Update, context: HoaTocContext) -> str | None:
     """«Gửi» (the closing or progress report) or «Xác nhận»: the move is made."""
     query = update.callback_query
@@ -293,7 +344,9 @@ async def _make(update: Update, context: HoaTocContext) -> str:
     f, s, query = _f(context), context.services, update.callback_query
     move, uid = MOVES[f.verb], user_id(update)
     try:
-        if move is Move.PROGRESS:
+        if move is Move.PRIORITY:
+            said = await _change_priority(update, context)
+        elif move is Move.PROGRESS:
             moved = await s.lifecycle.progress(uid, f.incident_id, f.text, f.files,
                                                also=forms.dropped_with(context))
         else:
@@ -301,7 +354,8 @@ async def _make(update: Update, context: HoaTocContext) -> str:
                 uid, f.incident_id, move, reason=f.reason or None,
                 assignee_id=f.assignee_id or None, closing=f.closing,
                 also=forms.dropped_with(context))
-        said = done_text(moved, move, len(f.files))
+        if move is not Move.PRIORITY:
+            said = done_text(moved, move, len(f.files))
     except InvalidInput as exc:
         said = Safe(view.error_text(exc, s.settings))
     await forms.finish(context)  # made, or refused for good: nothing to offer again
@@ -317,7 +371,8 @@ async def _stale_tap(update: Update, context: HoaTocContext) -> bool:
     query = update.callback_query
     assert query is not None
     tap = cb.parse(query.data)
-    if isinstance(tap, cb.IclButton | cb.IclPick) and tap.nonce == _f(context).nonce:
+    if (isinstance(tap, cb.IclButton | cb.IclPick | cb.IclPriority)
+            and tap.nonce == _f(context).nonce):
         return False
     await query.answer(t("inl_old_button"), show_alert=True)
     return True
@@ -352,10 +407,13 @@ FORM = forms.Form(
             CallbackQueryHandler(pick, pattern=cb.matches(cb.IclPick)), _TYPED]),
         forms.Step(CONFIRM, "inl_step_confirm", [CallbackQueryHandler(send, pattern=_OK),
                                                  _TYPED]),
+        forms.Step(PRIORITY, "inl_step_priority", [
+            CallbackQueryHandler(pick_priority, pattern=cb.matches(cb.IclPriority)), _TYPED]),
     ],
     cancel_taps=cb.matches(cb.IclButton, action="no"),
     fallbacks=[MessageHandler(NEW & ~filters.COMMAND, expect_text),
-               CallbackQueryHandler(old_button, pattern=cb.matches(cb.IclButton, cb.IclPick))],
+               CallbackQueryHandler(old_button, pattern=cb.matches(cb.IclButton, cb.IclPick,
+                                                                   cb.IclPriority))],
 )
 
 # Outside the conversation: a move with nothing to ask.

@@ -117,7 +117,7 @@ class IncidentLifecycle:
 
     async def _judge(self, conn: aiosqlite.Connection, user_id: int, incident_id: int,
                      move: Move) -> Standing:
-        if move not in LIFECYCLE_MOVES:
+        if move not in LIFECYCLE_MOVES and move is not Move.PRIORITY:  # priority: checked only
             raise ValueError(f"not a lifecycle move: {move}")
         incident = await IncidentRepository(conn).find(incident_id)
         if incident is None:

@@ -697,6 +697,25 @@ class IclPick(Tap):
         return cls(int(m[1]), m[2])
 
 
+_PRIORITIES = ("thap", "trung_binh", "cao", "nghiem_trong")
+
+
+@dataclass(frozen=True)
+class IclPriority(Tap):
+    """A priority picked for an incident («Đổi mức ưu tiên»), bound to the question."""
+
+    priority: str
+    nonce: str
+    PATTERN = re.compile(rf"icl:r:({'|'.join(_PRIORITIES)}):{_NONCE}")
+
+    def encode(self) -> str:
+        return _checked(f"icl:r:{self.priority}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1], m[2])
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
@@ -705,7 +724,7 @@ KINDS: tuple[type[Tap], ...] = (
     PickUrgency, PickSecrecy, ToggleGroup, ToggleAgency, TurnPage, EditField, BroadcastButton,
     StatusOpen, StatusList,
     InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
-    IncidentAction, IncidentPage, IclButton, IclPick,
+    IncidentAction, IncidentPage, IclButton, IclPick, IclPriority,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an

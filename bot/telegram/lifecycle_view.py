@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.incidents import IncidentStatus
+from bot.domain.escalation import Severity
+from bot.domain.incidents import PRIORITY_ORDER, IncidentStatus
 from bot.domain.models import Person
 from bot.telegram import callbacks as cb
-from bot.telegram.incident_view import status_label
-from bot.telegram.render import domain_error, local_time
+from bot.telegram.incident_view import priority_label, status_label
+from bot.telegram.render import domain_error, local_time, plain
 from bot.texts import Safe, join, label, t
 from config.settings import Settings
 
@@ -81,3 +82,12 @@ def responders_keyboard(people: Sequence[Person], nonce: str) -> InlineKeyboardM
     rows.append([InlineKeyboardButton(label("inl_btn_cancel"),
                                       callback_data=cb.IclButton("no", nonce).encode())])
     return InlineKeyboardMarkup(rows)
+
+
+def priorities_keyboard(current: Severity, nonce: str) -> InlineKeyboardMarkup:
+    """The four priorities (the current one marked ✓), then «Hủy»."""
+    row = [InlineKeyboardButton(("✓ " if p is current else "") + plain(priority_label(p)),
+                                callback_data=cb.IclPriority(str(p), nonce).encode())
+           for p in PRIORITY_ORDER]
+    return InlineKeyboardMarkup([row[:2], row[2:], [InlineKeyboardButton(
+        label("inl_btn_cancel"), callback_data=cb.IclButton("no", nonce).encode())]])

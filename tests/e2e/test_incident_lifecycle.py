@@ -500,3 +500,42 @@ async def test_the_service_checks_what_the_conversation_collected(harness: Harne
     moved = await life.move(AN, incident.id, Move.RESOLVE, closing={
         **CLOSING, "recommendations": "Rà soát định kỳ.", "extra": "x"})
     assert moved.incident.closing == {**CLOSING, "recommendations": "Rà soát định kỳ."}
+
+
+# --- «Đổi mức ưu tiên» ------------------------------------------------------------------------
+
+
+async def test_a_responder_changes_the_priority_picked_and_confirmed(harness: Harness) -> None:
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w, taken_by=None)
+    assert incident.priority.value == "cao"
+    q = await asked(h, BINH, "prio", incident.id, "Chọn mức ưu tiên mới")
+    assert "hiện tại: Cao" in (q.plain_text or "")
+    assert [b["text"] for b in q.buttons] == ["Thấp", "Trung bình", "✓ Cao", "Nghiêm trọng",
+                                              "Hủy"]
+    await h.say(BINH, "nghiêm trọng", has("Vui lòng"))  # typed, not pressed: asked again
+    confirm = await button(h, BINH, q, "Nghiêm trọng", "từ “Cao” thành “Nghiêm trọng”")
+    assert (await now_(h, incident)).priority.value == "cao"  # nothing before «Xác nhận»
+    await button(h, BINH, confirm, "✅ Xác nhận", "Đã đổi mức ưu tiên")
+    changed = await now_(h, incident)
+    assert changed.priority.value == "nghiem_trong" and not changed.priority_derived
+    [event] = [e for e in await IncidentRepository(h.services.db.reader).events(incident.id)
+               if e.kind is EventKind.PRIORITY]
+    assert event.details == {"from": "cao", "to": "nghiem_trong"}
+    assert event.person_id == w.person[BINH]
+
+
+async def test_the_priority_picker_refuses_a_liaison_and_the_same_priority(
+        harness: Harness) -> None:
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w, taken_by=None)
+    query, _ = await tap(h, LIAISON, "prio", incident.id)  # a replayed responder's button
+    assert alert(h, query)
+    assert (await now_(h, incident)).priority.value == "cao"
+    assert (LIAISON, "not_allowed") in await refusals(h)
+    q = await asked(h, BINH, "prio", incident.id, "Chọn mức ưu tiên mới")
+    await button(h, BINH, q, "✓ Cao", "vẫn là “Cao”")
+    assert [e.kind for e in await IncidentRepository(h.services.db.reader).events(incident.id)
+            ] == [EventKind.REPORTED]

@@ -75,6 +75,7 @@ TAPS: list[tuple[cb.Tap, str]] = [
       for a in ("ok", "no", "skip")],
     (cb.IclPick(BIG, "0a1b2c3d"), f"icl:p:{BIG}:0a1b2c3d"),
     (cb.IncidentPage("o", 3), "incs:o:3"),
+    (cb.IclPriority("nghiem_trong", "0a1b2c3d"), "icl:r:nghiem_trong:0a1b2c3d"),
     (cb.IncidentPage("m", BIG), f"incs:m:{BIG}"),
     (cb.IncidentAction("take", BIG), f"inc:take:{BIG}"),
 ]
