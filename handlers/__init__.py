@@ -28,6 +28,7 @@ from handlers import (
     forms,
     gate,
     invite_form,
+    report,
     results,
     start,
     status,
@@ -35,7 +36,8 @@ from handlers import (
 from handlers.fallback import stale_button, unexpected, unknown_command
 
 # Every conversation, in the order they are asked whether an update is theirs.
-FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM, invite_form.FORM)
+FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM, invite_form.FORM,
+         report.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0

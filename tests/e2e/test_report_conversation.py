@@ -1,0 +1,223 @@
+"""/report end to end: the initial incident report as a conversation generated from the form.
+
+Each test acts as Telegram users against the fake Bot API and checks what they see (texts and
+buttons) and what the database holds; no incident exists before «Gửi».
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.clock import from_epoch
+from bot.domain.incidents import EventKind, IncidentStatus
+from bot.services.incidents import priority_of
+from bot.storage.agencies import AgencyRepository
+from bot.storage.audit import AuditRepository
+from bot.storage.incidents import IncidentRepository
+from bot.telegram.incident_view import priority_label
+from bot.testing.fake_telegram import SentMessage
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_broadcast_conversation import has
+from tests.e2e.test_directives import FAST, agency_ids, draft, is_directive, join, setup_liaisons
+from tests.e2e.test_onboarding import import_province
+
+LIAISON = 101  # Công an tỉnh (CAT)
+OTHER = 103    # Trung tâm Công nghệ thông tin (TT_CNTT)
+
+
+class Person:
+    """One Telegram user in the conversation: what they send, what the bot answers."""
+
+    def __init__(self, h: Harness, user_id: int) -> None:
+        self.h, self.user_id = h, user_id
+
+    def _mark(self) -> int:
+        return len(self.h.fake.messages_to(self.user_id))
+
+    async def say(self, text: str, expect: str) -> SentMessage:
+        before = self._mark()
+        self.h.fake.send_text(self.user_id, text)
+        return await self.h.fake.wait_for_message(self.user_id, has(expect), after=before)
+
+    async def press(self, msg: SentMessage, label: str, expect: str) -> SentMessage:
+        before = self._mark()
+        self.h.fake.press_button(self.user_id, msg.message_id, msg.button_data(label))
+        return await self.h.fake.wait_for_message(self.user_id, has(expect), after=before)
+
+    async def tap(self, msg: SentMessage, data: str) -> str:
+        """Press raw callback data (forged or replayed); the answer's text."""
+        query = self.h.fake.press_button(self.user_id, msg.message_id, data)
+        await self.h.fake.wait_for_call("answerCallbackQuery",
+                                        lambda c: c.params.get("callback_query_id") == query)
+        return str((self.h.fake.callback_answer(query) or {}).get("text", ""))
+
+    def since(self, before: int) -> list[SentMessage]:
+        return self.h.fake.messages_to(self.user_id)[before:]
+
+
+def labels(msg: SentMessage) -> list[str]:
+    return [str(b["text"]) for b in msg.buttons]
+
+
+async def incidents(h: Harness) -> list[Any]:
+    async with h.services.db.reader.execute("SELECT id FROM incidents ORDER BY id") as cur:
+        ids = [row[0] for row in await cur.fetchall()]
+    repo = IncidentRepository(h.services.db.reader)
+    return [await repo.get(i) for i in ids]
+
+
+async def liaison_with_phone(h: Harness) -> Person:
+    """CAT's liaisons (101, 102) and the IT centre's (103); 101 has shared their phone."""
+    await setup_liaisons(h)
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_contact(LIAISON, "0912 345 678", LIAISON)
+    await h.fake.wait_for_message(LIAISON, has("0912"), after=before)
+    return Person(h, LIAISON)
+
+
+async def up_to_category(p: Person) -> SentMessage:
+    """/report, «Đúng», the system's name, «Bỏ qua» its addresses, «Cấp 3»: the category."""
+    confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    system = await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
+    address = await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
+    level = await p.press(address, "Bỏ qua", "Cấp độ an toàn")
+    return await p.press(level, "Cấp 3", "Phân loại sự cố")
+
+
+async def category_to_files(p: Person, category: SentMessage) -> SentMessage:
+    """From the category to the attachments, every answer well formed."""
+    description = await p.press(category, "Mã hóa phần mềm", "Mô tả sơ bộ")
+    detected = await p.say("Máy chủ cổng thông tin bị mã hóa dữ liệu, yêu cầu tiền chuộc.",
+                           "Ngày, giờ phát hiện")
+    state = await p.say("hôm qua 22:00", "Hiện trạng")
+    method = await p.press(state, "Chưa được xử lý", "Cách thức phát hiện")
+    note = await p.press(method, "nhật ký", "Chi tiết cách thức phát hiện")
+    notified = await p.press(note, "Bỏ qua", "Đã gửi thông báo sự cố cho")
+    beyond = await p.press(notified, "Chưa thông báo", "vượt khả năng xử lý")
+    support = await p.press(beyond, "Không", "Đề xuất hỗ trợ?")
+    detail = await p.press(support, "Có", "Nội dung đề xuất hỗ trợ")
+    secret = await p.say("Đề nghị hỗ trợ phân tích mã độc.", "giữ bí mật")
+    more = await p.press(secret, "Không", "Thêm chi tiết")
+    assert labels(more) == ["Thêm chi tiết", "Bỏ qua", "Hủy"]
+    assert detected and description
+    return await p.press(more, "Bỏ qua", "Tệp đính kèm")
+
+
+async def test_a_liaison_reports_with_an_album_and_sends(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    text = confirm.plain_text or ""
+    for known in ("Công an tỉnh", "Số 1 Nguyễn Văn Cừ", "pa05.congan@angiang.gov.vn",
+                  "0297 3829 086", "Lan Nguyễn", "0912 345 678"):
+        assert known in text, text
+    assert labels(confirm) == ["Đúng", "Sửa", "Hủy"]
+    system = await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
+    assert labels(system) == ["Hủy"]  # required: no «Bỏ qua»
+    address = await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
+    assert labels(address) == ["Bỏ qua", "Hủy"]
+    level = await p.press(address, "Bỏ qua", "Cấp độ an toàn")
+    assert labels(level) == ["Cấp 1", "Cấp 2", "Cấp 3", "Cấp 4", "Cấp 5", "Không rõ", "Hủy"]
+    category = await p.press(level, "Cấp 3", "Phân loại sự cố")
+    assert len(category.buttons) == 11 and labels(category)[-1] == "Hủy"
+    files = await category_to_files(p, category)
+    assert labels(files) == ["Xong", "Hủy"]
+    assert await incidents(h) == []
+
+    # An album: two updates with one media_group_id, one reply, counting both.
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_photo(LIAISON, b"\xff\xd8photo-1", media_group_id="album-1")
+    h.fake.send_photo(LIAISON, b"\xff\xd8photo-2", media_group_id="album-1")
+    got = await h.fake.wait_for_message(LIAISON, has("Đã nhận 2 tệp"), after=before)
+    assert [m.message_id for m in p.since(before)] == [got.message_id]
+    summary = await p.press(got, "Xong", "kiểm tra trước khi gửi")
+    said = summary.plain_text or ""
+    for shown in ("Cổng thông tin điện tử tỉnh", "Cấp 3", "Mã hóa phần mềm, dữ liệu, thiết bị",
+                  "yêu cầu tiền chuộc", "22:00 ngày 22/11/2026", "Chưa được xử lý",
+                  "Đề nghị hỗ trợ phân tích mã độc", "Tệp đính kèm: 2", "Mức ưu tiên"):
+        assert shown in said, (shown, said)
+    assert "quá hạn" not in said
+    assert labels(summary) == ["Gửi", "Sửa", "Hủy"]
+    assert await incidents(h) == []
+
+    sent = await p.press(summary, "Gửi", "Đã gửi báo cáo sự cố")
+    [incident] = await incidents(h)
+    assert f"✅ Đã gửi báo cáo sự cố {incident.code}" in (sent.plain_text or "")
+    assert incident.code == "SC-2026-001"
+    assert "Đội ứng cứu sự cố sẽ tiếp nhận" in (sent.plain_text or "")
+    assert incident.status is IncidentStatus.REPORTED and not incident.late
+    cat = await agency_ids(h, "CAT")
+    assert incident.agency_id in cat
+    answers = incident.answers
+    assert answers["system_name"] == "Cổng thông tin điện tử tỉnh"
+    assert answers["category"] == "ransomware" and answers["system_level"] == "3"
+    assert answers["support_requested"] is True and answers["beyond_capacity"] is False
+    assert answers["support_detail"] == "Đề nghị hỗ trợ phân tích mã độc."
+    assert "system_address" not in answers and "detection_note" not in answers
+    assert from_epoch(answers["detected_at"]).isoformat() == "2026-11-22T15:00:00+00:00"
+    assert priority_label(incident.priority) in (sent.plain_text or "")
+    assert incident.priority is priority_of(answers)
+    stored = await IncidentRepository(h.services.db.reader).files(incident.id)
+    assert [f.kind for f in stored] == ["photo", "photo"]
+    events = await IncidentRepository(h.services.db.reader).events(incident.id)
+    assert [e.kind for e in events] == [EventKind.REPORTED]
+    # The conversation is over: /cancel finds nothing.
+    done = await p.say("/cancel", "Không có thao tác")
+    assert done
+
+
+async def test_every_bad_answer_is_refused_and_asked_again(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    category = await up_to_category(p)
+
+    # A category typed instead of pressed.
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_text(LIAISON, "Mã hóa phần mềm, dữ liệu, thiết bị")
+    again = await h.fake.wait_for_message(LIAISON, has("❓ Phân loại sự cố"), after=before)
+    assert any("Vui lòng chọn bằng nút bên dưới" in (m.plain_text or "")
+               for m in p.since(before))
+    assert len(again.buttons) == 11
+    description = await p.press(again, "Mã hóa phần mềm", "Mô tả sơ bộ")
+    assert category
+
+    # Whitespace only, 10,000 characters, a sticker: each refused, the question again.
+    for send, why in ((lambda: h.fake.send_text(LIAISON, "   \n  "), "không được để trống"),
+                      (lambda: h.fake.send_text(LIAISON, "x" * 10_000), "tối đa 2000 ký tự"),
+                      (lambda: h.fake.send_sticker(LIAISON), "Vui lòng")):
+        before = len(h.fake.messages_to(LIAISON))
+        send()
+        asked = await h.fake.wait_for_message(LIAISON, has("❓ Mô tả sơ bộ"), after=before)
+        refusal = p.since(before)[0].plain_text or ""
+        assert why in refusal and "❌" in refusal, refusal
+        assert asked.message_id != description.message_id
+    detected = await p.say("Trang chủ bị thay đổi giao diện.", "Ngày, giờ phát hiện")
+    assert labels(detected) == ["Vừa xong", "1 giờ trước", "Hủy"]
+
+    # A future time, an unparseable one: refused with an example, asked again.
+    for typed, why in (("23/11/2026 20:00", "không thể ở tương lai"),
+                       ("hôm kia", "Không đọc được thời điểm")):
+        before = len(h.fake.messages_to(LIAISON))
+        h.fake.send_text(LIAISON, typed)
+        await h.fake.wait_for_message(LIAISON, has("❓ Ngày, giờ phát hiện"), after=before)
+        refusal = p.since(before)[0].plain_text or ""
+        assert why in refusal and "25/11/2026 14:30" in refusal, refusal
+    state = await p.press(detected, "1 giờ trước", "Hiện trạng")
+    # A button of an earlier question is stale: nothing changes.
+    answer = await p.tap(detected, "ir:n:detected_at")
+    assert "bước đã qua" in answer
+    answer = await p.tap(state, "ir:c:category:dos")
+    assert "bước đã qua" in answer
+    assert await incidents(h) == []
+    [draft_row] = await _drafts(h, LIAISON)
+    assert draft_row["answers"]["category"] == "ransomware"
+    assert draft_row["answers"]["detected_at"] == int(h.clock.now().timestamp()) - 3600
+
+
+async def _drafts(h: Harness, user_id: int) -> list[dict[str, Any]]:
+    import json
+    async with h.services.db.reader.execute(
+            "SELECT step, answers FROM drafts WHERE user_id = ? AND conversation = 'report'",
+            (user_id,)) as cur:
+        return [{"step": r[0], "answers": json.loads(r[1])["answers"]}
+                for r in await cur.fetchall()]
