@@ -23,6 +23,7 @@ from bot.clock import from_epoch, to_epoch
 from bot.context import HoaTocContext
 from bot.domain.durations import humanize
 from bot.domain.errors import InvalidInput
+from bot.domain.phones import display_phone
 from bot.services.incidents import MAX_FILES, QUICK_DETECTED, ReportDraft, priority_of
 from bot.telegram import callbacks as cb
 from bot.telegram import report_view as view
@@ -214,6 +215,15 @@ async def _stale(query: CallbackQuery) -> None:
     await query.answer(plain(t("ir_stale")), show_alert=True)
 
 
+def _readable(form: IncidentForm, known: dict[str, Any]) -> dict[str, Any]:
+    """Prefilled phones as people write them (`0297 3829 086`, stored as +84…): the answer
+    is read, and stored, as if typed."""
+    phones = {f.key for f in form.fields if f.prefill in (Prefill.AGENCY_PHONE,
+                                                          Prefill.PERSON_PHONE)}
+    return {k: display_phone(v) if k in phones and isinstance(v, str) else v
+            for k, v in known.items()}
+
+
 # --- entry ----------------------------------------------------------------------------------
 
 async def admit(update: Update, context: HoaTocContext) -> None:
@@ -231,7 +241,8 @@ async def start(update: Update, context: HoaTocContext) -> str:
         ui.via = "phone"
     else:
         assert reporter.agency is not None
-        ui.answers = await s.incidents.prefill(reporter, reporter.agency.id)
+        ui.answers = _readable(_form(context), await s.incidents.prefill(reporter,
+                                                                          reporter.agency.id))
     return await _go(update, context)
 
 
@@ -254,7 +265,7 @@ async def agency(update: Update, context: HoaTocContext) -> str:
     # Another agency: its facts replace the last one's (the caller's name and phone stay).
     ours = {f.key for f in _form(context).fields if f.prefill in AGENCY_FACTS}
     ui.answers = {**{k: v for k, v in ui.answers.items() if k not in ours},
-                  **await s.incidents.prefill(reporter, picked.id)}
+                  **_readable(_form(context), await s.incidents.prefill(reporter, picked.id))}
     ui.confirmed = False
     await _settle(query, picked.name)
     return await _go(update, context)

@@ -29,7 +29,6 @@ from bot.domain.incidents import (
     reported_late,
 )
 from bot.domain.models import Agency, Person, Role
-from bot.domain.phones import display_phone
 from bot.domain.when import Direction, Moment, parse_moment
 from bot.services.access import RefusalLog
 from bot.services.ports import InCommit, Notifier
@@ -131,12 +130,9 @@ class IncidentService:
         person = reporter.person if not reporter.for_others else None
         known: dict[Prefill, Any] = {
             Prefill.AGENCY_NAME: agency.id, Prefill.AGENCY_ADDRESS: agency.address,
-            # Phones as people write them (stored as +84…), since the answer is read as typed.
-            Prefill.AGENCY_PHONE: display_phone(agency.phone) if agency.phone else None,
-            Prefill.AGENCY_EMAIL: agency.email,
+            Prefill.AGENCY_PHONE: agency.phone, Prefill.AGENCY_EMAIL: agency.email,
             Prefill.PERSON_NAME: person.full_name if person else None,
-            Prefill.PERSON_PHONE: display_phone(person.phone) if person and person.phone
-            else None,
+            Prefill.PERSON_PHONE: person.phone if person else None,
         }
         out: dict[str, Any] = {}
         for f in self.form.fields:
