@@ -152,8 +152,10 @@ class IncidentService:
         agency only: a picker tap from one (replayed, forged) is refused and audited."""
         reporter = await self.reporter(user_id)
         if not reporter.for_others:
+            # A tap: its data can be varied without end, so one row per window.
             await self.refusals.add(user_id, "incident.report_refused", None,
-                                    {"why": "other_agency", "agency_id": agency_id})
+                                    {"why": "other_agency", "agency_id": agency_id},
+                                    per_subject=False)
             raise InvalidInput("inc_report_refused")
         agency = (await AgencyRepository(self.db.reader).by_ids([agency_id])).get(agency_id)
         if agency is None or not agency.active:

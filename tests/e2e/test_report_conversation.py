@@ -51,6 +51,13 @@ class Person:
                                         lambda c: c.params.get("callback_query_id") == query)
         return str((self.h.fake.callback_answer(query) or {}).get("text", ""))
 
+    async def turn(self, msg: SentMessage, label: str, button: str) -> SentMessage:
+        """Press a button that redraws the same message: it, once it offers `button`."""
+        self.h.fake.press_button(self.user_id, msg.message_id, msg.button_data(label))
+        return await self.h.fake.wait_for_message(
+            self.user_id, lambda m: m.message_id == msg.message_id
+            and any(button in str(b["text"]) for b in m.buttons))
+
     def since(self, before: int) -> list[SentMessage]:
         return self.h.fake.messages_to(self.user_id)[before:]
 
@@ -78,7 +85,7 @@ async def liaison_with_phone(h: Harness) -> Person:
 async def up_to_category(p: Person) -> SentMessage:
     """/report, «Đúng», the system's name, «Bỏ qua» its addresses, «Cấp 3»: the category."""
     confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
-    system = await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
+    await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
     address = await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
     level = await p.press(address, "Bỏ qua", "Cấp độ an toàn")
     return await p.press(level, "Cấp 3", "Phân loại sự cố")
@@ -95,7 +102,7 @@ async def category_to_files(p: Person, category: SentMessage) -> SentMessage:
     notified = await p.press(note, "Bỏ qua", "Đã gửi thông báo sự cố cho")
     beyond = await p.press(notified, "Chưa thông báo", "vượt khả năng xử lý")
     support = await p.press(beyond, "Không", "Đề xuất hỗ trợ?")
-    detail = await p.press(support, "Có", "Nội dung đề xuất hỗ trợ")
+    await p.press(support, "Có", "Nội dung đề xuất hỗ trợ")
     secret = await p.say("Đề nghị hỗ trợ phân tích mã độc.", "giữ bí mật")
     more = await p.press(secret, "Không", "Thêm chi tiết")
     assert labels(more) == ["Thêm chi tiết", "Bỏ qua", "Hủy"]
@@ -221,3 +228,227 @@ async def _drafts(h: Harness, user_id: int) -> list[dict[str, Any]]:
             (user_id,)) as cur:
         return [{"step": r[0], "answers": json.loads(r[1])["answers"]}
                 for r in await cur.fetchall()]
+
+
+async def to_summary(p: Person) -> SentMessage:
+    files = await category_to_files(p, await up_to_category(p))
+    return await p.press(files, "Xong", "kiểm tra trước khi gửi")
+
+
+async def test_sua_changes_one_field_on_the_summary_and_on_the_prefilled_facts(
+    harness: Harness,
+) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    pick = await p.turn(confirm, "Sửa", "Đơn vị vận hành")  # the same message, its buttons
+    assert "Chức vụ" in labels(pick) and "Cơ quan chủ quản" in labels(pick)
+    operator = await p.press(pick, "Đơn vị vận hành", "❓ Đơn vị vận hành hệ thống")
+    again = await p.say("Viễn thông An Giang", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    assert "Đơn vị vận hành hệ thống: Viễn thông An Giang" in (again.plain_text or "")
+    assert operator
+    system = await p.press(again, "Đúng", "Tên hệ thống bị sự cố")
+    address = await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
+    level = await p.press(address, "Bỏ qua", "Cấp độ an toàn")
+    category = await p.press(level, "Cấp 3", "Phân loại sự cố")
+    files = await category_to_files(p, category)
+    summary = await p.press(files, "Xong", "kiểm tra trước khi gửi")
+    assert system
+
+    menu = await p.turn(summary, "Sửa", "Mô tả sơ bộ")
+    assert labels(menu)[-1] == "Hủy" and "Tên cơ quan, đơn vị báo cáo" not in labels(menu)
+    asked = await p.press(menu, "Mô tả sơ bộ", "❓ Mô tả sơ bộ")
+    assert asked
+    summary = await p.say("Trang chủ bị thay đổi giao diện.", "kiểm tra trước khi gửi")
+    said = summary.plain_text or ""
+    assert "Trang chủ bị thay đổi giao diện." in said and "tiền chuộc" not in said
+    # «Đề xuất hỗ trợ?» changed to «Không»: its detail is no longer part of the report.
+    menu = await p.turn(summary, "Sửa", "Đề xuất hỗ trợ")
+    support = await p.press(menu, "Đề xuất hỗ trợ?", "❓ Đề xuất hỗ trợ?")
+    summary = await p.press(support, "Không", "kiểm tra trước khi gửi")
+    assert "phân tích mã độc" not in (summary.plain_text or "")
+    assert await incidents(h) == []
+    await p.press(summary, "Gửi", "Đã gửi báo cáo sự cố")
+    [incident] = await incidents(h)
+    assert incident.answers["description"] == "Trang chủ bị thay đổi giao diện."
+    assert incident.answers["operator"] == "Viễn thông An Giang"
+    assert incident.answers["support_requested"] is False
+    assert "support_detail" not in incident.answers
+
+
+async def test_huy_and_cancel_leave_with_nothing_stored(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    category = await up_to_category(p)
+    bye = await p.press(category, "Hủy", "Đã hủy báo cáo sự cố")
+    assert bye and await _drafts(h, LIAISON) == []
+    summary = await to_summary(p)
+    assert await _drafts(h, LIAISON)
+    bye = await p.say("/cancel", "Đã hủy báo cáo sự cố")
+    assert bye and await _drafts(h, LIAISON) == []
+    assert await incidents(h) == []
+    # The summary's «Gửi» after /cancel belongs to no draft: nothing is stored.
+    answer = await p.tap(summary, "ir:send")
+    assert "không còn hiệu lực" in answer, answer
+    assert await incidents(h) == []
+
+
+async def test_a_restart_in_the_middle_resumes_at_the_same_question(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    category = await up_to_category(p)
+    await p.press(category, "Mã hóa phần mềm", "❓ Mô tả sơ bộ")
+    [row] = await _drafts(h, LIAISON)
+    assert row["step"] == "ask" and row["answers"]["category"] == "ransomware"
+    await h.stop()
+    await h.start(**FAST)
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_text(LIAISON, "Máy chủ bị mã hóa.")
+    asked = await h.fake.wait_for_message(LIAISON, has("❓ Ngày, giờ phát hiện"), after=before)
+    said = [m.plain_text or "" for m in p.since(before)]
+    assert any("Hệ thống vừa khởi động lại" in s for s in said), said
+    assert labels(asked) == ["Vừa xong", "1 giờ trước", "Hủy"]
+    [row] = await _drafts(h, LIAISON)
+    assert row["answers"]["description"] == "Máy chủ bị mã hóa."
+    assert row["answers"]["system_name"] == "Cổng thông tin điện tử tỉnh"
+
+
+async def test_a_late_detection_is_accepted_and_the_reporter_told(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    category = await up_to_category(p)
+    await p.press(category, "Từ chối dịch vụ", "❓ Mô tả sơ bộ")
+    await p.say("Cổng thông tin không truy cập được.", "❓ Ngày, giờ phát hiện")
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_text(LIAISON, "15/11/2026 08:00")
+    state = await h.fake.wait_for_message(LIAISON, has("❓ Hiện trạng"), after=before)
+    echo = p.since(before)[0].plain_text or ""
+    assert "08:00 ngày 15/11/2026" in echo and "quá thời hạn báo cáo (3 ngày" in echo, echo
+    assert "báo cáo quá hạn" in echo
+    method = await p.press(state, "Đã được xử lý", "Cách thức phát hiện")
+    note = await p.press(method, "IDS", "Chi tiết cách thức phát hiện")
+    notified = await p.press(note, "Bỏ qua", "Đã gửi thông báo sự cố cho")
+    beyond = await p.press(notified, "Chưa thông báo", "vượt khả năng xử lý")
+    support = await p.press(beyond, "Không", "Đề xuất hỗ trợ?")
+    secret = await p.press(support, "Không", "giữ bí mật")
+    more = await p.press(secret, "Có", "Thêm chi tiết")
+    os = await p.press(more, "Thêm chi tiết", "Hệ điều hành")
+    services = await p.say("Ubuntu 22.04", "Các dịch vụ trên hệ thống")
+    for _ in range(4):  # services, protections, public IPs, domains
+        services = await p.press(services, "Bỏ qua", "❓")
+    purpose = services
+    await p.say("Cung cấp thông tin cho người dân.", "Tệp đính kèm")
+    assert os and "Mục đích" in (purpose.plain_text or "")
+    h.fake.send_document(LIAISON, "access.log", b"GET / 503", mime_type="text/plain")
+    got = await h.fake.wait_for_message(LIAISON, has("Đã nhận 1 tệp"), after=before)
+    summary = await p.press(got, "Xong", "kiểm tra trước khi gửi")
+    said = summary.plain_text or ""
+    assert "Báo cáo quá hạn (3 ngày kể từ khi phát hiện)" in said and "Ubuntu 22.04" in said
+    sent = await p.press(summary, "Gửi", "Đã gửi báo cáo sự cố")
+    assert "báo cáo quá hạn" in (sent.plain_text or "")
+    [incident] = await incidents(h)
+    assert incident.late and incident.confidential and incident.answers["os"] == "Ubuntu 22.04"
+    [stored] = await IncidentRepository(h.services.db.reader).files(incident.id)
+    assert stored.kind == "document" and stored.name == "access.log"
+
+
+async def test_a_responder_logs_a_call_for_an_agency_from_the_picker(harness: Harness) -> None:
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 104, "responder")
+    p = Person(h, 104)
+    picker = await p.say("/report", "Đề nghị chọn đơn vị")
+    assert "Trang 1/" in " ".join(labels(picker)) and "▶️" in labels(picker)
+    page2 = await p.turn(picker, "▶️", "Trang 2/")
+    assert "◀️" in labels(page2)
+    filtered = await p.say("tai chinh", "Đang lọc")
+    assert labels(filtered)[0] == "Sở Tài chính" and "✖️ Bỏ lọc" in labels(filtered)
+    name = await p.press(filtered, "Sở Tài chính", "❓ Người liên hệ")
+    phone = await p.say("Trần Văn Bình", "❓ Điện thoại người liên hệ")
+    confirm = await p.say("0913 000 111", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    text = confirm.plain_text or ""
+    assert "Sở Tài chính" in text and "Trần Văn Bình" in text and "0913 000 111" in text
+    assert phone
+    system = await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
+    address = await p.say("Hệ thống quản lý ngân sách", "Tên miền, địa chỉ IP")
+    level = await p.press(address, "Bỏ qua", "Cấp độ an toàn")
+    category = await p.press(level, "Không rõ", "Phân loại sự cố")
+    files = await category_to_files(p, category)
+    summary = await p.press(files, "Xong", "kiểm tra trước khi gửi")
+    await p.press(summary, "Gửi", "Đã gửi báo cáo sự cố")
+    [incident] = await incidents(h)
+    stc = await AgencyRepository(h.services.db.reader).by_code("STC")
+    assert incident.agency_id == stc.id and incident.via == "phone"
+    assert incident.answers["reporter_name"] == "Trần Văn Bình"
+    assert name and system
+
+
+async def test_a_liaison_cannot_report_for_another_agency(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    system = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    [other] = await agency_ids(h, "TT_CNTT")
+    answer = await p.tap(system, f"ir:a:{other}")  # a responder's picker tap, replayed
+    assert "Chỉ cán bộ đầu mối của đơn vị" in answer
+    entries = await AuditRepository(h.services.db.reader).entries("incident.report_refused")
+    assert [e.details.get("why") for e in entries] == ["other_agency"]
+    # A forged draft naming another agency is refused at «Gửi», audited, nothing stored.
+    summary = await to_summary(p)
+    async with h.services.db.transaction() as conn:
+        import json
+        async with conn.execute("SELECT answers FROM drafts WHERE user_id = ? AND"
+                                " conversation = 'report'", (LIAISON,)) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        fields = json.loads(row[0])
+        [fields["answers"]["agency"]] = await agency_ids(h, "STC")
+        await conn.execute("UPDATE drafts SET answers = ? WHERE user_id = ? AND"
+                           " conversation = 'report'", (json.dumps(fields), LIAISON))
+    refused = await p.press(summary, "Gửi", "Chỉ cán bộ đầu mối")
+    assert refused and await incidents(h) == []
+    entries = await AuditRepository(h.services.db.reader).entries("incident.report_refused")
+    assert [e.details.get("why") for e in entries] == ["other_agency", "other_agency"]
+
+
+async def test_an_acknowledgement_in_the_middle_of_a_report_still_counts(
+    harness: Harness,
+) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "CAT")
+    directive, _ = await h.services.broadcast.send(SUPER_ADMIN, d)
+    copy = await h.fake.wait_for_message(LIAISON, is_directive)
+    confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    system = await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
+    answer = await p.tap(copy, copy.button_data("Đã nhận"))
+    assert "Đã ghi nhận" in answer
+    from bot.storage.directives import DirectiveRepository
+    assert len(await DirectiveRepository(h.services.db.reader).acks(directive.id)) == 1
+    address = await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
+    assert address and system
+    [row] = await _drafts(h, LIAISON)
+    assert row["answers"]["system_name"] == "Cổng thông tin điện tử tỉnh"
+
+
+async def test_start_and_help_offer_the_report_button_and_a_missing_phone_is_asked(
+    harness: Harness,
+) -> None:
+    h = harness
+    await setup_liaisons(h)
+    p = Person(h, 102)  # CAT's backup liaison, who has not shared a phone
+    for command in ("/start", "/help"):
+        reply = await p.say(command, "/")
+        assert labels(reply) == ["🚨 Báo cáo sự cố"], command
+    helped = h.fake.messages_to(102)[-1]
+    assert "/report" in (helped.plain_text or "")
+    phone = await p.press(helped, "Báo cáo sự cố", "❓ Điện thoại người liên hệ")
+    confirm = await p.say("0914 222 333", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    assert "0914 222 333" in (confirm.plain_text or "") and phone
+    # A stranger gets no button, and /report is refused.
+    stranger = Person(h, 104)
+    hello = await stranger.say("/start", "chưa được đăng ký")
+    assert labels(hello) == []
+    refused = await stranger.say("/report", "chưa được đăng ký")
+    assert not refused.buttons
