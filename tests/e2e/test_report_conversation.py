@@ -452,3 +452,79 @@ async def test_start_and_help_offer_the_report_button_and_a_missing_phone_is_ask
     assert labels(hello) == []
     refused = await stranger.say("/report", "chưa được đăng ký")
     assert not refused.buttons
+
+
+async def _edit_draft(h: Harness, change: Any) -> None:
+    """Change the stored draft as a forger (or an old form file) would."""
+    import json
+    async with h.services.db.transaction() as conn:
+        async with conn.execute("SELECT answers FROM drafts WHERE user_id = ? AND"
+                                " conversation = 'report'", (LIAISON,)) as cur:
+            row = await cur.fetchone()
+        assert row is not None
+        fields = json.loads(row[0])
+        change(fields)
+        await conn.execute("UPDATE drafts SET answers = ? WHERE user_id = ? AND"
+                           " conversation = 'report'", (json.dumps(fields), LIAISON))
+
+
+async def test_a_field_refused_at_send_is_asked_again_then_sent(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    summary = await to_summary(p)
+    await _edit_draft(h, lambda f: f["answers"].pop("description"))
+    asked = await p.press(summary, "Gửi", "❓ Mô tả sơ bộ")
+    said = [m.plain_text or "" for m in h.fake.messages_to(LIAISON)[-2:]]
+    assert "Còn thiếu “Mô tả sơ bộ về sự cố”" in said[0], said
+    assert asked and await incidents(h) == []
+    summary = await p.say("Máy chủ bị mã hóa.", "kiểm tra trước khi gửi")
+    await p.press(summary, "Gửi", "Đã gửi báo cáo sự cố")
+    [incident] = await incidents(h)
+    assert incident.answers["description"] == "Máy chủ bị mã hóa."
+
+
+async def test_files_beyond_the_limit_are_refused_once_per_album(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    files = await category_to_files(p, await up_to_category(p))
+    assert files
+    before = len(h.fake.messages_to(LIAISON))
+    for album in range(2):
+        for i in range(10):
+            h.fake.send_photo(LIAISON, f"photo {album}-{i}".encode(), media_group_id=f"a{album}")
+    await h.fake.wait_for_message(LIAISON, has("Đã nhận 20 tệp"), after=before)
+    for i in range(3):  # a third album: over the limit, refused once
+        h.fake.send_photo(LIAISON, f"photo 2-{i}".encode(), media_group_id="a2")
+    await h.fake.wait_for_message(LIAISON, has("tối đa 20 tệp"), after=before)
+    h.fake.send_sticker(LIAISON)  # and what follows is still answered
+    await h.fake.wait_for_message(LIAISON, has("❓ Tệp đính kèm"), after=before)
+    said = [m.plain_text or "" for m in p.since(before)]
+    assert len(said) == 5, said  # one reply per album, one refusal, the sticker's two
+    summary = await p.press(p.since(before)[-1], "Xong", "kiểm tra trước khi gửi")
+    assert "Tệp đính kèm: 20" in (summary.plain_text or "")
+
+
+async def test_buttons_only_steps_refuse_typed_text_and_stickers(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    again = await p.say("Đúng", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    assert "Vui lòng chọn bằng nút bên dưới" in (h.fake.messages_to(LIAISON)[-2].plain_text
+                                                  or "")
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_sticker(LIAISON)
+    shown = await h.fake.wait_for_message(LIAISON, has("Đề nghị kiểm tra"), after=before)
+    assert "Vui lòng" in (p.since(before)[0].plain_text or "")
+    assert labels(shown) == ["Đúng", "Sửa", "Hủy"] and confirm
+    system = await p.press(again, "Đúng", "❓ Tên hệ thống bị sự cố")
+    assert system
+    # «Vừa xong» answers the detection time with the moment of the tap.
+    address = await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
+    level = await p.press(address, "Bỏ qua", "Cấp độ an toàn")
+    category = await p.press(level, "Cấp 3", "Phân loại sự cố")
+    description = await p.press(category, "Từ chối dịch vụ", "❓ Mô tả sơ bộ")
+    detected = await p.say("Không truy cập được.", "❓ Ngày, giờ phát hiện")
+    assert description
+    await p.press(detected, "Vừa xong", "❓ Hiện trạng")
+    [row] = await _drafts(h, LIAISON)
+    assert row["answers"]["detected_at"] == int(h.clock.now().timestamp())
