@@ -133,6 +133,9 @@ async def _show(update: Update, context: HoaTocContext, step: str) -> None:
                              reply_markup=view.prefill_keyboard())
     elif step == ASK:
         f = _field(context)
+        if f is None:  # gone from the form: on to the next question
+            await _go(update, context)
+            return
         text, markup = view.question(form, f, MAX_FILES)
         await msg.reply_text(text, reply_markup=markup)
     elif step == DETAILS:
@@ -160,12 +163,10 @@ def _within(context: HoaTocContext) -> str:
     return humanize(context.services.settings.incident_report_within)
 
 
-def _field(context: HoaTocContext) -> FormField:
+def _field(context: HoaTocContext) -> FormField | None:
+    """The field asked now; None if the form file dropped it since the draft was saved."""
     key = _ui(context).current
-    f = _form(context).field(key) if key else None
-    if f is None:  # a draft from an older form file: the field is gone
-        raise InvalidInput("inc_bad_answer", label=key or "")
-    return f
+    return _form(context).field(key) if key else None
 
 
 async def _again(update: Update, context: HoaTocContext, key: str, **params: object) -> None:
@@ -384,6 +385,8 @@ async def pick(update: Update, context: HoaTocContext) -> str:
 async def typed(update: Update, context: HoaTocContext) -> str:
     """Typed text answers a text or a date-time question; for the others, buttons only."""
     f, text = _field(context), message(update).text or ""
+    if f is None:
+        return await _go(update, context)
     if f.kind is FieldKind.TEXT:
         value = text.strip()
         if not value:
@@ -466,6 +469,8 @@ async def file_sent(update: Update, context: HoaTocContext) -> str:
     """A photo or document: an attachment when files are asked. An album arrives as one
     update per file: all count, and it gets one reply, edited as its files arrive."""
     f, msg, ui = _field(context), message(update), _ui(context)
+    if f is None:
+        return await _go(update, context)
     if f.kind is not FieldKind.FILES:
         await _again(update, context, "ir_expect_text" if f.kind in (
             FieldKind.TEXT, FieldKind.DATETIME) else "ir_expect_button")
@@ -476,26 +481,28 @@ async def file_sent(update: Update, context: HoaTocContext) -> str:
             ui.album = group
             await msg.reply_text(t("inc_too_many_files", max_files=MAX_FILES))
         return ASK
-    if msg.document is not None:
-        ui.files.append({"file_id": msg.document.file_id, "kind": "document",
-                         "name": msg.document.file_name or "",
-                         "unique_id": msg.document.file_unique_id})
-    else:
-        photo = msg.photo[-1]
-        ui.files.append({"file_id": photo.file_id, "kind": "photo", "name": "",
-                         "unique_id": photo.file_unique_id})
-    said = t("ir_files_got", count=len(ui.files))
-    if group is not None and group == ui.album and ui.album_reply is not None:
-        await forms.save(context, ASK)
-        await best_effort(context.bot.edit_message_text(
-            said, chat_id=msg.chat_id, message_id=ui.album_reply,
-            reply_markup=view.question(_form(context), f, MAX_FILES)[1]), "count an album")
-        return ASK
+    ui.files.append(_attachment(msg))
     await forms.save(context, ASK)
-    reply = await msg.reply_text(said, reply_markup=view.question(_form(context), f,
-                                                                  MAX_FILES)[1])
+    said = t("ir_files_got", count=len(ui.files))
+    buttons = view.question(_form(context), f, MAX_FILES)[1]
+    if group is not None and group == ui.album and ui.album_reply is not None:
+        await best_effort(context.bot.edit_message_text(
+            said, chat_id=msg.chat_id, message_id=ui.album_reply, reply_markup=buttons),
+            "count an album's files")
+        return ASK
+    reply = await msg.reply_text(said, reply_markup=buttons)
     ui.album, ui.album_reply = group, reply.message_id if group is not None else None
     return ASK
+
+
+def _attachment(msg: Message) -> dict[str, str]:
+    """A file as `ReportDraft` keeps it: the largest size of a photo."""
+    if msg.document is not None:
+        return {"file_id": msg.document.file_id, "kind": "document",
+                "name": msg.document.file_name or "", "unique_id": msg.document.file_unique_id}
+    photo = msg.photo[-1]
+    return {"file_id": photo.file_id, "kind": "photo", "name": "",
+            "unique_id": photo.file_unique_id}
 
 
 async def not_an_answer(update: Update, context: HoaTocContext) -> None:
@@ -530,24 +537,28 @@ async def send(update: Update, context: HoaTocContext) -> str:
     except InvalidInput as exc:
         await best_effort(query.edit_message_reply_markup(None), "drop the summary's buttons")
         await message(update).reply_text(domain_error(exc, s.settings))
-        key = exc.params.get("field")
-        if not isinstance(key, str) or form.field(key) is None:
-            return forms.END  # refused for good (no longer allowed to report)
-        if key in ui.seen:
-            ui.seen.remove(key)
-        if key == "agency":
-            ui.answers.pop("agency", None)
-            return await _go(update, context)
-        if form.field(key).group in view.prefilled_groups(form):  # type: ignore[union-attr]
-            ui.confirmed = False
-        ui.answers.pop(key, None)
-        return await _go(update, context)
+        return await _ask_again(update, context, exc.params.get("field"))
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the summary's buttons")
     await best_effort(message(update).reply_text(t(
         "ir_sent", code=incident.code, priority=priority_label(incident.priority),
         late=t("ir_sent_late") if incident.late else "")), "confirm a stored report")
     return forms.END
+
+
+async def _ask_again(update: Update, context: HoaTocContext, key: object) -> str:
+    """The field a refusal at «Gửi» names is asked again; a refusal naming none (no longer
+    allowed to report, a liaison's agency) ends the report."""
+    form, ui = _form(context), _ui(context)
+    f = form.field(key) if isinstance(key, str) else None
+    if f is None or (f.kind is FieldKind.AGENCY and ui.via != "phone"):
+        return forms.END
+    if f.key in ui.seen:
+        ui.seen.remove(f.key)
+    if f.group in view.prefilled_groups(form):
+        ui.confirmed = False
+    ui.answers.pop(f.key, None)
+    return await _go(update, context)
 
 
 async def page_label(update: Update, context: HoaTocContext) -> None:

@@ -528,3 +528,17 @@ async def test_buttons_only_steps_refuse_typed_text_and_stickers(harness: Harnes
     await p.press(detected, "Vừa xong", "❓ Hiện trạng")
     [row] = await _drafts(h, LIAISON)
     assert row["answers"]["detected_at"] == int(h.clock.now().timestamp())
+
+
+async def test_a_question_dropped_from_the_form_moves_on_to_the_next(harness: Harness) -> None:
+    """A draft saved before the province edited the form, at a field no longer there."""
+    h = harness
+    p = await liaison_with_phone(h)
+    await up_to_category(p)
+
+    def gone(fields: dict[str, Any]) -> None:
+        fields["current"] = "old_field"
+
+    await _edit_draft(h, gone)
+    again = await p.say("Một câu trả lời", "❓ Phân loại sự cố")
+    assert len(again.buttons) == 11
