@@ -1306,6 +1306,99 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "inc_n_priority_closed": "Sự cố {code} đã kết thúc ứng phó: không đổi mức ưu tiên được.",
     "target_assignee": "cán bộ xử lý sự cố",
+    # --- /report: the initial report conversation (part B) ------------------------------
+    "ir_cmd_report": "Báo cáo sự cố",
+    "ir_btn_report": "🚨 Báo cáo sự cố",
+    "ir_conv_title": "báo cáo sự cố (/report)",
+    "ir_step_agency": "chọn đơn vị báo cáo",
+    "ir_step_prefill": "xác nhận thông tin đơn vị báo cáo",
+    "ir_step_ask": "trả lời câu hỏi đang dở",
+    "ir_step_details": "thông tin bổ sung về hệ thống",
+    "ir_step_summary": "kiểm tra và gửi báo cáo",
+    "ir_cancelled": "Đã hủy báo cáo sự cố. Không có thông tin nào được gửi đi.",
+    "ir_ask_agency": (
+        "🚨 <b>Báo cáo sự cố tiếp nhận qua điện thoại, thư điện tử</b>\n"
+        "Đề nghị chọn đơn vị đã báo sự cố, hoặc gõ một phần tên đơn vị để tìm.{filter}"
+    ),
+    "ir_agency_picked": "Đơn vị báo cáo: <b>{agency}</b>.",
+    "ir_prefill": (
+        "🚨 <b>Báo cáo sự cố</b>\nĐề nghị kiểm tra thông tin đơn vị báo cáo và người liên hệ:"
+        "\n\n{lines}\n\nBấm “Đúng” nếu thông tin chính xác, “Sửa” để thay đổi một mục."
+    ),
+    "ir_pick_field": "Đề nghị chọn mục cần sửa:",
+    "ir_btn_ok": "Đúng",
+    "ir_btn_fix": "Sửa",
+    "ir_btn_send": "Gửi",
+    "ir_btn_edit": "Sửa",
+    "ir_btn_cancel": "Hủy",
+    "ir_btn_skip": "Bỏ qua",
+    "ir_btn_done": "Xong",
+    "ir_btn_more": "Thêm chi tiết",
+    "ir_btn_now": "Vừa xong",
+    "ir_btn_h1": "1 giờ trước",
+    "ir_btn_yes": "Có",
+    "ir_btn_no": "Không",
+    "ir_ask": "<i>{group}</i>\n❓ <b>{label}</b>{optional}{help}\n{hint}",
+    "ir_optional": " (không bắt buộc)",
+    "ir_hint_text": "Vui lòng nhập nội dung (tối đa {max_len} ký tự).",
+    "ir_hint_text_optional": (
+        "Vui lòng nhập nội dung (tối đa {max_len} ký tự), hoặc bấm “Bỏ qua”."
+    ),
+    "ir_hint_choice": "Vui lòng chọn bằng nút bên dưới.",
+    "ir_hint_datetime": (
+        "Vui lòng nhập ngày, giờ phát hiện (ví dụ: <code>25/11/2026 14:30</code>, "
+        "<code>14:30</code> hoặc <code>hôm qua 22:00</code>), hoặc bấm “Vừa xong”, "
+        "“1 giờ trước”."
+    ),
+    "ir_hint_files": (
+        "Vui lòng gửi ảnh hoặc tệp (có thể gửi nhiều tệp, tối đa {max_files} tệp); bấm “Xong” "
+        "khi đã gửi đủ, hoặc khi không có tệp đính kèm."
+    ),
+    "ir_empty": "❌ “{label}” không được để trống. Vui lòng nhập nội dung.",
+    "ir_empty_optional": (
+        "❌ Nội dung trống không được ghi nhận. Vui lòng nhập nội dung, hoặc bấm “Bỏ qua”."
+    ),
+    "ir_too_long": (
+        "❌ Nội dung quá dài ({length} ký tự): “{label}” tối đa {max_len} ký tự. "
+        "Vui lòng rút gọn và gửi lại."
+    ),
+    "ir_required": "❌ “{label}” là mục bắt buộc, không thể bỏ qua. Vui lòng trả lời.",
+    "ir_expect_button": "❌ Vui lòng chọn bằng nút bên dưới.",
+    "ir_expect_text": "❌ Vui lòng trả lời bằng tin nhắn văn bản.",
+    "ir_expect_file": "❌ Vui lòng gửi ảnh hoặc tệp, hoặc bấm “Xong”.",
+    "ir_expect_other": (
+        "❌ Nội dung này không được ghi nhận (chỉ nhận văn bản, ảnh hoặc tệp). "
+        "Vui lòng trả lời câu hỏi dưới đây."
+    ),
+    "ir_stale": "Nút này thuộc một bước đã qua; không có gì thay đổi.",
+    "ir_detected_invalid": (
+        "❌ Không đọc được thời điểm “{text}”. Vui lòng nhập lại, ví dụ: "
+        "<code>25/11/2026 14:30</code>, <code>14:30</code> (hôm nay) hoặc "
+        "<code>hôm qua 22:00</code>."
+    ),
+    "ir_detected_set": "Thời điểm phát hiện: <b>{when}</b>.",
+    "ir_late_note": (
+        "ℹ️ Sự cố được phát hiện đã quá thời hạn báo cáo ({within} kể từ khi phát hiện). "
+        "Báo cáo vẫn được tiếp nhận và được ghi nhận là báo cáo quá hạn."
+    ),
+    "ir_files_got": "📎 Đã nhận {count} tệp. Gửi thêm, hoặc bấm “Xong” khi đã gửi đủ.",
+    "ir_details_ask": (
+        "<i>{title}</i>\nCó thể bổ sung: {fields}.\n"
+        "Bấm “Thêm chi tiết” để điền, hoặc “Bỏ qua” để tiếp tục."
+    ),
+    "ir_summary_head": "📋 <b>Báo cáo sự cố — đề nghị kiểm tra trước khi gửi</b>",
+    "ir_summary_foot": (
+        "<b>Tệp đính kèm</b>: {files}\n<b>Mức ưu tiên</b> (xác định theo thông tin báo cáo): "
+        "{priority}{late}\n\nBấm “Gửi” để gửi báo cáo, “Sửa” để thay đổi một mục, "
+        "“Hủy” để hủy báo cáo."
+    ),
+    "ir_summary_late": "\n⚠️ Báo cáo quá hạn ({within} kể từ khi phát hiện).",
+    "ir_sent": (
+        "✅ Đã gửi báo cáo sự cố <code>{code}</code> (mức ưu tiên: {priority}).{late}\n"
+        "Đội ứng cứu sự cố sẽ tiếp nhận và xử lý; mọi thay đổi về tình trạng xử lý sự cố "
+        "sẽ được thông báo tại đây."
+    ),
+    "ir_sent_late": "\nBáo cáo được ghi nhận là báo cáo quá hạn.",
 }
 
 

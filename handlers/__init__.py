@@ -31,6 +31,7 @@ from handlers import (
     incident_views,
     incidents,
     invite_form,
+    report,
     results,
     start,
     status,
@@ -39,7 +40,7 @@ from handlers.fallback import stale_button, unexpected, unknown_command
 
 # Every conversation, in the order they are asked whether an update is theirs.
 FORMS = (broadcast.FORM, directive_admin.FORM, results.FORM, duty_admin.FORM, invite_form.FORM,
-         incident_actions.FORM)
+         incident_actions.FORM, report.FORM)
 
 GATE_GROUP = -1
 TAP_GROUP = 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Collection
+
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import HoaTocContext
 from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.domain.phones import display_phone
-from bot.telegram import render
+from bot.telegram import render, report_view
 from bot.telegram.menus import clear_chat_menu, commands_for
 from bot.texts import t
 from handlers.common import NO_KEYBOARD, identity, message, phone_keyboard, refresh_menu, user_id
@@ -39,7 +41,8 @@ async def start(update: Update, context: HoaTocContext) -> None:
             t("start_stranger", user_id=who.user_id, **render.focal(s.settings)))
         return
     name = person.full_name if person else who.full_name
-    await message(update).reply_text(t("start_known", name=name, roles=render.role_names(roles)))
+    await message(update).reply_text(t("start_known", name=name, roles=render.role_names(roles)),
+                                     reply_markup=_report_button(roles))
     refresh_menu(context, who, person)
     if person is not None and not person.phone:
         await message(update).reply_text(t("ask_phone"), reply_markup=phone_keyboard())
@@ -55,7 +58,13 @@ async def help_command(update: Update, context: HoaTocContext) -> None:
     extra = [t("help_alerts")] if Role.RESPONDER in roles else []
     if Role.ADMIN in roles:  # the typed /invite forms and their Vietnamese names
         extra.append(t("help_invite"))
-    await message(update).reply_text(render.help_text(commands, s.settings, extra))
+    await message(update).reply_text(render.help_text(commands, s.settings, extra),
+                                     reply_markup=_report_button(roles))
+
+
+def _report_button(roles: Collection[Role]) -> InlineKeyboardMarkup | None:
+    """«🚨 Báo cáo sự cố» for those who may report (liaisons, responders, admins)."""
+    return report_view.entry_keyboard() if roles else None
 
 
 async def contact(update: Update, context: HoaTocContext) -> None:

@@ -34,6 +34,7 @@ from bot.domain.incidents import (
 from bot.domain.models import Agency, Person, Role
 from bot.domain.notices import About, Notice, Topic
 from bot.domain.phones import display_phone
+from bot.domain.when import Direction, Moment, parse_moment
 from bot.services.access import RefusalLog
 from bot.services.escalation import EscalationService
 from bot.services.incident_escalations import NO_PROGRESS, UNTAKEN, no_progress_steps
@@ -73,6 +74,8 @@ class PriorityResult:
     status: str
     incident: Incident | None = None
     before: Severity | None = None
+# «Vừa xong» and «1 giờ trước» beside the detection-time question, read as if typed.
+QUICK_DETECTED = {"now": "bây giờ", "h1": "1 tiếng trước"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,19 @@ class ReportDraft:
     answers: dict[str, Any] = field(default_factory=dict)
     files: list[dict[str, str]] = field(default_factory=list)
     via: str = "telegram"  # "phone": a responder logs what a caller said
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A detection time the reporter gave (as read, for the echo), and whether a report sent
+    now is past the reporting deadline."""
+
+    moment: Moment
+    late: bool
+
+    @property
+    def at(self) -> datetime:
+        return self.moment.at
 
 
 class IncidentService:
@@ -163,6 +179,40 @@ class IncidentService:
             if value not in (None, ""):
                 out[f.key] = value
         return out
+
+    # --- what the conversation checks as it goes (submit checks it all again) -------------
+
+    async def pick_agency(self, user_id: int, agency_id: int) -> Agency:
+        """The agency a responder or admin logs a call for. A liaison reports for their own
+        agency only: a picker tap from one (replayed, forged) is refused and audited."""
+        reporter = await self.reporter(user_id)
+        if not reporter.for_others:
+            # A tap: its data can be varied without end, so one row per window.
+            await self.refusals.add(user_id, "incident.report_refused", None,
+                                    {"why": "other_agency", "agency_id": agency_id},
+                                    per_subject=False)
+            raise InvalidInput("inc_report_refused")
+        agency = (await AgencyRepository(self.db.reader).by_ids([agency_id])).get(agency_id)
+        if agency is None or not agency.active:
+            raise InvalidInput("inc_agency_gone", field="agency")
+        return agency
+
+    def detected(self, text: str) -> Detected:
+        """When the incident was detected, as typed (`25/11/2026 14:30`, `14:30`, `hôm qua
+        22:00`, or a quick choice's words): never in the future; late past the deadline."""
+        now = self.clock.now()
+        moment = parse_moment(text, now, self.settings.tz, key="ir_detected_invalid",
+                              direction=Direction.PAST)
+        if moment.at > now:
+            raise InvalidInput("inc_detected_future", field="detected_at")
+        return Detected(moment, self.late(moment.at))
+
+    def late(self, detected_at: datetime) -> bool:
+        """Would a report sent now be past the reporting deadline?"""
+        return reported_late(detected_at, self.clock.now(), self.settings.incident_report_within)
+
+    async def agency_names(self, ids: list[int]) -> dict[int, str]:
+        return {i: a.name for i, a in (await AgencyRepository(self.db.reader).by_ids(ids)).items()}
 
     # --- «Gửi» ------------------------------------------------------------------------------
 

@@ -710,10 +710,102 @@ class IclPriority(Tap):
 
     def encode(self) -> str:
         return _checked(f"icl:r:{self.priority}:{self.nonce}")
+# --- the /report conversation (issue 11) --------------------------------------------------
+
+ReportAction = Literal["new", "ok", "fix", "send", "edit", "cancel", "more", "nomore", "pg",
+                       "clr"]
+_REPORT_ACTIONS: dict[str, ReportAction] = {
+    "new": "new", "ok": "ok", "fix": "fix", "send": "send", "edit": "edit", "cancel": "cancel",
+    "more": "more", "nomore": "nomore", "pg": "pg", "clr": "clr"}
+_FIELD_KEY = r"([a-z][a-z0-9_]{0,31})"
+
+
+@dataclass(frozen=True)
+class ReportButton(Tap):
+    """A /report button that carries no value: «🚨 Báo cáo sự cố» under /start and /help
+    (`new`), «Đúng» / «Sửa» on the prefilled facts (`ok`, `fix`), «Gửi» / «Sửa» / «Hủy» on
+    the summary, «Thêm chi tiết» / «Bỏ qua» (`more`, `nomore`), the agency picker's page label
+    and «Bỏ lọc» (`pg`, `clr`)."""
+
+    action: ReportAction
+    PATTERN = re.compile(r"ir:(new|ok|fix|send|edit|cancel|more|nomore|pg|clr)")
+
+    def encode(self) -> str:
+        return _checked(f"ir:{self.action}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_REPORT_ACTIONS[m[1]])
+
+
+@dataclass(frozen=True)
+class ReportChoice(Tap):
+    """An option of a choice field, or Có/Không (`yes`/`no`) of a yes/no field, bound to the
+    field it answers (a button of another question is stale)."""
+
+    field: str
+    option: str
+    PATTERN = re.compile(rf"ir:c:{_FIELD_KEY}:([A-Za-z0-9_]{{1,24}})")
+
+    def encode(self) -> str:
+        return _checked(f"ir:c:{self.field}:{self.option}")
 
     @classmethod
     def _from(cls, m: re.Match[str]) -> Tap:
         return cls(m[1], m[2])
+
+
+ReportFieldAction = Literal["skip", "now", "h1", "done", "pick"]
+_REPORT_FIELD_CODES: dict[str, ReportFieldAction] = {
+    "s": "skip", "n": "now", "h": "h1", "d": "done", "e": "pick"}
+_REPORT_FIELD_ACTIONS = {v: k for k, v in _REPORT_FIELD_CODES.items()}
+
+
+@dataclass(frozen=True)
+class ReportField(Tap):
+    """A button about one field: «Bỏ qua» (`skip`), «Vừa xong» (`now`), «1 giờ trước» (`h1`),
+    «Xong» after the files (`done`), or the field picked from «Sửa» (`pick`)."""
+
+    action: ReportFieldAction
+    field: str
+    PATTERN = re.compile(rf"ir:([sndhe]):{_FIELD_KEY}")
+
+    def encode(self) -> str:
+        return _checked(f"ir:{_REPORT_FIELD_ACTIONS[self.action]}:{self.field}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(_REPORT_FIELD_CODES[m[1]], m[2])
+
+
+@dataclass(frozen=True)
+class ReportAgency(Tap):
+    """An agency picked in /report's picker (a responder or admin logging a call)."""
+
+    agency_id: int
+    PATTERN = re.compile(rf"ir:a:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"ir:a:{self.agency_id}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
+
+
+@dataclass(frozen=True)
+class ReportPage(Tap):
+    """A page of /report's agency picker."""
+
+    page: int
+    PATTERN = re.compile(rf"ir:p:{_ID}")
+
+    def encode(self) -> str:
+        return _checked(f"ir:p:{self.page}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(int(m[1]))
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -725,6 +817,7 @@ KINDS: tuple[type[Tap], ...] = (
     StatusOpen, StatusList,
     InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
     IncidentAction, IncidentPage, IclButton, IclPick, IclPriority,
+    ReportButton, ReportChoice, ReportField, ReportAgency, ReportPage,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an
@@ -771,6 +864,10 @@ def not_fast(data: object) -> bool:
     """A pattern for everything the fast taps' group does not take."""
     return not is_fast(data)
 
+
+# Every tap of the /report conversation: the only ones its handlers answer.
+REPORT: tuple[type[Tap], ...] = (ReportButton, ReportChoice, ReportField, ReportAgency,
+                                 ReportPage)
 
 # Every tap of the /invite conversation (role and agency picking).
 INVITE_FORM: tuple[type[Tap], ...] = (InviteRole, InviteAgency, InvitePage, InviteButton)

@@ -150,7 +150,8 @@ async def test_every_conversation_takes_new_messages_only(harness: Harness) -> N
     conversations = [x for group in h.app.handlers.values() for x in group
                      if isinstance(x, FormHandler)]
     assert {c.name for c in conversations} == {
-        "broadcast", "directive_admin", "results", "duty_admin", "invite"}
+        "broadcast", "directive_admin", "results", "duty_admin", "invite", "report",
+        "incident_move"}
     for conv in conversations:
         handlers = _message_handlers(conv)
         # Not vacuous: each conversation answers some new message.

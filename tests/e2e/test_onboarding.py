@@ -65,7 +65,8 @@ async def test_liaison_joins_through_invite_and_every_bad_link_is_refused(harnes
     menu = await h.fake.wait_for_call(
         "setMyCommands", lambda c: c.params.get("scope", {}).get("chat_id") == 101)
     assert {c["command"] for c in menu.params["commands"]} == {
-        "start", "help", "duty", "phone", "cancel", "pending", "myreports", "incident"}
+        "start", "help", "duty", "phone", "cancel", "pending", "report", "myreports",
+        "incident"}
 
     snapshot = [await table(h, t) for t in ("people", "person_roles", "invites")]
     # The same link again, by the same person and by someone else.

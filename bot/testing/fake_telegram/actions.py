@@ -60,15 +60,25 @@ class UserActions(FakeState):
         content: bytes,
         mime_type: str = "application/pdf",
         caption: str | None = None,
+        media_group_id: str | None = None,
     ) -> int:
-        """The user sends a document; its bytes can be fetched via getFile + download."""
+        """The user sends a document; its bytes can be fetched via getFile + download.
+        Documents of one album share a ``media_group_id`` (one update each, as Telegram)."""
         stored = self._store_file("document", content, file_name=file_name, mime_type=mime_type)
-        return self._private_message(user_id, {"document": document_dict(stored)}, caption)
+        payload: JSONDict = {"document": document_dict(stored)}
+        if media_group_id is not None:
+            payload["media_group_id"] = media_group_id
+        return self._private_message(user_id, payload, caption)
 
-    def send_photo(self, user_id: int, content: bytes, caption: str | None = None) -> int:
-        """The user sends a photo."""
+    def send_photo(self, user_id: int, content: bytes, caption: str | None = None,
+                   media_group_id: str | None = None) -> int:
+        """The user sends a photo; the photos of one album share a ``media_group_id`` and
+        arrive as one update each, as Telegram sends them."""
         stored = self._store_file("photo", content, mime_type="image/jpeg")
-        return self._private_message(user_id, {"photo": photo_sizes(stored)}, caption)
+        payload: JSONDict = {"photo": photo_sizes(stored)}
+        if media_group_id is not None:
+            payload["media_group_id"] = media_group_id
+        return self._private_message(user_id, payload, caption)
 
     def send_sticker(self, user_id: int) -> int:
         """The user sends a sticker."""
