@@ -367,11 +367,7 @@ class IncidentLifecycle:
 
     async def _reporter_side(self, conn: aiosqlite.Connection,
                              incident: Incident) -> list[Person | Account]:
-        """Who filed it, and every active liaison of the reporting agency."""
-        people = PeopleRepository(conn)
-        out: list[Person | Account] = [await people.get(incident.reporter_id)]
-        out += [p for p in await people.of_agency(incident.agency_id) if p.has(Role.LIAISON)]
-        return out
+        return list(await self.incidents.reporter_side(conn, incident))
 
     async def _admins(self, conn: aiosqlite.Connection) -> list[Person | Account]:
         """The active admins, and the super-admins of the settings (by account when they have

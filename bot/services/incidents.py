@@ -379,8 +379,10 @@ class IncidentService:
             await AuditRepository(conn).add(to_epoch(now), user_id, "incident.taken",
                                             incident.code, {"incident_id": incident.id})
             await self.replan(conn, incident, now)  # copies drawn again: who took it
-            reporter = await PeopleRepository(conn).get(incident.reporter_id)
-            if reporter.id != person.id and reporter.active:
+            for reporter in await self.reporter_side(conn, incident):
+                if (reporter.id == person.id or not reporter.active
+                        or not self.notifier.reachable(reporter)):
+                    continue
                 await self.notifier.send(conn, reporter, Notice(
                     "inc_n_reporter_taken",
                     About(Topic.INCIDENT, incident.id, incident.agency_id, reporter.id),
@@ -478,6 +480,11 @@ class IncidentService:
 
     # --- who stands where -------------------------------------------------------------------
 
+    async def reporter_side(self, conn: aiosqlite.Connection,
+                            incident: Incident) -> list[Person]:
+        """Who is told of every change of an incident on the reporting side."""
+        return await _reporter_side(conn, incident)
+
     async def standing(self, conn: aiosqlite.Connection, user_id: int,
                        incident: Incident) -> tuple[Person | None, frozenset[Who]]:
         """How the person stands to the incident (roles re-read from the database)."""
@@ -499,6 +506,16 @@ class IncidentService:
                 person.has(Role.LIAISON) and person.agency_id == incident.agency_id):
             who.add(Who.REPORTER)
         return person, frozenset(who)
+
+
+async def _reporter_side(conn: aiosqlite.Connection, incident: Incident) -> list[Person]:
+    """Who filed it, and every active liaison of the reporting agency (once each): an
+    agency reports, not a person, so all of them are told of every change."""
+    people = PeopleRepository(conn)
+    out = [await people.get(incident.reporter_id)]
+    out += [p for p in await people.of_agency(incident.agency_id)
+            if p.has(Role.LIAISON) and p.active and p.id != incident.reporter_id]
+    return out
 
 
 def visible_to(incident: Incident, who: frozenset[Who]) -> bool:

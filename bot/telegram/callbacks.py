@@ -710,6 +710,12 @@ class IclPriority(Tap):
 
     def encode(self) -> str:
         return _checked(f"icl:r:{self.priority}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1], m[2])
+
+
 # --- the /report conversation (issue 11) --------------------------------------------------
 
 ReportAction = Literal["new", "ok", "fix", "send", "edit", "cancel", "more", "nomore", "pg",

@@ -454,3 +454,22 @@ async def test_released_incident_is_chased_again_from_now(
     await step(h, 70 * M)
     assert len(texts(h, LEAD, "Đôn đốc (lần 1/3) tiếp nhận sự cố SC-2026-001")) == 1
 
+
+
+async def test_every_liaison_of_the_reporting_agency_is_told_of_the_take(
+    harness: Harness, tmp_path: Path,
+) -> None:
+    """An agency reports, not a person: its backup liaison learns who took it too (as of every
+    later change), and the responder who took it is not told of their own take."""
+    h = harness
+    await start(h, tmp_path)
+    h.fake.add_user(105, "Hà", "Trần")
+    await join(h, 105, "liaison CAT du_phong")
+    incident, _ = await report(h)
+    [notice] = texts(h, ON_DUTY, "Báo cáo ban đầu sự cố SC-2026-001")
+    await tap(h, ON_DUTY, notice, f"inc:take:{incident.id}")
+    await h.services.sender.drained()
+    for liaison in (LIAISON, 105):
+        [told] = texts(h, liaison, "Sự cố SC-2026-001 đã được tiếp nhận")
+        assert "0913 000 103" in (told.plain_text or "")
+    assert texts(h, ON_DUTY, "Sự cố SC-2026-001 đã được tiếp nhận") == []

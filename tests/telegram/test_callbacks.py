@@ -75,6 +75,13 @@ TAPS: list[tuple[cb.Tap, str]] = [
       for a in ("ok", "no", "skip")],
     (cb.IclPick(BIG, "0a1b2c3d"), f"icl:p:{BIG}:0a1b2c3d"),
     (cb.IncidentPage("o", 3), "incs:o:3"),
+    *[(cb.ReportButton(a), f"ir:{a}")  # type: ignore[arg-type]
+      for a in ("new", "ok", "fix", "send", "edit", "cancel", "more", "nomore", "pg", "clr")],
+    (cb.ReportChoice("system_level", "unknown"), "ir:c:system_level:unknown"),
+    *[(cb.ReportField(a, "detected_at"), f"ir:{c}:detected_at")  # type: ignore[arg-type]
+      for a, c in (("skip", "s"), ("now", "n"), ("h1", "h"), ("done", "d"), ("pick", "e"))],
+    (cb.ReportAgency(BIG), f"ir:a:{BIG}"),
+    (cb.ReportPage(3), "ir:p:3"),
     (cb.IclPriority("nghiem_trong", "0a1b2c3d"), "icl:r:nghiem_trong:0a1b2c3d"),
     (cb.IncidentPage("m", BIG), f"incs:m:{BIG}"),
     (cb.IncidentAction("take", BIG), f"inc:take:{BIG}"),
