@@ -1084,6 +1084,8 @@ TEXTS: Final[dict[str, str]] = {
     "incv_ev_priority": "đổi mức ưu tiên từ {old} thành {new}",
     "incv_ev_priority_plain": "đổi mức ưu tiên",
     "incv_ev_escalated": "đôn đốc",
+    "incv_ev_escalated_round": "đôn đốc (lần {number}/{total}): {who}",
+    "incv_ev_no_progress": "nhắc: chưa có diễn biến mới ({who})",
     "incv_ev_with_files": " (kèm {count} tệp)",
     "incv_button_files": "Tệp đính kèm ({count})",
     "incv_files_none": "Sự cố {code} không có tệp đính kèm.",

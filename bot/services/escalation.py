@@ -119,6 +119,17 @@ class OwnActions(Protocol):
 
 
 @runtime_checkable
+class Records(Protocol):
+    """A briefing whose subject keeps its own timeline (an incident): each round of urging is
+    written there, in the same transaction as its notices. The first notice is no round."""
+
+    async def record(self, conn: aiosqlite.Connection, items: list[Item],
+                     now: datetime) -> None:
+        """A round fired for these items (each has `fired` steps) at `now`."""
+        ...
+
+
+@runtime_checkable
 class Assigned(Protocol):
     """A briefing whose subject has an assignee, whom `Target.ASSIGNEE` reaches."""
 
@@ -379,6 +390,8 @@ class EscalationService:
              "agencies": [i.row.agency_id for i in all_items],
              "steps": sorted({f.step for i in all_items for f in i.fired}),
              "recipients": len(recipients), "nobody_on_duty": fallback_used})
+        if isinstance(briefing, Records) and any(i.fired for i in all_items):
+            await briefing.record(conn, [i for i in all_items if i.fired], now)
         return queued
 
     @staticmethod

@@ -19,7 +19,7 @@ import aiosqlite
 
 from bot.domain.directives import Delivery
 from bot.domain.escalation import Step, SubjectKind, Target
-from bot.domain.incidents import Incident, IncidentFile, IncidentStatus
+from bot.domain.incidents import EventKind, Incident, IncidentFile, IncidentStatus
 from bot.domain.models import Agency, Person, Rank, Role
 from bot.domain.notices import About, Action, Lateness, Notice, OpenIncident, TakeIncident
 from bot.services.escalation import Item
@@ -137,6 +137,20 @@ class IncidentBriefing:
 
     def label(self, row: EscalationRow) -> str:
         return self.incident.code
+
+    async def record(self, conn: aiosqlite.Connection, items: list[Item],
+                     now: datetime) -> None:
+        """The round on the incident's timeline: which, of how many, who was told (by the
+        bot: no person); a no-progress reminder says so."""
+        targets: list[str] = []
+        for item in items:
+            for fired in item.fired:
+                targets += [str(t) for t in item.row.steps[fired.step].targets
+                            if str(t) not in targets]
+        await IncidentRepository(conn).add_event(
+            self.incident.id, now, EventKind.ESCALATED, None, details={
+                "kind": str(self.kind), "round": max(i.rounds[0] for i in items),
+                "total": max(i.rounds[1] for i in items), "targets": targets})
 
     def actions(self, items: list[Item], person: Person) -> tuple[Action, ...]:
         """«Tiếp nhận» to an active responder while the incident is new; «Xem chi tiết» on a

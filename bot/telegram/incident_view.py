@@ -29,7 +29,7 @@ from bot.services.incident_views import IncidentDetail, IncidentList, IncidentRo
 from bot.telegram import callbacks
 from bot.telegram.broadcast_view import short_label
 from bot.telegram.render import agency_phone, local_time, pack, plain, short_time
-from bot.texts import Safe, join, label, t
+from bot.texts import TEXTS, Safe, join, label, t
 from config.incident_form import FieldKind, FormField, IncidentForm
 from config.settings import Settings
 
@@ -228,8 +228,22 @@ def _what(e: IncidentEvent, d: IncidentDetail) -> Safe:
             return t("incv_ev_false_alarm_plain")
         case EventKind.PROGRESS:
             return t("incv_ev_progress_plain")
+        case EventKind.ESCALATED:
+            return _escalated(e)
         case _:
             return t(f"incv_ev_{e.kind}")
+
+
+def _escalated(e: IncidentEvent) -> Safe:
+    """"đôn đốc (lần 1/3): cán bộ đang trực, Đội trưởng" — or a reminder of no progress."""
+    d = e.details
+    who = ", ".join(TEXTS[f"target_{target}"] for target in d.get("targets", ())
+                    if f"target_{target}" in TEXTS)
+    if d.get("kind") == "incident_no_progress":
+        return t("incv_ev_no_progress", who=who)
+    if isinstance(d.get("round"), int) and isinstance(d.get("total"), int) and d["round"]:
+        return t("incv_ev_escalated_round", number=d["round"], total=d["total"], who=who)
+    return t("incv_ev_escalated")
 
 
 def _severity(value: object) -> Severity | None:
