@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.domain.incidents import EventKind
 from bot.storage.incidents import IncidentRepository
 from tests.e2e.conftest import Harness
-from tests.e2e.test_incident_taking import LEAD, M, ON_DUTY, report, start, step, tap, texts
+from tests.e2e.test_incident_taking import LEAD, ON_DUTY, M, report, start, step, tap, texts
 
 
 async def test_each_round_of_urging_is_on_the_timeline_and_in_the_detail(
