@@ -8,7 +8,8 @@ and the docs follow; `may` answers "may this person make this move on this incid
 | take        | Mới                        | Đã tiếp nhận | any responder («Tiếp nhận»)         |
 | start       | Đã tiếp nhận               | Đang xử lý   | the assignee                        |
 | release     | Đã tiếp nhận / Đang xử lý  | Mới          | the assignee, the lead (a reason)   |
-| reassign    | any open state             | (same state) | the lead, admins                    |
+| reassign    | any open state             | (same state; | the lead, admins                    |
+|             |                            | Mới → Đã tiếp nhận: it has an assignee now)        |
 | resolve     | Đang xử lý                 | Đã khắc phục | the assignee (the closing report)   |
 | reopen      | Đã khắc phục               | Đang xử lý   | the reporter, the assignee, the lead (a reason) |
 | close       | Đã khắc phục               | Đã kết thúc ứng phó | the lead, admins             |
