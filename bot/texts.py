@@ -1315,6 +1315,10 @@ TEXTS: Final[dict[str, str]] = {
     "ir_step_ask": "trả lời câu hỏi đang dở",
     "ir_step_details": "thông tin bổ sung về hệ thống",
     "ir_step_summary": "kiểm tra và gửi báo cáo",
+    "wk_report_resumed": (
+        "↩️ Đang có báo cáo sự cố dở dang; các nội dung đã nhập được giữ nguyên. Tiếp tục từ "
+        "câu hỏi dưới đây, hoặc gõ /cancel để hủy báo cáo này và bắt đầu lại."
+    ),
     "ir_cancelled": "Đã hủy báo cáo sự cố. Không có thông tin nào được gửi đi.",
     "ir_ask_agency": (
         "🚨 <b>Báo cáo sự cố tiếp nhận qua điện thoại, thư điện tử</b>\n"
