@@ -1165,7 +1165,10 @@ TEXTS: Final[dict[str, str]] = {
         "📝 <b>Báo cáo diễn biến</b> sự cố <b>{code}</b>\n"
         "Đề nghị nhập nội dung và/hoặc gửi tệp (ảnh, nhật ký, tài liệu), sau đó bấm “Gửi”."
     ),
-    "inl_progress_got": "✅ Đã ghi nhận ({chars} ký tự, {files} tệp). Gửi thêm, hoặc bấm “Gửi”.",
+    "inl_progress_got": (
+        "✅ Đã ghi nhận ({chars} ký tự, {files} tệp), chưa gửi. Gửi thêm, hoặc bấm “Gửi” để gửi "
+        "báo cáo diễn biến."
+    ),
     "inl_ask_assignee": "👤 Giao sự cố <b>{code}</b> cho thành viên Đội ứng cứu sự cố nào?",
     "inl_lead_mark": " (Đội trưởng)",
     "inl_no_responders": "ℹ️ Không có thành viên Đội ứng cứu sự cố nào khác để giao.",

@@ -44,3 +44,16 @@ async def test_a_second_report_takes_the_half_filled_one_up_again(harness: Harne
     fresh = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
     assert labels(fresh) == ["Đúng", "Sửa", "Hủy"]
     assert await incidents(h) == []
+
+
+async def test_a_progress_report_typed_says_it_is_not_sent_until_gui(harness: Harness) -> None:
+    from tests.e2e.test_broadcast_conversation import has
+    from tests.e2e.test_incident_lifecycle import BACKUP, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    await asked(h, BACKUP, "progress", incident.id, "Báo cáo diễn biến")
+    got = await h.say(BACKUP, "Phát hiện thêm 2 máy trạm bị nhiễm.", has("Đã ghi nhận ("))
+    said = got.plain_text or ""
+    assert "chưa gửi" in said and "“Gửi”" in said, said
