@@ -1167,7 +1167,10 @@ TEXTS: Final[dict[str, str]] = {
         "📝 <b>Báo cáo diễn biến</b> sự cố <b>{code}</b>\n"
         "Đề nghị nhập nội dung và/hoặc gửi tệp (ảnh, nhật ký, tài liệu), sau đó bấm “Gửi”."
     ),
-    "inl_progress_got": "✅ Đã ghi nhận ({chars} ký tự, {files} tệp). Gửi thêm, hoặc bấm “Gửi”.",
+    "inl_progress_got": (
+        "✅ Đã ghi nhận ({chars} ký tự, {files} tệp), chưa gửi. Gửi thêm, hoặc bấm “Gửi” để gửi "
+        "báo cáo diễn biến."
+    ),
     "inl_ask_assignee": "👤 Giao sự cố <b>{code}</b> cho thành viên Đội ứng cứu sự cố nào?",
     "inl_lead_mark": " (Đội trưởng)",
     "inl_no_responders": "ℹ️ Không có thành viên Đội ứng cứu sự cố nào khác để giao.",
@@ -1317,6 +1320,10 @@ TEXTS: Final[dict[str, str]] = {
     "ir_step_ask": "trả lời câu hỏi đang dở",
     "ir_step_details": "thông tin bổ sung về hệ thống",
     "ir_step_summary": "kiểm tra và gửi báo cáo",
+    "wk_report_resumed": (
+        "↩️ Đang có báo cáo sự cố dở dang; các nội dung đã nhập được giữ nguyên. Tiếp tục từ "
+        "câu hỏi dưới đây, hoặc gõ /cancel để hủy báo cáo này và bắt đầu lại."
+    ),
     "ir_cancelled": "Đã hủy báo cáo sự cố. Không có thông tin nào được gửi đi.",
     "ir_ask_agency": (
         "🚨 <b>Báo cáo sự cố tiếp nhận qua điện thoại, thư điện tử</b>\n"

@@ -29,7 +29,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 
 from bot.context import HoaTocContext
 from bot.services.ports import InCommit
-from bot.storage.drafts import Drafts
+from bot.storage.drafts import Drafts, StoredDraft
 from bot.telegram.render import plain
 from bot.texts import t
 from handlers.common import NEW, edits_ignored, message
@@ -93,6 +93,11 @@ def state(context: HoaTocContext, kind: type[S]) -> S:
     return fields
 
 
+def step(context: HoaTocContext) -> str | None:
+    """The step of the draft this update belongs to (None for a fresh one)."""
+    return _draft(context).step
+
+
 async def save(context: HoaTocContext, step: str) -> str:
     """Store the draft at `step` now, before telling the person anything that relies on it
     (the next question, "received"): a restart then resumes where they were told they are.
@@ -135,6 +140,9 @@ class Form:
     fallbacks: Sequence[Handler] = ()  # after /cancel, edits and «Hủy»: stray input, old taps
     # Checked before anything else when an entry point matches (who may start it at all).
     admit: Callable[[Update, HoaTocContext], Awaitable[None]] | None = None
+    # Re-entry while a draft is in progress takes the draft up again (this callback shows its
+    # step) instead of starting afresh: a second /report must not lose a half-filled report.
+    resume: Callback | None = None
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -209,6 +217,9 @@ class FormHandler(BaseHandler[Update, HoaTocContext, None]):
                 return
             fields: FormState = self.form.fields()
             step: str | None = None
+            resume = await self._resumable(user_id)
+            if resume is not None:
+                fields, step = self.form.fields.from_json(resume.answers), resume.step
         else:
             stored = await self.drafts.get(user_id, self.name)
             if stored is None or self.drafts.expired(stored):
@@ -228,7 +239,10 @@ class FormHandler(BaseHandler[Update, HoaTocContext, None]):
                                           conversation=self.name))
         context.form = draft
         try:
-            result = await handler.handle_update(update, application, check, context)
+            if entry and step is not None and self.form.resume is not None:
+                result = await self.form.resume(update, context)
+            else:
+                result = await handler.handle_update(update, application, check, context)
         finally:
             context.form = None
         if result == END:
@@ -240,6 +254,17 @@ class FormHandler(BaseHandler[Update, HoaTocContext, None]):
             raise RuntimeError(f"form {self.name}: {handler.callback.__name__} returned {result!r}")
         if draft.saved != (step, fields.to_json()):
             await self._save(user_id, step, fields.to_json())
+
+    async def _resumable(self, user_id: int) -> StoredDraft | None:
+        """The draft a re-entry takes up again (the form resumes), or None."""
+        if self.form.resume is None:
+            return None
+        stored = await self.drafts.get(user_id, self.name)
+        if stored is None or self.drafts.expired(stored) or stored.step not in self.states:
+            return None
+        if self.drafts.restored(user_id, self.name):
+            self.drafts.taken_up(user_id, self.name)
+        return stored
 
     async def _save(self, user_id: int, step: str, answers: dict[str, Any]) -> None:
         if step not in self.states:

@@ -247,6 +247,17 @@ async def start(update: Update, context: HoaTocContext) -> str:
     return await _go(update, context)
 
 
+async def resume(update: Update, context: HoaTocContext) -> str | None:
+    """/report or «🚨 Báo cáo sự cố» with a report half-filled: its question again, nothing lost."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await message(update).reply_text(t("wk_report_resumed"))
+    step = forms.step(context)
+    assert step is not None
+    await _show(update, context, step)
+    return step
+
+
 # --- the agency picker ----------------------------------------------------------------------
 
 async def agency(update: Update, context: HoaTocContext) -> str:
@@ -581,6 +592,7 @@ FILES = NEW & (filters.Document.ALL | filters.PHOTO)
 
 FORM = forms.Form(
     name="report", title="ir_conv_title", fields=Fields, cancelled="ir_cancelled", admit=admit,
+    resume=resume,
     entry_points=[CommandHandler("report", start, filters=NEW & filters.ChatType.PRIVATE),
                   _on(start, cb.ReportButton, action="new")],
     steps=[

@@ -1,0 +1,59 @@
+"""Walking through the incident features as a hurried person would: what they stumble on.
+
+Each test is a slip a real user makes at 2 a.m. (a second /report, a progress report typed
+but not yet sent) and checks that nothing they typed is lost and that they are told so.
+"""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Harness
+from tests.e2e.test_report_conversation import (
+    LIAISON,
+    _drafts,
+    incidents,
+    labels,
+    liaison_with_phone,
+)
+
+
+async def test_a_second_report_takes_the_half_filled_one_up_again(harness: Harness) -> None:
+    h = harness
+    p = await liaison_with_phone(h)
+    confirm = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    await p.press(confirm, "Đúng", "Tên hệ thống bị sự cố")
+    await p.say("Cổng thông tin điện tử tỉnh", "Tên miền, địa chỉ IP")
+
+    # /report again, as if starting over: the answers stay, the same question is asked again.
+    again = await p.say("/report", "❓ Tên miền, địa chỉ IP")
+    said = "\n".join(m.plain_text or "" for m in p.since(len(h.fake.messages_to(LIAISON)) - 2))
+    assert "dở dang" in said and "/cancel" in said, said
+    assert labels(again) == ["Bỏ qua", "Hủy"]
+    [row] = await _drafts(h, LIAISON)
+    assert row["answers"]["system_name"] == "Cổng thông tin điện tử tỉnh"
+
+    # The «🚨 Báo cáo sự cố» button under /help: the same.
+    menu = await p.say("/help", "/report")
+    await p.press(menu, "🚨 Báo cáo sự cố", "❓ Tên miền, địa chỉ IP")
+    [row] = await _drafts(h, LIAISON)
+    assert row["answers"]["system_name"] == "Cổng thông tin điện tử tỉnh"
+
+    # The answers go on from there; after /cancel, /report starts afresh.
+    level = await p.press(again, "Bỏ qua", "Cấp độ an toàn")
+    assert level
+    await p.say("/cancel", "Đã hủy báo cáo sự cố")
+    fresh = await p.say("/report", "Đề nghị kiểm tra thông tin đơn vị báo cáo")
+    assert labels(fresh) == ["Đúng", "Sửa", "Hủy"]
+    assert await incidents(h) == []
+
+
+async def test_a_progress_report_typed_says_it_is_not_sent_until_gui(harness: Harness) -> None:
+    from tests.e2e.test_broadcast_conversation import has
+    from tests.e2e.test_incident_lifecycle import BACKUP, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    await asked(h, BACKUP, "progress", incident.id, "Báo cáo diễn biến")
+    got = await h.say(BACKUP, "Phát hiện thêm 2 máy trạm bị nhiễm.", has("Đã ghi nhận ("))
+    said = got.plain_text or ""
+    assert "chưa gửi" in said and "“Gửi”" in said, said
