@@ -1254,6 +1254,10 @@ TEXTS: Final[dict[str, str]] = {
     "inl_progress_files": "\n📎 Kèm {count} tệp.",
     "inl_progress_caption": "{code} — báo cáo diễn biến",
     "inl_step_priority": "chọn mức ưu tiên",
+    "inl_unsent": "{what} chưa gửi. Đề nghị bấm “Gửi” để gửi hoặc “Hủy” để bỏ trước khi làm thao tác khác.",
+    "inl_unsent_progress": "Báo cáo diễn biến sự cố {code}",
+    "inl_unsent_resolve": "Báo cáo kết thúc ứng phó sự cố {code}",
+    "inl_unsent_move": "Nội dung đang nhập cho sự cố {code}",
     "inl_ask_priority": (
         "Chọn mức ưu tiên mới cho sự cố <code>{code}</code> (hiện tại: {current}). Việc đôn "
         "đốc tiếp nhận sẽ được lập lại theo mức mới."

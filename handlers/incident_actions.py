@@ -34,6 +34,7 @@ MOVES: dict[str, Move] = {
     "resolve": Move.RESOLVE, "reopen": Move.REOPEN, "close": Move.CLOSE,
     "false": Move.FALSE_ALARM, "progress": Move.PROGRESS, "prio": Move.PRIORITY}
 ASKED = frozenset(MOVES) - {"start"}  # the verbs that open the conversation
+UNSENT = frozenset({"progress", "resolve"})  # moves whose unsent text has a name of its own
 
 
 @dataclass
@@ -114,6 +115,21 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     f.verb, f.incident_id, f.code = tap.verb, tap.incident_id, standing.incident.code
     f.priority_was = str(standing.incident.priority)
     return await ASK[tap.verb](update, context)
+
+
+async def resume(update: Update, context: HoaTocContext) -> str | None:
+    """A move's button while another move is under way: what was typed and not sent (a
+    progress report, a closing report, a reason) is never dropped silently — the tap is
+    refused, saying so; with nothing typed yet, the new move starts afresh."""
+    query = update.callback_query
+    assert query is not None
+    f = _f(context)
+    if f.text or f.files or f.closing or f.reason:
+        what = t(f"inl_unsent_{f.verb}" if f.verb in UNSENT else "inl_unsent_move", code=f.code)
+        await query.answer(plain(t("inl_unsent", what=what)), show_alert=True)
+        return None
+    Fields.__init__(f)  # nothing to lose: the new move starts from nothing
+    return await begin(update, context)
 
 
 async def _ask_reason(update: Update, context: HoaTocContext) -> str:
@@ -411,6 +427,7 @@ FORM = forms.Form(
             CallbackQueryHandler(pick_priority, pattern=cb.matches(cb.IclPriority)), _TYPED]),
     ],
     cancel_taps=cb.matches(cb.IclButton, action="no"),
+    resume=resume,
     fallbacks=[MessageHandler(NEW & ~filters.COMMAND, expect_text),
                CallbackQueryHandler(old_button, pattern=cb.matches(cb.IclButton, cb.IclPick,
                                                                    cb.IclPriority))],

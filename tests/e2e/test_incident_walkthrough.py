@@ -6,6 +6,7 @@ but not yet sent) and checks that nothing they typed is lost and that they are t
 
 from __future__ import annotations
 
+from bot.storage.incidents import IncidentRepository
 from tests.e2e.conftest import Harness
 from tests.e2e.test_report_conversation import (
     LIAISON,
@@ -57,3 +58,36 @@ async def test_a_progress_report_typed_says_it_is_not_sent_until_gui(harness: Ha
     got = await h.say(BACKUP, "Phát hiện thêm 2 máy trạm bị nhiễm.", has("Đã ghi nhận ("))
     said = got.plain_text or ""
     assert "chưa gửi" in said and "“Gửi”" in said, said
+
+
+async def test_another_move_tapped_over_an_unsent_progress_report_keeps_it(
+        harness: Harness) -> None:
+    """Typed but not sent: tapping «Đã khắc phục» (or any other move) must not drop it
+    silently. The tap is refused, saying what is unsent; «Gửi» still sends it."""
+    from tests.e2e.test_broadcast_conversation import has
+    from tests.e2e.test_incident_lifecycle import AN, alert, asked, button, now_, report, setup
+    from tests.e2e.test_incident_lifecycle import tap as tap_move
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    await asked(h, AN, "progress", incident.id, "Báo cáo diễn biến")
+    got = await h.say(AN, "Đã cô lập máy chủ bị nhiễm.", has("Đã ghi nhận ("))
+    query, _ = await tap_move(h, AN, "release", incident.id)
+    assert "chưa gửi" in alert(h, query), alert(h, query)
+    assert (await now_(h, incident)).status.value == "taken"  # the release did not start
+    await button(h, AN, got, "Gửi", "Đã gửi báo cáo diễn biến")
+    [progress] = [e for e in await IncidentRepository(h.services.db.reader).events(incident.id)
+                  if e.kind.value == "progress"]
+    assert progress.text == "Đã cô lập máy chủ bị nhiễm."
+
+
+async def test_another_move_over_a_move_with_nothing_typed_starts_afresh(
+        harness: Harness) -> None:
+    from tests.e2e.test_incident_lifecycle import AN, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    await asked(h, AN, "progress", incident.id, "Báo cáo diễn biến")
+    await asked(h, AN, "release", incident.id, "Đề nghị nhập lý do")  # nothing typed: fine
