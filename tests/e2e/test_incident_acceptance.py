@@ -129,5 +129,5 @@ async def test_report_take_escalate_change_close_as_people_do_it(harness: Harnes
     await h.services.sender.drained()
     assert texts(h, LIAISON, "Đã kết thúc ứng phó")
     kinds = [e.kind for e in await IncidentRepository(h.services.db.reader).events(incident.id)]
-    assert kinds == [EventKind.REPORTED, EventKind.TAKEN, EventKind.STARTED,
-                     EventKind.RESOLVED, EventKind.CLOSED]
+    assert kinds == [EventKind.REPORTED, EventKind.ESCALATED, EventKind.TAKEN,
+                     EventKind.STARTED, EventKind.RESOLVED, EventKind.CLOSED]
