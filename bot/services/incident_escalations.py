@@ -153,14 +153,16 @@ class IncidentBriefing:
                 "total": max(i.rounds[1] for i in items), "targets": targets})
 
     def actions(self, items: list[Item], person: Person) -> tuple[Action, ...]:
-        """«Tiếp nhận» to an active responder while the incident is new; «Xem chi tiết» on a
-        no-progress reminder; nothing otherwise (an admin's copy, a taken incident)."""
-        if self.kind is NO_PROGRESS:
-            return (OpenIncident(self.incident.id),) if person.active else ()
-        if (self.incident.status is IncidentStatus.REPORTED and person.active
+        """«Tiếp nhận» to an active responder while the incident is new; «Xem chi tiết»
+        otherwise (an admin's copy, a taken incident, a no-progress reminder); nothing to
+        someone who left."""
+        if not person.active:
+            return ()
+        if (self.kind is UNTAKEN and self.incident.status is IncidentStatus.REPORTED
                 and person.has(Role.RESPONDER)):
             return (TakeIncident(self.incident.id),)
-        return ()
+        # Taken since, an admin's copy, a no-progress reminder: the way on to the detail.
+        return (OpenIncident(self.incident.id),)
 
 
 def _callers(incident: Incident, reporter: Person,

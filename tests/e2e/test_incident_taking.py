@@ -202,7 +202,9 @@ async def test_on_duty_responder_gets_the_report_with_take_and_both_files_first_
         edited = await h.fake.wait_for_message(
             user, lambda m, i=message.message_id: m.message_id == i
             and "Đã được Khách Nguyễn tiếp nhận lúc" in (m.plain_text or ""))
-        assert edited.buttons == []
+        # «Tiếp nhận» gone; the way on to the detail (and its moves) stays.
+        assert [b["text"] for b in edited.buttons] == ["Xem chi tiết"]
+        assert edited.button_data("Xem chi tiết") == f"inc:view:{incident.id}"
     assert "Máy chủ web gửi thư rác" in (
         next(m for m in h.fake.messages_to(ON_DUTY) if m.message_id == notice.message_id)
         .plain_text or "")  # the report is still the report
@@ -266,7 +268,8 @@ async def test_nobody_takes_it_the_policy_climbs_to_the_lead_then_the_admins(
     assert texts(h, SUPER_ADMIN, "SC-2026-001") == []
     await step(h, 20 * M)  # ten minutes after the window: the admins, without the button
     [admin] = texts(h, SUPER_ADMIN, "Đôn đốc (lần 2/3) tiếp nhận sự cố SC-2026-001")
-    assert "20 phút trước" in (admin.plain_text or "") and admin.buttons == []
+    assert "20 phút trước" in (admin.plain_text or "")
+    assert [b["text"] for b in admin.buttons] == ["Xem chi tiết"]  # not «Tiếp nhận»
     assert len(texts(h, LEAD, "Đôn đốc")) == 1  # the lead's step does not repeat
     await step(h, 30 * M)
     assert len(texts(h, SUPER_ADMIN, "Đôn đốc (lần 3/3)")) == 1
@@ -295,7 +298,8 @@ async def test_high_priority_report_goes_to_the_admins_too_without_the_button(
     [duty] = texts(h, ON_DUTY, "Báo cáo ban đầu sự cố SC-2026-001")
     [admin] = texts(h, SUPER_ADMIN, "Báo cáo ban đầu sự cố SC-2026-001")
     assert "Mức ưu tiên: Cao" in (admin.plain_text or "") and "🔒" in (admin.plain_text or "")
-    assert [b["text"] for b in duty.buttons] == ["Tiếp nhận"] and admin.buttons == []
+    assert [b["text"] for b in duty.buttons] == ["Tiếp nhận"]
+    assert [b["text"] for b in admin.buttons] == ["Xem chi tiết"]  # not «Tiếp nhận»
     assert texts(h, LEAD, "SC-2026-001") == []
 
 
@@ -439,7 +443,7 @@ async def test_released_incident_is_chased_again_from_now(
     [notice] = texts(h, ON_DUTY, "Báo cáo ban đầu")
     await tap(h, ON_DUTY, notice, f"inc:take:{incident.id}")
     await h.fake.wait_for_message(ON_DUTY, lambda m: m.message_id == notice.message_id
-                                  and not m.buttons)
+                                  and "Tiếp nhận" not in [b["text"] for b in m.buttons])
     # Released an hour later (the lifecycle part's move, simulated): Mới again.
     h.clock.set(h.t0 + 60 * M)
     await release(h, incident)
