@@ -1405,6 +1405,8 @@ TEXTS: Final[dict[str, str]] = {
         "{priority}{late}\n\nBấm “Gửi” để gửi báo cáo, “Sửa” để thay đổi một mục, "
         "“Hủy” để hủy báo cáo."
     ),
+    "ir_summary_files": "{count} tệp",
+    "ir_summary_no_files": "không có",
     "ir_summary_late": "\n⚠️ Báo cáo quá hạn ({within} kể từ khi phát hiện).",
     "ir_sent": (
         "✅ Đã gửi báo cáo sự cố <code>{code}</code> (mức ưu tiên: {priority}).{late}\n"

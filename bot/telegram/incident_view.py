@@ -61,6 +61,18 @@ def answer_text(f: FormField, value: Any, agency_names: Mapping[int, str],
     return str(value)
 
 
+def row_label(text: str) -> str:
+    """A question's label as the name of a row: "Đề xuất hỗ trợ?" reads "Đề xuất hỗ trợ: Có"."""
+    return text.rstrip(" ?")
+
+
+def in_sentence(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case ("Hệ điều hành" → "hệ điều
+    hành"), unless the first word is an abbreviation ("IDS", "IP")."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() or len(first) < 2 else text[0].lower() + text[1:]
+
+
 def answer_lines(form: IncidentForm, answers: Mapping[str, Any],
                  agency_names: Mapping[int, str], tz: ZoneInfo, *,
                  groups: set[str] | None = None, titles: bool = True) -> list[Safe]:
@@ -70,7 +82,7 @@ def answer_lines(form: IncidentForm, answers: Mapping[str, Any],
     for group in form.groups:
         if groups is not None and group.key not in groups:
             continue
-        body = [Safe(f"<b>{html.escape(f.label, quote=False)}</b>: "
+        body = [Safe(f"<b>{html.escape(row_label(f.label), quote=False)}</b>: "
                      f"{html.escape(answer_text(f, answers[f.key], agency_names, tz), quote=False)}")
                 for f in form.in_group(group.key)
                 if f.kind is not FieldKind.FILES and answers.get(f.key) not in (None, "")]

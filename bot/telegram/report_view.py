@@ -18,7 +18,7 @@ from bot.domain.escalation import Severity
 from bot.domain.models import Agency
 from bot.telegram import callbacks as cb
 from bot.telegram.broadcast_view import agency_pages, short_label
-from bot.telegram.incident_view import answer_lines, priority_label
+from bot.telegram.incident_view import answer_lines, in_sentence, priority_label
 from bot.telegram.render import pack
 from bot.texts import Safe, join, label, t
 from config.incident_form import FieldKind, FormField, IncidentForm
@@ -118,7 +118,7 @@ def question(form: IncidentForm, f: FormField, max_files: int) -> tuple[Safe, In
 
 
 def details_text(form: IncidentForm, group: str) -> Safe:
-    names = ", ".join(f.label for f in form.in_group(group))
+    names = "; ".join(in_sentence(f.label) for f in form.in_group(group))
     return t("ir_details_ask", title=form.group(group).title, fields=names)
 
 
@@ -134,7 +134,8 @@ def summary_parts(form: IncidentForm, answers: Mapping[str, Any], names: Mapping
                   tz: ZoneInfo, *, files: int, priority: Severity, late: str | None) -> list[Safe]:
     """The whole report, as many messages as it takes (never cut); the buttons go under the
     last. `late`: the reporting deadline, when the report is past it."""
-    foot = t("ir_summary_foot", files=files, priority=priority_label(priority),
+    foot = t("ir_summary_foot", files=t("ir_summary_files", count=files) if files
+             else t("ir_summary_no_files"), priority=priority_label(priority),
              late=t("ir_summary_late", within=late) if late else "")
     lines = [t("ir_summary_head"), Safe(""), *answer_lines(form, answers, names, tz), Safe(""),
              foot]

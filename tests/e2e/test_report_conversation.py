@@ -542,3 +542,47 @@ async def test_a_question_dropped_from_the_form_moves_on_to_the_next(harness: Ha
     await _edit_draft(h, gone)
     again = await p.say("Một câu trả lời", "❓ Phân loại sự cố")
     assert len(again.buttons) == 11
+
+
+async def test_the_summary_and_the_details_step_read_as_written_vietnamese(
+        harness: Harness) -> None:
+    """A question's "?" stays in the question (the summary reads "Đề xuất hỗ trợ: Có", not
+    "Đề xuất hỗ trợ?: Có"), a count has its unit ("2 tệp"), and the optional details are
+    listed as one sentence ("hệ điều hành, phiên bản; các dịch vụ …"), not as capitalised
+    labels run together with commas that are also inside them."""
+    h = harness
+    p = await liaison_with_phone(h)
+    category = await up_to_category(p)
+    description = await p.press(category, "Mã hóa phần mềm", "Mô tả sơ bộ")
+    await p.say("Máy chủ bị mã hóa dữ liệu.", "Ngày, giờ phát hiện")
+    state = await p.say("hôm qua 22:00", "Hiện trạng")
+    method = await p.press(state, "Chưa được xử lý", "Cách thức phát hiện")
+    assert description
+    note = await p.press(method, "nhật ký", "Chi tiết cách thức phát hiện")
+    notified = await p.press(note, "Bỏ qua", "Đã gửi thông báo sự cố cho")
+    beyond = await p.press(notified, "Chưa thông báo", "vượt khả năng xử lý")
+    support = await p.press(beyond, "Không", "Đề xuất hỗ trợ?")
+    await p.press(support, "Có", "Nội dung đề xuất hỗ trợ")
+    secret = await p.say("Đề nghị hỗ trợ phân tích mã độc.", "giữ bí mật")
+    more = await p.press(secret, "Không", "Thêm chi tiết")
+    offered = more.plain_text or ""
+    assert ("Có thể bổ sung: hệ điều hành, phiên bản; các dịch vụ trên hệ thống (web, thư "
+            "điện tử, cơ sở dữ liệu, khác); biện pháp bảo vệ đã có") in offered, offered
+    files = await p.press(more, "Bỏ qua", "Tệp đính kèm")
+    before = len(h.fake.messages_to(LIAISON))
+    h.fake.send_photo(LIAISON, b"\xff\xd8photo-1", media_group_id="album-1")
+    h.fake.send_photo(LIAISON, b"\xff\xd8photo-2", media_group_id="album-1")
+    got = await h.fake.wait_for_message(LIAISON, has("Đã nhận 2 tệp"), after=before)
+    assert files
+    summary = await p.press(got, "Xong", "kiểm tra trước khi gửi")
+    said = summary.plain_text or ""
+    assert "?:" not in said, said
+    for shown in ("Sự cố vượt khả năng xử lý của đơn vị: Không", "Đề xuất hỗ trợ: Có",
+                  "Đề nghị giữ bí mật thông tin sự cố: Không", "Tệp đính kèm: 2 tệp"):
+        assert shown in said, (shown, said)
+    sent = await p.press(summary, "Gửi", "Đã gửi báo cáo sự cố")
+    assert sent
+    [incident] = await incidents(h)
+    view = await p.say(f"/incident {incident.code}", "Báo cáo ban đầu")
+    assert "?:" not in (view.plain_text or "")
+    assert "Đề xuất hỗ trợ: Có" in (view.plain_text or "")

@@ -110,3 +110,53 @@ def test_no_text_built_in_code_uses_a_retired_word() -> None:
                  for p in sources for line, value in _literals(p)
                  if (found := retired(value, product_name=False))]
     assert offending == []
+
+
+# The form file is text people read too (labels, options, help lines, group titles). Its
+# "cơ quan" phrases are the national form's own wording for bodies that are not recipients.
+FORM_FILE = ROOT / "config" / "incident_form.yaml"
+FORM_CO_QUAN = ("cơ quan, đơn vị báo cáo", "cơ quan, tổ chức, cá nhân",
+                "cơ quan điều phối quốc gia")
+
+
+def _yaml_strings(node: object) -> list[str]:
+    """Every string value of a parsed YAML document (keys left out: nobody reads them)."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _yaml_strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _yaml_strings(value)]
+    return []
+
+
+def test_the_incident_form_uses_no_retired_word_or_mark() -> None:
+    """Labels, options, help lines and titles of config/incident_form.yaml (comments aside)."""
+    import yaml
+
+    offending = []
+    for value in _yaml_strings(yaml.safe_load(FORM_FILE.read_text(encoding="utf-8"))):
+        cleaned = value
+        for phrase in FORM_CO_QUAN:
+            cleaned = re.sub(re.escape(phrase), "", cleaned, flags=re.IGNORECASE)
+        if found := retired(cleaned, product_name=False):
+            offending.append((value, found))
+    assert offending == []
+
+
+# Tone marks in the old style of official documents: "hóa", "hủy", "ủy", "hòa", "khỏe" —
+# never "hoá", "huỷ", "uỷ", "hoà", "khoẻ" ("quý" is the same in both styles).
+NEW_STYLE_TONE = re.compile(r"(?<![qQ])[uU][ýỳỷỹỵ]\b|[oO][áàảãạéèẻẽẹ]\b")
+
+
+def test_tone_marks_are_in_the_old_style() -> None:
+    import yaml
+
+    assert NEW_STYLE_TONE.findall("hoá huỷ Uỷ ban hoà khoẻ") == ["oá", "uỷ", "Uỷ", "oà", "oẻ"]
+    assert NEW_STYLE_TONE.findall("Hỏa tốc Hủy Ủy ban Hòa khỏe quý toán hoàn") == []
+    form = _yaml_strings(yaml.safe_load(FORM_FILE.read_text(encoding="utf-8")))
+    offending = [(key, NEW_STYLE_TONE.findall(text)) for key, text in TEXTS.items()
+                 if NEW_STYLE_TONE.search(text)]
+    offending += [(text, NEW_STYLE_TONE.findall(text)) for text in form
+                  if NEW_STYLE_TONE.search(text)]
+    assert offending == []
