@@ -122,3 +122,11 @@ def test_form_errors_name_the_field(tmp_path: Path) -> None:
         doc["fields"][0]["colour"] = "red"
 
     assert "fields.agency.colour" in _broken(tmp_path, unknown)
+
+
+def test_the_default_form_has_every_contact_field_of_the_national_form() -> None:
+    form = load_form(DEFAULT_INCIDENT_FORM)
+    contact = [f.key for f in form.in_group("reporter")]
+    assert contact == ["agency", "org_address", "org_phone", "org_email", "reporter_name",
+                       "reporter_position", "reporter_phone", "reporter_email", "operator",
+                       "owner"]
