@@ -1106,7 +1106,7 @@ TEXTS: Final[dict[str, str]] = {
     "inl_step_closing": "Báo cáo kết thúc ứng phó",
     "inl_step_summary": "Xem lại báo cáo kết thúc ứng phó",
     "inl_step_progress": "Báo cáo diễn biến",
-    "inl_step_pick": "Chọn người xử lý",
+    "inl_step_pick": "Chọn người tiếp nhận",
     "inl_step_confirm": "Xác nhận",
     "inl_btn_send": "Gửi",
     "inl_btn_cancel": "Hủy",
@@ -1191,7 +1191,7 @@ TEXTS: Final[dict[str, str]] = {
     # What the reporter side is told of each change.
     "inl_note_start": (
         "🔧 Sự cố <b>{code}</b> ({agency}) chuyển sang trạng thái “Đang xử lý”.\n"
-        "Người xử lý: {by}, lúc {at}."
+        "Người tiếp nhận: {by}, lúc {at}."
     ),
     "inl_note_release": (
         "↩️ Sự cố <b>{code}</b> ({agency}) trở về trạng thái “Mới”, chờ tiếp nhận lại: {by} "
@@ -1253,23 +1253,23 @@ TEXTS: Final[dict[str, str]] = {
     "inl_progress_no_text": "(không có nội dung chữ; xem tệp đính kèm)",
     "inl_progress_files": "\n📎 Kèm {count} tệp.",
     "inl_progress_caption": "{code} — báo cáo diễn biến",
-    "inl_step_priority": "chọn mức ưu tiên",
+    "inl_step_priority": "Chọn mức ưu tiên",
     "inl_unsent": "{what} chưa gửi. Đề nghị bấm “Gửi” để gửi hoặc “Hủy” để bỏ trước khi làm thao tác khác.",
     "inl_unsent_progress": "Báo cáo diễn biến sự cố {code}",
     "inl_unsent_resolve": "Báo cáo kết thúc ứng phó sự cố {code}",
     "inl_unsent_move": "Nội dung đang nhập cho sự cố {code}",
     "inl_ask_priority": (
-        "Chọn mức ưu tiên mới cho sự cố <code>{code}</code> (hiện tại: {current}). Việc đôn "
+        "Chọn mức ưu tiên mới cho sự cố <b>{code}</b> (hiện tại: {current}). Việc đôn "
         "đốc tiếp nhận sẽ được lập lại theo mức mới."
     ),
     "inl_confirm_priority": (
-        "Đổi mức ưu tiên của sự cố <code>{code}</code> từ “{old}” thành “{new}”? Bấm "
+        "Đổi mức ưu tiên của sự cố <b>{code}</b> từ “{old}” thành “{new}”? Bấm "
         "“✅ Xác nhận” để thực hiện."
     ),
     "inl_done_priority": (
-        "✅ Đã đổi mức ưu tiên của sự cố <code>{code}</code>: “{old}” → “{new}”."
+        "✅ Đã đổi mức ưu tiên của sự cố <b>{code}</b>: “{old}” → “{new}”."
     ),
-    "inl_priority_same": "Mức ưu tiên của sự cố <code>{code}</code> vẫn là “{priority}”.",
+    "inl_priority_same": "Mức ưu tiên của sự cố <b>{code}</b> vẫn là “{priority}”.",
     # --- incidents: notification, «Tiếp nhận», escalations (part A) ----------------------
     "inc_n_report_head": "🚨 <b>Báo cáo ban đầu sự cố {code}</b>{secret}",
     "inc_n_secret": " 🔒 <b>Giữ bí mật</b>",
@@ -1298,7 +1298,7 @@ TEXTS: Final[dict[str, str]] = {
     "inc_n_stale_head": (
         "⏰ <b>{title}</b> cập nhật diễn biến sự cố {code}{secret}\n"
         "Mức ưu tiên: <b>{priority}</b> · {agency} · {status}\n"
-        "Cán bộ xử lý: {assignee} — chưa có báo cáo diễn biến từ {since} ({age}).\n"
+        "Người tiếp nhận: {assignee} — chưa có báo cáo diễn biến từ {since} ({age}).\n"
         "Đề nghị gửi báo cáo diễn biến xử lý sự cố."
     ),
     "inc_n_taken": "Đã ghi nhận: Anh/Chị tiếp nhận sự cố {code} lúc {time}.",
@@ -1308,13 +1308,13 @@ TEXTS: Final[dict[str, str]] = {
     "inc_n_take_refused": "⛔ Chỉ thành viên Đội ứng cứu sự cố được tiếp nhận sự cố.",
     "inc_n_reporter_taken": (
         "✅ <b>Sự cố {code} đã được tiếp nhận</b> lúc {time}.\n"
-        "Cán bộ tiếp nhận: <b>{name}</b>{phone}, Đội ứng cứu sự cố."
+        "Người tiếp nhận: <b>{name}</b>{phone}, Đội ứng cứu sự cố."
     ),
     "inc_n_priority_refused": (
         "⛔ Chỉ thành viên Đội ứng cứu sự cố và quản trị viên được đổi mức ưu tiên."
     ),
     "inc_n_priority_closed": "Sự cố {code} đã kết thúc ứng phó: không đổi mức ưu tiên được.",
-    "target_assignee": "cán bộ xử lý sự cố",
+    "target_assignee": "người tiếp nhận sự cố",
     # --- /report: the initial report conversation (part B) ------------------------------
     "ir_cmd_report": "Báo cáo sự cố",
     "ir_btn_report": "🚨 Báo cáo sự cố",

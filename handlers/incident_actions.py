@@ -20,7 +20,7 @@ from bot.domain.incidents import Move
 from bot.services.incident_lifecycle import MAX_FILES, MAX_PROGRESS, MAX_REASON, Moved
 from bot.telegram import callbacks as cb
 from bot.telegram import lifecycle_view as view
-from bot.telegram.incident_view import priority_label, status_label
+from bot.telegram.incident_view import in_sentence, priority_label, status_label
 from bot.telegram.render import plain
 from bot.texts import Safe, t
 from handlers import forms
@@ -152,7 +152,7 @@ async def _ask_closing(update: Update, context: HoaTocContext) -> str:
     await forms.save(context, CLOSING)
     await message(update).reply_text(t(
         "inl_ask_closing", code=f.code, index=f.index + 1, total=len(form.closing),
-        label=q.label, optional=t("inl_optional") if not q.required else "",
+        label=in_sentence(q.label), optional=t("inl_optional") if not q.required else "",
         help=f"\n{q.help}" if q.help else ""), reply_markup=markup)
     return CLOSING
 

@@ -56,4 +56,4 @@ async def test_a_no_progress_reminder_is_on_the_timeline_too(
     await h.fake.wait_for_message(ON_DUTY, lambda m: "Diễn biến" in (m.plain_text or ""),
                                   after=before)
     shown = "\n".join(m.plain_text or "" for m in h.fake.messages_to(ON_DUTY)[before:])
-    assert "nhắc: chưa có diễn biến mới (cán bộ xử lý sự cố)" in shown, shown
+    assert "nhắc: chưa có diễn biến mới (người tiếp nhận sự cố)" in shown, shown

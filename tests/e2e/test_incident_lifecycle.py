@@ -412,7 +412,7 @@ async def test_the_closing_report_survives_a_restart_and_old_buttons_do_nothing(
     await h.stop()
     await h.start(per_chat_interval=0.05)
     resumed = await h.say(AN, CLOSING["cause"], has("(3/5)"))
-    assert "Thiệt hại" in (resumed.plain_text or "")
+    assert "thiệt hại, ảnh hưởng" in (resumed.plain_text or "")
     # The first question's «Hủy» still cancels (any «Hủy» of the move does); its nonce is old,
     # but a cancel is always safe. An old «Bỏ qua»-like tap of another question does nothing.
     query, _ = await press(h, AN, cb.IclButton("skip", "00000000").encode())

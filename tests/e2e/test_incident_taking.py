@@ -365,7 +365,7 @@ async def test_no_progress_reminds_the_assignee_then_the_lead_and_progress_moves
     assert texts(h, ON_DUTY, "cập nhật diễn biến") == []
     await step(h, 4 * H)  # the interval after taking: the assignee only, «Xem chi tiết»
     [reminder] = texts(h, ON_DUTY, "cập nhật diễn biến sự cố SC-2026-001")
-    assert "Cán bộ xử lý: Hùng Nguyễn (0913 000 103)" in (reminder.plain_text or "")
+    assert "Người tiếp nhận: Hùng Nguyễn (0913 000 103)" in (reminder.plain_text or "")
     assert "chưa có báo cáo diễn biến từ" in (reminder.plain_text or "")
     assert [b["text"] for b in reminder.buttons] == ["Xem chi tiết"]
     assert reminder.button_data("Xem chi tiết") == f"inc:view:{incident.id}"

@@ -91,3 +91,15 @@ async def test_another_move_over_a_move_with_nothing_typed_starts_afresh(
     incident = await report(h, w)
     await asked(h, AN, "progress", incident.id, "Báo cáo diễn biến")
     await asked(h, AN, "release", incident.id, "Đề nghị nhập lý do")  # nothing typed: fine
+
+
+async def test_the_closing_report_asks_each_part_inside_a_sentence(harness: Harness) -> None:
+    from tests.e2e.test_incident_lifecycle import AN, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    async with h.services.db.transaction() as conn:
+        await IncidentRepository(conn).update(incident.id, h.clock.now(), status="in_progress")
+    q = await asked(h, AN, "resolve", incident.id, "(1/5)")
+    assert "Đề nghị nhập diễn biến sự cố." in (q.plain_text or ""), q.plain_text
