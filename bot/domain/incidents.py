@@ -175,6 +175,16 @@ def parse_code(text: str) -> tuple[int, int] | None:
     return (int(m[1]), int(m[2])) if m else None
 
 
+# A detection time further back is a slip of the keyboard (`0026` for `2026`), not a fact:
+# asked again rather than stored as a report centuries late.
+OLDEST_DETECTION = timedelta(days=3653)
+
+
+def implausibly_old(detected_at: datetime, now: datetime) -> bool:
+    """Detected more than ten years before `now`?"""
+    return now - detected_at > OLDEST_DETECTION
+
+
 def reported_late(detected_at: datetime, reported_at: datetime, within: timedelta) -> bool:
     """Reported later than the reporting deadline after detection (default 3 days)?"""
     return reported_at - detected_at > within

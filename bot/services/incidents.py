@@ -28,6 +28,7 @@ from bot.domain.incidents import (
     PriorityFacts,
     Who,
     derive_priority,
+    implausibly_old,
     may,
     reported_late,
 )
@@ -205,6 +206,8 @@ class IncidentService:
                               direction=Direction.PAST)
         if moment.at > now:
             raise InvalidInput("inc_detected_future", field="detected_at")
+        if implausibly_old(moment.at, now):
+            raise InvalidInput("ir_detected_invalid", text=text.strip()[:40], field="detected_at")
         return Detected(moment, self.late(moment.at))
 
     def late(self, detected_at: datetime) -> bool:
@@ -235,6 +238,10 @@ class IncidentService:
         detected = from_epoch(int(answers["detected_at"]))
         if detected > now:
             raise InvalidInput("inc_detected_future", field="detected_at")
+        if implausibly_old(detected, now):  # a forged or old draft: asked again
+            detected_field = self.form.field("detected_at")
+            raise InvalidInput("inc_bad_answer", field="detected_at",
+                               label=detected_field.label if detected_field else "")
         facts = facts_of(answers)
         async with self.db.transaction() as conn:
             agency = (await AgencyRepository(conn).by_ids([agency_id])).get(agency_id)
