@@ -1014,6 +1014,15 @@ TEXTS: Final[dict[str, str]] = {
         "<code>25/11/2026 14:30</code>, <code>14:30</code> hoặc <code>hôm qua 22:00</code>."
     ),
     "inc_agency_gone": "❌ Đơn vị này không còn trong danh sách. Vui lòng chọn lại đơn vị.",
+    "adv2_agency_inactive": (
+        "⛔ Đơn vị “{agency}” đã ngừng hoạt động trên hệ thống nên chưa gửi được báo cáo sự cố. "
+        "Đề nghị liên hệ {focal_name}{focal_contact} để kích hoạt lại đơn vị; trường hợp khẩn "
+        "cấp, đề nghị gọi điện trực tiếp cho Đội ứng cứu sự cố."
+    ),
+    "adv2_report_kept": (
+        "Nội dung báo cáo đã nhập vẫn được giữ lại: khi đơn vị được kích hoạt lại, "
+        "bấm “Gửi” để gửi báo cáo."
+    ),
     "inc_missing": "❌ Còn thiếu “{label}”. Vui lòng bổ sung trước khi gửi.",
     "inc_bad_answer": "❌ Nội dung “{label}” không hợp lệ. Vui lòng nhập lại.",
     # --- incident views: /incidents, /incident, /myreports (issue 11, part D) ------------

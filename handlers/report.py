@@ -24,7 +24,13 @@ from bot.context import HoaTocContext
 from bot.domain.durations import humanize
 from bot.domain.errors import InvalidInput
 from bot.domain.phones import display_phone
-from bot.services.incidents import MAX_FILES, QUICK_DETECTED, ReportDraft, priority_of
+from bot.services.incidents import (
+    AGENCY_INACTIVE,
+    MAX_FILES,
+    QUICK_DETECTED,
+    ReportDraft,
+    priority_of,
+)
 from bot.telegram import callbacks as cb
 from bot.telegram import report_view as view
 from bot.telegram.broadcast_view import matching
@@ -547,7 +553,12 @@ async def send(update: Update, context: HoaTocContext) -> str:
                                             also=forms.dropped_with(context))
     except InvalidInput as exc:
         await best_effort(query.edit_message_reply_markup(None), "drop the summary's buttons")
-        await message(update).reply_text(domain_error(exc, s.settings))
+        kept = exc.key == AGENCY_INACTIVE  # the report kept: «Gửi» again once it is active
+        await message(update).reply_text(domain_error(exc, s.settings) + (
+            "\n\n" + t("adv2_report_kept") if kept else ""))
+        if kept:
+            await _show(update, context, SUMMARY)
+            return SUMMARY
         return await _ask_again(update, context, exc.params.get("field"))
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the summary's buttons")

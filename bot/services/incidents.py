@@ -50,6 +50,8 @@ from config.incident_form import FieldKind, IncidentForm, Prefill
 from config.policy import PolicyFile
 from config.settings import Settings
 
+# The reporting liaison's agency is no longer active: nothing sent, the draft kept.
+AGENCY_INACTIVE = "adv2_agency_inactive"
 MAX_FILES = 20  # attachments of one report (an album is at most 10)
 # Priorities whose report the admins get at once too (besides a request for support).
 ADMINS_TOLD = frozenset({Severity.CAO, Severity.NGHIEM_TRONG})
@@ -156,6 +158,11 @@ class IncidentService:
             agency = await AgencyRepository(conn).get(person.agency_id)
             if agency.active:
                 return Reporter(user_id, person, agency, for_others=False)
+            # A liaison still, of an agency taken off the list (perhaps while they wrote):
+            # said as it is, not "only liaisons may report".
+            await self.refusals.add(user_id, "incident.report_refused", None,
+                                    {"why": "agency_inactive", "agency_id": agency.id})
+            raise InvalidInput(AGENCY_INACTIVE, agency=agency.name)
         await self.refusals.add(user_id, "incident.report_refused", None, {"why": "role"})
         raise InvalidInput("inc_report_refused")
 
