@@ -163,8 +163,10 @@ async def _summary(update: Update, context: HoaTocContext) -> str:
                                if q.key in f.closing)
     markup = view.buttons(_nonce(context), ok="inl_btn_send")
     await forms.save(context, SUMMARY)
-    await message(update).reply_text(t("inl_closing_summary", code=f.code, lines=lines),
-                                     reply_markup=markup)
+    *first, last = view.parts(t("inl_closing_summary", code=f.code, lines=lines))
+    for part in first:  # a long report: its buttons under its last part
+        await message(update).reply_text(part)
+    await message(update).reply_text(last, reply_markup=markup)
     return SUMMARY
 
 

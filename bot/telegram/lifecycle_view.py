@@ -17,7 +17,7 @@ from bot.domain.incidents import PRIORITY_ORDER, IncidentStatus
 from bot.domain.models import Person
 from bot.telegram import callbacks as cb
 from bot.telegram.incident_view import priority_label, status_label
-from bot.telegram.render import domain_error, local_time, plain
+from bot.telegram.render import TEXT_LIMIT, domain_error, local_time, pack, plain
 from bot.texts import Safe, join, label, t
 from config.settings import Settings
 
@@ -52,6 +52,17 @@ def notice_text(key: str, values: Mapping[str, Any], tz: ZoneInfo) -> Safe:
         out["text"] = values.get("text") or t("inl_progress_no_text")
         out["files"] = t("inl_progress_files", count=len(files)) if files else ""
     return t(key, **out)
+
+
+def parts(text: Safe) -> list[Safe]:
+    """A text as the messages it takes, split between lines (a closing report of five long
+    parts is longer than one message; a line never is: every answer is capped)."""
+    return pack([Safe(line) for line in text.split("\n")], TEXT_LIMIT)
+
+
+def notice_parts(key: str, values: Mapping[str, Any], tz: ZoneInfo) -> list[Safe]:
+    """A lifecycle notice in as many messages as it needs."""
+    return parts(notice_text(key, values, tz))
 
 
 def error_text(exc: DomainError, settings: Settings) -> str:

@@ -168,7 +168,7 @@ def _lifecycle(notice: Notice, settings: Settings, copy: Delivery | None) -> Ren
     v = notice.values
     caption = t("inl_progress_caption", code=v["code"])
     files = [_file(f["kind"], f["file_id"], caption) for f in v.get("files") or []]
-    return Rendered([lifecycle_view.notice_text(notice.key, v, settings.tz)], files_after=files)
+    return Rendered(lifecycle_view.notice_parts(notice.key, v, settings.tz), files_after=files)
 def _incident_report(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     """An incident's report to the team: the text in parts that leave room for the line an
     edit adds on top ("Đã được … tiếp nhận"), then its attachments by file_id."""

@@ -4,6 +4,7 @@ faults of Telegram, long and marked-up answers — end to end through the fake T
 from __future__ import annotations
 
 from tests.e2e.conftest import Harness
+from tests.e2e.test_broadcast_conversation import has
 from tests.e2e.test_report_conversation import (
     LIAISON,
     _drafts,
@@ -36,3 +37,52 @@ async def test_an_agency_deactivated_before_gui_is_said_plainly_and_the_report_k
     again = p.since(before)[-1]
     await p.press(again, "Gửi", "Đã gửi báo cáo sự cố")
     assert len(await incidents(h)) == 1
+
+
+async def test_a_closing_report_at_every_part_s_maximum_reaches_gui_and_everyone(
+        harness: Harness) -> None:
+    """Each part of the closing report as long as the form allows, full of markup: the
+    summary with «Gửi» still arrives, the move is made, and the reporter side and the team
+    get the whole report in messages within Telegram's limits — none refused with a 400."""
+    from bot.domain.incidents import IncidentStatus
+    from bot.telegram.render import TEXT_LIMIT
+    from tests.e2e.test_incident_lifecycle import (
+        AN,
+        LEAD,
+        asked,
+        button,
+        now_,
+        setup,
+        tap,
+    )
+    from tests.e2e.test_incident_lifecycle import LIAISON as REPORTER
+    from tests.e2e.test_incident_lifecycle import report as file_report
+
+    h = harness
+    w = await setup(h)
+    incident = await file_report(h, w)
+    await tap(h, AN, "start", incident.id)
+    form = h.services.lifecycle.form
+    q = await asked(h, AN, "resolve", incident.id, f"(1/{len(form.closing)})")
+    answers = {}
+    for i, part in enumerate(form.closing):
+        chunk = f"<b>{i}</b> & <script>x</script> "
+        answers[part.key] = (chunk * (part.max_length // len(chunk) + 1))[:part.max_length]
+        expect = (f"({i + 2}/{len(form.closing)})" if i + 1 < len(form.closing)
+                  else "Bấm “Gửi”")
+        q = await h.say(AN, answers[part.key], has(expect))
+    before = {u: len(h.fake.messages_to(u)) for u in (REPORTER, LEAD)}
+    await button(h, AN, q, "Gửi", "“Đang xử lý” → “Đã khắc phục”")
+    resolved = await now_(h, incident)
+    assert resolved.status is IncidentStatus.RESOLVED
+    assert resolved.closing == answers
+    await h.services.sender.drained()
+    for user in (REPORTER, LEAD):
+        got = h.fake.messages_to(user)[before[user]:]
+        text = "".join(m.plain_text or "" for m in got)
+        for value in answers.values():
+            assert value.strip() in text, (user, len(got))
+        assert all(len(m.plain_text or "") <= TEXT_LIMIT for m in got)
+    async with h.services.db.reader.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status != 'sent'") as cur:
+        assert tuple(await cur.fetchone() or ()) == (0,)
