@@ -24,7 +24,7 @@ from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService, Subject
 from bot.services.importer import Importer
-from bot.services.incident_escalations import incident_subjects
+from bot.services.incident_escalations import UNTAKEN, incident_subjects
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
@@ -112,6 +112,14 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     access = AccessService(db, clock, super_admins, refusals)
     incidents = IncidentService(db, clock, settings, form, policy, notifier, refusals,
                                 super_admins=super_admins, escalation=escalation)
+
+    async def on_incident_outcome(outcome: Outcome) -> None:
+        # After `on_outcome`: the person is already marked unreachable.
+        if (outcome.unreachable and outcome.subject_kind == UNTAKEN
+                and outcome.subject_id is not None):
+            await incidents.page_unreached(outcome.subject_id)
+
+    sender.add_listener(on_incident_outcome)
     return Services(
         settings=settings, clock=clock, db=db, access=access,
         onboarding=onboarding, broadcast=broadcast,

@@ -37,6 +37,7 @@ from bot.domain.notices import About, Notice, Topic
 from bot.domain.phones import display_phone
 from bot.domain.when import Direction, Moment, parse_moment
 from bot.services.access import RefusalLog
+from bot.services.duty import on_duty_people
 from bot.services.escalation import EscalationService
 from bot.services.incident_escalations import NO_PROGRESS, UNTAKEN, no_progress_steps
 from bot.services.ports import InCommit, Notifier
@@ -50,6 +51,8 @@ from config.incident_form import FieldKind, IncidentForm, Prefill
 from config.policy import PolicyFile
 from config.settings import Settings
 
+# Audited when a report's copies reached nobody on duty and the fallback was paged at once.
+PAGED_UNREACHED = "incident.paged_unreached"
 # The reporting liaison's agency is no longer active: nothing sent, the draft kept.
 AGENCY_INACTIVE = "adv2_agency_inactive"
 MAX_FILES = 20  # attachments of one report (an album is at most 10)
@@ -353,6 +356,33 @@ class IncidentService:
                                    at, skip_within=skip_within)
         if redraw:
             await engine.refresh(conn, UNTAKEN, incident.id, at)
+
+    async def page_unreached(self, incident_id: int) -> bool:
+        """A copy of a new incident's report could not be delivered (the bot blocked, the chat
+        gone: the person is marked unreachable by then). While nobody has taken it and nobody
+        on duty can be reached any more, the report goes to the fallback at once (the lead,
+        and the admins, told whom to phone) — not at the policy's next step, hours later.
+        Once per incident (every failed part of the report calls this); True if it paged."""
+        if self.escalation is None:
+            return False
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            incident = await IncidentRepository(conn).find(incident_id)
+            if incident is None or incident.status is not IncidentStatus.REPORTED:
+                return False
+            audit = AuditRepository(conn)
+            if any(e.subject == incident.code for e in await audit.entries(PAGED_UNREACHED)):
+                return False
+            people = [p for p in await PeopleRepository(conn).all() if p.active]
+            on_duty, _ = await on_duty_people(conn, people, now)
+            if any(self.notifier.reachable(p) for p in on_duty):
+                return False  # someone on duty has the report
+            await audit.add(to_epoch(now), None, PAGED_UNREACHED, incident.code,
+                            {"incident_id": incident.id})
+            await self.escalation.announce(conn, UNTAKEN, incident.id, {Target.ON_DUTY},
+                                           to_epoch(now))
+        self.after_commit()
+        return True
 
     def after_commit(self) -> None:
         """After the commit of a change that told someone or called `replan`: send what was

@@ -3,6 +3,8 @@ faults of Telegram, long and marked-up answers — end to end through the fake T
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.e2e.conftest import Harness
 from tests.e2e.test_broadcast_conversation import has
 from tests.e2e.test_report_conversation import (
@@ -86,3 +88,49 @@ async def test_a_closing_report_at_every_part_s_maximum_reaches_gui_and_everyone
     async with h.services.db.reader.execute(
             "SELECT COUNT(*) FROM outbox WHERE status != 'sent'") as cur:
         assert tuple(await cur.fetchone() or ()) == (0,)
+
+
+SHIPPED_LIKE = """
+skip_steps_due_within: 0
+directives:
+  hoa_toc: {ack_within: 30m}
+  thuong_khan: {ack_within: 2h}
+  khan: {ack_within: 4h}
+  thuong: {ack_within: 8h}
+incidents:
+  thap: {take_within: 8h}
+  trung_binh:
+    take_within: 2h
+    steps:
+      - {at: 0, notify: [on_duty]}
+      - {at: +2h, notify: [team_lead]}
+  cao: {take_within: 30m}
+  nghiem_trong: {take_within: 15m}
+"""
+
+
+async def test_the_on_duty_responder_blocked_the_bot_the_lead_is_told_at_once(
+        harness: Harness, tmp_path: Path) -> None:
+    """The only responder on duty has blocked the bot (403 at the report's sending): the
+    incident stands, the responder is marked unreachable, and the lead hears of the
+    report at once — not two hours later when the policy's next step comes."""
+    from bot.storage.people import PeopleRepository
+    from tests.e2e.test_directives import FAST
+    from tests.e2e.test_incident_taking import LEAD, ON_DUTY, report, start, texts
+
+    h = harness
+    path = tmp_path / "policy.yaml"
+    path.write_text(SHIPPED_LIKE, encoding="utf-8")
+    await start(h, tmp_path)
+    await h.stop()
+    await h.start(policy_file=path, **FAST)
+    h.fake.block(ON_DUTY)
+    incident, _ = await report(h)
+    await h.services.sender.drained()
+    person = await PeopleRepository(h.services.db.reader).by_telegram_id(ON_DUTY)
+    assert person is not None and not person.reachable
+    await h.services.sender.drained()
+    told = texts(h, LEAD, incident.code)
+    assert len(told) == 1, "the lead is told, once, when nobody on duty is reachable"
+    assert person.full_name in (told[0].plain_text or ""), "named, to be phoned"
+    assert told[0].button_data("Tiếp nhận")
