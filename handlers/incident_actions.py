@@ -271,6 +271,10 @@ async def progress_file(update: Update, context: HoaTocContext) -> str:
     if len(f.files) >= MAX_FILES:
         await msg.reply_text(t("inl_progress_too_many_files", max_files=MAX_FILES))
         return PROGRESS
+    with_caption = f"{f.text}\n{msg.caption.strip()}".strip() if msg.caption else f.text
+    if len(with_caption) > MAX_PROGRESS:  # refused whole, as typed text is: never cut
+        await msg.reply_text(t("inl_progress_too_long", max_len=MAX_PROGRESS))
+        return PROGRESS
     if msg.document is not None:
         f.files.append({"file_id": msg.document.file_id, "kind": "document",
                         "name": msg.document.file_name or "",
@@ -279,8 +283,7 @@ async def progress_file(update: Update, context: HoaTocContext) -> str:
         photo = msg.photo[-1]
         f.files.append({"file_id": photo.file_id, "kind": "photo", "name": "",
                         "unique_id": photo.file_unique_id})
-    if msg.caption:
-        f.text = f"{f.text}\n{msg.caption.strip()}".strip()[:MAX_PROGRESS]
+    f.text = with_caption
     return await _progress_got(update, context)
 
 

@@ -103,3 +103,21 @@ async def test_the_closing_report_asks_each_part_inside_a_sentence(harness: Harn
         await IncidentRepository(conn).update(incident.id, h.clock.now(), status="in_progress")
     q = await asked(h, AN, "resolve", incident.id, "(1/5)")
     assert "Đề nghị nhập diễn biến sự cố." in (q.plain_text or ""), q.plain_text
+
+
+async def test_a_caption_that_would_overflow_the_progress_report_is_refused_not_cut(
+        harness: Harness) -> None:
+    from tests.e2e.test_broadcast_conversation import has
+    from tests.e2e.test_incident_lifecycle import AN, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    await asked(h, AN, "progress", incident.id, "Báo cáo diễn biến")
+    await h.say(AN, "x" * 2990, has("Đã ghi nhận ("))
+    before = len(h.fake.messages_to(AN))
+    h.fake.send_photo(AN, b"\xff\xd8shot", caption="Ảnh chụp màn hình máy chủ bị mã hóa dữ liệu")
+    refused = await h.fake.wait_for_message(AN, has("tối đa"), after=before)
+    assert "3000" in (refused.plain_text or "")
+    got = await h.say(AN, "ok", has("Đã ghi nhận ("))
+    assert "0 tệp" in (got.plain_text or ""), got.plain_text  # the photo was not taken either
