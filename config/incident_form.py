@@ -14,8 +14,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from config.yaml_files import read_yaml
 
 
 class FieldKind(enum.StrEnum):
@@ -180,15 +181,7 @@ class FormError(ValueError):
 
 
 def load_form(path: Path) -> IncidentForm:
-    try:
-        doc = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise FormError(f"{path}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise FormError(f"{path}: not UTF-8 text (at byte {exc.start}); save it as UTF-8"
-                        ) from exc
-    except yaml.YAMLError as exc:
-        raise FormError(f"{path}: not valid YAML: {exc}") from exc
+    doc = read_yaml(path, FormError)
     try:
         return IncidentForm.model_validate(doc)
     except ValidationError as exc:

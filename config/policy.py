@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -31,6 +30,7 @@ from pydantic import (
 
 from bot.domain.directives import Urgency
 from bot.domain.escalation import Severity, Step, Target
+from config.yaml_files import read_yaml
 
 _DURATION = re.compile(r"^(\d+)\s*(s|m|h|d)$")
 _OFFSET = re.compile(r"^([+-]?)\s*(\d+)\s*(s|m|h|d)?$")
@@ -188,15 +188,7 @@ class PolicyError(ValueError):
 
 
 def load_policy(path: Path) -> PolicyFile:
-    try:
-        doc = yaml.safe_load(path.read_text("utf-8"))
-    except OSError as exc:
-        raise PolicyError(f"{path}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise PolicyError(f"{path}: not UTF-8 text (at byte {exc.start}); save it as UTF-8"
-                          ) from exc
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"{path}: not valid YAML: {exc}") from exc
+    doc = read_yaml(path, PolicyError)
     try:
         policy = PolicyFile.model_validate(doc)
     except ValidationError as exc:

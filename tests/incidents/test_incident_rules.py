@@ -130,3 +130,23 @@ def test_the_default_form_has_every_contact_field_of_the_national_form() -> None
     assert contact == ["agency", "org_address", "org_phone", "org_email", "reporter_name",
                        "reporter_position", "reporter_phone", "reporter_email", "operator",
                        "owner"]
+
+
+def test_a_key_written_twice_in_the_form_or_the_policy_is_refused_naming_the_line(
+        tmp_path: Path) -> None:
+    """A province editing a YAML file may write a field's `label:` twice; the later one would
+    silently win. Both configuration files refuse it, naming the line."""
+    from config.policy import PolicyError, load_policy
+    from config.settings import DEFAULT_POLICY_FILE
+
+    text = DEFAULT_INCIDENT_FORM.read_text("utf-8").replace(
+        '    label: "Địa chỉ"\n', '    label: "Địa chỉ"\n    label: "Địa chỉ trụ sở"\n', 1)
+    form = tmp_path / "form.yaml"
+    form.write_text(text, "utf-8")
+    with pytest.raises(FormError, match=r"duplicate key 'label'.*line \d+"):
+        load_form(form)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(DEFAULT_POLICY_FILE.read_text("utf-8").replace(
+        "    ack_within: 30m\n", "    ack_within: 30m\n    ack_within: 2h\n", 1), "utf-8")
+    with pytest.raises(PolicyError, match=r"duplicate key 'ack_within'.*line \d+"):
+        load_policy(policy)
