@@ -19,6 +19,7 @@ from bot.domain.notices import DIRECTIVE_KINDS
 from bot.services.access import AccessService, RefusalLog
 from bot.services.acks import AckService
 from bot.services.alerts import AlertService
+from bot.services.backups import BackupService
 from bot.services.broadcast import BroadcastService
 from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
@@ -37,7 +38,7 @@ from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
 from bot.telegram.notifier import LateCopies, TelegramNotifier
 from bot.telegram.ratelimit import PerChatRetry
-from bot.telegram.scheduler import WakeUps
+from bot.telegram.scheduler import NEVER_MISFIRE, WakeUps
 from bot.telegram.sender import OutboxSender, Outcome
 from bot.telegram.updates import PerUserUpdateProcessor
 from config.incident_form import load_form
@@ -50,6 +51,10 @@ HoaTocApp = Application[HoaTocBot, HoaTocContext, dict[Any, Any], dict[Any, Any]
 
 # Strong references to fire-and-forget tasks started before the application runs.
 _background: set[asyncio.Task[None]] = set()
+
+# The daily backup is checked this often (seconds); it runs once a day at HOATOC_BACKUP_AT.
+BACKUP_CHECK_EVERY = 60.0
+BACKUP_JOB = "daily-backup"
 
 # Long polling holds a request open for this many seconds; the read timeout must exceed it.
 POLL_TIMEOUT = 25
@@ -133,6 +138,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         incident_views=IncidentViews(db, clock, settings, form, incidents, refusals),
         lifecycle=IncidentLifecycle(db, clock, settings, form, notifier, incidents, refusals),
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
+        backups=BackupService(db, clock, settings, notifier),
     )
 
 
@@ -198,11 +204,22 @@ async def _post_init(app: HoaTocApp) -> None:
 
         await WakeUps(app.job_queue, services.escalation, services.clock, on_sweep=on_sweep,
                       schedule=services.schedule).start()
+        app.job_queue.run_repeating(daily_backup, interval=BACKUP_CHECK_EVERY,
+                                    first=BACKUP_CHECK_EVERY, name=BACKUP_JOB,
+                                    job_kwargs=NEVER_MISFIRE)
     # The menu is cosmetic: never let it hold up start-up or polling.
     task = asyncio.get_running_loop().create_task(set_default_menu(app.bot), name="default-menu")
     _background.add(task)
     task.add_done_callback(_background.discard)
     log.info("Hỏa Tốc started as @%s", app.bot.username)
+
+
+async def daily_backup(context: HoaTocContext) -> None:
+    """The scheduler's minute tick: today's backup, once its local time has come."""
+    try:
+        await context.services.backups.run_due()
+    except Exception:  # the next tick tries again; the bot goes on
+        log.exception("the daily backup check failed")
 
 
 async def _post_shutdown(app: HoaTocApp) -> None:

@@ -1,4 +1,4 @@
-"""`hoatoc run | import FILE | check` (also `python -m bot ...`)."""
+"""`hoatoc run | import FILE | check | backup PATH | restore PATH` (also `python -m bot ...`)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,25 @@ def cmd_run(_: argparse.Namespace) -> int:
         return EXIT_CONFIG
     token = settings.token()
     setup_logging(settings.log_level, [token])
+    from bot.storage.backup import BotRunning, exclusive
+
+    try:
+        # Held while the bot runs (the kernel drops it even on SIGKILL): `hoatoc restore`
+        # refuses under it, and a second bot on the same database (every message twice) too.
+        with exclusive(settings.database):
+            return _run(settings, token)
+    except BotRunning:
+        print(f"Another Hỏa Tốc bot (or a restore) is running on {settings.database}: stop it "
+              "first. Two bots on one database would send every message twice.",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Cannot lock {settings.database} (HOATOC_DATABASE): {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _run(settings: Settings, token: str) -> int:
     # Whatever escapes (PTB puts the token in some messages) is printed redacted.
     sys.excepthook = lambda kind, exc, tb: print(
         redact("".join(traceback.format_exception(kind, exc, tb)), [token]), file=sys.stderr)
@@ -155,6 +174,53 @@ def cmd_import(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the database (safe while the bot runs) to a new file, checked."""
+    settings = load_settings()
+    setup_logging("WARNING")
+    from bot.storage.backup import BackupError, backup
+
+    target = Path(args.path)
+    if target.is_dir():  # a folder: a dated name in it, never one that exists
+        stamp = SystemClock().now().astimezone(settings.tz).strftime("%Y%m%d-%H%M%S")
+        target = target / f"{settings.database.stem}-{stamp}.db"
+    try:
+        written = backup(settings.database, target)
+    except BackupError as exc:
+        print(f"Backup failed: {exc}. Nothing was written.", file=sys.stderr)
+        return 1
+    size = written.stat().st_size / 1_000_000
+    print(f"Backup written: {written} ({size:.1f} MB, integrity check ok). It holds names and "
+          "phone numbers: keep it as safe as the database.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the database with a backup; refused while the bot runs."""
+    settings = load_settings()
+    setup_logging("WARNING")
+    from bot.storage.backup import BackupError, BotRunning, lock_path, restore
+
+    source = Path(args.path)
+    try:
+        kept = restore(source, settings.database)
+    except BotRunning:
+        print(f"Restore refused: the bot is running on {settings.database} (it holds "
+              f"{lock_path(settings.database)}). Stop the bot first (Ctrl+C, `docker stop`, "
+              "`systemctl stop`), then run the restore again; nothing was changed. "
+              "A copy can be made while it runs: `hoatoc backup PATH`.", file=sys.stderr)
+        return 1
+    except BackupError as exc:
+        print(f"Restore refused: {exc}. Nothing was changed.", file=sys.stderr)
+        return 1
+    print(f"Restored {settings.database} from {source} (integrity check ok).")
+    if kept is not None:
+        print(f"The database as it was is kept as {kept}.")
+    print("Start the bot again (`make run` or `hoatoc run`): messages still queued in the "
+          "backup are sent then.")
+    return 0
+
+
 def cmd_check(_: argparse.Namespace) -> int:
     """Validate every setting and print a readable report; 2 when anything is wrong."""
     problems: list[str] = []
@@ -219,6 +285,7 @@ def _warnings(settings: Settings) -> list[str]:
     if not settings.focal_hotline:
         warnings.append("HOATOC_FOCAL_HOTLINE: empty: /duty and the answer to people not yet "
                         "registered give no hotline to call; set the focal point's hotline")
+    warnings += _backup_warnings(settings.backup_dir)
     if settings.database.is_file():  # no database yet: no roster to speak of
         warnings += asyncio.run(_roster_warnings(settings.database.resolve().as_uri()))
     return warnings
@@ -293,6 +360,17 @@ def _check_form(path: Path) -> list[str]:
     return []
 
 
+def _backup_warnings(folder: Path) -> list[str]:
+    """The daily backup would fail (the bot runs, and tells the super-admins each day)."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK):
+        return [f"HOATOC_BACKUP_DIR: the daily backup cannot be written to {folder} ({probe} "
+                "is not a writable folder)"]
+    return []
+
+
 def _check_database(path: Path) -> list[str]:
     folder = path.parent if str(path.parent) else Path(".")
     probe = folder
@@ -313,6 +391,14 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("file")
     p_import.set_defaults(func=cmd_import)
     sub.add_parser("check", help="validate the configuration").set_defaults(func=cmd_check)
+    p_backup = sub.add_parser("backup", help="copy the database to PATH (safe while the bot "
+                              "runs; a folder gets a dated file name)")
+    p_backup.add_argument("path")
+    p_backup.set_defaults(func=cmd_backup)
+    p_restore = sub.add_parser("restore", help="replace the database with the backup PATH "
+                               "(the bot must be stopped)")
+    p_restore.add_argument("path")
+    p_restore.set_defaults(func=cmd_restore)
     args = parser.parse_args(argv)
     result: int = args.func(args)
     return result

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.alerts import AlertService
+from bot.services.backups import BackupService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
@@ -46,6 +47,7 @@ class Services:
     incident_views: IncidentViews
     lifecycle: IncidentLifecycle
     drafts: Drafts
+    backups: BackupService
 
 
 class BotData:

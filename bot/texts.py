@@ -1423,6 +1423,27 @@ TEXTS: Final[dict[str, str]] = {
         "sẽ được thông báo tại đây."
     ),
     "ir_sent_late": "\nBáo cáo được ghi nhận là báo cáo quá hạn.",
+    # --- the daily database backup (issue 12, part F6): to the super-admins -----------------
+    "bk_failed": (
+        "⚠️ <b>Sao lưu cơ sở dữ liệu hằng ngày không thực hiện được</b> (lúc {at}).\n"
+        "Chi tiết: <code>{reason}</code>\n"
+        "Bản sao lưu gần nhất: <code>{last}</code>.\n\n"
+        "Hệ thống vẫn hoạt động bình thường và sẽ tự thử lại sau {retry} phút. Đề nghị quản "
+        "trị viên kiểm tra thư mục sao lưu (HOATOC_BACKUP_DIR: <code>{folder}</code>): quyền "
+        "ghi và dung lượng ổ đĩa."
+    ),
+    "bk_failed_first": (
+        "⚠️ <b>Sao lưu cơ sở dữ liệu hằng ngày không thực hiện được</b> (lúc {at}).\n"
+        "Chi tiết: <code>{reason}</code>\n"
+        "Chưa có bản sao lưu nào.\n\n"
+        "Hệ thống vẫn hoạt động bình thường và sẽ tự thử lại sau {retry} phút. Đề nghị quản "
+        "trị viên kiểm tra thư mục sao lưu (HOATOC_BACKUP_DIR: <code>{folder}</code>): quyền "
+        "ghi và dung lượng ổ đĩa."
+    ),
+    "bk_recovered": (
+        "✅ Sao lưu cơ sở dữ liệu hằng ngày đã thực hiện lại được (lúc {at}): "
+        "<code>{file}</code>."
+    ),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     incident_report_within: Annotated[timedelta, BeforeValidator(_duration)] = timedelta(days=3)
     incident_progress_within: Annotated[timedelta, BeforeValidator(_duration)] = timedelta(
         hours=4)
+    # Daily backup (issue 12): a copy made at this local time into the folder, the newest
+    # `backup_keep` kept. `hoatoc backup PATH` makes one by hand.
+    backup_dir: Path = Path("data/backups")
+    backup_keep: int = Field(default=7, ge=1, le=366)
+    backup_at: str = "02:30"
     incident_legal_basis: str = ("Luật An ninh mạng 2025; mẫu báo cáo sự cố theo Thông tư "
                                  "20/2017/TT-BTTTT cho đến khi có quy định thay thế")
 
@@ -145,6 +150,16 @@ class Settings(BaseSettings):
             return Path(text)
         return value
 
+    @field_validator("backup_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        """`2:30`, `02:30`, `23:05` (24-hour, local time); kept as HH:MM."""
+        hours, sep, minutes = value.strip().partition(":")
+        if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+                and int(hours) < 24 and int(minutes) < 60):
+            raise ValueError(f"'{value}' is not a time of day such as 02:30 (24-hour, HH:MM)")
+        return f"{int(hours):02d}:{minutes}"
+
     @field_validator("api_base_url")
     @classmethod
     def _url(cls, value: str) -> str:
@@ -184,6 +199,11 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def backup_time(self) -> time:
+        hours, _, minutes = self.backup_at.partition(":")
+        return time(int(hours), int(minutes))
 
     def token(self) -> str:
         """The bot token; raises MissingTokenError when it is not set."""

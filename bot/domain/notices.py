@@ -28,6 +28,7 @@ class Topic(enum.StrEnum):
     RESULT = "result"                      # a result report handed to the directive's sender
     DUTY = "duty"                          # the duty roster (shifts)
     INCIDENT = "incident"                  # an incident's notices to its reporter and team
+    BACKUP = "backup"                      # the daily backup, told to the super-admins
 
 
 Kind = Topic | SubjectKind

@@ -116,3 +116,17 @@ def test_empty_policy_file_means_default(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_base_url_trailing_slash_removed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOATOC_API_BASE_URL", "http://127.0.0.1:8081/")
     assert Settings().api_base_url == "http://127.0.0.1:8081"
+
+
+def test_backup_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Settings()
+    assert (s.backup_dir, s.backup_keep, s.backup_at) == (Path("data/backups"), 7, "02:30")
+    monkeypatch.setenv("HOATOC_BACKUP_AT", "3:05")
+    assert Settings().backup_time.isoformat() == "03:05:00"
+    for bad, variable in (("25:00", "HOATOC_BACKUP_AT"), ("2h30", "HOATOC_BACKUP_AT"),
+                          ("0", "HOATOC_BACKUP_KEEP")):
+        monkeypatch.setenv(variable, bad)
+        with pytest.raises(ValidationError) as err:
+            Settings()
+        assert any(line.startswith(variable) for line in describe_errors(err.value)), bad
+        monkeypatch.delenv(variable)
