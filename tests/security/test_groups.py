@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.storage.audit import AuditRepository
 from bot.texts import t
-from tests.security.conftest import ADMIN, LIAISON_A, RESPONDER, World, build_world
 from tests.e2e.conftest import Harness
+from tests.security.conftest import ADMIN, LIAISON_A, RESPONDER, build_world
 
 GROUP, SUPERGROUP, CHANNEL = -500001, -1001500002, -1001500003
 NOTICE = "chỉ làm việc qua tin nhắn riêng"
