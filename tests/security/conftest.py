@@ -79,14 +79,20 @@ class World:
         return [e for e in found if not actions or e.action in actions]
 
 
-async def build_world(h: Harness, tmp_path: Path, **settings: object) -> World:
+async def build_world(h: Harness, tmp_path: Path, province: Path | None = None,
+                      directive: dict[str, object] | None = None, **settings: object) -> World:
     """Admin 9001; 101 liaison of CAT (A); 102 liaison of TT_CNTT (B); 103 responder on
     duty; 104 a stranger. A Hỏa tốc directive to A and B, with a result report due; an
     incident reported by B."""
     policy = tmp_path / "quiet.yaml"
     policy.write_text(QUIET_POLICY, encoding="utf-8")
     await h.start(policy_file=policy, **{**FAST, **settings})
-    await import_province(h)
+    if province is None:
+        await import_province(h)
+    else:
+        from bot.services.importer import Importer
+
+        await Importer(h.services.db, h.clock).import_file(province)
     await join(h, LIAISON_A, "liaison CAT")
     await join(h, LIAISON_B, "liaison TT_CNTT")
     await join(h, RESPONDER, "responder")
@@ -97,7 +103,7 @@ async def build_world(h: Harness, tmp_path: Path, **settings: object) -> World:
                                (phone, user))
     await set_rotation(h, RESPONDER)
     d = draft(h, ack_deadline_at=h.clock.now() + timedelta(days=20),
-              report_deadline_at=h.clock.now() + timedelta(days=25))
+              report_deadline_at=h.clock.now() + timedelta(days=25), **(directive or {}))
     d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT")
     directive, _ = await h.services.broadcast.send(ADMIN, d)
     copy_a = await h.fake.wait_for_message(LIAISON_A, is_directive)
