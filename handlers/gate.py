@@ -29,6 +29,14 @@ async def gate(update: Update, context: HoaTocContext) -> None:
                 await context.bot.send_message(chat.id, t("group_refused"))
             except TelegramError as exc:
                 log.warning("could not tell group %s why the bot leaves: %s", chat.id, exc)
+        if update.callback_query is not None:
+            # A button on a message in a group: its tapper alone sees why (never the group),
+            # and their client stops waiting for an answer.
+            try:
+                await update.callback_query.answer(render.plain(t("group_refused")),
+                                                   show_alert=True)
+            except TelegramError as exc:
+                log.warning("could not answer a tap in group %s: %s", chat.id, exc)
         if member is None or member.new_chat_member.status not in (
                 ChatMember.LEFT, ChatMember.BANNED):
             try:

@@ -573,7 +573,9 @@ class EscalationService:
             return "ok", ()
         briefing = await self.subjects[rows[0].subject_kind].brief(
             conn, rows[0].subject_id, rows)
-        if isinstance(briefing, OwnActions):  # no claim buttons to page through
+        if isinstance(briefing, OwnActions):  # no claim buttons to page through: forged
+            await self.refusals.add(user_id, "escalation.claim_refused", f"escn:{notice_id}",
+                                    {"why": "no_claims"}, per_subject=False)
             return "refused", ()
         return "ok", self._claims(notice_id, open_items, briefing, page)
 
