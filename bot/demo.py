@@ -188,7 +188,7 @@ class Transcript:
                 self._body(m)
         for first, group in others.items():
             n = len({m.chat_id for m in group})
-            self.line(f"{self.stamp(group[0].date)}  🤖 → {label('demo_others', n=n)}: «{first}»")
+            self.line(f"{self.stamp(group[0].date)}  🤖 → {label('demo_others', n=n)}: “{first}”")
         for chat_id in self.featured:
             for m in self.fake.messages_to(chat_id):
                 if (chat_id, m.message_id) not in self.quiet:
@@ -429,7 +429,7 @@ async def broadcast(stage: Stage, admin: Actor) -> SentMessage:
     await stage.say(admin, "V/v ứng phó chiến dịch tấn công mã hóa dữ liệu (ransomware) nhắm "
                            "vào các cơ quan nhà nước", "nội dung")
     body = await stage.say(
-        admin, "Yêu cầu các cơ quan, đơn vị: (1) sao lưu ngay dữ liệu quan trọng ra thiết bị "
+        admin, "Yêu cầu các đơn vị: (1) sao lưu ngay dữ liệu quan trọng ra thiết bị "
                "tách biệt; (2) tạm ngắt các dịch vụ truy cập từ xa (RDP, VPN) chưa cập nhật bản "
                "vá; (3) báo cáo ngay mọi dấu hiệu bất thường cho Đội ứng cứu sự cố qua /report.",
         "Đã nhận nội dung")

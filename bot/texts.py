@@ -1425,7 +1425,7 @@ TEXTS: Final[dict[str, str]] = {
     "ir_sent_late": "\nBáo cáo được ghi nhận là báo cáo quá hạn.",
     # --- make demo (bot/demo.py): the transcript's own words, plain text on a terminal --------
     "demo_intro": (
-        "Hỏa Tốc — chạy thử (make demo): bot thật, Telegram giả lập trên máy này (127.0.0.1), "
+        "Chạy thử (make demo): bot thật, Telegram giả lập trên máy này (127.0.0.1), "
         "không cần token, không cần mạng.\nDữ liệu: examples/province.yaml (tên người, số điện "
         "thoại là giả định). Đồng hồ được tua nhanh: mỗi phút trong kịch bản chỉ mất một phần "
         "giây.\nKý hiệu: 👤 người dùng gửi hoặc bấm; 🤖 bot gửi; ✏️ bot sửa tin nhắn đã gửi; 💬 "
@@ -1449,8 +1449,8 @@ TEXTS: Final[dict[str, str]] = {
     "demo_role_responder": "thành viên Đội ứng cứu sự cố",
     "demo_role_on_duty": "thành viên Đội ứng cứu sự cố, đang trực",
     "demo_role_liaison": "cán bộ đầu mối, {agency}",
-    "demo_writes": "gửi: «{text}»",
-    "demo_sends_photo": "gửi ảnh chụp màn hình, chú thích: «{caption}»",
+    "demo_writes": "gửi: “{text}”",
+    "demo_sends_photo": "gửi ảnh chụp màn hình, chú thích: “{caption}”",
     "demo_presses": "bấm [{button}]",
     "demo_answer": "Thông báo nhanh: {text}",
     "demo_photo": "ảnh",

@@ -13,9 +13,13 @@ from bot import demo
 from bot.texts import label
 
 
+def leftovers() -> set[Path]:
+    """The demo's temporary folders (its database) present now."""
+    return set(Path(tempfile.gettempdir()).glob("hoatoc-demo-*"))
+
+
 async def test_the_demo_plays_every_scene_and_cleans_up() -> None:
-    tmp = Path(tempfile.gettempdir())
-    before = set(tmp.glob("hoatoc-demo-*"))
+    before = leftovers()
     out = io.StringIO()
     async with asyncio.timeout(180):  # the demo's own guard is 120 s; it takes ~25 s
         assert await demo.main(out) == 0, out.getvalue()[-3000:]
@@ -28,10 +32,10 @@ async def test_the_demo_plays_every_scene_and_cleans_up() -> None:
     assert label("demo_scene_handled", code="SC-2026-001") in text
     # What people saw and pressed, in the order it happened, with the compressed time.
     steps = [
-        "16:30 30/11  👤 Bùi Văn Sơn (quản trị viên) gửi: «/broadcast»",
+        "16:30 30/11  👤 Bùi Văn Sơn (quản trị viên) gửi: “/broadcast”",
         "bấm [Tất cả]",
         "bấm [📤 Gửi]",
-        "🤖 → 151 người khác: «🔴 HỎA TỐC»",
+        "🤖 → 151 người khác: “🔴 HỎA TỐC”",
         "Diệp Kim Hoa (cán bộ đầu mối, Sở Y tế) bấm [✅ Đã nhận văn bản]",
         "16:45 30/11  🤖 → Trần Phương Vân (cán bộ đầu mối, UBND đặc khu Kiên Hải):",
         "⏰ Nhắc hạn: UBND đặc khu Kiên Hải chưa xác nhận",
@@ -41,7 +45,7 @@ async def test_the_demo_plays_every_scene_and_cleans_up() -> None:
         "Mai Hữu Việt (thành viên Đội ứng cứu sự cố, đang trực) bấm [📞 Tôi sẽ liên hệ tất cả]",
         "⚠️ Đã xác nhận (quá hạn) — Trần Phương Vân, 17:06",
         "✅ Tất cả đơn vị đã xác nhận.",
-        "17:20 30/11  👤 Diệp Kim Hoa (cán bộ đầu mối, Sở Y tế) gửi: «/report»",
+        "17:20 30/11  👤 Diệp Kim Hoa (cán bộ đầu mối, Sở Y tế) gửi: “/report”",
         "gửi ảnh chụp màn hình",
         "✅ Đã gửi báo cáo sự cố SC-2026-001",
         "[ảnh] SC-2026-001 — tệp 1/1",
@@ -66,6 +70,6 @@ async def test_the_demo_plays_every_scene_and_cleans_up() -> None:
     assert label("demo_failed") not in text
 
     # Nothing left: the temporary folder is gone, no task of the bot's still runs.
-    assert set(tmp.glob("hoatoc-demo-*")) == before
+    assert leftovers() == before
     others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert others == [], others
