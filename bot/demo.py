@@ -50,10 +50,12 @@ START = datetime(2026, 11, 30, 16, 30, tzinfo=TZ).astimezone(UTC)
 WAIT = 15.0  # seconds any one answer of the bot may take before the demo gives up
 LIMIT = 120.0  # the whole run, a guard: it takes a fraction of that
 
-# The two agencies that do not acknowledge in time (islands, a bad line): P066, and the
-# liaison the demo gives the Thổ Châu special zone.
+# The two agencies that do not acknowledge in time (island special zones, a bad line): P066,
+# and the liaison the demo gives the Thổ Châu zone. The Sở Y tế's primary liaison
+# acknowledges, then reports the incident.
 SILENT = ("DK_KIEN_HAI", "DK_THO_CHAU")
-REPORTER = "P021"  # the Sở Y tế's primary liaison: acknowledges, then reports an incident
+REPORTER_AGENCY = "SYT"
+
 
 class DemoFailed(Exception):
     """The bot did not answer as the script expects: the demo stops and says where."""
@@ -403,8 +405,9 @@ async def seed(stage: Stage, folder: Path) -> None:
         if "liaison" in row["roles"]:
             liaison = Actor(actor.user_id, name, label("demo_role_liaison", agency=stage.agencies[
                 agency]), agency)
-            stage.liaisons.setdefault(agency, []).insert(
-                0 if row.get("rank", "primary") == "primary" else 1_000, liaison)
+            stage.liaisons.setdefault(agency, []).append(liaison)
+            if row.get("rank", "primary") == "primary":  # the primary first
+                stage.liaisons[agency].sort(key=lambda a: a.user_id != liaison.user_id)
     stage.log.note("demo_seeded", agencies=len(province["agencies"]),
                    groups=len(province["groups"]), people=len(province["people"]),
                    added=len(people) - len(province["people"]))
@@ -547,7 +550,7 @@ async def play(stage: Stage) -> None:
     admin, lead = stage.people["P001"], stage.people["P003"]
     on_duty = stage.people["P008"]  # by the example's rotation, on duty on 30/11 from 07:30
     responder = Actor(on_duty.user_id, on_duty.name, label("demo_role_on_duty"), on_duty.agency)
-    reporter = _liaison(stage, "SYT")
+    reporter = _liaison(stage, REPORTER_AGENCY)
     silent = [_liaison(stage, code) for code in SILENT]
     for actor in (admin, reporter, *silent, responder, lead):
         log.featured[actor.user_id] = actor
