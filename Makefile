@@ -1,12 +1,13 @@
-# The two commands of the README: `make run` starts the bot, `make test` runs every check.
-# Both create the virtualenv (.venv) and install the locked dependencies on first use.
+# The commands of the README: `make run` starts the bot, `make test` runs every check, `make demo`
+# plays a scripted emergency against a fake Telegram (no token, no network; see bot/demo.py).
+# Each creates the virtualenv (.venv) and installs the locked dependencies on first use.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest clean lock
+.PHONY: run test demo lint typecheck pytest clean lock
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -22,6 +23,9 @@ run: $(STAMP)
 	$(BIN)/hoatoc run
 
 test: lint typecheck pytest
+
+demo: $(STAMP)
+	$(BIN)/python -m bot.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

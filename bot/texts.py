@@ -1444,6 +1444,56 @@ TEXTS: Final[dict[str, str]] = {
         "✅ Sao lưu cơ sở dữ liệu hằng ngày đã thực hiện lại được (lúc {at}): "
         "<code>{file}</code>."
     ),
+    # --- make demo (bot/demo.py): the transcript's own words, plain text on a terminal --------
+    "demo_intro": (
+        "Chạy thử (make demo): bot thật, Telegram giả lập trên máy này (127.0.0.1), "
+        "không cần token, không cần mạng.\nDữ liệu: examples/province.yaml (tên người, số điện "
+        "thoại là giả định). Đồng hồ được tua nhanh: mỗi phút trong kịch bản chỉ mất một phần "
+        "giây.\nKý hiệu: 👤 người dùng gửi hoặc bấm; 🤖 bot gửi; ✏️ bot sửa tin nhắn đã gửi; 💬 "
+        "thông báo nhanh khi bấm nút; [Nút] nút bấm dưới tin nhắn."
+    ),
+    "demo_seeded": (
+        "Đã nhập {agencies} đơn vị, {groups} nhóm, {people} cán bộ từ tệp mẫu; thêm {added} cán "
+        "bộ đầu mối giả định cho các đơn vị chưa có, để mọi đơn vị đều nhận được văn bản."
+    ),
+    "demo_scene_broadcast": "16:30 — Quản trị viên soạn văn bản HỎA TỐC gửi tất cả các đơn vị",
+    "demo_scene_delivered": "Văn bản đến cán bộ đầu mối của từng đơn vị",
+    "demo_scene_acks": "Các đơn vị xác nhận đã nhận văn bản; hai đơn vị chưa xác nhận",
+    "demo_scene_reminder": "16:45 — Nhắc hạn: còn 15 phút, bot nhắc các đơn vị chưa xác nhận",
+    "demo_scene_deadline": "17:00 — Quá hạn: bot báo cán bộ đang trực của Đội ứng cứu sự cố",
+    "demo_scene_late_acks": "Cán bộ trực gọi điện; hai đơn vị xác nhận (quá hạn)",
+    "demo_scene_report": "17:20 — Cán bộ đầu mối báo cáo sự cố mã hóa dữ liệu (ransomware)",
+    "demo_scene_handled": "Đội ứng cứu sự cố tiếp nhận, xử lý và kết thúc ứng phó sự cố {code}",
+    "demo_scene_figures": "Kết quả",
+    "demo_role_admin": "quản trị viên",
+    "demo_role_lead": "Đội trưởng Đội ứng cứu sự cố",
+    "demo_role_responder": "thành viên Đội ứng cứu sự cố",
+    "demo_role_on_duty": "thành viên Đội ứng cứu sự cố, đang trực",
+    "demo_role_liaison": "cán bộ đầu mối, {agency}",
+    "demo_writes": "gửi: “{text}”",
+    "demo_sends_photo": "gửi ảnh chụp màn hình, chú thích: “{caption}”",
+    "demo_presses": "bấm [{button}]",
+    "demo_answer": "Thông báo nhanh: {text}",
+    "demo_photo": "ảnh",
+    "demo_others": "{n} người khác",
+    "demo_edited": "tin nhắn gửi lúc {at} được sửa thành:",
+    "demo_added": "tin nhắn gửi lúc {at} được bổ sung:",
+    "demo_same_as": "(cùng nội dung tin nhắn gửi {who} lúc {at})",
+    "demo_new_buttons": "các nút bấm của tin nhắn gửi lúc {at} đổi thành:",
+    "demo_acked_batch": "{n} đơn vị bấm “✅ Đã nhận văn bản”: {names} và {more} đơn vị khác",
+    "demo_fig_directive": (
+        "📄 Văn bản {number} (HỎA TỐC)\n"
+        "   • Gửi: {agencies} đơn vị, {sent}/{copies} bản đã đến cán bộ đầu mối\n"
+        "   • Xác nhận: {acked}/{agencies} đơn vị, trong đó {late} đơn vị quá hạn\n"
+        "   • Nhắc hạn, đôn đốc: {rounds} lượt"
+    ),
+    "demo_fig_incident": (
+        "🚨 Sự cố {code}\n"
+        "   • Báo cáo {reported} → tiếp nhận {taken} → bắt đầu xử lý {started} → đã khắc phục "
+        "{resolved} → kết thúc ứng phó {closed}"
+    ),
+    "demo_failed": "Chạy thử dừng giữa chừng (bot không trả lời như kịch bản)",
+    "demo_done": "Chạy thử kết thúc sau {seconds} giây. Cơ sở dữ liệu tạm đã được xóa.",
 }
 
 

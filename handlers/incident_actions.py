@@ -246,9 +246,14 @@ async def closing_answer(update: Update, context: HoaTocContext) -> str:
 
 async def closing_skip(update: Update, context: HoaTocContext) -> str:
     """«Bỏ qua» on an optional field (a required one has no such button)."""
-    f, form = _f(context), context.services.lifecycle.form
-    if await _stale_tap(update, context) or form.closing[f.index].required:
+    f, form, query = _f(context), context.services.lifecycle.form, update.callback_query
+    assert query is not None
+    if await _stale_tap(update, context):
         return CLOSING
+    await query.answer()  # else Telegram keeps a spinner on «Bỏ qua»
+    if form.closing[f.index].required:
+        return CLOSING
+    await best_effort(query.edit_message_reply_markup(None), "drop the skipped question's buttons")
     f.closing.pop(form.closing[f.index].key, None)
     f.index += 1
     return await _ask_closing(update, context)

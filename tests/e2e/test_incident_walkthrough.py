@@ -121,3 +121,28 @@ async def test_a_caption_that_would_overflow_the_progress_report_is_refused_not_
     assert "3000" in (refused.plain_text or "")
     got = await h.say(AN, "ok", has("Đã ghi nhận ("))
     assert "0 tệp" in (got.plain_text or ""), got.plain_text  # the photo was not taken either
+
+
+async def test_skipping_an_optional_part_of_the_closing_report_answers_the_tap(
+        harness: Harness) -> None:
+    """«Bỏ qua» on the last, optional part: the next step came, but the tap was never
+    answered (Telegram keeps a spinner on the button) and the button stayed (found by
+    `make demo`)."""
+    from tests.e2e.test_broadcast_conversation import has
+    from tests.e2e.test_incident_lifecycle import AN, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    async with h.services.db.transaction() as conn:
+        await IncidentRepository(conn).update(incident.id, h.clock.now(), status="in_progress")
+    part = await asked(h, AN, "resolve", incident.id, "(1/5)")
+    for n in range(2, 6):
+        part = await h.say(AN, f"Phần {n - 1} của báo cáo kết thúc.", has(f"({n}/5)"))
+    before = len(h.fake.messages_to(AN))
+    query = h.fake.press_button(AN, part.message_id, part.button_data("Bỏ qua"))
+    await h.fake.wait_for_message(AN, has("Bấm “Gửi”"), after=before)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query, timeout=3)
+    await h.fake.wait_for_message(AN, lambda m: m.message_id == part.message_id
+                                  and not m.buttons, timeout=3)
