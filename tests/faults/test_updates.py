@@ -94,3 +94,66 @@ async def test_a_report_answer_delivered_twice_is_not_taken_for_the_next_questio
     assert "portal.angiang.gov.vn" in str(
         rows(h, "SELECT answers FROM drafts WHERE user_id = ?", LIAISON))
     assert level.buttons
+
+
+def copies_to(h: Harness, user_id: int) -> int:
+    return sum(1 for m in h.fake.messages_to(user_id) if is_directive(m))
+
+
+@pytest.mark.parametrize("how", ["invalid_json", "missing_fields"])
+async def test_an_unreadable_answer_to_a_send_is_retried_not_lost(
+    h: Harness, caplog: pytest.LogCaptureFixture, how: str
+) -> None:
+    await setup_liaisons(h)
+    await h.services.sender.drained()
+    d = draft(h)
+    d.agency_ids = await agency_ids(h, "CAT")
+    h.fake.garble_next("sendMessage", how)  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO):
+        await h.services.broadcast.send(9001, d)
+        await until(lambda: copies_to(h, 101) and copies_to(h, 102))
+        await h.services.sender.drained(timeout=20)
+    # Telegram took the garbled one, so that chat may hold it twice (at least once), never 0.
+    assert sorted([copies_to(h, 101), copies_to(h, 102)]) == [1, 2]
+    assert rows(h, "SELECT DISTINCT status FROM outbox") == [("sent",)]
+    assert "unreadable answer" in caplog.text
+    # The bot goes on.
+    reply = await h.say(104, "/start")
+    assert "chưa được đăng ký" in (reply.plain_text or "")
+
+
+@pytest.mark.parametrize("how", ["invalid_json", "not_a_list"])
+async def test_an_unreadable_getupdates_answer_does_not_stop_polling(h: Harness, how: str) -> None:
+    await h.start(**FAST)
+    await h.fake.wait_for_long_poll()
+    h.fake.garble_next("getUpdates", how)  # type: ignore[arg-type]
+    reply = await h.say(104, "/start")
+    assert "chưa được đăng ký" in (reply.plain_text or "")
+    assert len(h.fake.messages_to(104)) == 1
+    assert any(c.error == f"garbled: {how}" for c in h.fake.calls)
+
+
+async def test_one_malformed_update_in_a_batch_of_good_ones(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await h.start(**FAST)
+    await h.fake.wait_for_long_poll()
+    with caplog.at_level(logging.ERROR):
+        # One batch: all enqueued before the long poll answers (same tick of the loop).
+        h.fake.send_text(101, "/start")
+        h.fake.send_text(102, "/start")
+        h.fake.push_raw_update({
+            "update_id": 700500,
+            "callback_query": {"id": "1", "from": {"id": 103}, "data": "ack:1"},  # no is_bot
+        })
+        h.fake.send_text(103, "/start")
+        h.fake.send_text(104, "/start")
+        for user in (101, 102, 103, 104):
+            await h.fake.wait_for_message(user)
+    assert all(len(h.fake.messages_to(u)) == 1 for u in (101, 102, 103, 104))
+    assert "skipped update 700500" in caplog.text
+    # The offset moved past the batch: nothing of it is handed out again.
+    await h.fake.wait_for_call("getUpdates", lambda c: (c.params.get("offset") or 0) > 700500)
+    reply = await h.say(104, "/help")  # and the bot goes on
+    assert "/start" in (reply.plain_text or "")
+
