@@ -104,7 +104,10 @@ class WakeUps:
     def _retry(self) -> None:
         """A failed run (the database locked by another process ...) is tried again in
         `retry_after` seconds, not at the next sweep: a step must fire within 2 s of due."""
-        for job in self.job_queue.get_jobs_by_name(RETRY):
-            job.schedule_removal()
-        self.job_queue.run_once(self._wake, when=self.retry_after, name=RETRY,
-                                job_kwargs=NEVER_MISFIRE)
+        try:
+            for job in self.job_queue.get_jobs_by_name(RETRY):
+                job.schedule_removal()
+            self.job_queue.run_once(self._wake, when=self.retry_after, name=RETRY,
+                                    job_kwargs=NEVER_MISFIRE)
+        except Exception:  # e.g. shutting down: the sweep, or the next start-up, catches up
+            log.exception("could not arm the escalation retry")
