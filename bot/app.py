@@ -34,6 +34,7 @@ from bot.services.ports import Signal
 from bot.services.results import ResultService
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
+from bot.storage.processed import HandledUpdates
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
 from bot.telegram.notifier import LateCopies, TelegramNotifier
@@ -169,16 +170,18 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> HoaT
     # 429 holds back only its chat (never everyone's tap answers); pacing is the outbox's job.
     client = make_bot(settings, request, get_updates_request=updates_request,
                       rate_limiter=PerChatRetry(max_retries=3))
+    services = build_services(settings, clock or SystemClock())
+    handled = HandledUpdates(services.db, services.clock)  # an update handed out twice
     app: HoaTocApp = (
         ApplicationBuilder()
         .bot(client)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(PerUserUpdateProcessor(handled=handled))
         .context_types(ContextTypes(context=HoaTocContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    app.bot_data.services = build_services(settings, clock or SystemClock())
+    app.bot_data.services = services
     handlers.register(app)
     return app
 
@@ -193,6 +196,9 @@ async def _post_init(app: HoaTocApp) -> None:
     services = services_of(app)
     await services.db.open()
     await services.drafts.load()  # conversations in progress before a restart go on
+    processor = app.update_processor
+    if isinstance(processor, PerUserUpdateProcessor) and processor.handled is not None:
+        await processor.handled.load()  # before the first update is fetched
     for client in services.sender.bots:
         await client.initialize()
     await services.sender.start()  # resumes whatever a previous run left in the outbox

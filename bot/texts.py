@@ -983,6 +983,10 @@ TEXTS: Final[dict[str, str]] = {
         "ít phút.{hotline_hint}"
     ),
     "hotline_hint": " Trường hợp khẩn cấp, đề nghị gọi đường dây nóng {hotline}.",
+    "flt2_busy": (
+        "⏳ Hệ thống đang bận nên chưa ghi nhận được thao tác vừa rồi, vui lòng thử lại "
+        "sau giây lát.{hotline_hint}"
+    ),
     "unknown_command": "Không có lệnh {command}. Gõ /help để xem danh sách lệnh.",
     "button_unknown": "Nút này không còn hiệu lực. Gõ /help để xem danh sách lệnh.",
     "unexpected_message": "Tin nhắn này chưa được hỗ trợ ở đây. Gõ /help để xem danh sách lệnh.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
@@ -28,6 +29,14 @@ async def on_error(update: object, context: HoaTocContext) -> None:
         return
     if isinstance(exc, DomainError):
         text = render.domain_error(exc, settings)
+    elif _database_busy(exc):
+        # Another process held the database past the busy timeout: the transaction was
+        # rolled back, nothing was done; trying again shortly will work.
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.warning("update %s: the database is busy (%s); the user is asked to retry",
+                    update_id, exc)
+        hint = t("hotline_hint", hotline=settings.focal_hotline) if settings.focal_hotline else ""
+        text = t("flt2_busy", hotline_hint=hint)
     else:
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed: %r", update_id, exc, exc_info=exc)
@@ -42,3 +51,9 @@ async def on_error(update: object, context: HoaTocContext) -> None:
         except TelegramError as send_exc:
             log.warning("could not tell chat %s about an error: %s",
                         update.effective_chat.id, send_exc)
+
+
+def _database_busy(exc: object) -> bool:
+    """SQLite gave up waiting for a lock ("database is locked" / "database is busy")."""
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        word in str(exc).lower() for word in ("locked", "busy"))

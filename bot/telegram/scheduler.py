@@ -25,14 +25,16 @@ log = logging.getLogger(__name__)
 
 NEVER_MISFIRE: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 WAKE = "escalation-wake"
+RETRY = "escalation-retry"
 
 
 class WakeUps:
     def __init__(self, job_queue: JobQueue[Any], engine: EscalationService, clock: Clock,
                  sweep_every: float = 30.0,
                  on_sweep: Callable[[datetime, datetime], Awaitable[None]] | None = None,
-                 schedule: Signal | None = None) -> None:
+                 schedule: Signal | None = None, retry_after: float = 1.0) -> None:
         self.job_queue = job_queue
+        self.retry_after = retry_after
         self.engine = engine
         self.clock = clock
         self.sweep_every = sweep_every
@@ -95,5 +97,17 @@ class WakeUps:
     async def _run(self, why: str) -> None:
         try:
             await self.engine.run_due()
-        except Exception:  # the next sweep tries again; nothing is lost (the DB is the truth)
-            log.exception("escalation %s failed", why)
+        except Exception:  # nothing is lost (the DB is the truth): try again shortly
+            log.exception("escalation %s failed; trying again in %.0f s", why, self.retry_after)
+            self._retry()
+
+    def _retry(self) -> None:
+        """A failed run (the database locked by another process ...) is tried again in
+        `retry_after` seconds, not at the next sweep: a step must fire within 2 s of due."""
+        try:
+            for job in self.job_queue.get_jobs_by_name(RETRY):
+                job.schedule_removal()
+            self.job_queue.run_once(self._wake, when=self.retry_after, name=RETRY,
+                                    job_kwargs=NEVER_MISFIRE)
+        except Exception:  # e.g. shutting down: the sweep, or the next start-up, catches up
+            log.exception("could not arm the escalation retry")

@@ -3,7 +3,8 @@
 Each chat's operations go out in order. A 429 delays only its chat, by its `retry_after`;
 timeouts, connection errors and server errors are retried with backoff capped at a minute,
 for hours (`max_attempts`), so a network outage delays a broadcast but does not fail it;
-403 and "chat not found" fail the chat's queue and report the chat unreachable.
+403 and "chat not found" fail the chat's queue and report the chat unreachable. An answer
+that cannot be read (not JSON, a message missing its fields) is retried like an outage.
 The queue lives in SQLite, so a restart resumes it; rows another process commits (late copies
 queued by `hoatoc import`) wake nobody, so the queue is read again every `poll_every` seconds;
 an operation is marked done only after Telegram answered, so delivery is at-least-once, and
@@ -35,6 +36,11 @@ from bot.storage.outbox import OutboxOp, OutboxRepository
 log = logging.getLogger(__name__)
 
 UNREACHABLE_ERRORS = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+INVALID_RESPONSE = "Invalid server response"  # PTB's TelegramError for a body that is not JSON
+
+
+class UnreadableAnswer(NetworkError):
+    """Telegram (or whatever stands in front of it) answered something we cannot read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +296,7 @@ class OutboxSender:
                 self._pop(chat_id)
                 return
             try:
-                message_id = await self._perform(op, client)
+                message_id = await self._perform_readable(op, client)
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
                 log.info("429 for chat %s: waiting %.0f s", chat_id, wait)
@@ -405,6 +411,20 @@ class OutboxSender:
                     done.set_result(result)
             if late:
                 self.wake()
+
+    async def _perform_readable(self, op: OutboxOp, bot: Bot) -> int | None:
+        """`_perform`, an answer that cannot be read (not JSON, a message without its
+        fields: a proxy's page, a broken middlebox) turned into a `NetworkError`: retried
+        with backoff like an outage, never marked failed — Telegram may not have it (and if
+        it has, the copy goes twice: at least once)."""
+        try:
+            return await self._perform(op, bot)
+        except TelegramError as exc:
+            if str(exc) != INVALID_RESPONSE:
+                raise
+            raise UnreadableAnswer(f"unreadable answer from Telegram: {exc}") from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # PTB parsing it
+            raise UnreadableAnswer(f"unreadable answer from Telegram: {exc!r}") from exc
 
     async def _perform(self, op: OutboxOp, bot: Bot) -> int | None:
         p = op.payload

@@ -9,11 +9,15 @@ per-user queue altogether.
 PTB takes its concurrency slot before `do_process_update` runs, i.e. before the per-user lock:
 one person's queued updates would then hold every slot and stall everyone, taps included.
 So PTB's own limit is lifted and ours is taken after the lock; taps take no slot at all.
+
+An update Telegram hands out again (same `update_id`) is handled once (`HandledUpdates`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 import sys
 from collections.abc import Awaitable
 from typing import Any
@@ -21,17 +25,37 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.storage.processed import HandledUpdates
 from bot.telegram import callbacks
+
+log = logging.getLogger(__name__)
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256,
+                 handled: HandledUpdates | None = None) -> None:
         super().__init__(sys.maxsize)  # see the module docstring: the limit is ours, below
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}  # updates holding or awaiting each user's lock
+        self.handled = handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.handled is None or not isinstance(update, Update):
+            await self._process(update, coroutine)
+            return
+        update_id = update.update_id
+        if not self.handled.begin(update_id):
+            log.info("update %s was delivered again: skipped", update_id)
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()  # never started: nothing to undo
+            return
+        try:
+            await self._process(update, coroutine)
+        finally:
+            self.handled.done(update_id)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         if isinstance(update, Update) and _is_fast_tap(update):
             await coroutine
             return
@@ -55,7 +79,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to tear down."""
+        """Write the handled update ids still in memory (the database is still open)."""
+        if self.handled is not None:
+            await self.handled.close()
 
 
 def _is_fast_tap(update: Update) -> bool:

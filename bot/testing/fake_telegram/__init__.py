@@ -14,7 +14,8 @@ Tests act as users (``send_text``, ``press_button``, ...), which enqueues
 updates that the bot fetches with ``getUpdates`` long polling, and inspect
 what the bot did (``calls``, ``messages_to``, ``wait_for_message``, ...).
 Fault switches (``block``, ``lose_chat``, ``fail_next``, ``hang_next``,
-``set_rate_limit``, ``latency``) provoke the error paths of the real API.
+``set_rate_limit``, ``latency``, ``outage``, ``garble_next``, ``deliver_again``)
+provoke the error paths of the real API.
 
 All methods must be called from the thread running the event loop on which
 ``start()`` was awaited; the synchronous methods are safe to call from

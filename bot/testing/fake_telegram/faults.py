@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from http import HTTPStatus
 
 from bot.testing.fake_telegram.methods import canonical_method
-from bot.testing.fake_telegram.state import Failure, FakeState
+from bot.testing.fake_telegram.state import Failure, FakeState, Garble, as_int
 
 
 class FaultSwitches(FakeState):
-    """Blocked and lost chats, queued errors and delays, a rate limit (and ``latency``)."""
+    """Blocked and lost chats, queued errors and delays, a rate limit (and ``latency``),
+    outages, garbled answers and updates delivered twice."""
 
     def block(self, chat_id: int) -> None:
         """Sends to that chat answer 403 (the user blocked the bot)."""
@@ -72,3 +74,36 @@ class FaultSwitches(FakeState):
         self._rate_per_chat = per_chat_per_second
         self._rate_retry_after = retry_after
         self._rate_window.clear()
+
+    def outage(self, seconds: float, *, drop: bool = False) -> None:
+        """Telegram is unreachable for ``seconds`` of real time from now: every request (file
+        downloads too) answers 502 Bad Gateway, or with ``drop`` the connection is closed
+        without an answer. Nothing a request asked for is done; a long poll that would
+        answer during the outage fails the same way (its updates stay pending)."""
+        self._outage_until = time.monotonic() + seconds
+        self._outage_drops = drop
+
+    def end_outage(self) -> None:
+        self._outage_until = 0.0
+
+    @property
+    def in_outage(self) -> bool:
+        return time.monotonic() < self._outage_until
+
+    def garble_next(self, method: str, how: Garble, *, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` are carried out, but answered 200 with a
+        spoiled body (see ``Garble``): the bot cannot read what Telegram did."""
+        queue = self._garbles.setdefault(canonical_method(method), deque())
+        queue.extend(how for _ in range(count))
+
+    def deliver_again(self, update_id: int) -> None:
+        """Telegram hands out an update the bot already fetched once more, with the same
+        ``update_id`` (as after a restart before the offset was confirmed, or a webhook
+        retry): first in the next ``getUpdates`` batch, whatever its offset."""
+        for update in self.updates_log:
+            if as_int(update.get("update_id")) == update_id:
+                self._pending.insert(0, dict(update))
+                self._again.add(update_id)
+                self._signal.notify_all()
+                return
+        raise ValueError(f"no update {update_id} was ever enqueued")

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.testing.fake_telegram.errors import ApiError
 from bot.testing.fake_telegram.methods import BotApi, canonical_method
 from bot.testing.fake_telegram.records import Call, JSONDict, UploadedFile
-from bot.testing.fake_telegram.state import INT_RE, ApiRequest, Failure
+from bot.testing.fake_telegram.state import INT_RE, ApiRequest, Failure, Garble
 
 #: Pseudo method name recorded in ``calls`` for file downloads.
 DOWNLOAD_METHOD = "downloadFile"
@@ -230,6 +230,8 @@ class HttpFront(BotApi):
             )
         if request.match_info["token"] != self.token:
             return self._respond(method, params, files, 401, _error_payload(401, "Unauthorized", None))
+        if self._unreachable():
+            return self._outage_answer(request, method, params, files)
         if self.latency > 0:
             await self._sleep(self.latency)
         hangs = self._hangs.get(method)
@@ -259,7 +261,45 @@ class HttpFront(BotApi):
                 exc.status,
                 _error_payload(exc.status, exc.description, exc.retry_after),
             )
+        if method == "getUpdates" and self._unreachable():  # a long poll outlived by an outage
+            return self._outage_answer(request, method, params, files)
+        garbles = self._garbles.get(method)
+        if garbles:
+            return self._garbled(method, params, files, garbles.popleft(), result)
         return self._respond(method, params, files, 200, {"ok": True, "result": result})
+
+    def _unreachable(self) -> bool:
+        return time.monotonic() < self._outage_until
+
+    def _outage_answer(
+        self, request: web.Request, method: str, params: JSONDict, files: dict[str, UploadedFile]
+    ) -> web.Response:
+        """502 from the proxy in front of Telegram, or the connection closed, no answer."""
+        if not self._outage_drops:
+            return self._respond(method, params, files, 502, _error_payload(502, "Bad Gateway", None))
+        self.calls.append(Call(method, params, time.monotonic(), 0, files, "connection dropped"))
+        self._signal.notify_all()
+        if request.transport is not None:
+            request.transport.abort()
+        # Nobody reads it: the connection is gone.
+        return web.Response(status=499)
+
+    def _garbled(
+        self, method: str, params: JSONDict, files: dict[str, UploadedFile], how: Garble,
+        result: Any,
+    ) -> web.Response:
+        """The call was carried out; its answer is spoiled as ``how`` says."""
+        error = f"garbled: {how}"
+        self.calls.append(Call(method, params, time.monotonic(), 200, files, error))
+        self._signal.notify_all()
+        if how == "invalid_json":
+            return web.Response(status=200, text="<html><body>502 Bad Gateway</body></html>",
+                                content_type="text/html")
+        if how == "missing_fields" and isinstance(result, dict):
+            result = {key: value for key, value in result.items() if key not in ("date", "chat")}
+        elif how == "not_a_list":
+            result = {"updates": result}
+        return web.json_response({"ok": True, "result": result})
 
     @staticmethod
     def _default_description(failure: Failure) -> str:
@@ -275,6 +315,8 @@ class HttpFront(BotApi):
         params: JSONDict = {"file_path": path}
         if request.match_info["token"] != self.token:
             return self._respond(DOWNLOAD_METHOD, params, {}, 401, _error_payload(401, "Unauthorized", None))
+        if self._unreachable():
+            return self._outage_answer(request, DOWNLOAD_METHOD, params, {})
         stored = self._files_by_path.get(path)
         if stored is None:
             return self._respond(DOWNLOAD_METHOD, params, {}, 404, _error_payload(404, "Not Found", None))

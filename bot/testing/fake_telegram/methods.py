@@ -208,13 +208,18 @@ class BotApi(FakeState):
         limit = min(max(limit, 1), 100)
         timeout = max(0.0, as_float(request.params.get("timeout"), 0.0))
         if offset > 0:
-            self._pending = [u for u in self._pending if (as_int(u["update_id"]) or 0) >= offset]
+            self._pending = [u for u in self._pending
+                             if (as_int(u["update_id"]) or 0) >= offset
+                             or as_int(u["update_id"]) in self._again]
         elif offset < 0:
             self._pending = self._pending[offset:]
 
         def ready() -> list[JSONDict] | None:
             if self._pending:
-                return list(self._pending[:limit])
+                batch = list(self._pending[:limit])
+                # Handed out again once: the next offset confirms it like any other.
+                self._again.difference_update(as_int(u["update_id"]) for u in batch)
+                return batch
             # An abandoned poll (client gone) ends at the next wake-up.
             return [] if self._stopping.is_set() or not request.client_connected() else None
 

@@ -10,7 +10,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from bot.clock import Clock, SystemClock
 from bot.testing.fake_telegram.errors import ApiError
@@ -51,6 +51,11 @@ class Failure:
     status: int
     retry_after: int | None
     description: str | None
+
+
+#: How ``garble_next`` spoils an answer: a body that is not JSON, a message without its
+#: ``date`` and ``chat``, a ``getUpdates`` result that is an object instead of a list.
+Garble = Literal["invalid_json", "missing_fields", "not_a_list"]
 
 
 def _always() -> bool:
@@ -184,6 +189,10 @@ class FakeState:
 
         self._failures: dict[str, deque[Failure]] = {}
         self._hangs: dict[str, deque[float]] = {}
+        self._garbles: dict[str, deque[Garble]] = {}
+        self._outage_until = 0.0  # time.monotonic() when Telegram is reachable again
+        self._outage_drops = False  # during the outage: drop connections (else answer 502)
+        self._again: set[int] = set()  # update ids handed out again whatever the offset
 
         self._rate_per_second: int | None = None
         self._rate_per_chat: int | None = None
