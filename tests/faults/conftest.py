@@ -31,6 +31,8 @@ from bot.services.importer import Importer
 from bot.testing.fake_telegram import FakeTelegram, SentMessage
 from config.settings import Settings
 from tests.conftest import ROOT
+from tests.e2e.test_broadcast_conversation import has
+from tests.e2e.test_report_conversation import Person
 
 TOKEN = "7000000001:AACrashTestTokenXXXXXXXXXXXXXXXXX"
 SUPER_ADMIN = 9001
@@ -43,7 +45,9 @@ def province(*, agencies: int = 1, admins: int = 0, responders: int = 0) -> dict
     all on one 24 h duty rotation that starts with the first responder."""
     doc: dict[str, Any] = {
         "agencies": [{"code": f"XA_{i:03d}", "name": f"UBND xã Thử Nghiệm {i}",
-                      "kind": "committee"} for i in range(agencies)],
+                      "kind": "committee", "address": f"Số {i + 1} Trần Phú",
+                      "email": f"xa{i}@angiang.gov.vn", "phone": "0297 3 829 086"}
+                     for i in range(agencies)],
         "people": [{"code": f"P{i:03d}", "full_name": f"Cán bộ {i}", "roles": ["liaison"],
                     "agency": f"XA_{i:03d}", "telegram_id": 100_000 + i,
                     "phone": f"0912 {i:06d}"[:12]} for i in range(agencies)],
@@ -213,3 +217,28 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
             yield r
         finally:
             r.kill_all()
+
+
+class Reporter(Person):
+    """A liaison filling /report against the bot process: waits sized for a loaded machine."""
+
+    WAIT = 30.0
+
+    async def say(self, text: str, expect: str) -> SentMessage:
+        before = self._mark()
+        self.h.fake.send_text(self.user_id, text)
+        return await self.h.fake.wait_for_message(self.user_id, has(expect), after=before,
+                                                  timeout=self.WAIT)
+
+    async def press(self, msg: SentMessage, label: str, expect: str) -> SentMessage:
+        before = self._mark()
+        self.h.fake.press_button(self.user_id, msg.message_id, msg.button_data(label))
+        return await self.h.fake.wait_for_message(self.user_id, has(expect), after=before,
+                                                  timeout=self.WAIT)
+
+    async def tap(self, msg: SentMessage, data: str) -> str:
+        """Press raw callback data (an old button); the answer's text."""
+        query = self.h.fake.press_button(self.user_id, msg.message_id, data)
+        await self.h.fake.wait_for_call("answerCallbackQuery", lambda c: c.params.get(
+            "callback_query_id") == query, timeout=self.WAIT)
+        return str((self.h.fake.callback_answer(query) or {}).get("text", ""))
