@@ -95,3 +95,33 @@ async def test_sigkill_just_after_send_then_every_notice_and_the_escalation(rig:
         assert len(digests(admin)) == 1 and digests(admin)[0] >= reported_at + TAKE_WITHIN + 3
     assert rig.query("SELECT count(*) FROM escalations WHERE subject_id = ? AND"
                      " subject_kind = 'incident_untaken'", incident_id) == [(1,)]
+
+
+async def test_sigkill_between_the_stored_report_and_its_confirmation(rig: Rig) -> None:
+    """The report is committed, the process dies before the liaison is told: after the
+    restart the liaison is still told it was sent and its code (not left to wonder and
+    report it twice), and the old «Gửi» stores nothing more."""
+    await rig.import_province(province(agencies=2, responders=1))
+    first = await rig.started()
+    p = Reporter(rig, LIAISON)
+    files = await category_to_files(p, await up_to_category(p))
+    summary = await p.press(files, "Xong", "kiểm tra trước khi gửi")
+    send = summary.button_data("Gửi")
+    # The handler drops the summary's buttons once the report is stored, before it replies:
+    # held there, the process is killed with the report committed and the liaison not told.
+    rig.fake.hang_next("editMessageReplyMarkup", 20)
+    rig.fake.press_button(LIAISON, summary.message_id, send)
+    await rig.fake.wait_for_hangs("editMessageReplyMarkup", timeout=30)
+    await first.kill()
+    [(code,)] = rig.query("SELECT code FROM incidents")
+    # (The confirmation may have gone out before the kill, from the outbox; the handler's
+    # own reply, after the held edit, never did.)
+
+    second = await rig.started()
+    await rig.until(lambda: rig.texts_to(LIAISON, f"Đã gửi báo cáo sự cố {code}"), 30, second,
+                    "for the confirmation")
+    assert "không còn hiệu lực" in await p.tap(summary, send)
+    await second.stop()
+    assert rig.query("SELECT count(*) FROM incidents") == [(1,)]
+    # Once, or twice if it was in flight at the kill (the outbox's documented window).
+    assert len(rig.texts_to(LIAISON, "Đã gửi báo cáo sự cố")) in (1, 2)
