@@ -57,6 +57,10 @@ async def test_sigkill_mid_reminders_then_restart_every_step_once(rig: Rig) -> N
     second = rig.start()
     await rig.until(lambda: all(digests(admins).values()), 60, second, "for the last step")
     await rig.until(lambda: len(reminders()) == AGENCIES, 30, second, "for every reminder")
+    # A digest of 40 agencies is sent in parts: wait for its last ones too.
+    await rig.until(lambda: rig.query("SELECT count(*) FROM outbox WHERE status = 'queued'"
+                                      " AND method != 'edit_message_text'") == [(0,)],
+                    30, second, "for the outbox to drain")
     await second.stop()
 
     counts = reminders()
@@ -72,6 +76,8 @@ async def test_sigkill_mid_reminders_then_restart_every_step_once(rig: Rig) -> N
         for chat, dates in digests(chats).items():
             assert len(dates) == 1, f"chat {chat}: {len(dates)} digests"
             assert dates[0] >= deadline + offset, f"chat {chat}: fired before its time"
-    # Nothing left half done: every step of every agency recorded, nothing queued.
+    # Nothing left half done: every step of every agency recorded, every notice sent (edits
+    # of the status message may still be pending at the stop: they resume at the next start).
     assert rig.query("SELECT count(*) FROM escalations WHERE next_due_at IS NOT NULL") == [(0,)]
-    assert rig.query("SELECT count(*) FROM outbox WHERE status != 'sent'") == [(0,)]
+    assert [row for row in rig.query("SELECT chat_id, method, status, payload FROM outbox")
+            if row[1] != "edit_message_text" and row[2] != "sent"] == []
