@@ -34,7 +34,7 @@ from bot.services.incidents import (
 from bot.telegram import callbacks as cb
 from bot.telegram import report_view as view
 from bot.telegram.broadcast_view import matching
-from bot.telegram.incident_view import answer_text, priority_label
+from bot.telegram.incident_view import answer_text
 from bot.telegram.render import domain_error, plain, typed_time
 from bot.texts import Safe, t
 from config.incident_form import FieldKind, FormField, IncidentForm, Prefill
@@ -544,13 +544,14 @@ async def details(update: Update, context: HoaTocContext) -> str:
 
 
 async def send(update: Update, context: HoaTocContext) -> str:
-    """«Gửi»: stored (the draft goes in the same transaction); the reporter told."""
+    """«Gửi»: stored (the draft goes in the same transaction); the reporter told through the
+    outbox, queued in that transaction too, so a crash after the commit cannot silence it."""
     query = await _tap(update)
     s, ui, form = context.services, _ui(context), _form(context)
     draft = ReportDraft(answers_now(form, ui.answers), list(ui.files), ui.via)
     try:
-        incident = await s.incidents.submit(user_id(update), draft,
-                                            also=forms.dropped_with(context))
+        await s.incidents.submit(user_id(update), draft, also=forms.dropped_with(context),
+                                 confirm=True)
     except InvalidInput as exc:
         await best_effort(query.edit_message_reply_markup(None), "drop the summary's buttons")
         kept = exc.key == AGENCY_INACTIVE  # the report kept: «Gửi» again once it is active
@@ -562,9 +563,6 @@ async def send(update: Update, context: HoaTocContext) -> str:
         return await _ask_again(update, context, exc.params.get("field"))
     await forms.finish(context)
     await best_effort(query.edit_message_reply_markup(None), "drop the summary's buttons")
-    await best_effort(message(update).reply_text(t(
-        "ir_sent", code=incident.code, priority=priority_label(incident.priority),
-        late=t("ir_sent_late") if incident.late else "")), "confirm a stored report")
     return forms.END
 
 

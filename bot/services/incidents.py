@@ -33,7 +33,7 @@ from bot.domain.incidents import (
     reported_late,
 )
 from bot.domain.models import Agency, Person, Role
-from bot.domain.notices import About, Notice, Topic
+from bot.domain.notices import About, Account, Notice, Topic
 from bot.domain.phones import display_phone
 from bot.domain.when import Direction, Moment, parse_moment
 from bot.services.access import RefusalLog
@@ -229,11 +229,14 @@ class IncidentService:
 
     # --- «Gửi» ------------------------------------------------------------------------------
 
-    async def submit(self, user_id: int, draft: ReportDraft, *,
-                     also: InCommit | None = None) -> Incident:
+    async def submit(self, user_id: int, draft: ReportDraft, *, also: InCommit | None = None,
+                     confirm: bool = False) -> Incident:
         """Store the report: checked again, numbered, prioritised, flagged late; announced in
         the same transaction. Raises InvalidInput naming the first field that is missing or
-        wrong (its `field` param is the key), and stores nothing then."""
+        wrong (its `field` param is the key), and stores nothing then.
+
+        `confirm`: the reporter's "sent, code …" is queued in that transaction too, so a
+        crash right after the commit still tells them (else they would report it again)."""
         reporter = await self.reporter(user_id)
         answers = self.checked(draft.answers)
         agency_id = int(answers["agency"])
@@ -274,6 +277,11 @@ class IncidentService:
                 "priority": str(incident.priority), "late": incident.late, "via": incident.via})
             await repo.add_files(incident.id, draft.files)
             await self.announce(conn, incident, now)
+            if confirm:
+                await self.notifier.send(conn, Account(user_id), Notice(
+                    "ir_sent", About(Topic.INCIDENT, incident.id, agency_id, person.id),
+                    {"code": incident.code, "priority": incident.priority,
+                     "late": incident.late}), to_epoch(now))
             await AuditRepository(conn).add(
                 to_epoch(now), user_id, "incident.reported", incident.code,
                 {"incident_id": incident.id, "agency_id": agency_id,

@@ -178,6 +178,13 @@ def _incident_report(notice: Notice, settings: Settings, copy: Delivery | None) 
                                  in incident_view.file_captions(notice.values)])
 
 
+def _incident_sent(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
+    """The reporter's confirmation of a stored report: its code, priority, lateness."""
+    v = notice.values
+    return Rendered([t("ir_sent", code=v["code"], priority=incident_view.priority_label(
+        v["priority"]), late=t("ir_sent_late") if v["late"] else "")])
+
+
 def _incident_digest(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     return Rendered(pack(DIGEST_LINES[notice.key](notice, settings), TEXT_LIMIT - CLAIM_ROOM))
 
@@ -206,6 +213,7 @@ RENDERERS: dict[str, Renderer] = {
     "directive_no_liaison": _no_liaison,
     **dict.fromkeys(lifecycle_view.NOTICE_KEYS, _lifecycle),
     "inc_n_report": _incident_report,
+    "ir_sent": _incident_sent,
     "inc_n_digest": _incident_digest,
     "inc_n_stale": _incident_digest,
 }
