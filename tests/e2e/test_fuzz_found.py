@@ -1,0 +1,36 @@
+"""What the fuzzed conversations (tests/fuzz) found, each as a plain case that stays fixed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.texts import t
+from tests.e2e.conftest import SUPER_ADMIN, Harness
+
+
+@pytest.mark.parametrize("data", ["", None])
+async def test_a_tap_without_data_is_answered_once_as_an_unknown_button(
+    harness: Harness, caplog: pytest.LogCaptureFixture, data: str | None
+) -> None:
+    """PTB hands a callback query with no data to every CallbackQueryHandler, whatever its
+    pattern: the acknowledgement handler took it and failed ("Có lỗi"), and so did the next."""
+    h = harness
+    await h.start()
+    ask = await h.say(SUPER_ADMIN, "/broadcast", lambda m: bool(m.buttons))
+    query = h.fake.press_button(SUPER_ADMIN, ask.message_id, "")
+    if data is None:  # a query with neither data nor a game: drop the field altogether
+        h.fake._callback_queries[query].pop("data", None)
+        h.fake.pending_updates()[-1]["callback_query"].pop("data", None)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    after = await h.say(SUPER_ADMIN, "/help")  # everything before it is handled by now
+    answers = [c for c in h.fake.calls if c.method == "answerCallbackQuery"
+               and c.params.get("callback_query_id") == query]
+    assert [c.ok for c in answers] == [True]
+    assert answers[0].params.get("text") == t("button_unknown")
+    told = [m.plain_text or "" for m in h.fake.messages_to(SUPER_ADMIN)
+            if m.message_id > ask.message_id and m.message_id < after.message_id]
+    assert not any("Có lỗi" in text for text in told), told
+    assert "failed" not in caplog.text
+    # The conversation it was tapped in goes on.
+    assert h.services.drafts.step(SUPER_ADMIN, "broadcast") is not None
