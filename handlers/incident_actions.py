@@ -247,7 +247,11 @@ async def closing_answer(update: Update, context: HoaTocContext) -> str:
 async def closing_skip(update: Update, context: HoaTocContext) -> str:
     """«Bỏ qua» on an optional field (a required one has no such button)."""
     f, form = _f(context), context.services.lifecycle.form
-    if await _stale_tap(update, context) or form.closing[f.index].required:
+    if await _stale_tap(update, context):
+        return CLOSING
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    if form.closing[f.index].required:
         return CLOSING
     f.closing.pop(form.closing[f.index].key, None)
     f.index += 1

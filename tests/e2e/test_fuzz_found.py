@@ -34,3 +34,23 @@ async def test_a_tap_without_data_is_answered_once_as_an_unknown_button(
     assert "failed" not in caplog.text
     # The conversation it was tapped in goes on.
     assert h.services.drafts.step(SUPER_ADMIN, "broadcast") is not None
+
+
+async def test_skip_on_the_closing_report_answers_the_tap(harness: Harness) -> None:
+    """«Bỏ qua» on the closing report's optional question moved on to the summary but never
+    answered the tap: the button kept its spinner."""
+    from tests.e2e.test_incident_lifecycle import AN, CLOSING, asked, report, setup
+
+    h = harness
+    w = await setup(h)
+    incident = await report(h, w)
+    from tests.e2e.test_incident_lifecycle import tap as tap_move
+
+    await tap_move(h, AN, "start", incident.id)
+    await asked(h, AN, "resolve", incident.id, "(1/5)")
+    for answer, next_question in zip(CLOSING.values(), ("(2/5)", "(3/5)", "(4/5)", "(5/5)"),
+                                     strict=True):
+        last = await h.say(AN, answer, lambda m, q=next_question: q in (m.plain_text or ""))
+    query = h.fake.press_button(AN, last.message_id, last.button_data("Bỏ qua"))
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
