@@ -54,3 +54,21 @@ async def test_skip_on_the_closing_report_answers_the_tap(harness: Harness) -> N
     query = h.fake.press_button(AN, last.message_id, last.button_data("Bỏ qua"))
     await h.fake.wait_for_call("answerCallbackQuery",
                                lambda c: c.params.get("callback_query_id") == query)
+
+
+@pytest.mark.parametrize("verb", ["ext", "cor", "rcl"])
+async def test_an_admin_tap_on_a_directive_that_does_not_exist_is_answered_once(
+    harness: Harness, verb: str
+) -> None:
+    """«Gia hạn», «Đính chính», «Thu hồi» naming no directive: the tap was answered, then
+    answered again by the error handler (Telegram refuses a second answer: 400)."""
+    h = harness
+    await h.start()
+    shown = await h.say(SUPER_ADMIN, "/help")
+    query = h.fake.press_button(SUPER_ADMIN, shown.message_id, f"adm:{verb}:999999")
+    told = await h.fake.wait_for_message(SUPER_ADMIN, after=len(h.fake.messages_to(SUPER_ADMIN)))
+    assert "Không tìm thấy văn bản" in (told.plain_text or "")
+    answers = [c for c in h.fake.calls if c.method == "answerCallbackQuery"
+               and c.params.get("callback_query_id") == query]
+    assert [c.status for c in answers] == [200]
+    assert h.services.drafts.conversations(SUPER_ADMIN) == []
