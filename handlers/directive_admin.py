@@ -77,8 +77,9 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     assert query is not None
     tap = cb.parse(query.data)
     assert isinstance(tap, cb.DirectiveAction)
-    await query.answer()
+    # Found first: a tap naming no directive is answered once, by the error handler.
     directive = await context.services.broadcast.get(tap.directive_id)
+    await query.answer()
     p = _pending(context)
     p.action, p.directive_id, p.number = tap.action, directive.id, directive.number
     if tap.action == "ext":

@@ -46,6 +46,12 @@ async def gate(update: Update, context: HoaTocContext) -> None:
         raise ApplicationHandlerStop
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
+    query = update.callback_query
+    if query is not None and not query.data and not query.game_short_name:
+        # PTB gives a tap that carries no data to every CallbackQueryHandler, patterns
+        # notwithstanding: each would take it as its own and fail on it.
+        await query.answer(t("button_unknown"), show_alert=True)
+        raise ApplicationHandlerStop
     onboarding = context.services.onboarding
     member = update.my_chat_member
     if member is not None and member.new_chat_member.status == ChatMember.BANNED:
