@@ -6,7 +6,9 @@ the fake Telegram on 127.0.0.1 with the rate limit lifted. It measures:
   2. the lateness of every fired step: from its due time to its notices being handed to the
      outbox (10,000 (directive, agency) escalations, 100 directives, due over 60 s);
   3. catch-up after a restart: 1,000 steps that fell due while the bot was down must all
-     fire within 5 s of start-up, each exactly once.
+     fire within 5 s of start-up, each exactly once;
+  4. the naive baseline: the CPU of a poller that reads and decides every pending escalation
+     once a second (no wake-ups), over 30 s with the same 10,000 pending.
 Prints its figures last, on one line of key=value pairs.
 
     .venv/bin/python bench/escalation.py
@@ -52,8 +54,8 @@ def instrument() -> None:
     """Record, for every fired step, how late its notices reached the outbox."""
     original = engine_module.EscalationService._notify
 
-    async def notify(self, conn, kind, subject_id, items, now):  # type: ignore[no-untyped-def]
-        result = await original(self, conn, kind, subject_id, items, now)
+    async def notify(self, conn, kind, subject_id, items, now, **kw):  # type: ignore[no-untyped-def]
+        result = await original(self, conn, kind, subject_id, items, now, **kw)
         handed = SystemClock().now()
         for item in items:
             for fired in item.fired:
@@ -61,7 +63,7 @@ def instrument() -> None:
                 worst.append((lateness[-1], fired.due_at.isoformat()))
         return result
 
-    engine_module.EscalationService._notify = notify  # type: ignore[method-assign]
+    engine_module.EscalationService._notify = notify  # type: ignore[method-assign,assignment]
 
 
 async def seed(app, first_due_in: float, spread: float, directives: int, per: int,  # type: ignore[no-untyped-def]
@@ -119,6 +121,35 @@ async def pending(app) -> int:  # type: ignore[no-untyped-def]
             "SELECT count(*) FROM escalations WHERE status = 'active'") as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
+
+
+async def naive_poller(settings: Settings, seconds: float = 30) -> float:
+    """The naive baseline: no wake-ups, a loop that reads every pending escalation once a
+    second and decides each (what a cron-like poller does). Returns its CPU time over
+    `seconds` with 10,000 pending and none due."""
+    from bot.clock import from_epoch
+    from bot.domain.escalation import decide
+    from bot.storage.escalations import steps_from_json
+
+    app = build_application(settings)
+    await app.initialize()
+    services = services_of(app)
+    await services.db.open()
+    await seed(app, first_due_in=3600, spread=60, directives=DIRECTIVES, per=PER_DIRECTIVE,
+               start_id=1)
+    conn = services.db.reader
+    cpu0, end = time.process_time(), time.monotonic() + seconds
+    while time.monotonic() < end:
+        now = SystemClock().now()
+        async with conn.execute("SELECT steps, done, deadline_at FROM escalations"
+                                " WHERE status = 'active'") as cur:
+            for steps, done, deadline in await cur.fetchall():
+                decide(steps_from_json(steps), from_epoch(deadline),
+                       tuple(json.loads(done)), now)
+        await asyncio.sleep(1)
+    cpu = time.process_time() - cpu0
+    await services.db.close()
+    return cpu
 
 
 async def main() -> None:
@@ -182,12 +213,19 @@ async def main() -> None:
             log(f"catch-up: {len(new)}/{CATCH_UP} overdue steps fired {catchup:.2f} s after "
                 f"start-up, duplicated {catchup_dup}")
             await stop_polling(app)
+
+            # 4. The naive baseline: a poller reading every pending escalation each second.
+            baseline_cpu = await naive_poller(settings.model_copy(
+                update={"database": Path(tmp) / "baseline.db"}))
+            log(f"naive per-second poller: {baseline_cpu:.2f} s CPU over 30 s with {total} "
+                f"pending ({baseline_cpu / 30 * 100:.1f} % of one core)")
     log(f"total {time.monotonic() - started:.0f} s")
     figures = {
         "fired": fired, "missed": total - fired, "duplicated": duplicated,
         "lateness_p50_s": round(p(0.5), 3), "lateness_p99_s": round(p(0.99), 3),
         "lateness_max_s": round(ordered[-1], 3), "idle_cpu_s": round(idle_cpu, 3),
         "catchup_s": round(catchup, 2), "catchup_duplicated": catchup_dup,
+        "baseline_poll_idle_cpu_s": round(baseline_cpu, 2),
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
