@@ -33,8 +33,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers, a test file each at a time (module-scoped fixtures stay in one process): most
+# tests wait on HTTP to the fake Telegram, so two workers halve the suite on a 2-core machine.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # Regenerate the lock files after changing dependencies in pyproject.toml.
 lock: $(STAMP)
