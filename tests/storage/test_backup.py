@@ -91,6 +91,14 @@ async def test_backup_of_an_open_database_holds_its_uncheckpointed_commits(
     assert code == 0, text
     assert len(list((tmp_path / "out").glob("hoatoc-*.db"))) == 1
 
+    # A folder that does not exist yet, written as one (`/mnt/backup/`, as the docs show):
+    # created, with a dated name in it, not a file called `backup`.
+    code, text = run(["backup", f"{tmp_path / 'new' / 'folder'}/"], capsys)
+    assert code == 0, text
+    assert (tmp_path / "new" / "folder").is_dir()
+    (made,) = (tmp_path / "new" / "folder").glob("hoatoc-*.db")
+    assert integrity_problems(made) == [] and mode(made) == 0o600
+
 
 @pytest.mark.parametrize("case", ["no database", "exists", "unwritable"])
 async def test_backup_failures_say_why_and_write_nothing(
