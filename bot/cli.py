@@ -178,9 +178,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database (safe while the bot runs) to a new file, checked."""
     settings = load_settings()
     setup_logging("WARNING")
-    from bot.storage.backup import BackupError, backup
+    from bot.storage.backup import DIR_MODE, BackupError, backup
 
     target = Path(args.path)
+    if args.path.endswith(("/", os.sep)) and not target.exists():
+        # Written as a folder (`/mnt/backup/`) that does not exist yet: create it, not a
+        # file of that name.
+        try:
+            target.mkdir(parents=True, mode=DIR_MODE)
+        except OSError as exc:
+            print(f"Backup failed: cannot create the folder {target}: {exc.strerror}. "
+                  "Nothing was written.", file=sys.stderr)
+            return 1
     if target.is_dir():  # a folder: a dated name in it, never one that exists
         stamp = SystemClock().now().astimezone(settings.tz).strftime("%Y%m%d-%H%M%S")
         target = target / f"{settings.database.stem}-{stamp}.db"

@@ -38,6 +38,17 @@ def before_restore_path(database: Path) -> Path:
     return database.with_name(database.name + ".before-restore")
 
 
+def _free_before_restore_path(database: Path) -> Path:
+    """`<database>.before-restore`, or `.before-restore.2`, `.3`, … when an earlier restore
+    left one: a second restore never overwrites the only copy of what the first replaced."""
+    kept = before_restore_path(database)
+    n = 1
+    while kept.exists() or kept.is_symlink():
+        n += 1
+        kept = database.with_name(f"{database.name}.before-restore.{n}")
+    return kept
+
+
 def _sidecars(database: Path) -> list[Path]:
     return [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")]
 
@@ -155,8 +166,9 @@ def exclusive(database: Path) -> Iterator[None]:
 def restore(source: Path, database: Path) -> Path | None:
     """Replace the database with a checked copy of `source`; the bot must not be running.
 
-    The database as it was (its WAL included) is kept first as `<database>.before-restore`,
-    which is returned (None when there was no database). Raises BotRunning or BackupError,
+    The database as it was (its WAL included) is kept first as `<database>.before-restore`
+    (`.before-restore.2`, `.3`, … if an earlier restore left one: never overwritten), which
+    is returned (None when there was no database). Raises BotRunning or BackupError,
     having changed nothing.
     """
     if not source.is_file():
@@ -175,8 +187,8 @@ def restore(source: Path, database: Path) -> Path | None:
                           f"this one knows up to {newest}): restore it with that version")
     folder = database.parent
     incoming = folder / f".{database.name}.restoring"
-    kept = before_restore_path(database)
     with exclusive(database):
+        kept = _free_before_restore_path(database)
         try:
             with contextlib.suppress(FileNotFoundError):
                 incoming.unlink()

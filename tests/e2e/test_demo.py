@@ -5,21 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot import demo
 from bot.texts import label
 
 
-def leftovers() -> set[Path]:
-    """The demo's temporary folders (its database) present now."""
-    return set(Path(tempfile.gettempdir()).glob("hoatoc-demo-*"))
+async def test_the_demo_plays_every_scene_and_cleans_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo's temporary folder (its database) in this test's own folder: another demo
+    # running on the machine (a second pytest worker, `make demo`) makes its own in /tmp.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made: list[Path] = []
+    real = tempfile.TemporaryDirectory
 
+    def recorded(*args: Any, **kwargs: Any) -> tempfile.TemporaryDirectory[str]:
+        folder = real(*args, **kwargs)
+        made.append(Path(folder.name))
+        return folder
 
-async def test_the_demo_plays_every_scene_and_cleans_up() -> None:
-    before = leftovers()
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", recorded)
     out = io.StringIO()
     async with asyncio.timeout(180):  # the demo's own guard is 120 s; it takes ~25 s
         assert await demo.main(out) == 0, out.getvalue()[-3000:]
@@ -70,6 +81,7 @@ async def test_the_demo_plays_every_scene_and_cleans_up() -> None:
     assert label("demo_failed") not in text
 
     # Nothing left: the temporary folder is gone, no task of the bot's still runs.
-    assert leftovers() == before
+    assert [p.parent for p in made] == [tmp_path]
+    assert not made[0].exists() and os.listdir(tmp_path) == []
     others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert others == [], others

@@ -91,6 +91,14 @@ async def test_backup_of_an_open_database_holds_its_uncheckpointed_commits(
     assert code == 0, text
     assert len(list((tmp_path / "out").glob("hoatoc-*.db"))) == 1
 
+    # A folder that does not exist yet, written as one (`/mnt/backup/`, as the docs show):
+    # created, with a dated name in it, not a file called `backup`.
+    code, text = run(["backup", f"{tmp_path / 'new' / 'folder'}/"], capsys)
+    assert code == 0, text
+    assert (tmp_path / "new" / "folder").is_dir()
+    (made,) = (tmp_path / "new" / "folder").glob("hoatoc-*.db")
+    assert integrity_problems(made) == [] and mode(made) == 0o600
+
 
 @pytest.mark.parametrize("case", ["no database", "exists", "unwritable"])
 async def test_backup_failures_say_why_and_write_nothing(
@@ -145,6 +153,35 @@ async def test_restore_replaces_the_database_and_keeps_the_previous_one(
     reopened = Database(env, clock)  # type: ignore[arg-type]
     await reopened.open()  # the bot starts on it
     await reopened.close()
+
+
+async def test_a_second_restore_never_overwrites_the_database_kept_by_the_first(
+        env: Path, clock: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The operator restores a backup, finds it was the wrong one and restores another: the
+    # database as it was before the first restore (the acknowledgements and reports made
+    # after both backups) must still be somewhere, named in the output.
+    db = Database(env, clock)  # type: ignore[arg-type]
+    await db.open()
+    await filled(db, 1)
+    assert run(["backup", str(tmp_path / "a.db")], capsys)[0] == 0
+    await filled(db, 1)
+    assert run(["backup", str(tmp_path / "b.db")], capsys)[0] == 0
+    await filled(db, 1)  # only in the live database
+    await db.close()
+    count = "SELECT count(*) FROM audit_log WHERE action LIKE 'test.%'"
+
+    code, text = run(["restore", str(tmp_path / "a.db")], capsys)
+    assert code == 0, text
+    first = Path(f"{env}.before-restore")
+    assert f"kept as {first}." in text and rows(first, count) == [(3,)]
+
+    code, text = run(["restore", str(tmp_path / "b.db")], capsys)
+    assert code == 0, text
+    assert rows(env, count) == [(2,)]
+    assert rows(first, count) == [(3,)]  # the first restore's copy is untouched
+    second = Path(f"{env}.before-restore.2")
+    assert f"kept as {second}." in text and rows(second, count) == [(1,)]
+    assert mode(second) == 0o600
 
 
 @pytest.mark.parametrize("case", ["missing", "text", "truncated", "foreign", "itself", "newer"])
