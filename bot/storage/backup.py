@@ -38,6 +38,18 @@ def before_restore_path(database: Path) -> Path:
     return database.with_name(database.name + ".before-restore")
 
 
+def _free_kept_path(database: Path) -> Path:
+    """`<database>.before-restore`, or `.before-restore.2`, `.3`, ... when a restore before
+    kept one already: a second restore (say, after the wrong backup) never overwrites the
+    database as it was before the first, the newest data of all."""
+    first = before_restore_path(database)
+    candidate, n = first, 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = first.with_name(f"{first.name}.{n}")
+    return candidate
+
+
 def _sidecars(database: Path) -> list[Path]:
     return [database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")]
 
@@ -155,9 +167,9 @@ def exclusive(database: Path) -> Iterator[None]:
 def restore(source: Path, database: Path) -> Path | None:
     """Replace the database with a checked copy of `source`; the bot must not be running.
 
-    The database as it was (its WAL included) is kept first as `<database>.before-restore`,
-    which is returned (None when there was no database). Raises BotRunning or BackupError,
-    having changed nothing.
+    The database as it was (its WAL included) is kept first as `<database>.before-restore`
+    (`.before-restore.2`, ... if that exists: none is overwritten), which is returned (None
+    when there was no database). Raises BotRunning or BackupError, having changed nothing.
     """
     if not source.is_file():
         raise BackupError(f"{source} does not exist or is not a file")
@@ -175,8 +187,8 @@ def restore(source: Path, database: Path) -> Path | None:
                           f"this one knows up to {newest}): restore it with that version")
     folder = database.parent
     incoming = folder / f".{database.name}.restoring"
-    kept = before_restore_path(database)
     with exclusive(database):
+        kept = _free_kept_path(database)
         try:
             with contextlib.suppress(FileNotFoundError):
                 incoming.unlink()
