@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import signal
 import struct
 import sys
 import tempfile
@@ -673,7 +674,34 @@ def run() -> None:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8", errors="replace")
     setup_logging("WARNING", [TOKEN])
-    sys.exit(asyncio.run(main()))
+    sys.exit(asyncio.run(_until_stopped()))
+
+
+async def _until_stopped() -> int:
+    """`main()`, stopped cleanly by Ctrl+C or `kill` (SIGTERM): its `finally` blocks run (the
+    fake server closed, the temporary folder deleted), one clear line, 128 + the signal."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    stopped: list[signal.Signals] = []
+
+    def stop(signum: signal.Signals) -> None:
+        if not stopped:
+            stopped.append(signum)
+            task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop, signum)
+    try:
+        return await main()
+    except asyncio.CancelledError:
+        if not stopped:
+            raise
+        print(f"\n✗ {label('adv3_demo_interrupted', signal=stopped[0].name)}", flush=True)
+        return 128 + int(stopped[0])
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
 
 
 if __name__ == "__main__":

@@ -1498,6 +1498,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "demo_failed": "Chạy thử dừng giữa chừng (bot không trả lời như kịch bản)",
     "demo_done": "Chạy thử kết thúc sau {seconds} giây. Cơ sở dữ liệu tạm đã được xóa.",
+    # --- r6: make demo stopped by Ctrl+C or `kill` --------------------------------------------
+    "adv3_demo_interrupted": (
+        "Chạy thử đã bị dừng giữa chừng ({signal}). Cơ sở dữ liệu tạm đã được xóa."
+    ),
 }
 
 

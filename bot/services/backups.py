@@ -81,11 +81,15 @@ class BackupService:
         if self._told is not None:  # they were told it failed: tell them it works again
             await self._tell("bk_recovered", file=str(target))
             self._told = None
-        self._prune()
+        self._prune(target)
         return target
 
-    def _prune(self) -> None:
-        for old in self.copies()[:-self.settings.backup_keep]:
+    def _prune(self, written: Path) -> None:
+        """The copy just written and the newest others by date, `backup_keep` in all. The one
+        just written is never deleted: a copy dated by a clock that ran ahead (a later name)
+        would otherwise have every later copy deleted as soon as it is made (KEEP=1)."""
+        others = [p for p in self.copies() if p != written]
+        for old in others[:max(0, len(others) - (self.settings.backup_keep - 1))]:
             try:
                 old.unlink()
                 log.info("old backup deleted: %s", old)

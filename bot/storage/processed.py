@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 
 # Telegram keeps an undelivered update for at most 24 hours; twice that is plenty.
 KEEP = timedelta(hours=48)
+# How often a running bot deletes the rows older than KEEP (at start-up, and then with a
+# write at most this often): the table holds about KEEP + PRUNE_EVERY of ids.
+PRUNE_EVERY = timedelta(hours=1)
+# SQLite's INTEGER: an id outside it (never a real Telegram one) is guarded in memory only;
+# written, it would fail the whole batch, again at every write.
+_SQLITE_INT = range(-(2**63), 2**63)
 
 
 class HandledUpdates:
@@ -36,12 +42,14 @@ class HandledUpdates:
         self._active: set[int] = set()
         self._unwritten: dict[int, int] = {}
         self._flushing: asyncio.Task[None] | None = None
+        self._pruned_at = 0  # epoch of the last DELETE of old rows
 
     async def load(self) -> None:
         """The ids of the last `keep`, older rows pruned."""
         cutoff = to_epoch(self.clock.now() - self.keep)
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM processed_updates WHERE handled_at < ?", (cutoff,))
+            self._pruned_at = to_epoch(self.clock.now())
             async with conn.execute(
                 "SELECT update_id, handled_at FROM processed_updates ORDER BY handled_at"
             ) as cur:
@@ -70,14 +78,26 @@ class HandledUpdates:
         failure (e.g. the database locked by another process: the ids stay in memory)."""
         while self._unwritten:
             batch, self._unwritten = self._unwritten, {}
+            rows = [(key, at) for key, at in batch.items() if key in _SQLITE_INT]
+            if len(rows) < len(batch):
+                log.warning("update id(s) out of SQLite's range not recorded: %s",
+                            [key for key in batch if key not in _SQLITE_INT][:5])
+            now = to_epoch(self.clock.now())
+            prune = now - self._pruned_at >= PRUNE_EVERY.total_seconds()
             try:
                 async with self.db.transaction() as conn:
                     await conn.executemany(
                         "INSERT OR IGNORE INTO processed_updates (update_id, handled_at)"
-                        " VALUES (?, ?)", list(batch.items()))
+                        " VALUES (?, ?)", rows)
+                    if prune:
+                        await conn.execute(
+                            "DELETE FROM processed_updates WHERE handled_at < ?",
+                            (now - int(self.keep.total_seconds()),))
+                if prune:
+                    self._pruned_at = now
             except Exception as exc:
                 log.warning("could not record %d handled update id(s): %s", len(batch), exc)
-                self._unwritten = {**batch, **self._unwritten}
+                self._unwritten = {**dict(rows), **self._unwritten}
                 return
 
     async def close(self) -> None:

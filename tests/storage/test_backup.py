@@ -232,3 +232,30 @@ def test_check_warns_when_the_daily_backup_cannot_be_written(
     monkeypatch.setenv("HOATOC_BACKUP_DIR", str(tmp_path / "backups"))
     code, text = run(["check"], capsys)
     assert "HOATOC_BACKUP_DIR:" not in text
+
+
+async def test_a_second_restore_never_overwrites_the_first_kept_database(
+        env: Path, clock: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Restore the wrong backup, then the right one: the database as it was before the first
+    restore (the newest data of all) must still be on disk."""
+    db = Database(env, clock)  # type: ignore[arg-type]
+    await db.open()
+    await filled(db, 1)
+    assert run(["backup", str(tmp_path / "old.db")], capsys)[0] == 0
+    await filled(db, 2)
+    assert run(["backup", str(tmp_path / "newer.db")], capsys)[0] == 0
+    await filled(db, 4)  # the live data: 7 rows, in no backup
+    await db.close()
+    code, text = run(["restore", str(tmp_path / "old.db")], capsys)
+    assert code == 0, text
+    first = Path(f"{env}.before-restore")
+    assert rows(first, "SELECT count(*) FROM audit_log WHERE action LIKE 'test.%'") == [(7,)]
+    code, text = run(["restore", str(tmp_path / "newer.db")], capsys)
+    assert code == 0, text
+    assert rows(env, "SELECT count(*) FROM audit_log WHERE action LIKE 'test.%'") == [(3,)]
+    assert rows(first, "SELECT count(*) FROM audit_log WHERE action LIKE 'test.%'") == [(7,)]
+    kept = [p for p in env.parent.iterdir() if ".before-restore" in p.name]
+    assert len(kept) == 2, kept
+    second = next(p for p in kept if p != first)
+    assert f"kept as {second}" in text
+    assert rows(second, "SELECT count(*) FROM audit_log WHERE action LIKE 'test.%'") == [(1,)]
