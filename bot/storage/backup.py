@@ -11,6 +11,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,6 +104,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _name(temporary: Path, target: Path) -> None:
+    """Give the checked copy its name, never replacing a file of that name."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:  # a file system without hard links: check, then rename
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        if target.exists() or target.is_symlink():
+            raise FileExistsError(str(target)) from None
+        os.replace(temporary, target)
+
+
 def backup(database: Path, target: Path) -> Path:
     """Copy the database to `target` (a new file; in a folder: a dated name), check it, and
     only then give it its name. Returns the file written; raises BackupError."""
@@ -118,18 +133,21 @@ def backup(database: Path, target: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     except OSError as exc:
         raise BackupError(f"cannot create the folder {folder}: {exc.strerror}") from None
-    temporary = folder / f".{target.name}.partial"
+    # A temporary name of its own (two backups at once never share one), then a hard link
+    # to the final name, which fails if that name appeared meanwhile: nothing is overwritten.
+    temporary = folder / f".{target.name}.{secrets.token_hex(4)}.partial"
     try:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()  # left by a backup killed half-way
         _copy(database, temporary)
         problems = integrity_problems(temporary)
         if problems:
             raise BackupError(f"the copy failed its integrity check: {'; '.join(problems[:5])}")
         with open(temporary, "rb") as fh:
             os.fsync(fh.fileno())
-        os.replace(temporary, target)
+        _name(temporary, target)
         _fsync_dir(folder)
+    except FileExistsError:
+        raise BackupError(f"{target} already exists: give a new file name (nothing is "
+                          "overwritten)") from None
     except OSError as exc:
         raise BackupError(f"cannot write {target}: {exc.strerror or exc}") from None
     except sqlite3.Error as exc:

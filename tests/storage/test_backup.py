@@ -259,3 +259,44 @@ async def test_a_second_restore_never_overwrites_the_first_kept_database(
     second = next(p for p in kept if p != first)
     assert f"kept as {second}" in text
     assert rows(second, "SELECT count(*) FROM audit_log WHERE action LIKE 'test.%'") == [(1,)]
+
+
+async def test_two_backups_to_one_name_at_once_never_overwrite_each_other(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two `hoatoc backup` runs to the same file at the same moment: one writes it, the other
+    is told it exists — neither replaces the other's file, nor shares its temporary one."""
+    import threading
+
+    from bot.clock import FakeClock
+    from bot.storage import backup as backup_module
+
+    db = Database(tmp_path / "hoatoc.db", FakeClock())
+    await db.open()
+    await filled(db, 50)
+    target = tmp_path / "copies" / "one.db"
+    both_copied = threading.Barrier(2)
+    original = backup_module._copy
+
+    def copy_then_wait(source: Path, into: Path) -> None:
+        original(source, into)
+        both_copied.wait(timeout=10)  # both are past the copy before either names its file
+
+    monkeypatch.setattr(backup_module, "_copy", copy_then_wait)
+    outcomes: list[str] = []
+
+    def one() -> None:
+        try:
+            backup_module.backup(db.path, target)
+            outcomes.append("written")
+        except backup_module.BackupError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    await db.close()
+    assert sorted(outcomes)[1] == "written" and "already exists" in sorted(outcomes)[0], outcomes
+    assert integrity_problems(target) == []
+    assert [p.name for p in target.parent.iterdir()] == ["one.db"]  # no temporary left
