@@ -30,6 +30,7 @@ from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
+from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
 from bot.storage.db import Database
@@ -133,6 +134,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         results=ResultService(db, clock, notifier, escalation, refusals,
                               super_admins=super_admins, board=broadcast.board, acks=acks),
         escalation=escalation, alerts=AlertService(db, clock, access),
+        overdue=OverdueService(db, clock, access),
         duty=DutyService(db, clock, settings, notifier), sender=sender,
         schedule=schedule,
         incidents=incidents,

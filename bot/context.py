@@ -19,6 +19,7 @@ from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
 from bot.services.onboarding import OnboardingService
+from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
 from bot.storage.db import Database
@@ -40,6 +41,7 @@ class Services:
     results: ResultService
     escalation: EscalationService
     alerts: AlertService
+    overdue: OverdueService
     duty: DutyService
     sender: OutboxSender
     schedule: Signal  # told when the earliest escalation due time may have moved

@@ -20,13 +20,15 @@ REGISTERED: tuple[tuple[str, str], ...] = (
 BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
     Role.ADMIN: (("broadcast", "cmd_broadcast"), ("status", "cmd_status"),
                  ("report", "ir_cmd_report"),
-                 ("alerts", "cmd_alerts"), ("incidents", "incv_cmd_incidents"),
+                 ("alerts", "cmd_alerts"), ("overdue", "ovd_cmd_overdue"),
+                 ("incidents", "incv_cmd_incidents"),
                  ("incident", "incv_cmd_incident"), ("duty_set", "cmd_duty_set"),
                  ("duty_swap", "cmd_duty_swap"),
                  ("invite", "cmd_invite"), ("invites", "cmd_invites"), ("revoke", "cmd_revoke")),
     Role.LIAISON: (("pending", "cmd_pending"), ("report", "ir_cmd_report"),
                    ("myreports", "incv_cmd_myreports"), ("incident", "incv_cmd_incident")),
-    Role.RESPONDER: (("alerts", "cmd_alerts"), ("report", "ir_cmd_report"),
+    Role.RESPONDER: (("alerts", "cmd_alerts"), ("overdue", "ovd_cmd_overdue"),
+                     ("report", "ir_cmd_report"),
                      ("incidents", "incv_cmd_incidents"), ("incident", "incv_cmd_incident")),
 }
 
