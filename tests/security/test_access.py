@@ -36,6 +36,7 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/pending", frozenset({"liaison"})), ("/myreports", frozenset({"liaison"})),
     ("/alerts", frozenset({"responder", "admin"})),
     ("/incidents", frozenset({"responder", "admin"})),
+    ("/overdue", frozenset({"responder", "admin"})),
     ("/report", REGISTERED),
 ]
 
