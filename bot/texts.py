@@ -1513,7 +1513,7 @@ TEXTS: Final[dict[str, str]] = {
     "aud_line": "{at} · {who} · {what}{subject}",
     "aud_system": "Hệ thống",
     "aud_who_name": "{name}",
-    "aud_who_id": "ID <code>{user_id}</code>",
+    "aud_who_id": "mã Telegram <code>{user_id}</code>",
     "aud_subject": " — {subject}",
     "aud_act_unknown": "<code>{action}</code>",
     "aud_act_access_denied": "Từ chối truy cập",

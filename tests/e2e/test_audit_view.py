@@ -75,6 +75,6 @@ async def test_audit_usage_unknown_keys_and_a_long_log_split_within_limits(
     assert codes == [f"{i:03d}" for i in reversed(range(199))]
     assert all("Hệ thống" in line for line in lines[1:200])
     last = lines[200]
-    assert "future.thing" in last and "ID 4242" in last and "<b>x</b>" in last  # escaped
+    assert "future.thing" in last and "mã Telegram 4242" in last and "<b>x</b>" in last  # escaped
     html_last = parts[-1].text or ""
     assert "<code>future.thing</code>" in html_last and "&lt;b&gt;x&lt;/b&gt;" in html_last
