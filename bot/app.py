@@ -19,6 +19,7 @@ from bot.domain.notices import DIRECTIVE_KINDS
 from bot.services.access import AccessService, RefusalLog
 from bot.services.acks import AckService
 from bot.services.alerts import AlertService
+from bot.services.audit_view import AuditView
 from bot.services.backups import BackupService
 from bot.services.broadcast import BroadcastService
 from bot.services.directive_escalations import SUBJECTS
@@ -142,6 +143,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         lifecycle=IncidentLifecycle(db, clock, settings, form, notifier, incidents, refusals),
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
         backups=BackupService(db, clock, settings, notifier),
+        audit=AuditView(db),
     )
 
 

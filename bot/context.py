@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.services.access import AccessService
 from bot.services.acks import AckService
 from bot.services.alerts import AlertService
+from bot.services.audit_view import AuditView
 from bot.services.backups import BackupService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
@@ -50,6 +51,7 @@ class Services:
     lifecycle: IncidentLifecycle
     drafts: Drafts
     backups: BackupService
+    audit: AuditView
 
 
 class BotData:

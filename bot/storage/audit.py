@@ -42,3 +42,16 @@ class AuditRepository:
             )
             for r in rows
         ]
+
+    async def latest(self, limit: int) -> list[AuditEntry]:
+        """The last `limit` entries, newest first (by insertion: the order they happened)."""
+        async with self.conn.execute(
+                "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)) as cur:
+            rows = await cur.fetchall()
+        return [
+            AuditEntry(
+                id=r["id"], at=from_epoch(r["at"]), actor_user_id=r["actor_user_id"],
+                action=r["action"], subject=r["subject"], details=json.loads(r["details"]),
+            )
+            for r in rows
+        ]

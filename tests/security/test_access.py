@@ -37,6 +37,7 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/alerts", frozenset({"responder", "admin"})),
     ("/incidents", frozenset({"responder", "admin"})),
     ("/overdue", frozenset({"responder", "admin"})),
+    ("/audit", ADMIN), ("/audit 5", ADMIN),
     ("/report", REGISTERED),
 ]
 
