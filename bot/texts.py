@@ -863,6 +863,8 @@ TEXTS: Final[dict[str, str]] = {
     "status_more_waiting": "… và {count} đơn vị khác (nút “☎️ Đơn vị chưa xác nhận”)",
     "status_more_phone": "… và {count} đơn vị khác",
     "status_as_of": "🕒 Số liệu lúc {time}",
+    "fig_ack_line": "📊 Đã xác nhận {acked}/{total} đơn vị ({percent} %) · trung vị {median}"
+                    " · 90 % trong {p90}",
     "status_refreshed": "Đã cập nhật.",
     "status_unchanged": "Chưa có thay đổi mới.",
     "button_status_unreached": "Xem {count} đơn vị chưa có đầu mối",

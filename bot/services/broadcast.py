@@ -27,6 +27,7 @@ from bot.domain.directives import (
 )
 from bot.domain.errors import InvalidInput
 from bot.domain.escalation import Reached, SubjectKind, level, rounds
+from bot.domain.figures import AckFigures, ack_figures
 from bot.domain.models import Agency, Group, Person, Role
 from bot.domain.notices import (
     DIRECTIVE_KINDS,
@@ -140,6 +141,12 @@ class Overview:
     def unreached(self) -> list[AgencyRow]:
         """Still to confirm, with nobody on the bot to receive it."""
         return [r for r in self.rows if r.state is AgencyAckState.UNREACHABLE]
+
+    @property
+    def figures(self) -> AckFigures:
+        """Acknowledgement rate and times to confirm, over every recipient agency."""
+        return ack_figures(self.directive.created_at, (r.agency.id for r in self.rows),
+                           {r.agency.id: r.ack.acked_at for r in self.rows if r.ack is not None})
 
     @property
     def by_phone(self) -> list[AgencyRow]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.directives import DirectiveStatus
+from bot.domain.durations import humanize
 from bot.domain.phones import display_phone
 from bot.services.broadcast import AgencyRow, Overview, ReportRow
 from bot.telegram import callbacks
@@ -60,6 +61,10 @@ def status_message(ov: Overview, settings: Settings, now: datetime) -> Safe:
     """Counts first, then a few agencies to call, then what the buttons open; one message."""
     d = ov.directive
     head = [view.status_text(d, ov.tally, settings, now, _reports(ov))]
+    fig = ov.figures
+    if fig.median is not None and fig.p90 is not None:  # nothing to say before a first ✅
+        head.append(t("fig_ack_line", acked=fig.acknowledged, total=fig.agencies,
+                      percent=fig.percent, median=humanize(fig.median), p90=humanize(fig.p90)))
     tail: list[Safe] = []
     by_phone = ov.by_phone
     if by_phone:

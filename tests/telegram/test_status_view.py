@@ -120,3 +120,17 @@ def test_an_empty_list_says_so() -> None:
     text, markup = status_view.agency_page(ov, "pd", 0, SETTINGS)
     assert "Không còn đơn vị nào" in shown(text) and markup is None
     assert keyboard(ov.actions()) is not None
+
+
+def test_the_figures_line_appears_once_an_agency_confirmed() -> None:
+    from dataclasses import replace
+
+    ov = overview(10, reports=0, phone_acks=0)
+    assert "Đã xác nhận" not in status_view.status_message(ov, SETTINGS, NOW)
+    sent = ov.directive.created_at
+    rows = [replace(r, state=AgencyAckState.ACKED,
+                    ack=Acknowledgement(ov.directive.id, r.agency.id, 1,
+                                        sent + timedelta(minutes=5 * (i + 1)), False))
+            if i < 3 else r for i, r in enumerate(ov.rows)]
+    text = status_view.status_message(replace(ov, rows=rows), SETTINGS, NOW)
+    assert "Đã xác nhận 3/10 đơn vị (30 %) · trung vị 10 phút · 90 % trong 15 phút" in text
