@@ -34,6 +34,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
+from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
 from bot.storage.processed import HandledUpdates
@@ -144,6 +145,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         drafts=Drafts(db, clock, timeout=timedelta(minutes=settings.conversation_timeout_minutes)),
         backups=BackupService(db, clock, settings, notifier),
         audit=AuditView(db),
+        summary_reminders=SummaryReminders(db, clock, settings, notifier),
     )
 
 
@@ -211,6 +213,10 @@ async def _post_init(app: HoaTocApp) -> None:
         async def on_sweep(since: datetime, until: datetime) -> None:
             await services.duty.shift_start_notices()
             await services.broadcast.touch_deadlines_passed(since, until)
+            try:  # on its own: a failure elsewhere in the sweep must not hold it back
+                await services.summary_reminders.run_due()
+            except Exception:
+                log.exception("the summary reminder check failed")
 
         await WakeUps(app.job_queue, services.escalation, services.clock, on_sweep=on_sweep,
                       schedule=services.schedule).start()

@@ -23,6 +23,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
+from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
 from bot.telegram.client import HoaTocBot
@@ -52,6 +53,7 @@ class Services:
     drafts: Drafts
     backups: BackupService
     audit: AuditView
+    summary_reminders: SummaryReminders
 
 
 class BotData:

@@ -1462,6 +1462,23 @@ TEXTS: Final[dict[str, str]] = {
         "✅ Sao lưu cơ sở dữ liệu hằng ngày đã thực hiện lại được (lúc {at}): "
         "<code>{file}</code>."
     ),
+    # --- the half-year / annual incident summary reminder (bot/services/summary_reminders.py)
+    "sum_reminder_h1": (
+        "📅 <b>Nhắc việc: báo cáo tổng hợp sự cố 6 tháng đầu năm {year}</b> (Mẫu 05)\n"
+        "Kỳ báo cáo: từ ngày {start} đến ngày {end}.\n"
+        "Hạn gửi báo cáo: trước ngày {due}.\n"
+        "Số sự cố đã được báo cáo trong kỳ (tính đến {now}): <b>{count}</b>.\n\n"
+        "Chức năng lập báo cáo tổng hợp trên hệ thống đang được hoàn thiện. Trường hợp cần "
+        "hướng dẫn, đề nghị liên hệ {focal_name}."
+    ),
+    "sum_reminder_year": (
+        "📅 <b>Nhắc việc: báo cáo tổng hợp sự cố năm {year}</b> (Mẫu 05)\n"
+        "Kỳ báo cáo: từ ngày {start} đến ngày {end}.\n"
+        "Hạn gửi báo cáo: trước ngày {due}.\n"
+        "Số sự cố đã được báo cáo trong kỳ (tính đến {now}): <b>{count}</b>.\n\n"
+        "Chức năng lập báo cáo tổng hợp trên hệ thống đang được hoàn thiện. Trường hợp cần "
+        "hướng dẫn, đề nghị liên hệ {focal_name}."
+    ),
     # --- make demo (bot/demo.py): the transcript's own words, plain text on a terminal --------
     "demo_intro": (
         "Chạy thử (make demo): bot thật, Telegram giả lập trên máy này (127.0.0.1), "

@@ -29,6 +29,7 @@ class Topic(enum.StrEnum):
     DUTY = "duty"                          # the duty roster (shifts)
     INCIDENT = "incident"                  # an incident's notices to its reporter and team
     BACKUP = "backup"                      # the daily backup, told to the super-admins
+    SUMMARY = "summary"                    # the half-year / annual summary reminders
 
 
 Kind = Topic | SubjectKind
