@@ -211,12 +211,12 @@ async def _post_init(app: HoaTocApp) -> None:
     if app.job_queue is not None:  # awaited: steps missed while down fire before polling
 
         async def on_sweep(since: datetime, until: datetime) -> None:
-            await services.duty.shift_start_notices()
-            await services.broadcast.touch_deadlines_passed(since, until)
-            try:  # on its own: a failure elsewhere in the sweep must not hold it back
+            try:  # first, on its own: a failure later in the sweep must not hold it back
                 await services.summary_reminders.run_due()
             except Exception:
                 log.exception("the summary reminder check failed")
+            await services.duty.shift_start_notices()
+            await services.broadcast.touch_deadlines_passed(since, until)
 
         await WakeUps(app.job_queue, services.escalation, services.clock, on_sweep=on_sweep,
                       schedule=services.schedule).start()
