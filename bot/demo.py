@@ -693,15 +693,20 @@ async def _until_stopped() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop, signum)
     try:
-        return await main()
+        result = await main()
     except asyncio.CancelledError:
         if not stopped:
             raise
-        print(f"\n✗ {label('adv3_demo_interrupted', signal=stopped[0].name)}", flush=True)
-        return 128 + int(stopped[0])
+        result = 0
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
+    # A cancel that landed in code swallowing it (a library's shutdown) lets `main` finish:
+    # stopped is still stopped, and says so.
+    if stopped:
+        print(f"\n✗ {label('adv3_demo_interrupted', signal=stopped[0].name)}", flush=True)
+        return 128 + int(stopped[0])
+    return result
 
 
 if __name__ == "__main__":
