@@ -122,6 +122,7 @@ class Directive:
     status_chat_id: int | None = None
     status_message_id: int | None = None
     issued_on: date | None = None  # ngày ban hành; None for directives sent before it was asked
+    drill: bool = False  # diễn tập: bannered, and kept out of real figures
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ def _directive(row: aiosqlite.Row) -> Directive:
         created_at=from_epoch(row["created_at"]), recalled_at=_opt_time(row["recalled_at"]),
         status_chat_id=row["status_chat_id"], status_message_id=row["status_message_id"],
         issued_on=date.fromisoformat(row["issued_on"]) if row["issued_on"] else None,
+        drill=bool(row["drill"]),
     )
 
 
@@ -62,11 +63,12 @@ class DirectiveRepository:
     # --- directives --------------------------------------------------------------------------
 
     async def insert(self, fields: dict[str, Any]) -> int:
-        """A new directive; `issued_on` may be a date (stored as ISO text)."""
+        """A new directive; `issued_on` may be a date (stored as ISO text), `drill` a bool."""
         columns = ("number", "issuer", "summary", "urgency", "issued_on", "body", "file_id",
                    "file_name", "file_kind", "ack_deadline_at", "report_deadline_at",
-                   "created_by", "created_at")
-        values = {**fields}
+                   "created_by", "created_at", "drill")
+        values = {"drill": False, **fields}
+        values["drill"] = int(bool(values["drill"]))
         if isinstance(values.get("issued_on"), date):
             values["issued_on"] = values["issued_on"].isoformat()
         cur = await self.conn.execute(

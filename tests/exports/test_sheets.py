@@ -1,0 +1,51 @@
+"""The shared xlsx/CSV writer: headers, local times, frozen and filterable header row."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.exports.sheets import Column, Kind, Sheet, write_csv, write_xlsx
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+COLUMNS = (Column("Đơn vị", 30), Column("Gửi lúc", 18, Kind.DATETIME),
+           Column("Số phút", 10, Kind.MINUTES), Column("Quá hạn"))
+ROWS = [("Sở Y tế", datetime(2026, 11, 30, 1, 30, tzinfo=UTC), timedelta(minutes=4, seconds=30), True),
+        ("UBND xã Tân Hòa", None, None, False)]
+
+
+def test_xlsx_has_headers_local_times_frozen_filterable_header() -> None:
+    out = io.BytesIO()
+    counts = write_xlsx([Sheet("Văn bản", COLUMNS, iter(ROWS), preface=("Dòng đầu",))], out, TZ)
+    assert counts == {"Văn bản": 2}
+    ws = load_workbook(io.BytesIO(out.getvalue()))["Văn bản"]
+    assert ws["A1"].value == "Dòng đầu"
+    assert [c.value for c in ws[2]] == ["Đơn vị", "Gửi lúc", "Số phút", "Quá hạn"]
+    assert ws["B3"].value == datetime(2026, 11, 30, 8, 30)  # noqa: DTZ001 (Excel has no zones); 01:30 UTC is 08:30 in Hà Nội
+    assert ws["B3"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws["C3"].value == 4.5
+    assert ws["D3"].value == "Có" and ws["D4"].value == "Không"
+    assert ws["B4"].value is None
+    assert ws.freeze_panes == "A3"
+    assert ws.auto_filter.ref == "A2:D4"
+    assert ws.column_dimensions["A"].width == 30
+
+
+def test_xlsx_refuses_two_sheets_with_one_name() -> None:
+    with pytest.raises(ValueError, match="two sheets"):
+        write_xlsx([Sheet("A" * 40, COLUMNS, []), Sheet("A" * 35, COLUMNS, [])], io.BytesIO(), TZ)
+
+
+def test_csv_is_utf8_with_bom_and_local_times() -> None:
+    out = io.BytesIO()
+    assert write_csv(Sheet("Văn bản", COLUMNS, ROWS), out, TZ) == 2
+    data = out.getvalue()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Đơn vị,Gửi lúc,Số phút,Quá hạn"
+    assert lines[1] == "Sở Y tế,30/11/2026 08:30,4.5,Có"
+    assert lines[2] == "UBND xã Tân Hòa,,,Không"
