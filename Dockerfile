@@ -1,12 +1,14 @@
 # Hỏa Tốc bot image: slim Python, locked dependencies, non-root user, database on a volume.
 FROM python:3.11-slim
 
+# MPLCONFIGDIR: matplotlib (/chart) keeps its font cache there, as the user has no home.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HOATOC_DATABASE=/data/hoatoc.db \
-    HOATOC_BACKUP_DIR=/data/backups
+    HOATOC_BACKUP_DIR=/data/backups \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 WORKDIR /app
 
