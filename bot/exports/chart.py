@@ -48,13 +48,17 @@ class ChartData:
 
 
 def _ensure_config_dir() -> None:
-    """Point matplotlib at a writable cache folder when the home is read-only."""
+    """Point matplotlib at a writable cache folder when its default one cannot be written
+    (it would warn in the log on every start otherwise). Tried by writing, not by
+    permission bits: root on a read-only file system passes those."""
     if "MPLCONFIGDIR" in os.environ:
         return
-    home = Path.home()
-    config = home / ".config" / "matplotlib"
-    target = config if config.exists() else config.parent if config.parent.exists() else home
-    if not os.access(target, os.W_OK):
+    config = Path.home() / ".config" / "matplotlib"
+    try:
+        config.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=config):
+            pass
+    except OSError:
         os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="hoatoc-mpl-")
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from PIL import Image
 
 from bot.exports.chart import MAX_BARS, ChartData, ChartRow, render
 
+ROOT = Path(__file__).resolve().parents[2]
 SENT = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
@@ -44,3 +49,18 @@ def test_nobody_confirmed_yet_still_renders() -> None:
     d = data(3)
     d.rows[:] = [ChartRow("CAT", None)]
     assert decoded(render(d)).size[0] == 1000
+
+
+def test_a_home_matplotlib_cannot_write_to_gives_no_warning() -> None:
+    """A read-only container home: the chart still renders, and matplotlib's warning about
+    its cache folder stays out of the log (a private temporary folder is used)."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
+    env["HOME"] = "/proc"  # exists, looks writable to root, yet nothing can be created in it
+    code = ("from tests.exports.test_chart import data; from bot.exports.chart import render;"
+            "import logging; logging.basicConfig(level=logging.WARNING);"
+            "assert render(data(2))[:4] == b'\\x89PNG'")
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Matplotlib created a temporary cache" not in done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
