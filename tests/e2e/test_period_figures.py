@@ -67,12 +67,17 @@ async def test_overview_figures_over_30_days_without_drills(harness: Harness,
     second, _ = await report(h)
     h.clock.set(t0 + 52 * M)
     await h.services.incidents.take(ON_DUTY, second.id)      # taken in 2 minutes
+    h.clock.set(t0 + 53 * M)
+    await life.move(LEAD, second.id, Move.RELEASE, reason="Đổi ca trực.")
+    await h.services.incidents.take(ON_DUTY, second.id)      # the first take still counts
     await life.move(LEAD, second.id, Move.FALSE_ALARM, reason="Cảnh báo nhầm.")
     h.clock.set(t0 + 55 * M)
     await report(h)                                           # never taken
     await life.move(ON_DUTY, first.id, Move.START)
     h.clock.set(t0 + 130 * M)
     await life.move(ON_DUTY, first.id, Move.RESOLVE, closing=CLOSING)  # 90 minutes
+    recalled = await send(h, "104/UBND-TH", "CAT", "SNV")   # recalled: nobody owes it
+    await h.services.broadcast.recall(SUPER_ADMIN, recalled)
     await h.services.sender.drained()
 
     text = await overview(h)
