@@ -865,6 +865,44 @@ TEXTS: Final[dict[str, str]] = {
     "status_as_of": "🕒 Số liệu lúc {time}",
     "fig_ack_line": "📊 Đã xác nhận {acked}/{total} đơn vị ({percent} %) · trung vị {median}"
                     " · 90 % trong {p90}",
+    # --- issue 13 item 3: figures over a period in /status, and /chart ---
+    "fig_period_recent": "📈 <b>Số liệu {days} ngày qua</b> (không tính diễn tập)",
+    "fig_period_range": "📈 <b>Số liệu từ {since} đến {until}</b> (không tính diễn tập)",
+    "fig_directives": "📨 {count} văn bản · đã xác nhận {acked}/{total} lượt đơn vị"
+                      " ({percent} %){times}",
+    "fig_times": " · trung vị {median} · 90 % trong {p90}",
+    "fig_no_directives": "📨 Không có văn bản nào được gửi trong thời gian này.",
+    "fig_slowest_header": "🐢 Đơn vị chậm nhất (xác nhận ít nhất, rồi lâu nhất):",
+    "fig_slowest_line": "• {agency}: {acked}/{total} văn bản ({percent} %){median}",
+    "fig_slowest_median": " · trung vị {median}",
+    "fig_incidents": "🚨 {count} sự cố được báo cáo",
+    "fig_no_incidents": "🚨 Không có sự cố nào được báo cáo trong thời gian này.",
+    "fig_take": "• Tiếp nhận: trung vị {median} · 90 % trong {p90} ({count} sự cố)",
+    "fig_take_none": "• Tiếp nhận: chưa có sự cố nào được tiếp nhận",
+    "fig_resolve": "• Khắc phục: trung vị {median} · 90 % trong {p90} ({count} sự cố)",
+    "fig_resolve_none": "• Khắc phục: chưa có sự cố nào được khắc phục",
+    "fig_bad_date": "❌ “{text}” không phải ngày hợp lệ. Vui lòng nhập theo dạng"
+                    " /status 01/06/2026 30/06/2026.",
+    "fig_reversed": "❌ Ngày bắt đầu {since} sau ngày kết thúc {until}. Vui lòng nhập ngày"
+                    " bắt đầu trước.",
+    "chart_cmd": "Biểu đồ thời gian xác nhận của một văn bản",
+    "chart_usage": "Vui lòng nhập số văn bản, ví dụ: /chart 1556/UBND-KGVX",
+    "chart_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
+    "chart_nobody": "Văn bản số {number} chưa có đơn vị nào xác nhận: chưa có gì để vẽ."
+                    " Đề nghị xem /status {number}.",
+    "chart_refused": "⛔ Lệnh /chart dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
+    "chart_caption": "📊 Thời gian xác nhận văn bản số {number}: đã xác nhận {acked}/{total}"
+                     " đơn vị.",
+    # Plain text drawn in the picture (not HTML).
+    "chart_title": "Văn bản số {number}: {summary}",
+    "chart_drill": "DIỄN TẬP",
+    "chart_axis": "Thời gian xác nhận (phút, tính từ lúc gửi)",
+    "chart_legend_acked": "Đã xác nhận",
+    "chart_legend_pending": "Chưa xác nhận (tính đến lúc vẽ)",
+    "chart_legend_deadline": "Thời hạn ({minutes} phút)",
+    "chart_pending_tag": "chưa xác nhận",
+    "chart_hidden": "… và {count} đơn vị khác xác nhận nhanh hơn (không vẽ).",
+    # --- end of issue 13 item 3 ---
     "status_refreshed": "Đã cập nhật.",
     "status_unchanged": "Chưa có thay đổi mới.",
     "button_status_unreached": "Xem {count} đơn vị chưa có đầu mối",

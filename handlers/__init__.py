@@ -21,6 +21,7 @@ from handlers import (
     alerts,
     audit,
     broadcast,
+    chart,
     directive_admin,
     duty,
     duty_admin,
@@ -90,6 +91,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("alerts", alerts.alerts, filters=private),
         CommandHandler("overdue", overdue.overdue, filters=private),
         CommandHandler("audit", audit.audit, filters=private),
+        CommandHandler("chart", chart.chart, filters=private),  # issue 13 item 3
         CommandHandler("incidents", incident_views.incidents, filters=private),
         CommandHandler("incident", incident_views.incident, filters=private),
         CommandHandler("myreports", incident_views.myreports, filters=private),

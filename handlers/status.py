@@ -15,6 +15,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.models import Role
 from bot.services.acks import AckStatus
 from bot.services.broadcast import Pending
+from bot.services.figures import is_period
 from bot.telegram import callbacks, status_view
 from bot.telegram import directive_view as view
 from bot.telegram.render import agency_phone, contact_names
@@ -26,11 +27,19 @@ log = logging.getLogger(__name__)
 
 
 async def status(update: Update, context: HoaTocContext) -> None:
-    """/status [number]: recent directives, or one directive's status message."""
+    """/status [number | two dates]: figures and recent directives, one directive's status
+    message, or the figures over a period."""
     await require(update, context, Role.ADMIN, "status")
     s = context.services
-    if context.args:
-        number = " ".join(context.args)
+    args = list(context.args or [])
+    if is_period(args):
+        since, until = s.figures.parse_period(args)
+        block = status_view.period_block(await s.figures.period(since, until), s.settings,
+                                         recent=False)
+        await message(update).reply_text(block)
+        return
+    if args:
+        number = " ".join(args)
         directive = await s.broadcast.find(number)
         if directive is None:
             raise InvalidInput("status_not_found", number=number[:60])
@@ -38,8 +47,9 @@ async def status(update: Update, context: HoaTocContext) -> None:
         await message(update).reply_text(text, reply_markup=markup)
         return
     recent = await s.broadcast.recent()
+    block = status_view.period_block(await s.figures.recent(), s.settings, recent=True)
     if not recent:
-        await message(update).reply_text(t("status_none"))
+        await message(update).reply_text(join([block, t("status_none")], "\n\n"))
         return
     # Button labels are plain text, not HTML: build them without escaping.
     rows = [[InlineKeyboardButton(label(
@@ -47,7 +57,7 @@ async def status(update: Update, context: HoaTocContext) -> None:
         urgency=TEXTS[f"urgency_name_{d.urgency}"], number=d.number,
         acked=tally.acked + tally.acked_late, total=tally.agencies_total),
         callback_data=callbacks.status_open(d.id))] for d, tally in recent]
-    await message(update).reply_text(t("status_recent_header"),
+    await message(update).reply_text(join([block, t("status_recent_header")], "\n\n"),
                                      reply_markup=InlineKeyboardMarkup(rows))
 
 

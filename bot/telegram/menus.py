@@ -25,12 +25,14 @@ BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
                  ("incident", "incv_cmd_incident"), ("duty_set", "cmd_duty_set"),
                  ("duty_swap", "cmd_duty_swap"),
                  ("invite", "cmd_invite"), ("invites", "cmd_invites"), ("revoke", "cmd_revoke"),
-                 ("audit", "aud_cmd_audit")),
+                 ("audit", "aud_cmd_audit"),
+                 ("chart", "chart_cmd")),
     Role.LIAISON: (("pending", "cmd_pending"), ("report", "ir_cmd_report"),
                    ("myreports", "incv_cmd_myreports"), ("incident", "incv_cmd_incident")),
     Role.RESPONDER: (("alerts", "cmd_alerts"), ("overdue", "ovd_cmd_overdue"),
                      ("report", "ir_cmd_report"),
-                     ("incidents", "incv_cmd_incidents"), ("incident", "incv_cmd_incident")),
+                     ("incidents", "incv_cmd_incidents"), ("incident", "incv_cmd_incident"),
+                     ("chart", "chart_cmd")),
 }
 
 

@@ -9,14 +9,16 @@ limits whatever the number of agencies, so «Cập nhật» can always rewrite i
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.directives import DirectiveStatus
 from bot.domain.durations import humanize
+from bot.domain.figures import AckFigures, TimeFigures
 from bot.domain.phones import display_phone
 from bot.services.broadcast import AgencyRow, Overview, ReportRow
+from bot.services.figures import PERIOD_DAYS, PeriodFigures
 from bot.telegram import callbacks
 from bot.telegram import directive_view as view
 from bot.telegram.broadcast_view import short_label
@@ -93,6 +95,49 @@ def status_message(ov: Overview, settings: Settings, now: datetime) -> Safe:
         if shown < len(waiting):
             middle.append(t("status_more_waiting", count=len(waiting) - shown))
     return join(head + middle + tail)
+
+
+def _times(fig: AckFigures) -> Safe:
+    if fig.median is None or fig.p90 is None:
+        return Safe("")
+    return t("fig_times", median=humanize(fig.median), p90=humanize(fig.p90))
+
+
+def _spread(key: str, none_key: str, fig: TimeFigures) -> Safe:
+    if fig.median is None or fig.p90 is None:
+        return t(none_key)
+    return t(key, median=humanize(fig.median), p90=humanize(fig.p90), count=fig.count)
+
+
+def period_block(pf: PeriodFigures, settings: Settings, *, recent: bool) -> Safe:
+    """The figures over a period, real directives only: a few short lines (at most three
+    agencies are named, so the block stays well within one message)."""
+    if recent:
+        lines = [t("fig_period_recent", days=PERIOD_DAYS)]
+    else:
+        last_day = pf.until.astimezone(settings.tz) - timedelta(days=1)
+        lines = [t("fig_period_range", since=pf.since.astimezone(settings.tz).strftime("%d/%m/%Y"),
+                   until=last_day.strftime("%d/%m/%Y"))]
+    o = pf.overall
+    if not pf.directives:
+        lines.append(t("fig_no_directives"))
+    else:
+        lines.append(t("fig_directives", count=pf.directives, acked=o.acknowledged,
+                       total=o.agencies, percent=o.percent, times=_times(o)))
+        lines.append(t("fig_slowest_header"))
+        lines += [t("fig_slowest_line", agency=agency.name, acked=fig.acknowledged,
+                    total=fig.agencies, percent=fig.percent,
+                    median=t("fig_slowest_median", median=humanize(fig.median))
+                    if fig.median is not None else "")
+                  for agency, fig in pf.slowest]
+    inc = pf.incidents
+    if not inc.incidents:
+        lines.append(t("fig_no_incidents"))
+    else:
+        lines += [t("fig_incidents", count=inc.incidents),
+                  _spread("fig_take", "fig_take_none", inc.take),
+                  _spread("fig_resolve", "fig_resolve_none", inc.resolve)]
+    return join(lines)
 
 
 def status_markup(ov: Overview) -> InlineKeyboardMarkup | None:

@@ -38,6 +38,9 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/incidents", frozenset({"responder", "admin"})),
     ("/overdue", frozenset({"responder", "admin"})),
     ("/audit", ADMIN), ("/audit 5", ADMIN),
+    ("/chart", frozenset({"responder", "admin"})),
+    ("/chart 1556/UBND-KGVX", frozenset({"responder", "admin"})),
+    ("/status 01/06/2026 30/06/2026", ADMIN),
     ("/report", REGISTERED),
 ]
 

@@ -1,0 +1,30 @@
+"""/chart <number>: a picture of a directive's time to acknowledge per agency."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+
+from bot.context import HoaTocContext
+from bot.exports.chart import render
+from bot.texts import t
+from handlers.common import message, user_id
+
+
+async def chart(update: Update, context: HoaTocContext) -> None:
+    """For responders and admins; drawn in a worker thread, so taps are answered meanwhile."""
+    s = context.services
+    number = " ".join(context.args or [])
+    if not number:
+        await s.figures.chart_access(user_id(update))
+        await message(update).reply_text(t("chart_usage"))
+        return
+    data = await s.figures.chart(user_id(update), number)
+    acked = sum(1 for r in data.rows if r.acked_at is not None)
+    if not acked:
+        await message(update).reply_text(t("chart_nobody", number=data.number))
+        return
+    png = await asyncio.to_thread(render, data)
+    await message(update).reply_photo(
+        png, caption=t("chart_caption", number=data.number, acked=acked, total=len(data.rows)))

@@ -1,0 +1,66 @@
+"""The chart renderer: a PNG Telegram takes as a photo, whatever the number of agencies."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PIL import Image
+
+from bot.exports.chart import MAX_BARS, ChartData, ChartRow, render
+
+ROOT = Path(__file__).resolve().parents[2]
+SENT = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+
+def data(agencies: int, *, drill: bool = False) -> ChartData:
+    rows = [ChartRow(f"Sở {i} — Ủy ban nhân dân tỉnh",
+                     SENT + timedelta(minutes=3 * i) if i % 4 else None)
+            for i in range(agencies)]
+    return ChartData("1556/UBND-KGVX", "Khẩn trương rà soát lỗ hổng trên cổng thông tin điện tử",
+                     drill, SENT, SENT + timedelta(minutes=30), SENT + timedelta(hours=2), rows)
+
+
+def decoded(png: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    assert image.format == "PNG"
+    return image
+
+
+def test_a_few_agencies_make_a_photo_sized_png() -> None:
+    image = decoded(render(data(5, drill=True)))
+    width, height = image.size
+    assert width == 1000 and 250 < height < 1000
+
+
+def test_many_agencies_show_the_slowest_and_stay_within_telegram_photo_limits() -> None:
+    few, many = decoded(render(data(MAX_BARS))), decoded(render(data(128)))
+    width, height = many.size
+    assert width + height <= 10_000 and height / width <= 20  # Telegram's photo limits
+    assert many.size == few.size  # 128 agencies: the slowest MAX_BARS, and a note
+
+
+def test_nobody_confirmed_yet_still_renders() -> None:
+    d = data(3)
+    d.rows[:] = [ChartRow("CAT", None)]
+    assert decoded(render(d)).size[0] == 1000
+
+
+def test_a_home_matplotlib_cannot_write_to_gives_no_warning() -> None:
+    """A read-only container home: the chart still renders, and matplotlib's warning about
+    its cache folder stays out of the log (a private temporary folder is used)."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
+    env["HOME"] = "/proc"  # exists, looks writable to root, yet nothing can be created in it
+    code = ("from tests.exports.test_chart import data; from bot.exports.chart import render;"
+            "import logging; logging.basicConfig(level=logging.WARNING);"
+            "assert render(data(2))[:4] == b'\\x89PNG'")
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Matplotlib created a temporary cache" not in done.stderr
+    assert "WARNING" not in done.stderr, done.stderr
