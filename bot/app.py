@@ -34,6 +34,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
+from bot.services.summaries import SummaryService
 from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
@@ -146,6 +147,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         backups=BackupService(db, clock, settings, notifier),
         audit=AuditView(db),
         summary_reminders=SummaryReminders(db, clock, settings, notifier),
+        summaries=SummaryService(db, clock, settings, form),
     )
 
 

@@ -23,6 +23,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
+from bot.services.summaries import SummaryService
 from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
@@ -54,6 +55,7 @@ class Services:
     backups: BackupService
     audit: AuditView
     summary_reminders: SummaryReminders
+    summaries: SummaryService
 
 
 class BotData:

@@ -37,6 +37,7 @@ from handlers import (
     results,
     start,
     status,
+    summary,
 )
 from handlers.fallback import stale_button, unexpected, unknown_command
 
@@ -90,6 +91,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("alerts", alerts.alerts, filters=private),
         CommandHandler("overdue", overdue.overdue, filters=private),
         CommandHandler("audit", audit.audit, filters=private),
+        CommandHandler("summary", summary.summary, filters=private),
         CommandHandler("incidents", incident_views.incidents, filters=private),
         CommandHandler("incident", incident_views.incident, filters=private),
         CommandHandler("myreports", incident_views.myreports, filters=private),

@@ -38,6 +38,7 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/incidents", frozenset({"responder", "admin"})),
     ("/overdue", frozenset({"responder", "admin"})),
     ("/audit", ADMIN), ("/audit 5", ADMIN),
+    ("/summary", ADMIN), ("/summary 2026H1", ADMIN),
     ("/report", REGISTERED),
 ]
 
