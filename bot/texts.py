@@ -1468,16 +1468,18 @@ TEXTS: Final[dict[str, str]] = {
         "Kỳ báo cáo: từ ngày {start} đến ngày {end}.\n"
         "Hạn gửi báo cáo: trước ngày {due}.\n"
         "Số sự cố đã được báo cáo trong kỳ (tính đến {now}): <b>{count}</b>.\n\n"
-        "Chức năng lập báo cáo tổng hợp trên hệ thống đang được hoàn thiện. Trường hợp cần "
-        "hướng dẫn, đề nghị liên hệ {focal_name}."
+        "Để lập báo cáo, đề nghị gửi lệnh <code>/summary {year}H1</code>: hệ thống gửi tệp "
+        "Excel theo mẫu báo cáo tổng hợp (số liệu tạm tính khi kỳ báo cáo chưa kết thúc). "
+        "Trường hợp cần hướng dẫn, đề nghị liên hệ {focal_name}."
     ),
     "sum_reminder_year": (
         "📅 <b>Nhắc việc: báo cáo tổng hợp sự cố năm {year}</b> (Mẫu 05)\n"
         "Kỳ báo cáo: từ ngày {start} đến ngày {end}.\n"
         "Hạn gửi báo cáo: trước ngày {due}.\n"
         "Số sự cố đã được báo cáo trong kỳ (tính đến {now}): <b>{count}</b>.\n\n"
-        "Chức năng lập báo cáo tổng hợp trên hệ thống đang được hoàn thiện. Trường hợp cần "
-        "hướng dẫn, đề nghị liên hệ {focal_name}."
+        "Để lập báo cáo, đề nghị gửi lệnh <code>/summary {year}</code>: hệ thống gửi tệp "
+        "Excel theo mẫu báo cáo tổng hợp (số liệu tạm tính khi kỳ báo cáo chưa kết thúc). "
+        "Trường hợp cần hướng dẫn, đề nghị liên hệ {focal_name}."
     ),
     # --- /summary: the half-year / annual incident summary (bot/services/summaries.py) ----
     "sum_cmd": "Báo cáo tổng hợp sự cố (Mẫu 05)",

@@ -4,6 +4,9 @@ The summaries (Mẫu 05) are due before 20 June (1 January–30 June) and before
 (the calendar year). Admins are reminded a week before, at 08:00 local time; a reminder the
 bot could not send then (it was down) still goes out later, but never on or after the due
 date: by then it would only be noise.
+
+`/summary` names its period (`parse_period`) and counts incidents (`count_incidents`) here.
+The due dates come before the periods' ends, so a summary made for them is provisional.
 """
 
 from __future__ import annotations
