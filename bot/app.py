@@ -35,6 +35,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
+from bot.services.summaries import SummaryService
 from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
@@ -148,6 +149,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         audit=AuditView(db),
         summary_reminders=SummaryReminders(db, clock, settings, notifier),
         figures=FiguresService(db, clock, access, broadcast, settings.tz),
+        summaries=SummaryService(db, clock, settings, form),
     )
 
 

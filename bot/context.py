@@ -24,6 +24,7 @@ from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
 from bot.services.results import ResultService
+from bot.services.summaries import SummaryService
 from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
@@ -56,6 +57,7 @@ class Services:
     audit: AuditView
     summary_reminders: SummaryReminders
     figures: FiguresService
+    summaries: SummaryService
 
 
 class BotData:

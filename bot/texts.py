@@ -1506,17 +1506,82 @@ TEXTS: Final[dict[str, str]] = {
         "Kỳ báo cáo: từ ngày {start} đến ngày {end}.\n"
         "Hạn gửi báo cáo: trước ngày {due}.\n"
         "Số sự cố đã được báo cáo trong kỳ (tính đến {now}): <b>{count}</b>.\n\n"
-        "Chức năng lập báo cáo tổng hợp trên hệ thống đang được hoàn thiện. Trường hợp cần "
-        "hướng dẫn, đề nghị liên hệ {focal_name}."
+        "Để lập báo cáo, đề nghị gửi lệnh <code>/summary {year}H1</code>: hệ thống gửi tệp "
+        "Excel theo mẫu báo cáo tổng hợp (số liệu tạm tính khi kỳ báo cáo chưa kết thúc). "
+        "Trường hợp cần hướng dẫn, đề nghị liên hệ {focal_name}."
     ),
     "sum_reminder_year": (
         "📅 <b>Nhắc việc: báo cáo tổng hợp sự cố năm {year}</b> (Mẫu 05)\n"
         "Kỳ báo cáo: từ ngày {start} đến ngày {end}.\n"
         "Hạn gửi báo cáo: trước ngày {due}.\n"
         "Số sự cố đã được báo cáo trong kỳ (tính đến {now}): <b>{count}</b>.\n\n"
-        "Chức năng lập báo cáo tổng hợp trên hệ thống đang được hoàn thiện. Trường hợp cần "
-        "hướng dẫn, đề nghị liên hệ {focal_name}."
+        "Để lập báo cáo, đề nghị gửi lệnh <code>/summary {year}</code>: hệ thống gửi tệp "
+        "Excel theo mẫu báo cáo tổng hợp (số liệu tạm tính khi kỳ báo cáo chưa kết thúc). "
+        "Trường hợp cần hướng dẫn, đề nghị liên hệ {focal_name}."
     ),
+    # --- /summary: the half-year / annual incident summary (bot/services/summaries.py) ----
+    "sum_cmd": "Báo cáo tổng hợp sự cố (Mẫu 05)",
+    "sum_usage": (
+        "❌ Kỳ báo cáo chưa đúng. Cú pháp:\n"
+        "• <code>/summary</code> — 6 tháng hiện tại, tính đến nay\n"
+        "• <code>/summary 2026H1</code> — 6 tháng đầu năm (01/01–30/06/2026)\n"
+        "• <code>/summary 2026H2</code> — 6 tháng cuối năm (01/07–31/12/2026)\n"
+        "• <code>/summary 2026</code> — cả năm 2026\n"
+        "• <code>/summary 01/01/2026 15/06/2026</code> — từ ngày đến ngày (tính cả hai ngày)"
+    ),
+    "sum_bad_year": (
+        "❌ Năm phải từ {oldest} đến {latest}.\n\n"
+        "Ví dụ: <code>/summary {latest}H1</code>, <code>/summary {latest}</code>, "
+        "<code>/summary 01/01/{latest} 15/06/{latest}</code>."
+    ),
+    "sum_bad_date": (
+        "❌ Ngày “{text}” không có trong lịch. Vui lòng nhập ngày theo dạng dd/mm/yyyy, "
+        "ví dụ: <code>/summary 01/01/2026 15/06/2026</code>."
+    ),
+    "sum_bad_reversed": (
+        "❌ Ngày bắt đầu ({start}) sau ngày kết thúc ({end}). Vui lòng nhập ngày bắt đầu "
+        "trước, ví dụ: <code>/summary 01/01/2026 15/06/2026</code>."
+    ),
+    "sum_not_started": (
+        "❌ Kỳ báo cáo bắt đầu từ ngày {start}, chưa đến. Vui lòng chọn kỳ đã bắt đầu, ví dụ: "
+        "<code>/summary</code> (6 tháng hiện tại)."
+    ),
+    "sum_failed": (
+        "❌ Không lập được tệp báo cáo tổng hợp do lỗi hệ thống (đã ghi nhận). Vui lòng thử "
+        "lại sau ít phút; nếu vẫn lỗi, đề nghị liên hệ quản trị viên hệ thống."
+    ),
+    "sum_caption": (
+        "📊 Báo cáo tổng hợp sự cố từ ngày {start} đến ngày {end}: <b>{total}</b> sự cố "
+        "(đã xử lý {handled}, chưa xử lý {unhandled}){false_alarms}.{provisional}"
+    ),
+    "sum_caption_false_alarms": "; không tính {count} báo cáo không phải sự cố",
+    "sum_caption_provisional": "\n⚠️ Số liệu tạm tính, kỳ báo cáo chưa kết thúc.",
+    # The workbook (plain text: label(), not t()).
+    "sum_file_provisional": (
+        "Số liệu tạm tính đến {time} ngày {date}; kỳ báo cáo chưa kết thúc."
+    ),
+    "sum_file_title": "BÁO CÁO TỔNG HỢP TÌNH HÌNH SỰ CỐ AN TOÀN THÔNG TIN MẠNG",
+    "sum_file_period": "Kỳ báo cáo: từ ngày {start} đến ngày {end}",
+    "sum_file_made": "Đơn vị lập: {team}; lập lúc {time} ngày {date}",
+    "sum_file_note": (
+        "Ghi chú: tính các sự cố được báo cáo trong kỳ (theo thời điểm báo cáo), kể cả sự cố "
+        "mật (chỉ thống kê số lượng); không tính {false_alarms} báo cáo đã xác định không "
+        "phải sự cố. “Đã xử lý”: đã khắc phục hoặc đã kết thúc ứng phó tại thời điểm lập "
+        "báo cáo."
+    ),
+    "sum_sheet_category": "Theo loại sự cố",
+    "sum_sheet_agency": "Theo đơn vị",
+    "sum_table_category": "I. SỐ LƯỢNG SỰ CỐ THEO LOẠI",
+    "sum_table_agency": "II. SỐ LƯỢNG SỰ CỐ THEO ĐƠN VỊ",
+    "sum_col_no": "STT",
+    "sum_col_category": "Loại sự cố",
+    "sum_col_count": "Số lượng",
+    "sum_col_handled": "Đã xử lý",
+    "sum_col_unhandled": "Chưa xử lý",
+    "sum_col_agency": "Đơn vị",
+    "sum_col_total": "Tổng số",
+    "sum_total": "Tổng cộng",
+    "sum_unlisted": "Chưa phân loại (loại không còn trong danh mục)",
     # --- make demo (bot/demo.py): the transcript's own words, plain text on a terminal --------
     "demo_intro": (
         "Chạy thử (make demo): bot thật, Telegram giả lập trên máy này (127.0.0.1), "
@@ -1623,6 +1688,7 @@ TEXTS: Final[dict[str, str]] = {
     "aud_act_person_unreachable": "Cán bộ không liên lạc được",
     "aud_act_report_refused": "Từ chối báo cáo kết quả",
     "aud_act_report_submitted": "Gửi báo cáo kết quả",
+    "aud_act_summary_made": "Lập báo cáo tổng hợp sự cố",
 }
 
 

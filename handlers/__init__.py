@@ -38,6 +38,7 @@ from handlers import (
     results,
     start,
     status,
+    summary,
 )
 from handlers.fallback import stale_button, unexpected, unknown_command
 
@@ -91,7 +92,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("alerts", alerts.alerts, filters=private),
         CommandHandler("overdue", overdue.overdue, filters=private),
         CommandHandler("audit", audit.audit, filters=private),
-        CommandHandler("chart", chart.chart, filters=private),  # issue 13 item 3
+        CommandHandler("chart", chart.chart, filters=private),
+        CommandHandler("summary", summary.summary, filters=private),
         CommandHandler("incidents", incident_views.incidents, filters=private),
         CommandHandler("incident", incident_views.incident, filters=private),
         CommandHandler("myreports", incident_views.myreports, filters=private),

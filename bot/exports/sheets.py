@@ -72,6 +72,20 @@ def _value(value: Any, kind: Kind, tz: ZoneInfo) -> Any:
     return value
 
 
+# A spreadsheet runs a cell that begins with one of these: text people typed must not.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(ws: Any, value: Any) -> Any:
+    """A cell for `value`; a string stays text even when it begins with "=" (openpyxl would
+    otherwise store it as a formula, live when the file is opened)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _write_sheet(ws: Any, sheet: Sheet, tz: ZoneInfo) -> int:
     # `Any`: the stubs give WriteOnlyWorksheet no column_dimensions or auto_filter, which it
     # has (and honours) at run time.
@@ -82,6 +96,7 @@ def _write_sheet(ws: Any, sheet: Sheet, tz: ZoneInfo) -> int:
     last = get_column_letter(max(1, len(sheet.columns)))
     for line in sheet.preface:
         cell = WriteOnlyCell(ws, value=line)
+        cell.data_type = "s"  # a title is text, whatever it begins with
         cell.font = _HEADER_FONT
         ws.append([cell])
     headers = []
@@ -102,7 +117,7 @@ def _write_sheet(ws: Any, sheet: Sheet, tz: ZoneInfo) -> int:
                 cell.number_format = fmt
                 cells.append(cell)
             else:
-                cells.append(written)
+                cells.append(_cell(ws, written))
         ws.append(cells)
         count += 1
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
@@ -132,6 +147,8 @@ def _csv_value(value: Any, kind: Kind, tz: ZoneInfo) -> str:
         return written.strftime(CSV_DATETIME)
     if isinstance(written, date):
         return written.strftime(CSV_DATE)
+    if kind is Kind.TEXT and isinstance(written, str) and written.startswith(_FORMULA_START):
+        return "'" + written  # shown as typed, not run (the usual guard against CSV formulas)
     return str(written)
 
 

@@ -26,7 +26,7 @@ BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
                  ("duty_swap", "cmd_duty_swap"),
                  ("invite", "cmd_invite"), ("invites", "cmd_invites"), ("revoke", "cmd_revoke"),
                  ("audit", "aud_cmd_audit"),
-                 ("chart", "chart_cmd")),
+                 ("chart", "chart_cmd"), ("summary", "sum_cmd")),
     Role.LIAISON: (("pending", "cmd_pending"), ("report", "ir_cmd_report"),
                    ("myreports", "incv_cmd_myreports"), ("incident", "incv_cmd_incident")),
     Role.RESPONDER: (("alerts", "cmd_alerts"), ("overdue", "ovd_cmd_overdue"),

@@ -60,7 +60,8 @@ async def test_once_a_week_before_each_due_date_to_every_admin_across_restarts(
         (text,) = reminders(h, user)
         assert "6 tháng đầu năm 2026" in text and "từ ngày 01/01/2026 đến ngày 30/06/2026" in text
         assert "trước ngày 20/06/2026" in text and "(tính đến 08:00 ngày 13/06/2026): 1" in text, text
-        assert "đề nghị liên hệ" in text and "/summary" not in text
+        # It names the command that makes this summary (it exists now: tests/e2e/test_summary.py).
+        assert "đề nghị gửi lệnh /summary 2026H1:" in text and "đề nghị liên hệ" in text
     assert reminders(h, LIAISON) == [] and reminders(h, NO_RECORD) == []
 
     await h.stop()                           # a restart later that week: not again
@@ -77,6 +78,7 @@ async def test_once_a_week_before_each_due_date_to_every_admin_across_restarts(
         annual = reminders(h, user)[-1]
         assert "sự cố năm 2026" in annual and "trước ngày 15/12/2026" in annual, annual
         assert "từ ngày 01/01/2026 đến ngày 31/12/2026" in annual
+        assert "đề nghị gửi lệnh /summary 2026:" in annual  # the calendar year, not a half
     await sweep(h)
     assert [len(reminders(h, u)) for u in everyone] == [2, 2, 0, 0]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -49,3 +50,27 @@ def test_csv_is_utf8_with_bom_and_local_times() -> None:
     assert lines[0] == "Đơn vị,Gửi lúc,Số phút,Quá hạn"
     assert lines[1] == "Sở Y tế,30/11/2026 08:30,4.5,Có"
     assert lines[2] == "UBND xã Tân Hòa,,,Không"
+
+
+# What people typed (an agency's name, an incident's description) must stay text: a cell that
+# begins with "=" would otherwise be a live formula when an admin opens the file.
+TYPED = ["=HYPERLINK(\"http://evil.example\",\"Bấm\")", "+84 912 345 678", "-1+2", "@SUM(1)"]
+
+
+def test_xlsx_writes_typed_text_as_text_never_as_a_formula() -> None:
+    out = io.BytesIO()
+    write_xlsx([Sheet("Văn bản", [Column("Mô tả")], [(text,) for text in TYPED],
+                      preface=("=1+1",))], out, TZ)
+    ws = load_workbook(io.BytesIO(out.getvalue()))["Văn bản"]
+    cells = [ws["A1"], *(ws[f"A{row}"] for row in range(3, 3 + len(TYPED)))]
+    assert [c.value for c in cells] == ["=1+1", *TYPED]
+    assert [c.data_type for c in cells] == ["s"] * len(cells)
+
+
+def test_csv_quotes_typed_text_that_a_spreadsheet_would_run() -> None:
+    out = io.BytesIO()
+    write_csv(Sheet("Văn bản", [Column("Mô tả"), Column("Số", kind=Kind.NUMBER)],
+                    [(text, -1) for text in TYPED]), out, TZ)
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))[1:]
+    assert [r[0] for r in rows] == [f"'{text}" for text in TYPED]
+    assert {r[1] for r in rows} == {"-1"}  # numbers are numbers

@@ -41,6 +41,7 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/chart", frozenset({"responder", "admin"})),
     ("/chart 1556/UBND-KGVX", frozenset({"responder", "admin"})),
     ("/status 01/06/2026 30/06/2026", ADMIN),
+    ("/summary", ADMIN), ("/summary 2026H1", ADMIN),
     ("/report", REGISTERED),
 ]
 

@@ -19,7 +19,8 @@ def test_parameters_are_escaped_unless_safe() -> None:
 # A letter only Vietnamese has (tone marks, ă, â, đ, ê, ô, ơ, ư).
 VIETNAMESE = re.compile("[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]",
                         re.IGNORECASE)
-PLAIN_VIETNAMESE = {"Xong", "Trang", "Cao"}  # Vietnamese words written without any such letter
+PLAIN_VIETNAMESE = {"Xong", "Trang", "Cao",  # Vietnamese words written without any such letter
+                    "STT"}  # số thứ tự, the forms' first column
 TELEGRAM_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
 
 
