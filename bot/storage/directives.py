@@ -18,6 +18,7 @@ from bot.domain.directives import (
     Urgency,
 )
 from bot.domain.errors import EntityDoesNotExist
+from bot.domain.figures import AckRecord
 from bot.domain.models import Person, Role
 
 
@@ -101,6 +102,21 @@ class DirectiveRepository:
             "SELECT * FROM directives ORDER BY id DESC LIMIT ?", (limit,)
         ) as cur:
             return [_directive(r) for r in await cur.fetchall()]
+
+    async def ack_records(self, since: int, until: int) -> list[AckRecord]:
+        """One record per recipient agency of each directive sent in [since, until) (epoch
+        seconds), drills flagged: what aggregate figures read, split with `split_drills`."""
+        async with self.conn.execute(
+            "SELECT d.id, da.agency_id, d.created_at, a.acked_at, d.drill"
+            " FROM directives d JOIN directive_agencies da ON da.directive_id = d.id"
+            " LEFT JOIN acknowledgements a"
+            "  ON a.directive_id = d.id AND a.agency_id = da.agency_id"
+            " WHERE d.created_at >= ? AND d.created_at < ? ORDER BY d.id, da.agency_id",
+            (since, until),
+        ) as cur:
+            return [AckRecord(r[0], r[1], from_epoch(r[2]),
+                              from_epoch(r[3]) if r[3] is not None else None, bool(r[4]))
+                    for r in await cur.fetchall()]
 
     async def pending_for_agency(self, agency_id: int) -> list[Directive]:
         async with self.conn.execute(
