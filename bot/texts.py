@@ -484,6 +484,7 @@ TEXTS: Final[dict[str, str]] = {
         "Độ khẩn: {urgency}\n"
         "Nơi nhận: <b>{agencies}</b> đơn vị, <b>{people}</b> người nhận\n"
         "{unreachable}\n"
+        "{drill}"
         "\n"
         "Bấm “Gửi” để gửi ngay, “Sửa” để sửa một mục, “Hủy” để hủy văn bản đang soạn."
     ),
@@ -1689,6 +1690,23 @@ TEXTS: Final[dict[str, str]] = {
     "aud_act_report_refused": "Từ chối báo cáo kết quả",
     "aud_act_report_submitted": "Gửi báo cáo kết quả",
     "aud_act_summary_made": "Lập báo cáo tổng hợp sự cố",
+    # --- drills (diễn tập), issue 13 item 6 -------------------------------------------------
+    # The banner: the first line of every message about a drill directive.
+    "dr_banner": "🎯 <b>DIỄN TẬP — KHÔNG PHẢI TÌNH HUỐNG THỰC TẾ</b>",
+    "dr_btn_off": "🎯 Diễn tập: Không",
+    "dr_btn_on": "🎯 Diễn tập: Có",
+    "dr_preview_line": (
+        "🎯 <b>Gửi văn bản DIỄN TẬP tới {agencies} đơn vị?</b> Mọi tin nhắn về văn bản này "
+        "mang dòng “DIỄN TẬP”; số liệu được thống kê riêng, không tính vào số liệu thực. "
+        "Bấm “🎯 Diễn tập: Có” để bỏ đánh dấu.\n"
+    ),
+    "dr_sent": (
+        "🎯 Đang gửi <b>văn bản DIỄN TẬP</b> {directive} tới <b>{people}</b> người nhận của "
+        "<b>{agencies}</b> đơn vị. Tình hình gửi và xác nhận được cập nhật ở tin nhắn dưới đây."
+    ),
+    "dr_cite": "{cited} [🎯 DIỄN TẬP]",
+    "dr_audit_suffix": " (diễn tập)",
+    "dr_label_prefix": "🎯 Diễn tập · ",
 }
 
 

@@ -69,7 +69,7 @@ class Fields:
             "agency_ids": sorted(d.agency_ids), "ack_deadline_at": _epoch(d.ack_deadline_at),
             "report_deadline_at": _epoch(d.report_deadline_at),
             "filter": self.filter, "page": self.page, "editing": self.editing,
-            "quick": self.quick,
+            "quick": self.quick, "drill": d.drill,
         }
 
     @classmethod
@@ -81,7 +81,8 @@ class Fields:
             body=data.get("body"), file_id=data.get("file_id"), file_name=data.get("file_name"),
             file_kind=data.get("file_kind"), agency_ids=set(data.get("agency_ids", [])),
             ack_deadline_at=_instant(data.get("ack_deadline_at")),
-            report_deadline_at=_instant(data.get("report_deadline_at")))
+            report_deadline_at=_instant(data.get("report_deadline_at")),
+            drill=bool(data.get("drill", False)))
         return cls(draft, data.get("filter"), data.get("page", 0), data.get("editing", False),
                    data.get("quick"))
 
@@ -179,8 +180,14 @@ async def admit(update: Update, context: HoaTocContext) -> None:
 
 
 async def start(update: Update, context: HoaTocContext) -> str:
-    """/broadcast: a fresh draft (other conversations now wait for this one)."""
+    """/broadcast: a fresh draft (other conversations now wait for this one);
+    `/broadcast dientap` starts it marked as a drill."""
+    if context.args and kb.fold(" ".join(context.args)).replace(" ", "") in DRILL_WORDS:
+        _draft(context).drill = True
     return await _ask(update, context, URGENCY)
+
+
+DRILL_WORDS = frozenset({"dientap", "drill"})
 
 
 async def urgency(update: Update, context: HoaTocContext) -> str:
@@ -516,8 +523,20 @@ async def _show_preview(update: Update, context: HoaTocContext) -> str:
             if unreachable else t("bc_preview_all_reachable"))
     await msg.reply_text(t("bc_preview_summary", urgency=t(f"urgency_name_{preview.urgency}"),
                            agencies=audience.agency_count, people=audience.people_count,
-                           unreachable=note), reply_markup=kb.preview_keyboard())
+                           unreachable=note,
+                           drill=t("dr_preview_line", agencies=audience.agency_count)
+                           if draft.drill else ""),
+                         reply_markup=kb.preview_keyboard(drill=draft.drill))
     return PREVIEW
+
+
+async def drill_toggle(update: Update, context: HoaTocContext) -> str:
+    """«🎯 Diễn tập: Có/Không»: the preview is shown again, with or without the banner."""
+    query = await _answer(update)
+    draft = _draft(context)
+    draft.drill = not draft.drill
+    await query.edit_message_reply_markup(None)
+    return await _show_preview(update, context)
 
 
 async def preview_noop(update: Update, context: HoaTocContext) -> None:
@@ -571,7 +590,8 @@ async def send(update: Update, context: HoaTocContext) -> str:
         if exc.key in ("bc_report_deadline_past", "bc_report_before_ack"):
             _fields(context).editing = True
             return await _ask(update, context, REPORT)
-        await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard())
+        await message(update).reply_text(t("bc_edit_menu"), reply_markup=kb.preview_keyboard(
+            drill=_draft(context).drill))
         return PREVIEW
     # Stored and queued: the conversation is over whatever Telegram does next (the draft
     # goes now, so not even a restart offers «Gửi» again), and the replies below are
@@ -580,7 +600,8 @@ async def send(update: Update, context: HoaTocContext) -> str:
     msg = message(update)
     await best_effort(query.edit_message_reply_markup(None), "drop the preview's keyboard")
     await best_effort(msg.reply_text(t(
-        "bc_sent", directive=view.cite(directive), people=audience.people_count,
+        "dr_sent" if directive.drill else "bc_sent", directive=view.cite(directive),
+        people=audience.people_count,
         agencies=audience.agency_count)), "confirm a sent directive")
     ov = await s.broadcast.overview(directive.id)
     status: Message | None = await best_effort(msg.reply_text(
@@ -647,6 +668,7 @@ FORM = forms.Form(
         forms.Step(PREVIEW, "bc_step_preview", [
             CallbackQueryHandler(send, pattern=_button("send")),
             CallbackQueryHandler(edit_menu, pattern=_button("edit")),
+            CallbackQueryHandler(drill_toggle, pattern=_button("drill")),
             _tap(edit_field, cb.EditField)]),
     ],
     cancel_taps=_button("cancel"),

@@ -19,7 +19,7 @@ from bot.domain.models import Role
 from bot.domain.when import Moment
 from bot.telegram import callbacks as cb
 from bot.telegram import quick_view
-from bot.telegram.directive_view import cite
+from bot.telegram.directive_view import bannered, cite
 from bot.telegram.render import domain_error, local_time, short_time, typed_time
 from bot.texts import label, t
 from handlers import forms, quick
@@ -86,11 +86,13 @@ async def begin(update: Update, context: HoaTocContext) -> str:
         return await _ask_deadline(update, context, directive)
     if tap.action == "cor":
         await forms.save(context, ASK)
-        await message(update).reply_text(t("adm_ask_correction", directive=cite(directive)))
+        await message(update).reply_text(bannered(directive, t("adm_ask_correction",
+                                                               directive=cite(directive))))
         return ASK
     markup = _confirm_keyboard(context)
     await forms.save(context, CONFIRM)
-    await message(update).reply_text(t("adm_confirm_recall", directive=cite(directive)),
+    await message(update).reply_text(bannered(directive, t("adm_confirm_recall",
+                                                           directive=cite(directive))),
                                      reply_markup=markup)
     return CONFIRM
 
@@ -109,9 +111,9 @@ async def _ask_deadline(update: Update, context: HoaTocContext, directive: Direc
         pass
     rows.append([InlineKeyboardButton(label("button_abort"),
                                       callback_data=cb.AdminConfirm(False, p.quick).encode())])
-    await message(update).reply_text(
-        t("adm_ask_deadline", directive=cite(directive),
-          deadline=local_time(directive.ack_deadline_at, tz)),
+    await message(update).reply_text(bannered(directive, t(
+        "adm_ask_deadline", directive=cite(directive),
+        deadline=local_time(directive.ack_deadline_at, tz))),
         reply_markup=InlineKeyboardMarkup(rows))
     return ASK
 
@@ -129,8 +131,8 @@ async def answer(update: Update, context: HoaTocContext) -> str:
     except InvalidInput as exc:
         await message(update).reply_text(domain_error(exc, s.settings))
         return ASK
-    return await _confirm(update, context,
-                          t("adm_confirm_correct", directive=cite(directive), text=p.text))
+    return await _confirm(update, context, bannered(
+        directive, t("adm_confirm_correct", directive=cite(directive), text=p.text)))
 
 
 async def answer_quick(update: Update, context: HoaTocContext) -> str:
@@ -157,9 +159,9 @@ async def _extend_to(update: Update, context: HoaTocContext, directive: Directiv
         return ASK
     await quick.settled(update)
     p.deadline = deadline.at
-    return await _confirm(update, context, t(
+    return await _confirm(update, context, bannered(directive, t(
         "adm_confirm_extend", directive=cite(directive),
-        deadline=typed_time(deadline, s.settings.tz)))
+        deadline=typed_time(deadline, s.settings.tz))))
 
 
 async def _confirm(update: Update, context: HoaTocContext, prompt: str) -> str:
@@ -188,16 +190,16 @@ async def confirm(update: Update, context: HoaTocContext) -> str:
         if p.action == "ext":
             assert p.deadline is not None
             d = await s.broadcast.extend(user_id(update), p.directive_id, p.deadline)
-            done = t("adm_done_extend", directive=cite(d),
-                     deadline=local_time(d.ack_deadline_at, s.settings.tz))
+            done = bannered(d, t("adm_done_extend", directive=cite(d),
+                                 deadline=local_time(d.ack_deadline_at, s.settings.tz)))
         elif p.action == "cor":
             assert p.text is not None
             d = await s.broadcast.correct(user_id(update), p.directive_id, p.text,
                                           also=forms.dropped_with(context))
-            done = t("adm_done_correct", directive=cite(d))
+            done = bannered(d, t("adm_done_correct", directive=cite(d)))
         else:
             d = await s.broadcast.recall(user_id(update), p.directive_id)
-            done = t("adm_done_recall", directive=cite(d))
+            done = bannered(d, t("adm_done_recall", directive=cite(d)))
     except InvalidInput as exc:
         done = domain_error(exc, s.settings)
     await forms.finish(context)  # done (or refused for good): a restart must not offer it again

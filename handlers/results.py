@@ -13,7 +13,7 @@ from bot.domain.directives import utf16_len
 from bot.domain.errors import InvalidInput
 from bot.services.results import MAX_FILES, MAX_TEXT, ResultDraft
 from bot.telegram import callbacks as cb
-from bot.telegram.directive_view import cite
+from bot.telegram.directive_view import bannered, cite
 from bot.telegram.render import domain_error, plain
 from bot.texts import join, t
 from handlers import forms
@@ -62,10 +62,11 @@ async def begin(update: Update, context: HoaTocContext) -> str:
     await query.answer()
     _draft(context).delivery_id = tap.delivery_id
     await forms.save(context, COLLECT)
-    await message(update).reply_text(
+    await message(update).reply_text(bannered(
+        target.directive,
         t("res_ask", directive=cite(target.directive), summary=target.directive.summary,
           agency=target.agency.name,
-          supplement=t("res_ask_supplement") if target.earlier else ""),
+          supplement=t("res_ask_supplement") if target.earlier else "")),
         reply_markup=_keyboard())
     return COLLECT
 
@@ -125,6 +126,7 @@ async def send(update: Update, context: HoaTocContext) -> str:
              directive=cite(target.directive))
     if target.acknowledged:
         said = join([said, t("res_sent_acked", agency=target.agency.name)])
+    said = bannered(target.directive, said)
     await best_effort(message(update).reply_text(said), "confirm a stored report")
     return forms.END
 

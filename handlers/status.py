@@ -52,7 +52,7 @@ async def status(update: Update, context: HoaTocContext) -> None:
         await message(update).reply_text(join([block, t("status_none")], "\n\n"))
         return
     # Button labels are plain text, not HTML: build them without escaping.
-    rows = [[InlineKeyboardButton(label(
+    rows = [[InlineKeyboardButton((label("dr_label_prefix") if d.drill else "") + label(
         "status_recent_label_recalled" if d.recalled_at else "status_recent_label",
         urgency=TEXTS[f"urgency_name_{d.urgency}"], number=d.number,
         acked=tally.acked + tally.acked_late, total=tally.agencies_total),
@@ -162,17 +162,19 @@ async def _agency_card(update: Update, context: HoaTocContext, directive_id: int
     if row.ack is not None:
         await message(update).reply_text(t("ph_already", agency=row.agency.name, state=state))
     elif d.status is not DirectiveStatus.ACTIVE:
-        await message(update).reply_text(t("ph_recalled", directive=view.cite(d)))
+        await message(update).reply_text(view.bannered(d, t("ph_recalled",
+                                                            directive=view.cite(d))))
     elif confirm:
         await message(update).reply_text(
-            t("ph_confirm", agency=row.agency.name, directive=view.cite(d)),
+            view.bannered(d, t("ph_confirm", agency=row.agency.name, directive=view.cite(d))),
             reply_markup=view.phone_confirm_buttons(d.id, agency_id))
     else:
         contacts = join([contact_names(row.liaisons) if row.liaisons
                          else t("status_no_liaison"), agency_phone(row.agency)], "")
         await message(update).reply_text(
-            t("ph_card", agency=row.agency.name, directive=view.cite(d), state=state,
-              contacts=contacts), reply_markup=view.phone_ack_buttons(d.id, agency_id))
+            view.bannered(d, t("ph_card", agency=row.agency.name, directive=view.cite(d),
+                               state=state, contacts=contacts)),
+            reply_markup=view.phone_ack_buttons(d.id, agency_id))
 
 
 async def _record_phone_ack(update: Update, context: HoaTocContext, directive_id: int,

@@ -72,6 +72,7 @@ class Draft:
     agency_ids: set[int] = field(default_factory=set)
     ack_deadline_at: datetime | None = None
     report_deadline_at: datetime | None = None
+    drill: bool = False  # diễn tập: bannered on every message, kept out of real figures
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ class BroadcastService:
             file_name=draft.file_name, file_kind=draft.file_kind,
             ack_deadline_at=draft.ack_deadline_at or self.default_deadline(draft.urgency),
             report_deadline_at=draft.report_deadline_at, created_by=admin_user_id,
-            created_at=now, issued_on=draft.issued_on,
+            created_at=now, issued_on=draft.issued_on, drill=draft.drill,
         )
 
     def today(self) -> date:
@@ -323,6 +324,7 @@ class BroadcastService:
                 "report_deadline_at": to_epoch(draft.report_deadline_at)
                 if draft.report_deadline_at else None,
                 "created_by": admin_user_id, "created_at": to_epoch(now),
+                "drill": draft.drill,
             })
             await repo.add_agencies(directive_id, [r.agency.id for r in audience.recipients])
             if also is not None:
@@ -337,7 +339,8 @@ class BroadcastService:
                 to_epoch(now), admin_user_id, "directive.sent", directive.number,
                 {"directive_id": directive_id, "agencies": audience.agency_count,
                  "people": audience.people_count,
-                 "unreachable": [a.code for a in audience.unreachable]},
+                 "unreachable": [a.code for a in audience.unreachable],
+                 "drill": directive.drill},
             )
         self.notifier.flush()
         self.escalation.on_schedule()

@@ -9,7 +9,8 @@ from bot.telegram.render import short_time
 from bot.texts import TEXTS, Safe, t
 
 # A subject is an id, a code or a directive number; a long one is shortened so a line stays
-# a line. Details are never shown: they are free-form and the log must not leak contacts.
+# a line. Details are never shown: they are free-form and the log must not leak contacts
+# (one flag excepted: a drill's actions say "(diễn tập)").
 SUBJECT_LIMIT = 60
 
 
@@ -33,7 +34,9 @@ def audit_lines(page: AuditPage, tz: ZoneInfo) -> list[Safe]:
         subject = e.subject or ""
         if len(subject) > SUBJECT_LIMIT:
             subject = subject[:SUBJECT_LIMIT - 1] + "…"
-        lines.append(t("aud_line", at=short_time(e.at, tz), who=who,
-                       what=action_label(e.action),
+        what = action_label(e.action)
+        if e.details.get("drill") is True:
+            what = Safe(what + t("dr_audit_suffix"))
+        lines.append(t("aud_line", at=short_time(e.at, tz), who=who, what=what,
                        subject=t("aud_subject", subject=subject) if subject else ""))
     return lines

@@ -139,10 +139,11 @@ def report_keyboard(quick: Sequence[Sequence[InlineKeyboardButton]] = ()
                                  cancel_row()])
 
 
-def preview_keyboard() -> InlineKeyboardMarkup:
+def preview_keyboard(*, drill: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
         [_button(t("bc_btn_send"), cb.BroadcastButton("send")),
          _button(t("bc_btn_edit"), cb.BroadcastButton("edit"))],
+        [_button(t("dr_btn_on" if drill else "dr_btn_off"), cb.BroadcastButton("drill"))],
         cancel_row()])
 
 

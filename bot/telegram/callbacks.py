@@ -464,13 +464,14 @@ class EditField(Tap):
 
 
 BroadcastAction = Literal["next", "done", "all", "clr", "dl_default", "rp_none", "send", "edit",
-                          "cancel", "noop", "pg", "today"]
+                          "cancel", "noop", "pg", "today", "drill"]
 # The data of each plain /broadcast button (two kept their older, longer shape).
 _BROADCAST_DATA: dict[BroadcastAction, str] = {
     "next": "bc:next", "done": "bc:done", "all": "bc:all", "clr": "bc:clr",
     "dl_default": "bc:dl:default", "rp_none": "bc:rp:none", "send": "bc:send",
     "edit": "bc:edit", "cancel": "bc:cancel", "noop": "bc:noop", "pg": "bc:pg",
     "today": "bc:today",  # the date of issue is today
+    "drill": "bc:drill",  # the preview's «Diễn tập: Có/Không» toggle
 }
 _BROADCAST_ACTIONS = {data: action for action, data in _BROADCAST_DATA.items()}
 

@@ -31,6 +31,16 @@ CAPTION_LIMIT = 1024
 HEAD_LIMIT = 1000
 
 
+def drill_lines(d: Directive) -> list[Safe]:
+    """The banner that opens every message about a drill (none for a real directive)."""
+    return [t("dr_banner")] if d.drill else []
+
+
+def bannered(d: Directive, text: Safe, sep: str = "\n") -> Safe:
+    """`text` with the drill banner on its first line when `d` is a drill."""
+    return join([*drill_lines(d), text], sep)
+
+
 def urgency_header(d: Directive) -> Safe:
     """The red stamp that heads a directive's copy (never pasted into a sentence: `cite`)."""
     return t(f"urgency_{d.urgency}")
@@ -44,6 +54,8 @@ def cite(d: Directive, *, start: bool = False) -> Safe:
         text = t("directive_ref_plain", cited=issued_text(d))
     else:
         text = t("directive_ref", cited=issued_text(d), urgency=t(f"urgency_name_{d.urgency}"))
+    if d.drill:  # in a list of several directives the drill is marked where it is named
+        text = t("dr_cite", cited=text)
     return Safe(text[:1].upper() + text[1:]) if start else text
 
 
@@ -95,6 +107,7 @@ def message_parts(d: Directive, settings: Settings, lead: Safe | None = None) ->
     top = head(d)
     if lead is not None:
         top = join([lead, top], "\n\n")
+    top = bannered(d, top, "\n\n")
     # When the bot sent it, apart from the header's date of issue.
     tail = [t("directive_sent_at", time=local_time(d.created_at, tz)),
             t("directive_deadline", deadline=local_time(d.ack_deadline_at, tz))]
@@ -140,7 +153,8 @@ def late_parts(d: Directive, settings: Settings, now: datetime) -> list[Safe]:
 
 
 def file_caption(d: Directive) -> Safe:
-    return t("directive_file_caption", urgency=urgency_header(d), cited=issued_text(d))
+    return bannered(d, t("directive_file_caption", urgency=urgency_header(d),
+                         cited=issued_text(d)))
 
 
 def buttons(d: Directive, delivery_id: int, *, acked: bool) -> InlineKeyboardMarkup | None:
@@ -189,11 +203,11 @@ def pending_item(agency: str, d: Directive, number: int, count: int, *, report: 
     tz = settings.tz
     if report:
         assert d.report_deadline_at is not None
-        return join([t("pending_report_header", agency=agency, number=number, count=count),
+        return join([*drill_lines(d), t("pending_report_header", agency=agency, number=number, count=count),
                      t("pending_report_line", directive=cite(d, start=True), summary=d.summary,
                        deadline=short_time(d.report_deadline_at, tz),
                        overdue=t("status_overdue") if now > d.report_deadline_at else "")])
-    return join([t("pending_header", agency=agency, number=number, count=count),
+    return join([*drill_lines(d), t("pending_header", agency=agency, number=number, count=count),
                  t("pending_line", directive=cite(d, start=True), summary=d.summary,
                    deadline=short_time(d.ack_deadline_at, tz),
                    overdue=t("status_overdue") if now > d.ack_deadline_at else "")])
@@ -211,7 +225,7 @@ def pending_settled(d: Directive, ack: Acknowledgement | None, name: str | None,
         key = {"phone": "acked_phone", "report": "acked_report"}.get(ack.via, "acked")
         footer = t(f"{key}_late_footer" if ack.late else f"{key}_footer", name=name or "—",
                    time=local_time(ack.acked_at, settings.tz))
-    return join([line, footer])
+    return join([*drill_lines(d), line, footer])
 
 
 def pending_buttons(d: Directive, delivery_id: int | None, *,

@@ -11,7 +11,7 @@ from bot.domain.durations import JUST, humanize
 from bot.domain.models import Agency
 from bot.domain.notices import DigestLine, Lateness, Settled
 from bot.domain.phones import display_phone
-from bot.telegram.directive_view import cite
+from bot.telegram.directive_view import bannered, cite, drill_lines
 from bot.telegram.render import agency_phone, local_time, short_time, tg_len
 from bot.texts import Safe, join, t
 from config.settings import Settings
@@ -26,8 +26,8 @@ def reminder_text(key: str, agency: Agency, d: Directive, deadline: datetime, no
     when = (t("esc_before", left=humanize(deadline - now)) if now < deadline
             else t("esc_overdue_just") if now - deadline < JUST
             else t("esc_overdue", late=humanize(now - deadline)))
-    return t(key, agency=agency.name, directive=cite(d), summary=d.summary,
-             deadline=local_time(deadline, settings.tz), when=when)
+    return bannered(d, t(key, agency=agency.name, directive=cite(d), summary=d.summary,
+                         deadline=local_time(deadline, settings.tz), when=when))
 
 
 SETUP_HEAD = "esc_digest_head_no_liaison"
@@ -46,7 +46,7 @@ def digest_text(head: str, d: Directive, deadline: datetime, now: datetime,
     done, total = rounds
     title = t("esc_round", number=done, total=total) if done else t("esc_round_none")
     waiting = sum(1 for line in lines if line.settled is None)
-    out = []
+    out = drill_lines(d)
     if recalled_at is not None:
         out.append(t("esc_digest_recalled", time=local_time(recalled_at, settings.tz)))
     elif extended_to is not None:
@@ -129,7 +129,7 @@ def no_liaison_lines(d: Directive, agencies: Sequence[Agency], paged: bool,
     """What the sender hears at once of the agencies nobody can be reached at: one line
     each, with the agency's phone, then whether the on-duty responders were asked to call:
     `team` names who of the team the page reached (none: the sender is asked to phone)."""
-    out = [t("bc_no_liaison_head", count=len(agencies), directive=cite(d))]
+    out = [*drill_lines(d), t("bc_no_liaison_head", count=len(agencies), directive=cite(d))]
     out += [t("bc_no_liaison_line", agency=a.name,
               phone=display_phone(a.phone) or t("bc_no_liaison_no_phone")) for a in agencies]
     if not paged:

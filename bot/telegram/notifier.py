@@ -78,8 +78,15 @@ def _formatted(values: dict[str, Any], settings: Settings) -> dict[str, Any]:
 
 def _text(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
     """Any text key of bot/texts.py, its values as given (instants in local time, a
-    directive cited as "văn bản số … (Hỏa tốc)")."""
-    return Rendered([t(notice.key, **_formatted(dict(notice.values), settings))])
+    directive cited as "văn bản số … (Hỏa tốc)"); about a drill, the banner on top."""
+    text = t(notice.key, **_formatted(dict(notice.values), settings))
+    drill = any(isinstance(v, Directive) and v.drill for v in notice.values.values())
+    return Rendered([join([t("dr_banner"), text]) if drill else text])
+
+
+def _note(notice: Notice, settings: Settings) -> Safe:
+    """A line added under a message already sent (which carries the banner if any)."""
+    return t(notice.key, **_formatted(dict(notice.values), settings))
 
 
 def _directive_copy(notice: Notice, settings: Settings, copy: Delivery | None) -> Rendered:
@@ -150,6 +157,8 @@ def _result(notice: Notice, settings: Settings, copy: Delivery | None) -> Render
                  directive=view.cite(v["directive"]),
                  late=t("res_notice_late") if v["late"] else "", text=body)
         caption = Safe(html.escape(f"{v['agency']} — {v['number']}", quote=False))
+    text = view.bannered(v["directive"], text)
+    caption = view.bannered(v["directive"], caption)
     return Rendered([text], files_after=[_file(f["kind"], f["file_id"], caption)
                                          for f in v["files"]])
 
@@ -404,7 +413,7 @@ async def _edit_reminder(outbox: OutboxRepository, chat_id: int, op_id: int, mes
                          text: str, notice: Notice, settings: Settings, now: int) -> None:
     """A reminder keeps the text it was sent with, the notice under it, the notice's buttons
     (always from the text as sent: a second change replaces the first one's line)."""
-    [note] = render(notice, settings).parts
+    note = _note(notice, settings)
     payload = {"text": join([Safe(text), note], "\n\n"), "message_id": message_id,
                "reply_markup": markup_dict(keyboard(notice.actions))}
     await _edit(outbox, chat_id, op_id, f"rem:{op_id}", payload, now, notice.about)
@@ -447,8 +456,9 @@ class LateCopies:
                 "text": text, "reply_markup": None, "message_id": message_id}, now,
                 delivery_id=op.delivery_id, edit_key=f"dlv:{op.delivery_id}", about=about)
         assert d.recalled_at is not None
-        notice = t("notice_recalled", directive=view.cite(d), summary=d.summary,
-                   time=local_time(d.recalled_at, self.settings.tz))
+        notice = view.bannered(d, t("notice_recalled", directive=view.cite(d),
+                                    summary=d.summary,
+                                    time=local_time(d.recalled_at, self.settings.tz)))
         await outbox.enqueue(op.chat_id, "send_message", {"text": notice, "reply_to": message_id},
                              now, about=about)
 

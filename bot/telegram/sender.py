@@ -255,6 +255,12 @@ class OutboxSender:
                     continue
                 await self._window.acquire()
                 client = await self._free.get()
+                if not self._queues.get(chat_id):
+                    # A recall (`forget`) emptied the queue while we waited for a slot: give
+                    # the client back; the chat is scheduled again when rows come for it.
+                    self._free.put_nowait(client)
+                    self._scheduled.discard(chat_id)
+                    continue
                 self._last_start[chat_id] = loop.time()
                 self._sending.add(chat_id)
                 task = loop.create_task(self._send(chat_id, self._queues[chat_id][0], client))

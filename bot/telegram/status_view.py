@@ -62,7 +62,7 @@ def _reports(ov: Overview) -> tuple[int, int] | None:
 def status_message(ov: Overview, settings: Settings, now: datetime) -> Safe:
     """Counts first, then a few agencies to call, then what the buttons open; one message."""
     d = ov.directive
-    head = [view.status_text(d, ov.tally, settings, now, _reports(ov))]
+    head = [*view.drill_lines(d), view.status_text(d, ov.tally, settings, now, _reports(ov))]
     fig = ov.figures
     if fig.median is not None and fig.p90 is not None:  # nothing to say before a first ✅
         head.append(t("fig_ack_line", acked=fig.acknowledged, total=fig.agencies,
@@ -198,11 +198,11 @@ def agency_page(ov: Overview, which: callbacks.StatusListKind, page: int, settin
     d = ov.directive
     if d.status is not DirectiveStatus.ACTIVE:  # nobody is to confirm a recalled directive
         assert d.recalled_at is not None
-        return join([t("sl_waiting_head", count=0, directive=view.cite(d)),
+        return join([*view.drill_lines(d), t("sl_waiting_head", count=0, directive=view.cite(d)),
                      t("status_recalled", time=local_time(d.recalled_at, settings.tz))]), None
     rows = ov.unreached if which == "nb" else ov.waiting
     key = "sl_unreached_head" if which == "nb" else "sl_waiting_head"
-    head = t(key, count=len(rows), directive=view.cite(d))
+    head = view.bannered(d, t(key, count=len(rows), directive=view.cite(d)))
     entries = [_line(r) for r in rows]
     text, shown, page, pages = _paged(head, entries, page, t("sl_pick") if rows else None)
     buttons = [InlineKeyboardButton(short_label(f"☎️ {rows[i].agency.name}"),
@@ -233,9 +233,10 @@ def report_page(ov: Overview, page: int, settings: Settings
                 ) -> tuple[Safe, InlineKeyboardMarkup | None]:
     """Which agencies reported (and their supplements), then those that have not, paged."""
     d = ov.directive
-    head = t("rp_head", directive=view.cite(d), reported=len(ov.reports),
-             total=ov.tally.agencies_total,
-             supplements=t("status_supplements", count=ov.supplements) if ov.supplements else "")
+    head = view.bannered(d, t(
+        "rp_head", directive=view.cite(d), reported=len(ov.reports),
+        total=ov.tally.agencies_total,
+        supplements=t("status_supplements", count=ov.supplements) if ov.supplements else ""))
     reported = {r.agency.id for r in ov.reports}
     entries = [_report_line(r, settings) for r in ov.reports]
     entries += [t("rp_not_yet", agency=row.agency.name) for row in ov.rows

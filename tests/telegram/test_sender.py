@@ -393,3 +393,31 @@ async def test_rows_another_process_commits_are_sent_without_a_wake(
     await sender.stop()
     assert texts(fake, 201) == ["m0", "m1"]
     assert await OutboxRepository(db.reader).counts() == {"sent": 2}
+
+
+async def test_a_chat_whose_queue_a_recall_empties_while_it_waits_for_a_slot_still_gets_later_messages(
+    db: Database, clock: FakeClock, bot: Bot, fake: FakeTelegram
+) -> None:
+    """The loop picked chat 202 and waits for a free client; a recall drops 202's only row
+    meanwhile. It must give the client back and keep the chat schedulable (it raised
+    IndexError, leaked the client and never sent to 202 again)."""
+    await enqueue(db, clock, 201, "a")
+    await enqueue(db, clock, 202, "b", about=About(Topic.DIRECTIVE, 7))
+    fake.hang_next("sendMessage", 0.5)  # 201's send holds the only client
+    sender = make_sender(db, clock, bot, max_in_flight=1)
+    await sender.start()
+    await fake.wait_for_hangs("sendMessage")
+    for _ in range(500):  # until 202 is off the heap: the loop then waits for the client
+        if not sender._heap:
+            break
+        await asyncio.sleep(0.01)
+    assert not sender._heap
+    async with db.transaction() as conn:
+        dropped = await OutboxRepository(conn).cancel_directive(7, to_epoch(clock.now()))
+    sender.forget(dropped)
+    await fake.wait_for_call("sendMessage", lambda c: c.params.get("chat_id") == 201)
+    await enqueue(db, clock, 202, "c")
+    sender.wake()
+    await sender.drained(timeout=5)
+    await sender.stop()
+    assert texts(fake, 201) == ["a"] and texts(fake, 202) == ["c"]
