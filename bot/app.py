@@ -30,6 +30,7 @@ from bot.services.incident_escalations import UNTAKEN, incident_subjects
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
+from bot.services.management import ManagementService
 from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
@@ -146,6 +147,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         backups=BackupService(db, clock, settings, notifier),
         audit=AuditView(db),
         summary_reminders=SummaryReminders(db, clock, settings, notifier),
+        management=ManagementService(db, clock, notifier, schedule),
     )
 
 

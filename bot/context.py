@@ -19,6 +19,7 @@ from bot.services.escalation import EscalationService
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
+from bot.services.management import ManagementService
 from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
@@ -54,6 +55,7 @@ class Services:
     backups: BackupService
     audit: AuditView
     summary_reminders: SummaryReminders
+    management: ManagementService
 
 
 class BotData:

@@ -144,6 +144,24 @@ class OutboxRepository:
             await self.mark_failed(ids, reason, now, blocked=False)
         return ids
 
+    async def queued_to(self, chat_id: int) -> int:
+        """How many operations are still queued for a chat."""
+        async with self.conn.execute(
+            "SELECT count(*) FROM outbox WHERE status = 'queued' AND chat_id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
+
+    async def cancel_chat(self, chat_id: int, reason: str, now: int) -> list[int]:
+        """Drop everything still queued for a chat (its person was deactivated); their ids."""
+        async with self.conn.execute(
+            "SELECT id FROM outbox WHERE status = 'queued' AND chat_id = ?", (chat_id,)
+        ) as cur:
+            ids = [r[0] for r in await cur.fetchall()]
+        if ids:
+            await self.mark_failed(ids, reason, now, blocked=False)
+        return ids
+
     async def cancel_directive(self, directive_id: int, now: int) -> list[int]:
         """Drop what is still queued for a directive (it was recalled); returns their ids."""
         return await self.cancel(DIRECTIVE_KINDS, directive_id, "recalled", now)
