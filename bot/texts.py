@@ -1655,7 +1655,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "mg_candidate": "• {name} — mã <code>{code}</code>{where}",
     "mg_candidate_state": " ({state})",
-    "mg_candidate_command": "<code>/person primary {query}</code>",
+    "mg_candidate_command": "<code>{command}</code>",
     "mg_where_liaison": ", cán bộ đầu mối {rank} của {agency}",
     "mg_person_already_off": "ℹ️ {name} đã ngừng hoạt động trước đó; không có gì thay đổi.",
     "mg_person_self": (
@@ -1768,7 +1768,7 @@ TEXTS: Final[dict[str, str]] = {
     "mg_group_inactive": ", trong đó {count} đã ngừng hoạt động",
     "mg_groups_none": "Chưa có nhóm nào (nhóm được tạo bằng <code>hoatoc import</code>).",
     "mg_kind_department": "sở, ban, ngành",
-    "mg_kind_committee": "UBND",
+    "mg_kind_committee": "Ủy ban nhân dân",
     "mg_kind_telecom": "doanh nghiệp viễn thông",
     "mg_kind_centre": "trung tâm",
     "mg_kind_other": "khác",

@@ -263,8 +263,19 @@ class ManagementService:
 
     # --- confirming ------------------------------------------------------------------------
 
+    async def _check_owner(self, admin_user_id: int, nonce: str) -> None:
+        """Another admin's preview (its buttons forwarded or forged) is not theirs to decide."""
+        change = await PendingChangeRepository(self.db.reader).get(nonce)
+        if change is not None and change.admin_user_id != admin_user_id:
+            async with self.db.transaction() as conn:
+                await AuditRepository(conn).add(
+                    to_epoch(self.clock.now()), admin_user_id, "manage.refused", change.action,
+                    {"why": "not_owner", "owner": change.admin_user_id})
+            raise InvalidInput("mg_stale")
+
     async def cancel(self, admin_user_id: int, nonce: str) -> None:
         """«Hủy»: the change will never be applied."""
+        await self._check_owner(admin_user_id, nonce)
         async with self.db.transaction() as conn:
             await self._claim(conn, admin_user_id, nonce, "cancelled")
 
@@ -285,6 +296,7 @@ class ManagementService:
 
     async def confirm(self, admin_user_id: int, nonce: str) -> Done:
         """«Xác nhận»: apply the pending change, re-checked, audited, once."""
+        await self._check_owner(admin_user_id, nonce)
         now = to_epoch(self.clock.now())
         dropped: tuple[int, ...] = ()
         async with self.db.transaction() as conn:

@@ -7,6 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.models import Agency, AgencyKind, Group, Person, Rank, Role
+from bot.domain.phones import display_phone
 from bot.services.duty import not_on_the_bot
 from bot.services.management import AgencyView, Ambiguous, Done, Preview
 from bot.telegram import callbacks as cb
@@ -36,7 +37,7 @@ def _rank(person: Person) -> str:
 
 
 def _primary_command(person: Person) -> Safe:
-    return t("mg_candidate_command", query=person.code or person.full_name)
+    return t("mg_candidate_command", command=f"/person primary {person.code or person.full_name}")
 
 
 def preview_text(p: Preview) -> Safe:
@@ -134,7 +135,8 @@ def agency_parts(v: AgencyView) -> list[Safe]:
                 else ", ".join(label(f"role_{r}") for r in sorted(p.roles)) or label("role_none"))
         lines.append(t("mg_person_line", name=p.full_name,
                        code=t("mg_person_code", code=p.code) if p.code else Safe(""),
-                       what=what, phone=p.phone or label("mg_no_phone"), state=_state(p)))
+                       what=what, phone=display_phone(p.phone) if p.phone else label("mg_no_phone"),
+                       state=_state(p)))
     return pack(lines)
 
 

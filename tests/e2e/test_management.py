@@ -16,7 +16,7 @@ from bot.storage.people import PeopleRepository
 from bot.testing.fake_telegram import SentMessage
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import has
-from tests.e2e.test_directives import FAST
+from tests.e2e.test_directives import FAST, join
 from tests.e2e.test_escalation import POLICY, broadcast, set_rotation, step
 from tests.e2e.test_onboarding import import_province, invite
 
@@ -62,7 +62,10 @@ async def tap(h: Harness, user: int, msg: SentMessage, label: str, data: str | N
     said = str((h.fake.callback_answer(query) or {}).get("text", ""))
     if said:
         return said
-    return (await h.fake.wait_for_message(user, after=before)).plain_text or ""
+    # Not an escalation notice that happens to arrive meanwhile: the reply to the tap.
+    reply = await h.fake.wait_for_message(
+        user, lambda m: (m.plain_text or "").startswith(("✅", "Đã hủy")), after=before)
+    return reply.plain_text or ""
 
 
 async def audited(h: Harness, action: str) -> list[Any]:
@@ -206,3 +209,157 @@ async def test_a_forged_or_foreign_confirm_changes_nothing(
     p901 = await PeopleRepository(h.services.db.reader).by_code("P901")
     assert p901 is not None and p901.active
     assert await audited(h, "manage.person_off") == []
+
+
+async def test_agency_lists_its_people_and_person_primary_swaps_the_ranks(
+        harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    h.fake.block(102)
+    await h.services.onboarding.mark_unreachable(102, "blocked")
+    shown = await h.say(SUPER_ADMIN, "/agency phuong_binh_duc", has("Cán bộ"))
+    lines = (shown.plain_text or "").splitlines()
+    assert lines[0].startswith("UBND phường Bình Đức (mã PHUONG_BINH_DUC")
+    [p900] = [line for line in lines if "Trần Văn Nghỉ" in line]
+    assert "đầu mối chính" in p900 and "0912 000 900" in p900 and "đang dùng bot" in p900
+    [p901] = [line for line in lines if "Lê Thị Ở" in line]
+    assert "đầu mối dự phòng" in p901 and "đã chặn bot" in p901
+    [p903] = [line for line in lines if "P903" in line]
+    assert "Trần Văn <b>Mới</b>" in p903 and "chưa dùng bot" in p903
+    assert "chưa có số điện thoại" in p903
+
+    shown = await h.say(SUPER_ADMIN, "/person primary Lê Thị Ở", preview)
+    assert "Trần Văn Nghỉ" in (shown.plain_text or "")  # the former primary, named
+    said = await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    assert "Lê Thị Ở là cán bộ đầu mối chính" in said
+    people = PeopleRepository(h.services.db.reader)
+    ranks = {p.code: p.rank for p in await people.all() if p.code in ("P900", "P901")}
+    assert ranks == {"P900": "backup", "P901": "primary"}
+    assert [p.code for p in await people.primaries(
+        (await people.by_code("P901")).agency_id or 0)] == ["P901"]  # type: ignore[union-attr]
+    again = await h.say(SUPER_ADMIN, "/person primary P901")
+    assert "đã là cán bộ đầu mối chính" in (again.plain_text or "")
+    not_liaison = await h.say(SUPER_ADMIN, "/person primary P902")
+    assert "không phải cán bộ đầu mối" in (not_liaison.plain_text or "")
+    assert len(await audited(h, "manage.person_primary")) == 1
+
+
+async def test_agency_add_rename_off_on_and_bad_arguments(harness: Harness,
+                                                          tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    for bad, expect in (
+            ("/agency", "Cú pháp"), ("/agency add", "Cú pháp"),
+            ("/agency add XA_MOI", "Thiếu tên"), ("/agency add XA/MOI Xã Mới", "không hợp lệ"),
+            ("/agency add XA_MOI " + "X" * 201, "vượt quá 200"),
+            ("/agency add XA_MOI <b>Xã</b> Mới", "không được chứa"),
+            ("/agency add CAT Công an", "Đã có đơn vị mã “CAT”"),
+            ("/agency KHONG_CO", "Không tìm thấy đơn vị"),
+            ("/agency off KHONG_CO", "Không tìm thấy đơn vị"),
+            ("/agency rename CAT", "Thiếu tên")):
+        reply = await h.say(SUPER_ADMIN, bad)
+        assert expect in (reply.plain_text or ""), (bad, reply.plain_text)
+
+    shown = await h.say(SUPER_ADMIN, "/agency add xa_an_binh committee UBND xã An Bình", preview)
+    assert "UBND xã An Bình (mã XA_AN_BINH, loại: Ủy ban nhân dân)" in (shown.plain_text or "")
+    assert "Đã thêm đơn vị UBND xã An Bình" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    shown = await h.say(SUPER_ADMIN, "/agency rename XA_AN_BINH UBND xã An Bình mới", preview)
+    assert "Đã đổi tên" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    _, agencies = await h.services.broadcast.catalog()
+    assert "UBND xã An Bình mới" in [a.name for a in agencies]
+
+    # Off: not offered in /broadcast, no new directive; its in-flight directive stays.
+    await broadcast(h, AGENCY, number="100/UBND-VP")
+    await h.fake.wait_for_message(101, lambda m: "100/UBND-VP" in (m.plain_text or ""))
+    token, _ = await invite(h, f"dau_moi {AGENCY}")
+    shown = await h.say(SUPER_ADMIN, f"/agency off {AGENCY}", preview)
+    text = shown.plain_text or ""
+    assert "lời mời cán bộ đầu mối chưa dùng bị thu hồi (1)" in text
+    assert "1 văn bản đang chờ đơn vị xác nhận vẫn giữ nguyên" in text
+    assert "thu hồi 1 lời mời" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    groups, agencies = await h.services.broadcast.catalog()
+    assert AGENCY not in [a.code for a in agencies]
+    assert all(AGENCY not in [a.code for a in agencies if a.id in g.agency_ids] for g in groups)
+    before = len(h.fake.messages_to(101))
+    await broadcast(h, AGENCY, "CAT", number="300/UBND-VP")
+    await h.services.sender.drained()
+    assert [m for m in h.fake.messages_to(101)[before:]
+            if "300/UBND-VP" in (m.plain_text or "")] == []
+    assert "thu hồi" in ((await h.say(104, f"/start {token}")).plain_text or "")
+    view = await h.say(SUPER_ADMIN, f"/agency {AGENCY}", has("Cán bộ"))
+    assert "đã ngừng hoạt động" in (view.plain_text or "").splitlines()[0]
+
+    shown = await h.say(SUPER_ADMIN, f"/agency on {AGENCY}", preview)
+    assert "hoạt động trở lại" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    _, agencies = await h.services.broadcast.catalog()
+    assert AGENCY in [a.code for a in agencies]
+    actions = [e.action for e in await AuditRepository(h.services.db.reader).entries()
+               if e.action.startswith("manage.")]
+    assert actions == ["manage.agency_add", "manage.agency_rename", "manage.agency_off",
+                       "manage.agency_on"]
+
+
+async def test_group_add_remove_changes_the_next_broadcasts_audience(
+        harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+
+    async def members() -> set[str]:
+        groups, agencies = await h.services.broadcast.catalog()
+        codes = {a.id: a.code for a in agencies}
+        [group] = [g for g in groups if g.code == "DN_VIEN_THONG"]
+        return {codes[i] for i in group.agency_ids}
+
+    listing = await h.say(SUPER_ADMIN, "/group", has("Nhóm đơn vị"))
+    assert "DN_VIEN_THONG" in (listing.plain_text or "")
+    assert AGENCY not in await members()
+    shown = await h.say(SUPER_ADMIN, f"/group add dn_vien_thong {AGENCY}", preview)
+    assert "Đã thêm" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    assert AGENCY in await members()
+    before = len(h.fake.messages_to(101))
+    await broadcast(h, *sorted(await members()), number="400/UBND-VP")  # «chọn nhóm» in /broadcast
+    await h.fake.wait_for_message(101, lambda m: "400/UBND-VP" in (m.plain_text or ""),
+                                  after=before)
+    # (Escalation notices about the telecoms reach the admin meanwhile: wait for the reply.)
+    await h.say(SUPER_ADMIN, f"/group add DN_VIEN_THONG {AGENCY}", has("đã thuộc nhóm"))
+    shown = await h.say(SUPER_ADMIN, f"/group remove DN_VIEN_THONG {AGENCY}", preview)
+    assert "Đã bỏ" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    assert AGENCY not in await members()
+    for bad, expect in (("/group add DN_VIEN_THONG", "Cú pháp"),
+                        ("/group add KHONG_CO CAT", "Không tìm thấy nhóm"),
+                        ("/group remove DN_VIEN_THONG KHONG_CO", "Không tìm thấy đơn vị")):
+        await h.say(SUPER_ADMIN, bad, has(expect))
+
+
+async def test_a_later_import_that_reactivates_says_so(harness: Harness, tmp_path: Path) -> None:
+    """The file is the roster of record; an import undoing a /person off names the person."""
+    h = harness
+    await start(h, tmp_path)
+    shown = await h.say(SUPER_ADMIN, "/person off P901", preview)
+    await tap(h, SUPER_ADMIN, shown, "Xác nhận")
+    path = tmp_path / "again.yaml"
+    path.write_text(yaml.safe_dump({"people": PEOPLE}, allow_unicode=True), encoding="utf-8")
+    report = await Importer(h.services.db, h.clock).import_file(path)
+    assert report.reactivated == ["person P901 (Lê Thị Ở)"]
+    unchanged = await Importer(h.services.db, h.clock).import_file(path)
+    assert unchanged.reactivated == []
+
+
+async def test_another_admins_preview_is_not_theirs_to_confirm(
+        harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await start(h, tmp_path)
+    await join(h, 9002, "admin")  # a second admin
+    shown = await h.say(SUPER_ADMIN, "/person off P901", preview)
+    data = shown.button_data("Xác nhận")
+    on = await h.say(9002, "/help")
+    query = h.fake.press_button(9002, on.message_id, data)
+    await h.fake.wait_for_call("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query)
+    assert "không còn hiệu lực" in str((h.fake.callback_answer(query) or {}).get("text"))
+    [refused] = await audited(h, "manage.refused")
+    assert refused.actor_user_id == 9002 and refused.details["why"] == "not_owner"
+    p901 = await PeopleRepository(h.services.db.reader).by_code("P901")
+    assert p901 is not None and p901.active
+    # The owner still can.
+    assert "Đã ngừng hoạt động" in await tap(h, SUPER_ADMIN, shown, "Xác nhận")
