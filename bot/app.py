@@ -38,6 +38,7 @@ from bot.services.results import ResultService
 from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
+from bot.storage.people import PeopleRepository
 from bot.storage.processed import HandledUpdates
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
@@ -99,7 +100,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     sender = OutboxSender(db, clock, sender_bots, rate=settings.send_rate,
                           per_chat_interval=settings.per_chat_interval,
                           max_in_flight=settings.send_in_flight,
-                          on_late_landing=LateCopies(settings))
+                          on_late_landing=LateCopies(settings),
+                          closed_chats=lambda conn: PeopleRepository(conn).closed_chats())
     notifier = TelegramNotifier(settings, sender)
     schedule = Signal()  # the earliest escalation due time may have moved: re-arm
     refusals = RefusalLog(db, clock)  # one window per refusal, whichever service refuses

@@ -29,7 +29,7 @@ from bot.storage.changes import PendingChangeRepository
 from bot.storage.db import Database
 from bot.storage.duty import DutyRepository
 from bot.storage.invites import InviteRepository
-from bot.storage.outbox import OutboxRepository
+from bot.storage.outbox import PERSON_INACTIVE, OutboxRepository
 from bot.storage.people import PeopleRepository
 
 # A preview older than this is not applied: what it showed may no longer be true.
@@ -38,8 +38,6 @@ NAME_MAX = 200  # as the importer's
 _CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")  # as the importer's
 # Names are shown escaped anyway; refusing tags keeps the roster free of what looks like code.
 _MARKUP = re.compile(r"[<>]")
-# Outbox rows dropped because their person was deactivated carry this error.
-PERSON_INACTIVE = "person_inactive"
 
 
 class Ambiguous(InvalidInput):

@@ -12,6 +12,8 @@ import aiosqlite
 from bot.domain.notices import DIRECTIVE_KINDS, About
 
 SEND_METHODS = frozenset({"send_message", "send_document", "send_photo"})
+# The error of operations dropped because their person was deactivated (/person off, import).
+PERSON_INACTIVE = "person_inactive"
 
 
 @dataclass(frozen=True, slots=True)
