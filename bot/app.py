@@ -31,6 +31,7 @@ from bot.services.incident_escalations import UNTAKEN, incident_subjects
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
+from bot.services.management import ManagementService
 from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
@@ -39,6 +40,7 @@ from bot.services.summaries import SummaryService
 from bot.services.summary_reminders import SummaryReminders
 from bot.storage.db import Database
 from bot.storage.drafts import Drafts
+from bot.storage.people import PeopleRepository
 from bot.storage.processed import HandledUpdates
 from bot.telegram.client import HoaTocBot
 from bot.telegram.menus import set_default_menu
@@ -100,7 +102,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     sender = OutboxSender(db, clock, sender_bots, rate=settings.send_rate,
                           per_chat_interval=settings.per_chat_interval,
                           max_in_flight=settings.send_in_flight,
-                          on_late_landing=LateCopies(settings))
+                          on_late_landing=LateCopies(settings),
+                          closed_chats=lambda conn: PeopleRepository(conn).closed_chats())
     notifier = TelegramNotifier(settings, sender)
     schedule = Signal()  # the earliest escalation due time may have moved: re-arm
     refusals = RefusalLog(db, clock)  # one window per refusal, whichever service refuses
@@ -150,6 +153,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         summary_reminders=SummaryReminders(db, clock, settings, notifier),
         figures=FiguresService(db, clock, access, broadcast, settings.tz),
         summaries=SummaryService(db, clock, settings, form),
+        management=ManagementService(db, clock, notifier, schedule),
     )
 
 

@@ -169,6 +169,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             rotation = (f"rotation of {report.rotation_size} responders {report.rotation}"
                         if report.rotation else "no rotation in the file")
             print(f"duty: {rotation}, {report.overrides_added} override(s) added")
+        for what in report.reactivated:  # e.g. undoing a /person off made in chat
+            print(f"warning: {what} was inactive and is active again (the file says so; "
+                  "write active: false in the file to keep it inactive)")
         return 0
 
     return asyncio.run(go())

@@ -20,6 +20,7 @@ from bot.services.figures import FiguresService
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
+from bot.services.management import ManagementService
 from bot.services.onboarding import OnboardingService
 from bot.services.overdue import OverdueService
 from bot.services.ports import Signal
@@ -58,6 +59,7 @@ class Services:
     summary_reminders: SummaryReminders
     figures: FiguresService
     summaries: SummaryService
+    management: ManagementService
 
 
 class BotData:

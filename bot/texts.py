@@ -1707,6 +1707,193 @@ TEXTS: Final[dict[str, str]] = {
     "dr_cite": "{cited} [🎯 DIỄN TẬP]",
     "dr_audit_suffix": " (diễn tập)",
     "dr_label_prefix": "🎯 Diễn tập · ",
+    # --- i13 item 5: management in chat (/agency, /group, /person) ----------------------------
+    "aud_act_manage_person_off": "Ngừng hoạt động cán bộ",
+    "aud_act_manage_person_primary": "Đưa cán bộ đầu mối dự phòng lên chính",
+    "aud_act_manage_agency_add": "Thêm đơn vị",
+    "aud_act_manage_agency_rename": "Đổi tên đơn vị",
+    "aud_act_manage_agency_off": "Ngừng hoạt động đơn vị",
+    "aud_act_manage_agency_on": "Hoạt động lại đơn vị",
+    "aud_act_manage_group_add": "Thêm đơn vị vào nhóm",
+    "aud_act_manage_group_remove": "Bỏ đơn vị khỏi nhóm",
+    "aud_act_manage_refused": "Từ chối xác nhận thay đổi",
+    "mg_cmd_agency": "Xem, thêm, đổi tên, ngừng hoạt động đơn vị",
+    "mg_cmd_group": "Nhóm đơn vị nhận văn bản",
+    "mg_cmd_person": "Ngừng hoạt động cán bộ; đổi đầu mối chính",
+    "mg_help": (
+        "<b>Quản lý đơn vị, nhóm, cán bộ</b> (mỗi thay đổi đều được xem trước và chỉ thực hiện "
+        "khi bấm “✅ Xác nhận”):\n"
+        "• <code>/agency MÃ</code>: đơn vị và cán bộ của đơn vị\n"
+        "• <code>/agency add MÃ [loại] Tên</code>, <code>/agency rename MÃ Tên mới</code>, "
+        "<code>/agency off MÃ</code>, <code>/agency on MÃ</code>\n"
+        "• <code>/group</code>, <code>/group add NHÓM MÃ</code>, <code>/group remove NHÓM MÃ</code>\n"
+        "• <code>/person off MÃ|tên</code>, <code>/person primary MÃ|tên</code>"
+    ),
+    "mg_agency_usage": (
+        "Cú pháp:\n"
+        "• <code>/agency MÃ</code> — xem đơn vị và cán bộ của đơn vị\n"
+        "• <code>/agency add MÃ [loại] Tên đơn vị</code> — thêm đơn vị; loại (không bắt buộc): "
+        "department (sở, ban, ngành), committee (UBND), telecom (doanh nghiệp viễn thông), "
+        "centre (trung tâm), other (khác, mặc định)\n"
+        "• <code>/agency rename MÃ Tên mới</code> — đổi tên\n"
+        "• <code>/agency off MÃ</code> / <code>/agency on MÃ</code> — ngừng / hoạt động lại\n"
+        "Ví dụ: <code>/agency add XA_AN_BINH committee UBND xã An Bình</code>"
+    ),
+    "mg_group_usage": (
+        "Cú pháp:\n"
+        "• <code>/group</code> — các nhóm và số đơn vị\n"
+        "• <code>/group add NHÓM MÃ_ĐƠN_VỊ</code> — thêm đơn vị vào nhóm\n"
+        "• <code>/group remove NHÓM MÃ_ĐƠN_VỊ</code> — bỏ đơn vị khỏi nhóm\n"
+        "Ví dụ: <code>/group add UBND_XA XA_AN_BINH</code>"
+    ),
+    "mg_person_usage": (
+        "Cú pháp:\n"
+        "• <code>/person off MÃ hoặc tên</code> — ngừng hoạt động cán bộ đã nghỉ, chuyển công tác\n"
+        "• <code>/person primary MÃ hoặc tên</code> — đưa cán bộ đầu mối dự phòng lên làm "
+        "đầu mối chính\n"
+        "Ví dụ: <code>/person off P900</code>, <code>/person primary Lê Thị Ở</code>"
+    ),
+    "mg_code_invalid": (
+        "❌ Mã “{code}” không hợp lệ: mã gồm 1–32 ký tự A–Z, 0–9, “_” hoặc “-”. "
+        "Ví dụ: <code>XA_AN_BINH</code>."
+    ),
+    "mg_name_missing": (
+        "❌ Thiếu tên. Vui lòng nhập tên sau mã, ví dụ: "
+        "<code>/agency rename XA_AN_BINH UBND xã An Bình</code>."
+    ),
+    "mg_name_too_long": "❌ Tên dài {length} ký tự, vượt quá {limit} ký tự. Vui lòng rút gọn.",
+    "mg_name_markup": (
+        "❌ Tên không được chứa ký tự “&lt;”, “&gt;” hay ký tự điều khiển. Vui lòng nhập lại."
+    ),
+    "mg_person_missing": (
+        "❌ Vui lòng nhập mã hoặc tên cán bộ, ví dụ: <code>/person off P900</code>."
+    ),
+    "mg_person_not_found": (
+        "❌ Không tìm thấy cán bộ có mã hoặc tên “{query}”. Vui lòng kiểm tra lại; danh sách "
+        "cán bộ của đơn vị: <code>/agency MÃ</code>."
+    ),
+    "mg_person_ambiguous": (
+        "❌ Có nhiều cán bộ ứng với “{query}”. Vui lòng gõ lại lệnh với mã cán bộ:\n{candidates}"
+    ),
+    "mg_candidate": "• {name} — mã <code>{code}</code>{where}",
+    "mg_candidate_state": " ({state})",
+    "mg_candidate_command": "<code>{command}</code>",
+    "mg_where_liaison": ", cán bộ đầu mối {rank} của {agency}",
+    "mg_person_already_off": "ℹ️ {name} đã ngừng hoạt động trước đó; không có gì thay đổi.",
+    "mg_person_self": (
+        "❌ Quản trị viên không thể tự ngừng hoạt động tài khoản của mình. Đề nghị một quản trị "
+        "viên khác thực hiện."
+    ),
+    "mg_person_not_liaison": "❌ {name} không phải cán bộ đầu mối của đơn vị nào.",
+    "mg_person_already_primary": "ℹ️ {name} đã là cán bộ đầu mối chính; không có gì thay đổi.",
+    "mg_agency_exists": (
+        "❌ Đã có đơn vị mã “{code}”. Để đổi tên: <code>/agency rename {code} Tên mới</code>."
+    ),
+    "mg_agency_same_name": "ℹ️ Đơn vị đã mang tên “{name}”; không có gì thay đổi.",
+    "mg_agency_already_off": "ℹ️ {agency} đã ngừng hoạt động trước đó; không có gì thay đổi.",
+    "mg_agency_already_on": "ℹ️ {agency} đang hoạt động; không có gì thay đổi.",
+    "mg_group_not_found": (
+        "❌ Không tìm thấy nhóm có mã “{code}”. Xem các nhóm: <code>/group</code>."
+    ),
+    "mg_group_already_in": "ℹ️ {agency} đã thuộc nhóm “{group}”; không có gì thay đổi.",
+    "mg_group_not_in": "ℹ️ {agency} không thuộc nhóm “{group}”; không có gì thay đổi.",
+    "mg_stale": "Nút này không còn hiệu lực; không có gì được thực hiện.",
+    "mg_done_already": (
+        "Thay đổi này đã được xác nhận hoặc hủy trước đó; nút không còn hiệu lực, không có gì "
+        "được thực hiện thêm."
+    ),
+    "mg_expired": (
+        "Bản xem trước đã quá 30 phút nên nút không còn hiệu lực; không có gì được thực hiện. "
+        "Vui lòng gõ lại lệnh để xem thông tin mới nhất."
+    ),
+    "mg_confirm_hint": "Bấm “✅ Xác nhận” để thực hiện hoặc “Hủy” để bỏ qua.",
+    "mg_cancelled": "Đã hủy; không có gì thay đổi.",
+    "mg_preview_person_off": (
+        "<b>Ngừng hoạt động cán bộ</b> {name} (mã {code}){where}.\n"
+        "Sau khi xác nhận: cán bộ không nhận thêm bất kỳ tin nào (văn bản mới, nhắc hạn, đôn đốc, "
+        "lịch trực, thông báo sự cố), không dùng được lệnh nào; lời mời chưa dùng bị thu hồi "
+        "({invites}); tin còn chờ gửi bị hủy ({queued}). Các xác nhận đã ghi nhận trước đây được "
+        "giữ nguyên."
+    ),
+    "mg_warn_sole_primary": (
+        "⚠️ Đây là cán bộ đầu mối chính duy nhất của {agency}. {suggest}"
+    ),
+    "mg_suggest_backup": "Đề nghị đưa cán bộ dự phòng lên làm chính: {commands}.",
+    "mg_suggest_invite": (
+        "Đơn vị không còn cán bộ dự phòng; đề nghị mời cán bộ mới: "
+        "<code>/invite dau_moi {code}</code>."
+    ),
+    "mg_warn_on_duty": (
+        "⚠️ Cán bộ đang trong ca trực: sau khi ngừng hoạt động, đôn đốc không gửi cho cán bộ này "
+        "mà chuyển Đội trưởng và quản trị viên. Đề nghị phân công người trực thay: "
+        "<code>/duty_set</code>."
+    ),
+    "mg_done_person_off": (
+        "✅ Đã ngừng hoạt động cán bộ {name}. Đã thu hồi {revoked} lời mời, hủy {dropped} tin "
+        "chờ gửi."
+    ),
+    "mg_preview_person_primary": (
+        "<b>Đổi cán bộ đầu mối chính</b> của {agency}: {name} (mã {code}) lên làm đầu mối "
+        "chính.{former}"
+    ),
+    "mg_former_primary": " Đầu mối chính hiện nay ({names}) chuyển thành đầu mối dự phòng.",
+    "mg_done_person_primary": "✅ {name} là cán bộ đầu mối chính của {agency}.{former}",
+    "mg_preview_agency_add": (
+        "<b>Thêm đơn vị</b> {name} (mã {code}, loại: {kind}). Đơn vị được chọn được khi gửi "
+        "văn bản; mời cán bộ đầu mối: <code>/invite dau_moi {code}</code>."
+    ),
+    "mg_done_agency_add": (
+        "✅ Đã thêm đơn vị {name} (mã {code}). Mời cán bộ đầu mối: "
+        "<code>/invite dau_moi {code}</code>."
+    ),
+    "mg_preview_agency_rename": "<b>Đổi tên đơn vị</b> mã {code}: “{old}” → “{new}”.",
+    "mg_done_agency_rename": "✅ Đã đổi tên đơn vị mã {code} thành “{new}”.",
+    "mg_preview_agency_off": (
+        "<b>Ngừng hoạt động đơn vị</b> {name} (mã {code}).\n"
+        "Sau khi xác nhận: đơn vị không còn được chọn khi gửi văn bản và không nhận văn bản mới "
+        "(kể cả khi gửi theo nhóm); lời mời cán bộ đầu mối chưa dùng bị thu hồi ({invites}). "
+        "{waiting} văn bản đang chờ đơn vị xác nhận vẫn giữ nguyên: cán bộ vẫn xác nhận được, việc "
+        "đôn đốc tiếp tục; muốn dừng, thu hồi văn bản trong /status."
+    ),
+    "mg_done_agency_off": "✅ Đã ngừng hoạt động đơn vị {name}. Đã thu hồi {revoked} lời mời.",
+    "mg_preview_agency_on": (
+        "<b>Hoạt động lại đơn vị</b> {name} (mã {code}): đơn vị lại được chọn khi gửi văn bản. "
+        "Văn bản gửi trong thời gian ngừng hoạt động không được gửi bù."
+    ),
+    "mg_done_agency_on": "✅ Đơn vị {name} hoạt động trở lại.",
+    "mg_preview_group_add": (
+        "<b>Thêm đơn vị</b> {agency} vào nhóm “{group}” (mã {code}); nhóm sẽ có {count} đơn vị. "
+        "Văn bản gửi theo nhóm từ nay đến cả đơn vị này."
+    ),
+    "mg_done_group_add": "✅ Đã thêm {agency} vào nhóm “{group}” ({count} đơn vị).",
+    "mg_preview_group_remove": (
+        "<b>Bỏ đơn vị</b> {agency} khỏi nhóm “{group}” (mã {code}); nhóm còn {count} đơn vị. "
+        "Văn bản đã gửi không thay đổi."
+    ),
+    "mg_done_group_remove": "✅ Đã bỏ {agency} khỏi nhóm “{group}” ({count} đơn vị).",
+    "mg_agency_head": "<b>{name}</b> (mã {code}, loại: {kind}){state}",
+    "mg_agency_inactive": " — ⛔ đã ngừng hoạt động",
+    "mg_agency_groups": "Nhóm: {groups}",
+    "mg_agency_no_groups": "Nhóm: chưa thuộc nhóm nào",
+    "mg_agency_people": "<b>Cán bộ</b> ({count}):",
+    "mg_agency_nobody": "Đơn vị chưa có cán bộ nào. Mời cán bộ đầu mối: <code>/invite dau_moi {code}</code>.",
+    "mg_person_line": "• {name}{code} — {what}; {phone}; {state}",
+    "mg_person_code": " (mã {code})",
+    "mg_what_liaison": "đầu mối {rank}",
+    "mg_no_phone": "chưa có số điện thoại",
+    "mg_state_on_bot": "đang dùng bot",
+    "mg_state_not_joined": "chưa dùng bot",
+    "mg_state_blocked": "đã chặn bot, không liên lạc được",
+    "mg_state_inactive": "đã ngừng hoạt động",
+    "mg_groups_head": "<b>Nhóm đơn vị nhận văn bản</b> ({count}):",
+    "mg_group_line": "• {name} (mã <code>{code}</code>) — {count} đơn vị{inactive}",
+    "mg_group_inactive": ", trong đó {count} đã ngừng hoạt động",
+    "mg_groups_none": "Chưa có nhóm nào (nhóm được tạo bằng <code>hoatoc import</code>).",
+    "mg_kind_department": "sở, ban, ngành",
+    "mg_kind_committee": "Ủy ban nhân dân",
+    "mg_kind_telecom": "doanh nghiệp viễn thông",
+    "mg_kind_centre": "trung tâm",
+    "mg_kind_other": "khác",
 }
 
 

@@ -58,6 +58,7 @@ async def help_command(update: Update, context: HoaTocContext) -> None:
     extra = [t("help_alerts")] if Role.RESPONDER in roles else []
     if Role.ADMIN in roles:  # the typed /invite forms and their Vietnamese names
         extra.append(t("help_invite"))
+        extra.append(t("mg_help"))  # /agency, /group, /person
     await message(update).reply_text(render.help_text(commands, s.settings, extra),
                                      reply_markup=_report_button(roles))
 

@@ -237,6 +237,10 @@ class ImportReport:
     rotation_size: int = 0
     rotation: str | None = None
     overrides_added: int = 0
+    # The file is the roster of record: agencies and people it states as active are active
+    # again, also those an admin deactivated in chat (/agency off, /person off). Named here
+    # so that the operator sees it rather than finds out at the next broadcast.
+    reactivated: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -636,6 +640,7 @@ class Importer:
                     report.updated["agencies"] += 1
                     if a.active and not current.active:
                         reopened.add(current.id)
+                        report.reactivated.append(f"agency {a.code} ({a.name})")
                 else:
                     report.unchanged["agencies"] += 1
 
@@ -678,6 +683,8 @@ class Importer:
                     report.updated["people"] += 1
                     if current_p.agency_id is not None and current_p.has(Role.LIAISON):
                         left.add(current_p.agency_id)
+                    if p.active and not current_p.active:
+                        report.reactivated.append(f"person {p.code} ({p.full_name})")
                     if p.active and Role.LIAISON in p.roles and not (
                             current_p.active and current_p.has(Role.LIAISON)
                             and current_p.agency_id == pfields["agency_id"]):

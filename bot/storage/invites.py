@@ -80,3 +80,11 @@ class InviteRepository:
             (now, user_id, invite_id),
         )
         return cur.rowcount == 1
+
+    async def pending_for_person(self, person_id: int, now: int) -> list[Invite]:
+        """Invites not yet used that would link this (imported) person."""
+        async with self.conn.execute(
+            "SELECT * FROM invites WHERE person_id = ? AND used_at IS NULL"
+            " AND revoked_at IS NULL AND expires_at > ? ORDER BY id", (person_id, now),
+        ) as cur:
+            return [_invite(r) for r in await cur.fetchall()]

@@ -12,6 +12,8 @@ import aiosqlite
 from bot.domain.notices import DIRECTIVE_KINDS, About
 
 SEND_METHODS = frozenset({"send_message", "send_document", "send_photo"})
+# The error of operations dropped because their person was deactivated (/person off, import).
+PERSON_INACTIVE = "person_inactive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,24 @@ class OutboxRepository:
         if agency_id is not None:
             sql, args = sql + " AND agency_id = ?", (*args, agency_id)
         async with self.conn.execute(sql, args) as cur:
+            ids = [r[0] for r in await cur.fetchall()]
+        if ids:
+            await self.mark_failed(ids, reason, now, blocked=False)
+        return ids
+
+    async def queued_to(self, chat_id: int) -> int:
+        """How many operations are still queued for a chat."""
+        async with self.conn.execute(
+            "SELECT count(*) FROM outbox WHERE status = 'queued' AND chat_id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row is not None else 0
+
+    async def cancel_chat(self, chat_id: int, reason: str, now: int) -> list[int]:
+        """Drop everything still queued for a chat (its person was deactivated); their ids."""
+        async with self.conn.execute(
+            "SELECT id FROM outbox WHERE status = 'queued' AND chat_id = ?", (chat_id,)
+        ) as cur:
             ids = [r[0] for r in await cur.fetchall()]
         if ids:
             await self.mark_failed(ids, reason, now, blocked=False)

@@ -94,6 +94,14 @@ class PeopleRepository:
         async with self.conn.execute(f"{_SELECT} WHERE p.lead = 1 AND p.active = 1 ORDER BY p.id") as cur:
             return [_person(r) for r in await cur.fetchall()]
 
+    async def closed_chats(self) -> frozenset[int]:
+        """Chats of people who were deactivated, unless an active person has the same chat."""
+        async with self.conn.execute(
+            "SELECT chat_id FROM people WHERE active = 0 AND chat_id IS NOT NULL EXCEPT"
+            " SELECT chat_id FROM people WHERE active = 1 AND chat_id IS NOT NULL"
+        ) as cur:
+            return frozenset(r[0] for r in await cur.fetchall())
+
     async def insert(self, fields: dict[str, Any], now: int) -> int:
         cur = await self.conn.execute(
             "INSERT INTO people (code, full_name, phone, lead, agency_id, rank, telegram_user_id,"

@@ -815,6 +815,24 @@ class ReportPage(Tap):
         return cls(int(m[1]))
 
 
+# --- management in chat (issue 13): /agency, /group, /person ---------------------------------
+
+@dataclass(frozen=True)
+class ManageConfirm(Tap):
+    """«Xác nhận» (`ok`) or «Hủy» under a management preview, bound to its pending change."""
+
+    ok: bool
+    nonce: str
+    PATTERN = re.compile(r"mg:(y|n):([0-9a-f]{12})")
+
+    def encode(self) -> str:
+        return _checked(f"mg:{'y' if self.ok else 'n'}:{self.nonce}")
+
+    @classmethod
+    def _from(cls, m: re.Match[str]) -> Tap:
+        return cls(m[1] == "y", m[2])
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 KINDS: tuple[type[Tap], ...] = (
@@ -825,6 +843,7 @@ KINDS: tuple[type[Tap], ...] = (
     InviteRole, InviteAgency, InvitePage, InviteButton, InviteLink, InviteNew, InviteRevoke,
     IncidentAction, IncidentPage, IclButton, IclPick, IclPriority,
     ReportButton, ReportChoice, ReportField, ReportAgency, ReportPage,
+    ManageConfirm,
 )
 
 # Taps answered at once in their own handler group, outside the per-user queue: an

@@ -31,7 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.clock import Clock, to_epoch
 from bot.storage.db import Database
-from bot.storage.outbox import OutboxOp, OutboxRepository
+from bot.storage.outbox import PERSON_INACTIVE, OutboxOp, OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +95,20 @@ Listener = Callable[[Outcome], Awaitable[None]]
 # Told, inside the transaction that records it, of a message that landed after its operation
 # was cancelled (a copy of a directive recalled while it was in flight): it may queue more.
 LateLanding = Callable[[aiosqlite.Connection, OutboxOp, int | None, int], Awaitable[None]]
+# The chats nothing may be sent to any more (their person was deactivated), read from the
+# database: `hoatoc import` deactivates people from another process, which cannot tell this
+# sender to forget what it has already loaded for them.
+ClosedChats = Callable[[aiosqlite.Connection], Awaitable[frozenset[int]]]
 
 
 class OutboxSender:
     RECORD_RETRY = 0.2  # first wait before a failed record is committed again
+    CLOSED_EVERY = 1.0  # seconds between reads of the closed chats
     def __init__(
         self, db: Database, clock: Clock, bots: Bot | Sequence[Bot], *, rate: float = 29.0,
         per_chat_interval: float = 1.0, max_in_flight: int = 10, max_attempts: int = 200,
         max_backoff: float = 60.0, min_backoff: float = 1.0, poll_every: float = 5.0,
-        on_late_landing: LateLanding | None = None,
+        on_late_landing: LateLanding | None = None, closed_chats: ClosedChats | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -140,6 +145,9 @@ class OutboxSender:
         self._loading = False
         self._listeners: list[Listener] = []
         self.on_late_landing = on_late_landing
+        self.closed_chats = closed_chats
+        self._closed: frozenset[int] = frozenset()
+        self._next_closed = 0.0  # loop time of the next read of the closed chats
         self._cancelled: set[int] = set()  # cancelled in the database while in flight
         self._stopping = False
         self._stop_requested = asyncio.Event()
@@ -177,6 +185,7 @@ class OutboxSender:
             self._recorder = loop.create_task(self._record_loop(), name="outbox-recorder")
             self._stopping = False
             self._stop_requested.clear()
+            self._next_closed = 0.0  # read the closed chats afresh before the first send
 
     async def stop(self) -> None:
         self._stopping = True
@@ -212,9 +221,19 @@ class OutboxSender:
 
     async def _load(self) -> None:
         self._dirty = False  # a wake() during the query below sets it again: nothing is missed
-        self._next_poll = asyncio.get_running_loop().time() + self.poll_every
-        self._loading = True
+        now = asyncio.get_running_loop().time()
+        self._next_poll = now + self.poll_every
+        self._loading = True  # from here: drained() must not take the sender for idle
         try:
+            if self.closed_chats is not None and now >= self._next_closed:
+                # At most once a second (a wake comes with many commits): what was loaded
+                # for a person an import deactivates may still go out within that second.
+                self._next_closed = now + self.CLOSED_EVERY
+                try:
+                    self._closed = await self.closed_chats(self.db.reader)
+                except Exception:  # never in the way of loading: the last list stays
+                    log.exception("could not read the closed chats; trying again shortly")
+                    self._next_closed = now
             rows = await OutboxRepository(self.db.reader).queued_after(self._last_loaded)
         finally:
             self._loading = False
@@ -300,6 +319,10 @@ class OutboxSender:
                 op = await OutboxRepository(self.db.reader).get(op_id)
             if op is None or op_id in self._cancelled:  # done or cancelled meanwhile
                 self._pop(chat_id)
+                return
+            if chat_id in self._closed and self.closed_chats is not None and (
+                    chat_id in await self.closed_chats(self.db.reader)):  # still, now
+                await self._fail_chat(chat_id, PERSON_INACTIVE, unreachable=False)
                 return
             try:
                 message_id = await self._perform_readable(op, client)

@@ -276,3 +276,29 @@ async def test_responder_who_left_gets_no_digest_and_cannot_claim(
             and m.message_id > digest.message_id] == []
     fallback = await h.fake.wait_for_message(SUPER_ADMIN, has("không có thành viên nào đang trực"))
     assert "Trung tâm Công nghệ thông tin" in (fallback.plain_text or "")
+
+
+async def test_messages_queued_for_a_liaison_an_import_deactivates_never_go_out(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """`hoatoc import` runs in another process: it cannot reach the bot's sender, yet what
+    was queued for someone the file marks as gone must not reach them."""
+    h = harness
+    await start(h, tmp_path)
+    await broadcast(h, AGENCY)
+    await h.fake.wait_for_message(101, is_directive)
+    await h.services.sender.drained()
+    await h.services.sender.stop()  # Telegram is slow today: the reminders stay queued
+    assert h.t0 is not None
+    h.clock.set(h.t0 + 50 * timedelta(seconds=1))
+    assert await h.services.escalation.run_due() == 2  # the reminders to 101 and 102
+    await reimport(h, tmp_path, "P900", active=False)
+    await h.services.sender.start()
+    h.services.sender.wake()
+    await h.services.sender.drained()
+    assert [m for m in h.fake.messages_to(102) if "Nhắc" in (m.plain_text or "")] != []
+    assert [m for m in h.fake.messages_to(101) if "Nhắc" in (m.plain_text or "")] == []
+    async with h.services.db.reader.execute(
+            "SELECT status, error FROM outbox WHERE chat_id = 101 AND subject_kind ="
+            " 'directive_ack' AND agency_id IS NOT NULL") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("failed", "person_inactive")]

@@ -74,4 +74,6 @@ SAMPLES: dict[type[cb.Tap], Sample] = {
     cb.ReportField: lambda w: [cb.ReportField("now", "detected_at")],
     cb.ReportAgency: lambda w: [cb.ReportAgency(w.agency_b)],
     cb.ReportPage: lambda w: [cb.ReportPage(1)],
+    cb.ManageConfirm: lambda w: [cb.ManageConfirm(True, "0123456789ab"),
+                                 cb.ManageConfirm(False, "0123456789ab")],
 }

@@ -43,6 +43,11 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/status 01/06/2026 30/06/2026", ADMIN),
     ("/summary", ADMIN), ("/summary 2026H1", ADMIN),
     ("/report", REGISTERED),
+    # Management in chat (issue 13): looking and every change are for admins only.
+    ("/agency", ADMIN), ("/agency CAT", ADMIN), ("/agency add XA_MOI Xã Mới", ADMIN),
+    ("/agency rename CAT Công an", ADMIN), ("/agency off CAT", ADMIN), ("/agency on CAT", ADMIN),
+    ("/group", ADMIN), ("/group add UBND_XA CAT", ADMIN), ("/group remove UBND_XA CAT", ADMIN),
+    ("/person off P1", ADMIN), ("/person primary P1", ADMIN),
 ]
 
 REFUSALS = ("access.denied", "incident.report_refused", "incident.view_refused")
@@ -128,6 +133,7 @@ TAP_RULES: dict[type[cb.Tap], tuple[frozenset[str], bool]] = {
     cb.IclButton: CONVERSATION, cb.IclPick: CONVERSATION, cb.IclPriority: CONVERSATION,
     cb.ReportButton: CONVERSATION, cb.ReportChoice: CONVERSATION, cb.ReportField: CONVERSATION,
     cb.ReportAgency: CONVERSATION, cb.ReportPage: CONVERSATION,
+    cb.ManageConfirm: (ADMIN, True),
 }
 # On agency B's incident, not yet taken (see bot/domain/incidents.py's table): liaison A is
 # not its reporter, the responder not its assignee, nobody here its lead.

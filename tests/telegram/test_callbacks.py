@@ -85,6 +85,8 @@ TAPS: list[tuple[cb.Tap, str]] = [
     (cb.IclPriority("nghiem_trong", "0a1b2c3d"), "icl:r:nghiem_trong:0a1b2c3d"),
     (cb.IncidentPage("m", BIG), f"incs:m:{BIG}"),
     (cb.IncidentAction("take", BIG), f"inc:take:{BIG}"),
+    (cb.ManageConfirm(True, "0a1b2c3d4e5f"), "mg:y:0a1b2c3d4e5f"),
+    (cb.ManageConfirm(False, "0a1b2c3d4e5f"), "mg:n:0a1b2c3d4e5f"),
 ]
 
 
@@ -115,6 +117,7 @@ FORGED = [
     "iv:r:boss", "iv:a:", "iv:l:1", "iv:l:1:2", "iv:n:admin:1", "iv:n:chief:0:0", "iv:rv:",
     "iv:rx:1", "iv:x",
     "inc:take:", "inc:take:1:2", "inc:grab:1", "inc:take:-1", "inc::1",
+    "mg:y:", "mg:y:0a1b2c3d", "mg:y:0A1B2C3D4E5F", "mg:x:0a1b2c3d4e5f", "mg:y:0a1b2c3d4e5f0",
 ]
 
 
