@@ -25,6 +25,7 @@ from bot.services.broadcast import BroadcastService
 from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService, Subject
+from bot.services.exports import ExportService
 from bot.services.importer import Importer
 from bot.services.incident_escalations import UNTAKEN, incident_subjects
 from bot.services.incident_lifecycle import IncidentLifecycle
@@ -146,6 +147,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         backups=BackupService(db, clock, settings, notifier),
         audit=AuditView(db),
         summary_reminders=SummaryReminders(db, clock, settings, notifier),
+        exports=ExportService(db, clock, settings),
     )
 
 

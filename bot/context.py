@@ -16,6 +16,7 @@ from bot.services.backups import BackupService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
+from bot.services.exports import ExportService
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
 from bot.services.incidents import IncidentService
@@ -54,6 +55,7 @@ class Services:
     backups: BackupService
     audit: AuditView
     summary_reminders: SummaryReminders
+    exports: ExportService
 
 
 class BotData:

@@ -25,6 +25,7 @@ from handlers import (
     duty,
     duty_admin,
     errors,
+    export,
     fallback,
     forms,
     gate,
@@ -90,6 +91,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("alerts", alerts.alerts, filters=private),
         CommandHandler("overdue", overdue.overdue, filters=private),
         CommandHandler("audit", audit.audit, filters=private),
+        # i13 /export: non-blocking, so a long build holds back none of the admin's updates.
+        CommandHandler("export", export.export, filters=private, block=False),
         CommandHandler("incidents", incident_views.incidents, filters=private),
         CommandHandler("incident", incident_views.incident, filters=private),
         CommandHandler("myreports", incident_views.myreports, filters=private),

@@ -38,6 +38,7 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/incidents", frozenset({"responder", "admin"})),
     ("/overdue", frozenset({"responder", "admin"})),
     ("/audit", ADMIN), ("/audit 5", ADMIN),
+    ("/export", ADMIN), ("/export 99/XX", ADMIN),  # i13 /export
     ("/report", REGISTERED),
 ]
 
