@@ -64,18 +64,6 @@ REAL_DIRECTIVES, INCIDENTS, TIMELINE, FIGURES = (
 DRILL_DIRECTIVES, DRILL_FIGURES = TEXTS["exp_sheet_drill_directives"], TEXTS["exp_sheet_drill_figures"]
 
 
-def escalation_level(done: str | None) -> int:
-    """The highest step of the escalation that fired (1-based), 0 when none did."""
-    if not done:
-        return 0
-    try:
-        counts = json.loads(done)
-    except ValueError:
-        return 0
-    fired = [i + 1 for i, n in enumerate(counts) if isinstance(n, int) and n > 0]
-    return max(fired, default=0)
-
-
 def _yes_no(value: bool | None) -> str | None:
     return None if value is None else TEXTS["exp_yes" if value else "exp_no"]
 
@@ -85,7 +73,7 @@ def _directive_rows(rows: Sequence[DirectiveRow]) -> Iterator[list[Any]]:
         yield [r.number, r.summary, TEXTS.get(f"urgency_name_{r.urgency}", r.urgency), r.agency,
                r.groups, r.liaisons, r.sent_at, r.ack_deadline_at, r.acked_at, r.acked_by,
                TEXTS.get(f"exp_via_{r.via}", r.via) if r.via else None, _yes_no(r.late),
-               escalation_level(r.escalation_done), r.report_at,
+               r.escalation_level, r.report_at,
                r.report_by if r.report_at else TEXTS["exp_no_report"], r.reports]
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import from_epoch, to_epoch
+from bot.domain.escalation import level
+from bot.storage.escalations import steps_from_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class DirectiveRow:
     acked_by: str | None
     via: str | None  # telegram | phone | report
     late: bool | None
-    escalation_done: str | None  # the `done` JSON of its acknowledgement escalation
+    escalation_level: int  # the highest step of its acknowledgement escalation that fired
     report_at: datetime | None  # the first result report
     report_by: str | None
     reports: int
@@ -91,8 +93,7 @@ SELECT d.id, d.number, d.summary, d.urgency, d.drill, d.created_at, d.ack_deadli
             WHERE p.agency_id = a.id AND p.active = 1
             ORDER BY p.rank = 'backup', p.full_name)) AS liaisons,
        k.acked_at, k.via, k.late, kp.full_name AS acked_by,
-       (SELECT e.done FROM escalations e WHERE e.subject_kind = 'directive_ack'
-            AND e.subject_id = d.id AND e.agency_id = a.id) AS escalation_done,
+       e.steps AS esc_steps, e.done AS esc_done, e.skipped AS esc_skipped,
        (SELECT count(*) FROM result_reports rr
             WHERE rr.directive_id = d.id AND rr.agency_id = a.id) AS reports,
        (SELECT rr.created_at FROM result_reports rr
@@ -106,6 +107,8 @@ JOIN directive_agencies da ON da.directive_id = d.id
 JOIN agencies a ON a.id = da.agency_id
 LEFT JOIN acknowledgements k ON k.directive_id = d.id AND k.agency_id = a.id
 LEFT JOIN people kp ON kp.id = k.person_id
+LEFT JOIN escalations e ON e.subject_kind = 'directive_ack' AND e.subject_id = d.id
+                       AND e.agency_id = a.id
 WHERE {where}
 ORDER BY d.created_at, d.id, a.name, a.id
 """
@@ -137,13 +140,25 @@ def _opt(value: int | None) -> datetime | None:
     return from_epoch(value) if value is not None else None
 
 
+def escalation_level(steps: str | None, done: str | None, skipped: str | None) -> int:
+    """The 1-based number of the latest step that fired, by the escalation's own rule
+    (occurrences skipped at its start never fired); 0 when none did or there is none."""
+    if not steps or not done:
+        return 0
+    frozen = steps_from_json(steps)
+    counts = tuple(json.loads(done)) or (0,) * len(frozen)
+    reached = level(frozen, counts, tuple(json.loads(skipped or "[]")))
+    return reached[0] if reached is not None else 0
+
+
 def _directive(r: aiosqlite.Row) -> DirectiveRow:
     return DirectiveRow(
         r["id"], r["number"], r["summary"], r["urgency"], bool(r["drill"]),
         from_epoch(r["created_at"]), from_epoch(r["ack_deadline_at"]), r["agency_id"],
         r["agency"], r["groups"] or "", r["liaisons"] or "", _opt(r["acked_at"]),
         r["acked_by"], r["via"], None if r["late"] is None else bool(r["late"]),
-        r["escalation_done"], _opt(r["report_at"]), r["report_by"], r["reports"])
+        escalation_level(r["esc_steps"], r["esc_done"], r["esc_skipped"]),
+        _opt(r["report_at"]), r["report_by"], r["reports"])
 
 
 def _incident(r: aiosqlite.Row) -> IncidentRow:
@@ -169,7 +184,7 @@ async def gather(path: Path, *, directive_id: int | None = None,
                  start: datetime | None = None, end: datetime | None = None) -> ExportData:
     """One directive (`directive_id`: no incidents, they belong to no directive) or the
     directives sent and incidents reported in [start, end)."""
-    conn = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True)
+    conn = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute("BEGIN")  # one snapshot for every query below

@@ -22,8 +22,10 @@ from bot.services import exports as export_service
 from bot.services.results import ResultDraft
 from bot.storage.audit import AuditRepository
 from bot.storage.directives import DirectiveRepository
+from bot.storage.exports import escalation_level
 from bot.storage.people import PeopleRepository
 from bot.testing.fake_telegram import SentMessage
+from tests.e2e import test_incident_taking as taking
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_directives import agency_ids, draft
 from tests.e2e.test_incident_taking import LIAISON, ON_DUTY, report, start
@@ -49,10 +51,21 @@ def local(h: Harness, at: datetime) -> datetime:
     return at.astimezone(h.services.settings.tz).replace(tzinfo=None, microsecond=0)
 
 
+# The incident tests' policy, with two steps for a hỏa tốc directive's acknowledgement.
+POLICY = taking.POLICY.replace("hoa_toc: {ack_within: 30m}", """hoa_toc:
+    ack_within: 30m
+    steps:
+      - {at: 0, notify: [on_duty]}
+      - {at: +10m, notify: [admins]}""")
+assert POLICY != taking.POLICY
+
+
 async def scenario(h: Harness, tmp_path: Path) -> dict[str, Any]:
-    """A real directive to three agencies (a ✅ tap, a phone receipt, one silent), a result
-    report, a drill, an incident taken."""
-    await start(h, tmp_path)
+    """A real directive to three agencies (a ✅ tap, a phone receipt, one silent and chased
+    twice), a result report, a drill, an incident taken."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(taking, "POLICY", POLICY)
+        await start(h, tmp_path)
     d = draft(h, report_deadline_at=h.clock.now() + timedelta(days=3))
     d.agency_ids = await agency_ids(h, "CAT", "TT_CNTT", "SNV")
     real, _ = await h.services.broadcast.send(A, d)
@@ -76,6 +89,8 @@ async def scenario(h: Harness, tmp_path: Path) -> dict[str, Any]:
     incident, _ = await report(h)
     h.clock.advance(minutes=2)
     await h.services.incidents.take(ON_DUTY, incident.id)
+    h.clock.advance(minutes=40)  # past the real directive's deadline: the silent agency is chased
+    await h.services.escalation.run_due()
     await h.services.sender.drained()
     return {"real": real, "drill": drill, "incident": incident, "liaison": liaison}
 
@@ -108,6 +123,14 @@ async def test_the_workbook_matches_the_database_drills_apart(
     assert by_agency["Sở Nội vụ"][10] == "Điện thoại"
     silent = by_agency["Trung tâm Công nghệ thông tin và Truyền thông"]
     assert silent[8] is None and silent[14] == "Chưa báo cáo"
+    async with h.services.db.reader.execute(
+            "SELECT a.name, e.steps, e.done, e.skipped FROM escalations e"
+            " JOIN agencies a ON a.id = e.agency_id"
+            " WHERE e.subject_kind = 'directive_ack' AND e.subject_id = ?",
+            (s["real"].id,)) as cur:
+        levels = {r[0]: escalation_level(r[1], r[2], r[3]) for r in await cur.fetchall()}
+    assert levels[silent[3]] == 2  # both steps fired for the silent agency
+    assert {name: by_agency[name][12] for name in levels} == levels
     assert all("99/DT" not in str(r[0]) for r in rows)        # the drill is not here
 
     drills = list(wb["Diễn tập – văn bản"].iter_rows(values_only=True))

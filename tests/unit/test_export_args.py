@@ -8,8 +8,8 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.domain.errors import InvalidInput
-from bot.exports.oversight import escalation_level
 from bot.services.exports import ExportRequest, ExportService, parse_args
+from bot.storage.exports import escalation_level
 
 TODAY = date(2026, 11, 30)
 
@@ -39,12 +39,20 @@ def test_invalid(args: list[str], key: str) -> None:
     assert caught.value.key == key
 
 
-@pytest.mark.parametrize(("done", "level"), [
-    (None, 0), ("[]", 0), ("[0, 0]", 0), ("[1, 0, 0]", 1), ("[1, 2, 0]", 2), ("[0, 0, 1]", 3),
-    ("not json", 0),
+STEPS = ('[{"at": -900, "targets": ["agency_liaisons"], "repeat_every": null, "max_repeats": 0},'
+         ' {"at": 0, "targets": ["on_duty"], "repeat_every": null, "max_repeats": 0},'
+         ' {"at": 1800, "targets": ["admins"], "repeat_every": 1800, "max_repeats": 3}]')
+
+
+@pytest.mark.parametrize(("done", "skipped", "reached"), [
+    (None, None, 0), ("[]", "[]", 0), ("[0, 0, 0]", "[]", 0), ("[1, 0, 0]", "[]", 1),
+    ("[1, 1, 0]", "[]", 2), ("[1, 1, 2]", "[]", 3),
+    # A reminder already due when the directive was sent was skipped, never fired.
+    ("[1, 0, 0]", "[1, 0, 0]", 0), ("[1, 1, 0]", "[1, 0, 0]", 2),
 ])
-def test_escalation_level(done: str | None, level: int) -> None:
-    assert escalation_level(done) == level
+def test_escalation_level_counts_what_fired(done: str | None, skipped: str | None,
+                                            reached: int) -> None:
+    assert escalation_level(STEPS if done else None, done, skipped) == reached
 
 
 def test_one_export_at_a_time_per_admin() -> None:
