@@ -3,11 +3,10 @@ audited; one export at a time per admin."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from bot.clock import Clock, to_epoch
@@ -19,12 +18,11 @@ from bot.exports.oversight import (
     REAL_DIRECTIVES,
     TIMELINE,
     Built,
-    build,
 )
+from bot.exports.worker import Job, in_worker_process
 from bot.storage.audit import AuditRepository
 from bot.storage.db import Database
 from bot.storage.directives import DirectiveRepository
-from bot.storage.exports import gather
 from bot.texts import t
 from config.settings import Settings
 
@@ -88,6 +86,8 @@ class ExportService:
     def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
         self.db, self.clock, self.settings = db, clock, settings
         self._running: set[int] = set()
+        # How the file is made (tests put a thread in its place to hold or break it).
+        self.runner: Callable[[Job], Awaitable[Built]] = in_worker_process
 
     @contextmanager
     def slot(self, user_id: int) -> Iterator[bool]:
@@ -119,20 +119,22 @@ class ExportService:
         return ExportPlan(request, directive)
 
     async def export(self, user_id: int, plan: ExportPlan) -> ExportResult:
-        """Gather (one read snapshot), build in a worker thread, audit; callers check the role."""
+        """Gather (one read snapshot) and build in a worker process, audit; callers check the
+        role."""
         tz, request, directive = self.settings.tz, plan.request, plan.directive
+        job = Job(self.db.path, tz.key, request.csv)
         if directive is not None:
-            data = await gather(self.db.path, directive_id=directive.id)
+            job = replace(job, directive_id=directive.id)
             stem = re.sub(r"[^0-9A-Za-z]+", "-", directive.number).strip("-") or str(directive.id)
             subject = directive.number
         else:
             assert request.start is not None and request.end is not None
             start = datetime.combine(request.start, time(), tz)
             end = datetime.combine(request.end + timedelta(days=1), time(), tz)
-            data = await gather(self.db.path, start=start, end=end)
+            job = replace(job, start=start, end=end)
             stem = f"{request.start:%Y%m%d}-{request.end:%Y%m%d}"
             subject = f"{request.start:%d/%m/%Y}–{request.end:%d/%m/%Y}"
-        built = await asyncio.to_thread(build, data, tz, csv=request.csv)
+        built = await self.runner(job)
         counts = built.counts
         caption = str(t("exp_caption", what=self.what(request),
                         directives=counts[REAL_DIRECTIVES], incidents=counts[INCIDENTS],

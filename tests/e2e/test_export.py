@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.clock import from_epoch
-from bot.exports import oversight
-from bot.services import exports as export_service
+from bot.exports.oversight import Built
+from bot.exports.worker import Job, in_worker_process, produce
 from bot.services.results import ResultDraft
 from bot.storage.audit import AuditRepository
 from bot.storage.directives import DirectiveRepository
@@ -192,7 +192,7 @@ async def test_csv_a_directive_bad_arguments_and_a_refusal(
 
 
 async def test_one_export_at_a_time_taps_answered_meanwhile_a_failure_said(
-    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    harness: Harness, tmp_path: Path
 ) -> None:
     h = harness
     await start(h, tmp_path)
@@ -201,14 +201,16 @@ async def test_one_export_at_a_time_taps_answered_meanwhile_a_failure_said(
     await h.services.broadcast.send(A, d)
     await h.services.sender.drained()
     release, building = threading.Event(), threading.Event()
-    real_build = oversight.build
 
-    def held_build(*args: Any, **kw: Any) -> oversight.Built:
+    def held(job: Job) -> Built:
         building.set()
         assert release.wait(timeout=20)
-        return real_build(*args, **kw)
+        return produce(job)
 
-    monkeypatch.setattr(export_service, "build", held_build)
+    async def held_runner(job: Job) -> Built:  # a thread in the worker process's place
+        return await asyncio.to_thread(held, job)
+
+    h.services.exports.runner = held_runner
     await h.say(A, "/export", lambda m: "Đang lập tệp từ" in (m.text or ""))
     for _ in range(500):  # bounded: until the worker thread is inside the build
         if building.is_set():
@@ -222,11 +224,11 @@ async def test_one_export_at_a_time_taps_answered_meanwhile_a_failure_said(
     sent = await h.fake.wait_for_message(A, is_document, timeout=20)
     assert sent.file_name is not None and sent.file_name.endswith(".xlsx")
 
-    def broken(*args: Any, **kw: Any) -> oversight.Built:
+    async def broken(job: Job) -> Built:
         raise OSError("disk full")
 
-    monkeypatch.setattr(export_service, "build", broken)
+    h.services.exports.runner = broken
     await h.say(A, "/export", lambda m: "Không lập hoặc gửi được" in (m.text or ""))
     # The slot was given back: the next export runs.
-    monkeypatch.setattr(export_service, "build", real_build)
+    h.services.exports.runner = in_worker_process
     assert (await export(h, "/export")).file_bytes
