@@ -1663,7 +1663,7 @@ TEXTS: Final[dict[str, str]] = {
     "exp_no_report": "Chưa báo cáo",
     "exp_bot": "Hệ thống",
     "exp_total": "Tổng cộng",
-    "exp_via_telegram": "Telegram",
+    "exp_via_telegram": "Telegram (bấm nút)",
     "exp_via_phone": "Điện thoại",
     "exp_via_report": "Báo cáo kết quả",
     "exp_status_false_alarm": "Không phải sự cố",

@@ -117,7 +117,7 @@ async def test_the_workbook_matches_the_database_drills_apart(
     cat_ack = next(a for a in acks.values() if a.via == "telegram")
     assert cat[6] == local(h, s["real"].created_at)          # sent at, local time
     assert cat[8] == local(h, cat_ack.acked_at)               # acknowledged at
-    assert cat[9] == s["liaison"].full_name and cat[10] == "Telegram" and cat[11] == "Không"
+    assert cat[9] == s["liaison"].full_name and cat[10] == "Telegram (bấm nút)" and cat[11] == "Không"
     assert s["liaison"].full_name in cat[5] and "0912345678" in cat[5]  # the liaisons, phones
     assert cat[14] == s["liaison"].full_name and cat[15] == 1  # the result report
     assert by_agency["Sở Nội vụ"][10] == "Điện thoại"
