@@ -25,6 +25,7 @@ from bot.services.broadcast import BroadcastService
 from bot.services.directive_escalations import SUBJECTS
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService, Subject
+from bot.services.exports import ExportService
 from bot.services.figures import FiguresService
 from bot.services.importer import Importer
 from bot.services.incident_escalations import UNTAKEN, incident_subjects
@@ -154,6 +155,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         figures=FiguresService(db, clock, access, broadcast, settings.tz),
         summaries=SummaryService(db, clock, settings, form),
         management=ManagementService(db, clock, notifier, schedule),
+        exports=ExportService(db, clock, settings),
     )
 
 

@@ -16,6 +16,7 @@ from bot.services.backups import BackupService
 from bot.services.broadcast import BroadcastService
 from bot.services.duty import DutyService
 from bot.services.escalation import EscalationService
+from bot.services.exports import ExportService
 from bot.services.figures import FiguresService
 from bot.services.incident_lifecycle import IncidentLifecycle
 from bot.services.incident_views import IncidentViews
@@ -60,6 +61,7 @@ class Services:
     figures: FiguresService
     summaries: SummaryService
     management: ManagementService
+    exports: ExportService
 
 
 class BotData:

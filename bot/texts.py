@@ -1894,6 +1894,91 @@ TEXTS: Final[dict[str, str]] = {
     "mg_kind_telecom": "doanh nghiệp viễn thông",
     "mg_kind_centre": "trung tâm",
     "mg_kind_other": "khác",
+    # --- i13: /export, the oversight workbook ----------------------------------------------
+    "exp_cmd_export": "Xuất tệp Excel số liệu văn bản, sự cố",
+    "exp_usage": (
+        "Cú pháp:\n"
+        "• <code>/export</code> — 30 ngày gần nhất;\n"
+        "• <code>/export 1556/UBND-KGVX</code> — một văn bản (theo số/ký hiệu);\n"
+        "• <code>/export 01/01/2026 30/06/2026</code> — một khoảng thời gian (tính cả hai ngày).\n"
+        "Thêm <code>csv</code> để nhận tệp CSV (nén .zip) thay cho Excel, ví dụ "
+        "<code>/export csv 01/11/2026 30/11/2026</code>."
+    ),
+    "exp_bad_period": "❌ Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.\n\n{usage}",
+    "exp_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
+    "exp_started": "⏳ Đang lập tệp {what} …",
+    "exp_busy": "⏳ Đang lập tệp, vui lòng chờ.",
+    "exp_failed": (
+        "❌ Không lập hoặc gửi được tệp số liệu ({what}). Đề nghị thử lại sau ít phút; "
+        "lỗi đã được ghi nhận."
+    ),
+    "exp_what_period": "từ {start} đến {end}",
+    "exp_what_directive": "văn bản số {number}",
+    "exp_caption": (
+        "Số liệu {what}: {directives} dòng văn bản, {incidents} sự cố, {events} sự kiện; "
+        "diễn tập: {drills} dòng."
+    ),
+    "exp_sheet_directives": "Văn bản",
+    "exp_sheet_incidents": "Sự cố",
+    "exp_sheet_timeline": "Diễn biến sự cố",
+    "exp_sheet_figures": "Số liệu",
+    "exp_sheet_drill_directives": "Diễn tập – văn bản",
+    "exp_sheet_drill_figures": "Diễn tập – số liệu",
+    "exp_h_number": "Số/ký hiệu",
+    "exp_h_summary": "Trích yếu",
+    "exp_h_urgency": "Độ khẩn",
+    "exp_h_agency": "Đơn vị",
+    "exp_h_groups": "Nhóm",
+    "exp_h_liaisons": "Đầu mối (điện thoại)",
+    "exp_h_sent_at": "Gửi lúc",
+    "exp_h_deadline": "Thời hạn xác nhận",
+    "exp_h_acked_at": "Xác nhận lúc",
+    "exp_h_acked_by": "Người xác nhận",
+    "exp_h_via": "Hình thức",
+    "exp_h_late": "Quá hạn",
+    "exp_h_escalation": "Mức đôn đốc",
+    "exp_h_report_at": "Báo cáo kết quả lúc",
+    "exp_h_report_by": "Người báo cáo",
+    "exp_h_reports": "Số báo cáo",
+    "exp_h_code": "Mã sự cố",
+    "exp_h_category": "Loại sự cố",
+    "exp_h_priority": "Mức ưu tiên",
+    "exp_h_system_level": "Cấp độ hệ thống",
+    "exp_h_detected_at": "Phát hiện lúc",
+    "exp_h_reported_at": "Báo cáo lúc",
+    "exp_h_late_report": "Báo cáo muộn",
+    "exp_h_taken_at": "Tiếp nhận lúc",
+    "exp_h_resolved_at": "Khắc phục lúc",
+    "exp_h_assignee": "Người xử lý",
+    "exp_h_support": "Đề nghị hỗ trợ",
+    "exp_h_status": "Trạng thái",
+    "exp_h_at": "Thời điểm",
+    "exp_h_who": "Người thực hiện",
+    "exp_h_what": "Nội dung",
+    "exp_h_text": "Ghi chú",
+    "exp_h_details": "Chi tiết",
+    "exp_h_received": "Văn bản nhận",
+    "exp_h_acked": "Đã xác nhận",
+    "exp_h_rate": "Tỷ lệ (%)",
+    "exp_h_median": "Trung vị xác nhận (phút)",
+    "exp_h_p90": "90 % xác nhận trong (phút)",
+    "exp_h_incidents": "Số sự cố",
+    "exp_h_take_median": "Trung vị tiếp nhận (phút)",
+    "exp_h_take_p90": "90 % tiếp nhận trong (phút)",
+    "exp_h_resolve_median": "Trung vị khắc phục (phút)",
+    "exp_h_resolve_p90": "90 % khắc phục trong (phút)",
+    "exp_yes": "Có",
+    "exp_no": "Không",
+    "exp_no_report": "Chưa báo cáo",
+    "exp_bot": "Hệ thống",
+    "exp_total": "Tổng cộng",
+    "exp_via_telegram": "Telegram (bấm nút)",
+    "exp_via_phone": "Điện thoại",
+    "exp_via_report": "Báo cáo kết quả",
+    "exp_status_false_alarm": "Không phải sự cố",
+    "exp_ev_released": "trả lại",
+    "exp_ev_reopened": "mở lại",
+    "aud_act_export_made": "Xuất tệp số liệu",
 }
 
 

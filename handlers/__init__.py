@@ -26,6 +26,7 @@ from handlers import (
     duty,
     duty_admin,
     errors,
+    export,
     fallback,
     forms,
     gate,
@@ -101,6 +102,8 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         CommandHandler("person", management.person, filters=private),
         CallbackQueryHandler(management.confirm_tap,
                              pattern=callbacks.matches(callbacks.ManageConfirm)),
+        # /export: non-blocking, so a long build holds back none of the admin's updates.
+        CommandHandler("export", export.export, filters=private, block=False),
         CommandHandler("incidents", incident_views.incidents, filters=private),
         CommandHandler("incident", incident_views.incident, filters=private),
         CommandHandler("myreports", incident_views.myreports, filters=private),

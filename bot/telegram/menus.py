@@ -28,7 +28,7 @@ BY_ROLE: dict[Role, tuple[tuple[str, str], ...]] = {
                  ("audit", "aud_cmd_audit"),
                  ("chart", "chart_cmd"), ("summary", "sum_cmd"),
                  ("agency", "mg_cmd_agency"), ("group", "mg_cmd_group"),
-                 ("person", "mg_cmd_person")),
+                 ("person", "mg_cmd_person"), ("export", "exp_cmd_export")),
     Role.LIAISON: (("pending", "cmd_pending"), ("report", "ir_cmd_report"),
                    ("myreports", "incv_cmd_myreports"), ("incident", "incv_cmd_incident")),
     Role.RESPONDER: (("alerts", "cmd_alerts"), ("overdue", "ovd_cmd_overdue"),

@@ -42,6 +42,7 @@ COMMANDS: list[tuple[str, frozenset[str]]] = [
     ("/chart 1556/UBND-KGVX", frozenset({"responder", "admin"})),
     ("/status 01/06/2026 30/06/2026", ADMIN),
     ("/summary", ADMIN), ("/summary 2026H1", ADMIN),
+    ("/export", ADMIN), ("/export 99/XX", ADMIN),
     ("/report", REGISTERED),
     # Management in chat (issue 13): looking and every change are for admins only.
     ("/agency", ADMIN), ("/agency CAT", ADMIN), ("/agency add XA_MOI Xã Mới", ADMIN),
