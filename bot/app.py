@@ -155,7 +155,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         figures=FiguresService(db, clock, access, broadcast, settings.tz),
         summaries=SummaryService(db, clock, settings, form),
         management=ManagementService(db, clock, notifier, schedule),
-        exports=ExportService(db, clock, settings),
+        exports=ExportService(db, clock, settings, form.option_labels("category")),
     )
 
 

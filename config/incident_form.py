@@ -162,6 +162,11 @@ class IncidentForm(BaseModel):
             raise ValueError("closing: keys must be unique")
         return self
 
+    def option_labels(self, key: str) -> dict[str, str]:
+        """The label of each option of the choice field `key` (empty if there is none)."""
+        f = self.field(key)
+        return {o.key: o.label for o in f.options} if f is not None else {}
+
     def field(self, key: str) -> FormField | None:
         return next((f for f in self.fields if f.key == key), None)
 

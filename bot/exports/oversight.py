@@ -77,10 +77,12 @@ def _directive_rows(rows: Sequence[DirectiveRow]) -> Iterator[list[Any]]:
                r.report_by if r.report_at else TEXTS["exp_no_report"], r.reports]
 
 
-def _incident_rows(rows: Sequence[IncidentRow]) -> Iterator[list[Any]]:
+def _incident_rows(rows: Sequence[IncidentRow],
+                   categories: dict[str, str]) -> Iterator[list[Any]]:
     for i in rows:
         status = "exp_status_false_alarm" if i.false_alarm else f"inc_status_{i.status}"
-        yield [i.code, i.agency, i.category, TEXTS.get(f"inc_priority_{i.priority}", i.priority),
+        category = categories.get(i.category, i.category) if i.category else None
+        yield [i.code, i.agency, category, TEXTS.get(f"inc_priority_{i.priority}", i.priority),
                i.system_level, i.detected_at, i.reported_at, _yes_no(i.late), i.first_taken_at,
                i.resolved_at, i.assignee, _yes_no(i.support_requested),
                TEXTS.get(status, i.status)]
@@ -133,12 +135,14 @@ class Built:
     counts: dict[str, int]  # data rows by sheet title
 
 
-def sheets(data: ExportData) -> list[Sheet]:
+def sheets(data: ExportData, categories: dict[str, str] | None = None) -> list[Sheet]:
+    """`categories`: the form's label of each category key (a key the form no longer has is
+    written as it is stored)."""
     real = [r for r in data.directives if not r.drill]
     drills = [r for r in data.directives if r.drill]
     return [
         Sheet(REAL_DIRECTIVES, DIRECTIVE_COLUMNS, _directive_rows(real)),
-        Sheet(INCIDENTS, INCIDENT_COLUMNS, _incident_rows(data.incidents)),
+        Sheet(INCIDENTS, INCIDENT_COLUMNS, _incident_rows(data.incidents, categories or {})),
         Sheet(TIMELINE, EVENT_COLUMNS, _event_rows(data.events)),
         Sheet(FIGURES, FIGURE_COLUMNS, _figures(real, data.incidents)),
         Sheet(DRILL_DIRECTIVES, DIRECTIVE_COLUMNS, _directive_rows(drills)),
@@ -152,15 +156,16 @@ CSV_NAMES = {REAL_DIRECTIVES: "van-ban.csv", INCIDENTS: "su-co.csv",
              DRILL_DIRECTIVES: "dien-tap-van-ban.csv", DRILL_FIGURES: "dien-tap-so-lieu.csv"}
 
 
-def build(data: ExportData, tz: ZoneInfo, *, csv: bool) -> Built:
+def build(data: ExportData, tz: ZoneInfo, *, csv: bool,
+          categories: dict[str, str] | None = None) -> Built:
     """The file's bytes (CPU-bound: call it in a worker thread)."""
     out = io.BytesIO()
     if not csv:
-        counts = write_xlsx(sheets(data), out, tz)
+        counts = write_xlsx(sheets(data, categories), out, tz)
         return Built(out.getvalue(), counts)
     counts = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for sheet in sheets(data):
+        for sheet in sheets(data, categories):
             one = io.BytesIO()
             counts[sheet.title] = write_csv(sheet, one, tz)
             archive.writestr(CSV_NAMES[sheet.title], one.getvalue())

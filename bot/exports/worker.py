@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,20 +41,24 @@ class Job:
     directive_id: int | None = None  # one directive, or the period [start, end)
     start: datetime | None = None
     end: datetime | None = None
+    # The incident form's category labels by key: the sheet names a category as the form does.
+    categories: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps({
             "path": str(self.path), "tz": self.tz, "csv": self.csv,
             "directive_id": self.directive_id,
             "start": to_epoch(self.start) if self.start else None,
-            "end": to_epoch(self.end) if self.end else None})
+            "end": to_epoch(self.end) if self.end else None,
+            "categories": self.categories})
 
     @classmethod
     def from_json(cls, text: str) -> Job:
         d = json.loads(text)
         return cls(Path(d["path"]), d["tz"], bool(d["csv"]), d["directive_id"],
                    from_epoch(d["start"]) if d["start"] is not None else None,
-                   from_epoch(d["end"]) if d["end"] is not None else None)
+                   from_epoch(d["end"]) if d["end"] is not None else None,
+                   dict(d.get("categories") or {}))
 
 
 def produce(job: Job) -> Built:
@@ -64,7 +68,7 @@ def produce(job: Job) -> Built:
 
     data = asyncio.run(gather(job.path, directive_id=job.directive_id, start=job.start,
                               end=job.end))
-    return build(data, ZoneInfo(job.tz), csv=job.csv)
+    return build(data, ZoneInfo(job.tz), csv=job.csv, categories=job.categories)
 
 
 async def in_worker_process(job: Job) -> Built:

@@ -83,8 +83,10 @@ class ExportResult:
 
 
 class ExportService:
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(self, db: Database, clock: Clock, settings: Settings,
+                 categories: dict[str, str] | None = None) -> None:
         self.db, self.clock, self.settings = db, clock, settings
+        self.categories = categories or {}  # the incident form's category labels by key
         self._running: set[int] = set()
         # How the file is made (tests put a thread in its place to hold or break it).
         self.runner: Callable[[Job], Awaitable[Built]] = in_worker_process
@@ -122,7 +124,7 @@ class ExportService:
         """Gather (one read snapshot) and build in a worker process, audit; callers check the
         role."""
         tz, request, directive = self.settings.tz, plan.request, plan.directive
-        job = Job(self.db.path, tz.key, request.csv)
+        job = Job(self.db.path, tz.key, request.csv, categories=self.categories)
         if directive is not None:
             job = replace(job, directive_id=directive.id)
             stem = re.sub(r"[^0-9A-Za-z]+", "-", directive.number).strip("-") or str(directive.id)

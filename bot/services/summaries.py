@@ -58,9 +58,7 @@ class SummaryService:
         conn = self.db.reader
         incidents = await IncidentRepository(conn).between(since, until)
         agencies = await AgencyRepository(conn).by_ids(sorted({i.agency_id for i in incidents}))
-        field = self.form.field("category")
-        assert field is not None  # the form's validation requires it
-        labels = {o.key: o.label for o in field.options}
+        labels = self.form.option_labels("category")  # the form's validation requires it
         counts = count_incidents(
             (Counted(i.agency_id, i.category, i.status in HANDLED and not i.false_alarm,
                      i.false_alarm) for i in incidents), list(labels))

@@ -138,6 +138,11 @@ async def test_the_workbook_matches_the_database_drills_apart(
 
     incidents = list(wb["Sự cố"].iter_rows(values_only=True))
     assert len(incidents) == 2 and incidents[1][0] == s["incident"].code
+    # The category as the form names it, never its key.
+    category = h.services.incidents.form.field("category")
+    assert category is not None and s["incident"].category is not None
+    option = category.option(s["incident"].category)
+    assert option is not None and incidents[1][2] == option.label != s["incident"].category
     async with h.services.db.reader.execute(
             "SELECT taken_at, reported_at FROM incidents WHERE id = ?",
             (s["incident"].id,)) as cur:
