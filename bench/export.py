@@ -8,7 +8,7 @@ tapped while the export runs: 80 × 125 = 10,000 directive rows. Then the admin 
 /export while a tap arrives every 20 ms, and the figures are:
 
   seconds                    /export sent → the document received by the admin (the
-                             gathering, the build in the worker thread, the upload);
+                             gathering, the build in the worker process, the upload);
   peak_rss_mb                peak resident set (VmHWM in /proc/<pid>/status — not tracemalloc,
                              which sees only Python's heap) of the bot process since start-up
                              PLUS that of the export's worker process (sampled every 20 ms):

@@ -28,6 +28,8 @@ WIDTH_IN = 10.0
 DPI = 100
 BAR_IN = 0.32    # height per bar
 FRAME_IN = 1.9   # title, axis, legend
+TITLE_IN = 0.3   # kept clear above the plot for the title: tight_layout does not see it
+NOTE_IN = 0.3    # kept clear below the axis for the note of agencies left out
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ def render(data: ChartData) -> bytes:
     hidden = max(0, len(bars) - MAX_BARS)
     bars = bars[:MAX_BARS]
     bars.reverse()  # barh draws the first bar at the bottom
-    fig = _figure(WIDTH_IN, FRAME_IN + BAR_IN * max(len(bars), 3))
+    height = FRAME_IN + BAR_IN * max(len(bars), 3)
+    fig = _figure(WIDTH_IN, height)
     ax = fig.add_subplot()
     names = [textwrap.shorten(name, 40, placeholder="…") for name, _, _ in bars]
     ys = list(range(len(bars)))
@@ -110,10 +113,14 @@ def render(data: ChartData) -> bytes:
                   summary=textwrap.shorten(data.summary, 70, placeholder="…"))
     if data.drill:
         title = label("chart_drill") + " · " + title
-    fig.suptitle(title, fontsize=11, fontweight="bold")
+    # Placed in inches from the edges, the plot laid out between them: at a fixed fraction
+    # of a tall chart's height the title fell across the top bar.
+    fig.suptitle(title, fontsize=11, fontweight="bold", y=1 - 0.15 / height, va="top")
+    bottom = 0.0
     if hidden:
-        fig.text(0.01, 0.005, label("chart_hidden", count=hidden), fontsize=8)
-    fig.tight_layout()
+        fig.text(0.01, 0.08 / height, label("chart_hidden", count=hidden), fontsize=8)
+        bottom = NOTE_IN / height
+    fig.tight_layout(rect=(0, bottom, 1, 1 - TITLE_IN / height))
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()

@@ -151,9 +151,10 @@ async def test_ack_tap_reaches_its_handler_during_a_conversation(harness: Harnes
     assert len(await DirectiveRepository(h.services.db.reader).acks(directive.id)) == 1
 
 
-async def pick_to_preview(h: Harness, *group_labels: str) -> SentMessage:
+async def pick_to_preview(h: Harness, *group_labels: str, command: str = "/broadcast"
+                          ) -> SentMessage:
     """Run /broadcast up to the preview, choosing the given groups; returns the summary."""
-    ask = await h.say(A, "/broadcast", has("độ khẩn"))
+    ask = await h.say(A, command, has("độ khẩn"))
     secrecy = await tap(h, ask, "Khẩn", "độ mật")
     assert secrecy is not None
     await tap(h, secrecy, "Không mật", "số, ký hiệu")

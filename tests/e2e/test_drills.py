@@ -158,6 +158,28 @@ async def test_the_preview_toggle_marks_the_draft_and_the_confirmation_says_so(
     assert d.drill
 
 
+@pytest.mark.parametrize("command", ["/broadcast dientap", "/broadcast diễn tập", "/broadcast drill"])
+async def test_broadcast_dientap_starts_a_draft_marked_as_a_drill(
+    harness: Harness, command: str
+) -> None:
+    """The README's `/broadcast dientap`: the preview comes marked («🎯 Diễn tập: Có», the
+    banner, "Gửi văn bản DIỄN TẬP"), and «Gửi» stores a drill."""
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 101, "liaison TT_CNTT")
+    n = len(h.fake.messages_to(A))
+    summary = await pick_to_preview(h, "Trung tâm Công nghệ", command=command)
+    assert "Gửi văn bản DIỄN TẬP tới 1 đơn vị?" in (summary.plain_text or "")
+    assert [b["text"] for b in summary.buttons if "Diễn tập" in b["text"]] == ["🎯 Diễn tập: Có"]
+    assert any((m.plain_text or "").startswith(BANNER) for m in h.fake.messages_to(A)[n:])
+    await tap(h, summary, "Gửi", "Đang gửi văn bản DIỄN TẬP")
+    copy = await h.fake.wait_for_message(101, lambda m: bool(m.buttons))
+    assert (copy.plain_text or "").startswith(BANNER)
+    [d] = await DirectiveRepository(h.services.db.reader).recent(5)
+    assert d.drill
+
+
 @pytest.mark.parametrize("first", ["real", "drill"])
 async def test_drill_figures_stay_apart_from_real_ones(
     harness: Harness, tmp_path: Path, first: str

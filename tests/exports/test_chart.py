@@ -8,10 +8,15 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from PIL import Image
 
 from bot.exports.chart import MAX_BARS, ChartData, ChartRow, render
+
+if TYPE_CHECKING:  # imported where a test draws: test_a_home_… must import it first itself
+    from matplotlib.figure import Figure
 
 ROOT = Path(__file__).resolve().parents[2]
 SENT = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
@@ -64,3 +69,49 @@ def test_a_home_matplotlib_cannot_write_to_gives_no_warning() -> None:
     assert done.returncode == 0, done.stderr
     assert "Matplotlib created a temporary cache" not in done.stderr
     assert "WARNING" not in done.stderr, done.stderr
+
+
+def drawn(d: ChartData, monkeypatch: pytest.MonkeyPatch) -> Figure:
+    """The figure `render` saved, laid out as in the PNG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    saved: list[Figure] = []
+    save = Figure.savefig
+
+    def keep(fig: Figure, *args: Any, **kwargs: Any) -> None:
+        saved.append(fig)
+        save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    render(d)
+    [fig] = saved
+    FigureCanvasAgg(fig).draw()
+    return fig
+
+
+@pytest.mark.parametrize("agencies", [1, 5, 20, MAX_BARS, 128])
+def test_the_title_and_the_note_never_cover_the_bars(
+    agencies: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tall chart (a province's 60 slowest agencies) had its title drawn across the top
+    bar and the frame: the title sat at a fixed fraction of the height that tight_layout did
+    not keep clear. The title stays above the plot, the note of hidden agencies below the
+    axis label, both inside the picture."""
+    fig = drawn(data(agencies, drill=True), monkeypatch)
+    [ax] = fig.axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    title = fig.get_suptitle()
+    assert title.startswith("DIỄN TẬP")
+    title_box = next(t for t in fig.texts if t.get_text() == title).get_window_extent(renderer)
+    plot = ax.get_window_extent(renderer)
+    assert title_box.y0 > plot.y1 and title_box.y1 < fig.bbox.height
+    notes = [t for t in fig.texts if t.get_text() != title]
+    assert len(notes) == (agencies > MAX_BARS)
+    axis = ax.get_tightbbox(renderer)
+    assert axis is not None
+    for note in notes:
+        box = note.get_window_extent(renderer)
+        assert box.y1 < axis.y0 and box.y0 >= 0
