@@ -1905,6 +1905,7 @@ TEXTS: Final[dict[str, str]] = {
         "<code>/export csv 01/11/2026 30/11/2026</code>."
     ),
     "exp_bad_period": "❌ Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.\n\n{usage}",
+    "exp_bad_year": "❌ Năm phải từ {oldest} đến {latest}.\n\n{usage}",
     "exp_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "exp_started": "⏳ Đang lập tệp {what} …",
     "exp_busy": "⏳ Đang lập tệp, vui lòng chờ.",
