@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -78,7 +79,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _cell(ws: Any, value: Any) -> Any:
     """A cell for `value`; a string stays text even when it begins with "=" (openpyxl would
-    otherwise store it as a formula, live when the file is opened)."""
+    otherwise store it as a formula, live when the file is opened). A control character the
+    format cannot hold (openpyxl raises on it: one in one typed note failed every export of
+    its period) is shown as U+FFFD."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
@@ -95,7 +100,7 @@ def _write_sheet(ws: Any, sheet: Sheet, tz: ZoneInfo) -> int:
     ws.freeze_panes = f"A{header_row + 1}"
     last = get_column_letter(max(1, len(sheet.columns)))
     for line in sheet.preface:
-        cell = WriteOnlyCell(ws, value=line)
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", line))
         cell.data_type = "s"  # a title is text, whatever it begins with
         cell.font = _HEADER_FONT
         ws.append([cell])
