@@ -97,7 +97,9 @@ def render(data: ChartData) -> bytes:
         for y, m in waiting:
             ax.text(m, y, " " + label("chart_pending_tag"), va="center", fontsize=8,
                     color="#c62828")
-    ax.set_yticks(ys, names, fontsize=9)
+    # parse_math=False: "$" in a typed name or summary is a dollar sign, not mathtext (which
+    # draws it as a formula, or fails the whole chart when it does not parse).
+    ax.set_yticks(ys, names, fontsize=9, parse_math=False)
     ax.set_ylim(-0.6, max(len(bars), 1) - 0.4)
     deadline = _minutes(data.sent_at, data.deadline)
     ax.axvline(deadline, color="#ef6c00", linestyle="--", linewidth=1.5,
@@ -110,7 +112,7 @@ def render(data: ChartData) -> bytes:
                   summary=textwrap.shorten(data.summary, 70, placeholder="…"))
     if data.drill:
         title = label("chart_drill") + " · " + title
-    fig.suptitle(title, fontsize=11, fontweight="bold")
+    fig.suptitle(title, fontsize=11, fontweight="bold", parse_math=False)
     if hidden:
         fig.text(0.01, 0.005, label("chart_hidden", count=hidden), fontsize=8)
     fig.tight_layout()
