@@ -1789,6 +1789,10 @@ TEXTS: Final[dict[str, str]] = {
     "mg_agency_exists": (
         "❌ Đã có đơn vị mã “{code}”. Để đổi tên: <code>/agency rename {code} Tên mới</code>."
     ),
+    "mg_agency_name_taken": (
+        "❌ Đã có đơn vị mang tên “{name}” (mã {code}). Đề nghị chọn tên khác để các đơn vị "
+        "không bị nhầm lẫn khi gửi văn bản."
+    ),
     "mg_agency_same_name": "ℹ️ Đơn vị đã mang tên “{name}”; không có gì thay đổi.",
     "mg_agency_already_off": "ℹ️ {agency} đã ngừng hoạt động trước đó; không có gì thay đổi.",
     "mg_agency_already_on": "ℹ️ {agency} đang hoạt động; không có gì thay đổi.",

@@ -205,11 +205,22 @@ class ManagementService:
             raise InvalidInput("mg_person_already_primary", name=person.full_name)
         return await AgencyRepository(conn).get(person.agency_id)
 
+    @staticmethod
+    async def _check_name_free(conn: aiosqlite.Connection, name: str,
+                               agency_id: int | None = None) -> None:
+        """Two agencies of one name look alike in /broadcast's picker, /status and the
+        summary: a directive meant for one would go to the other."""
+        wanted = _fold(name)
+        for other in await AgencyRepository(conn).all():
+            if other.id != agency_id and _fold(other.name) == wanted:
+                raise InvalidInput("mg_agency_name_taken", name=other.name, code=other.code)
+
     async def preview_agency_add(self, admin_user_id: int, code: str, name: str,
                                  kind: AgencyKind) -> Preview:
         code, name = parse_code(code), parse_name(name)
         if await AgencyRepository(self.db.reader).find_by_code(code) is not None:
             raise InvalidInput("mg_agency_exists", code=code)
+        await self._check_name_free(self.db.reader, name)
         return await self._propose(admin_user_id, "agency_add",
                                    {"code": code, "name": name, "kind": str(kind)},
                                    {"code": code, "name": name, "kind": kind})
@@ -219,6 +230,7 @@ class ManagementService:
         name = parse_name(name)
         if name == agency.name:
             raise InvalidInput("mg_agency_same_name", name=name)
+        await self._check_name_free(self.db.reader, name, agency.id)
         return await self._propose(admin_user_id, "agency_rename",
                                    {"agency_id": agency.id, "name": name},
                                    {"agency": agency, "name": name})
@@ -357,6 +369,7 @@ class ManagementService:
         if action == "agency_add":
             if await agencies.find_by_code(change["code"]) is not None:
                 raise InvalidInput("mg_agency_exists", code=change["code"])
+            await self._check_name_free(conn, change["name"])
             await agencies.insert({"code": change["code"], "name": change["name"],
                                    "kind": change["kind"]}, now)
             agency = await agencies.by_code(change["code"])
@@ -368,6 +381,7 @@ class ManagementService:
         details: dict[str, Any] = {}
         revoked = 0
         if action == "agency_rename":
+            await self._check_name_free(conn, change["name"], agency.id)
             details = {"from": agency.name, "to": change["name"]}
             fields["name"] = change["name"]
         else:

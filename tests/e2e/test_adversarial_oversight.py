@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.e2e import test_management as management
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_export import export, is_document
 from tests.e2e.test_incident_taking import start
@@ -24,3 +25,27 @@ async def test_an_absurd_export_period_is_refused_not_a_failure(
         assert text.startswith("❌"), (line, text)
     assert not [m for m in h.fake.messages_to(A) if is_document(m)]
     assert (await export(h, "/export 01/01/2026 31/12/2026")).file_bytes
+
+
+async def test_an_agency_cannot_take_another_agencys_name(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # Two agencies of one name look alike in /broadcast's picker, /status and the summary:
+    # a directive meant for one goes to the other.
+    h = harness
+    await management.start(h, tmp_path)
+    _, agencies = await h.services.broadcast.catalog()
+    cat = next(a for a in agencies if a.code == "CAT")
+    for line in (f"/agency rename SNV {cat.name}", f"/agency rename SNV  {cat.name.upper()} ",
+                 f"/agency add XA_MOI {cat.name}"):
+        reply = await h.say(A, line)
+        assert "Đã có đơn vị" in (reply.plain_text or "") and "CAT" in (reply.plain_text or ""), (
+            line, reply.plain_text)
+        assert not management.preview(reply)
+    # Checked again when confirmed: a name taken meanwhile is not taken twice.
+    shown = await h.say(A, "/agency rename SNV Sở Nội vụ tỉnh mới", management.preview)
+    first = await h.say(A, "/agency rename TT_CNTT Sở Nội vụ tỉnh mới", management.preview)
+    assert "Đã đổi tên" in await management.tap(h, A, shown, "Xác nhận")
+    assert "Đã có đơn vị" in await management.tap(h, A, first, "Xác nhận")
+    _, agencies = await h.services.broadcast.catalog()
+    assert [a.code for a in agencies if a.name == "Sở Nội vụ tỉnh mới"] == ["SNV"]
