@@ -1763,7 +1763,8 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "mg_name_too_long": "❌ Tên dài {length} ký tự, vượt quá {limit} ký tự. Vui lòng rút gọn.",
     "mg_name_markup": (
-        "❌ Tên không được chứa ký tự “&lt;”, “&gt;” hay ký tự điều khiển. Vui lòng nhập lại."
+        "❌ Tên không được chứa ký tự “&lt;”, “&gt;”, ký tự điều khiển hay ký tự ẩn. "
+        "Vui lòng nhập lại."
     ),
     "mg_person_missing": (
         "❌ Vui lòng nhập mã hoặc tên cán bộ, ví dụ: <code>/person off P900</code>."

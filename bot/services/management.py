@@ -87,7 +87,9 @@ def parse_name(raw: str) -> str:
         raise InvalidInput("mg_name_missing")
     if len(name) > NAME_MAX:
         raise InvalidInput("mg_name_too_long", limit=NAME_MAX, length=len(name))
-    if _MARKUP.search(name) or any(unicodedata.category(c) == "Cc" for c in name):
+    # Cf: zero-width and direction marks make look-alikes of other names or show one
+    # backwards; Vietnamese names need none.
+    if _MARKUP.search(name) or any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
         raise InvalidInput("mg_name_markup")
     return name
 

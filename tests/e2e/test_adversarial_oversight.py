@@ -49,3 +49,17 @@ async def test_an_agency_cannot_take_another_agencys_name(
     assert "Đã có đơn vị" in await management.tap(h, A, first, "Xác nhận")
     _, agencies = await h.services.broadcast.catalog()
     assert [a.code for a in agencies if a.name == "Sở Nội vụ tỉnh mới"] == ["SNV"]
+
+
+async def test_invisible_and_direction_characters_are_refused_in_names(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # A zero-width space makes a look-alike of another agency's name; a right-to-left override
+    # shows a name backwards in every list.
+    h = harness
+    await management.start(h, tmp_path)
+    for line in ("/agency add XA_MOI Công an tỉnh\u200b", "/agency rename SNV \u202eSở Nội vụ",
+                 "/agency add XA_MOI Xã\u2066 Mới"):
+        reply = await h.say(A, line)
+        assert "ký tự ẩn" in (reply.plain_text or ""), (line, reply.plain_text)
+        assert not management.preview(reply)
