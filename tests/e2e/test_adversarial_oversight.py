@@ -3,7 +3,10 @@ invisible characters in names, formulas in what people type, replayed and foreig
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from tests.e2e import test_management as management
 from tests.e2e.conftest import SUPER_ADMIN, Harness
@@ -63,3 +66,20 @@ async def test_invisible_and_direction_characters_are_refused_in_names(
         reply = await h.say(A, line)
         assert "ký tự ẩn" in (reply.plain_text or ""), (line, reply.plain_text)
         assert not management.preview(reply)
+
+
+async def test_an_empty_period_still_gives_a_valid_file_that_says_so(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    sent = await export(h, "/export 01/01/2020 31/01/2020")
+    assert sent.file_bytes and "0 dòng văn bản, 0 sự cố" in (sent.caption or "")
+    book = load_workbook(io.BytesIO(sent.file_bytes))
+    assert all(ws["A1"].value for ws in book.worksheets)
+    before = len(h.fake.messages_to(A))
+    h.fake.send_text(A, "/summary 2020H1")
+    made = await h.fake.wait_for_message(A, is_document, after=before, timeout=20)
+    assert made.file_bytes and ": 0 sự cố" in (made.plain_text or ""), made.plain_text
+    book = load_workbook(io.BytesIO(made.file_bytes))
+    assert book.worksheets[0]["A1"].value
