@@ -74,6 +74,16 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+# Who joined by a role invite has no code, only their Telegram name, which two people may
+# share: "#<record id>" picks them out (and is what lists show for them).
+_BY_ID = re.compile(r"^#(\d{1,9})$")
+
+
+def handle(person: Person) -> str:
+    """What an admin types to name this person in /person: their code, else #<record id>."""
+    return person.code or f"#{person.id}"
+
+
 def parse_code(raw: str, key: str = "mg_code_invalid") -> str:
     code = raw.strip().upper()
     if not _CODE.match(code):
@@ -117,6 +127,12 @@ class ManagementService:
         if not query:
             raise InvalidInput("mg_person_missing")
         people = PeopleRepository(conn)
+        by_id = _BY_ID.match(query)
+        if by_id is not None:
+            found = await people.find(int(by_id[1]))
+            if found is None:
+                raise InvalidInput("mg_person_not_found", query=query)
+            return found
         if _CODE.match(query.upper()):
             found = await people.by_code(query)
             if found is not None:

@@ -4,14 +4,18 @@ invisible characters in names, formulas in what people type, replayed and foreig
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from tests.e2e import test_management as management
+from bot.storage.people import PeopleRepository
 from tests.e2e.conftest import SUPER_ADMIN, Harness
+from tests.e2e.test_broadcast_conversation import has
 from tests.e2e.test_export import export, is_document
 from tests.e2e.test_incident_taking import start
+from tests.e2e.test_onboarding import invite
 
 A = SUPER_ADMIN
 
@@ -83,3 +87,30 @@ async def test_an_empty_period_still_gives_a_valid_file_that_says_so(
     assert made.file_bytes and ": 0 sự cố" in (made.plain_text or ""), made.plain_text
     book = load_workbook(io.BytesIO(made.file_bytes))
     assert book.worksheets[0]["A1"].value
+
+
+async def test_two_people_of_one_name_without_a_code_can_each_be_deactivated(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # Who joins by a role invite gets no code and their Telegram name: two "Nguyễn Văn Hùng"
+    # were ambiguous forever ("mã —"), so the one who left could not be deactivated.
+    h = harness
+    await management.start(h, tmp_path)
+    for user in (201, 202):
+        h.fake.add_user(user, "Nguyễn Văn", "Hùng")
+        token, _ = await invite(h, "responder")
+        await h.say(user, f"/start {token}", has("đã được đăng ký"))
+    listed = await h.say(A, "/person off nguyễn văn hùng")
+    text = listed.plain_text or ""
+    assert "Có nhiều cán bộ" in text and "mã —" not in text, text
+    handles = re.findall(r"— mã (\S+)", text)
+    assert len(handles) == 2, text
+    people = PeopleRepository(h.services.db.reader)
+    second = await people.by_telegram_id(202)
+    assert second is not None and second.code is None
+    [handle] = [x for x in handles if x.endswith(str(second.id))]
+    shown = await h.say(A, f"/person off {handle}", management.preview)
+    assert "Xác nhận" in shown.plain_text or shown.buttons
+    assert "✅" in await management.tap(h, A, shown, "Xác nhận")
+    first, second = await people.by_telegram_id(201), await people.get(second.id)
+    assert first is not None and first.active and not second.active
