@@ -120,7 +120,7 @@ class ExportService:
             return ExportPlan(request, None)
         directive = await DirectiveRepository(self.db.reader).latest_by_number(request.number)
         if directive is None:
-            raise InvalidInput("exp_not_found", number=request.number)
+            raise InvalidInput("exp_not_found", number=request.number[:60])
         return ExportPlan(request, directive)
 
     async def export(self, user_id: int, plan: ExportPlan) -> ExportResult:

@@ -114,3 +114,16 @@ async def test_two_people_of_one_name_without_a_code_can_each_be_deactivated(
     assert "✅" in await management.tap(h, A, shown, "Xác nhận")
     first, second = await people.by_telegram_id(201), await people.get(second.id)
     assert first is not None and first.active and not second.active
+
+
+async def test_a_huge_directive_number_gets_a_short_clear_answer(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await start(h, tmp_path)
+    for line in ("/export " + "9" * 4000, "/chart " + "9" * 4000, "/export csv " + "<b>" * 1000):
+        before = len(h.fake.messages_to(A))
+        answer = await h.say(A, line)
+        text = answer.plain_text or ""
+        assert "Không tìm thấy văn bản" in text and len(text) < 400, (line[:20], text[:200])
+        assert len(h.fake.messages_to(A)) == before + 1
