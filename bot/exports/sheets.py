@@ -74,7 +74,7 @@ def _value(value: Any, kind: Kind, tz: ZoneInfo) -> Any:
 
 
 # A spreadsheet runs a cell that begins with one of these: text people typed must not.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _cell(ws: Any, value: Any) -> Any:
@@ -152,7 +152,8 @@ def _csv_value(value: Any, kind: Kind, tz: ZoneInfo) -> str:
         return written.strftime(CSV_DATETIME)
     if isinstance(written, date):
         return written.strftime(CSV_DATE)
-    if kind is Kind.TEXT and isinstance(written, str) and written.startswith(_FORMULA_START):
+    # Whatever the column's kind: a number column may still carry a typed answer.
+    if isinstance(written, str) and written.startswith(_FORMULA_START):
         return "'" + written  # shown as typed, not run (the usual guard against CSV formulas)
     return str(written)
 
