@@ -1780,6 +1780,10 @@ TEXTS: Final[dict[str, str]] = {
     "mg_candidate_state": " ({state})",
     "mg_candidate_command": "<code>{command}</code>",
     "mg_where_liaison": ", cán bộ đầu mối {rank} của {agency}",
+    "mg_person_super_admin": (
+        "❌ {name} là quản trị viên được khai báo trong tệp cấu hình của hệ thống; không thể "
+        "ngừng hoạt động bằng lệnh. Đề nghị người vận hành sửa cấu hình (HOATOC_ADMIN_IDS)."
+    ),
     "mg_person_already_off": "ℹ️ {name} đã ngừng hoạt động trước đó; không có gì thay đổi.",
     "mg_person_self": (
         "❌ Quản trị viên không thể tự ngừng hoạt động tài khoản của mình. Đề nghị một quản trị "

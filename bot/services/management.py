@@ -112,7 +112,9 @@ def parse_kind(raw: str) -> AgencyKind | None:
 
 
 class ManagementService:
-    def __init__(self, db: Database, clock: Clock, notifier: Notifier, schedule: Signal) -> None:
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier, schedule: Signal,
+                 super_admins: frozenset[int] = frozenset()) -> None:
+        self.super_admins = super_admins
         self.db = db
         self.clock = clock
         self.notifier = notifier
@@ -178,12 +180,15 @@ class ManagementService:
         facts = await self._person_facts(conn, person)
         return await self._propose(admin_user_id, "person_off", {"person_id": person.id}, facts)
 
-    @staticmethod
-    def _check_off(admin_user_id: int, person: Person) -> None:
+    def _check_off(self, admin_user_id: int, person: Person) -> None:
         if not person.active:
             raise InvalidInput("mg_person_already_off", name=person.full_name)
         if person.telegram_user_id == admin_user_id:
             raise InvalidInput("mg_person_self")
+        # Named in the settings, they keep every command whatever their record says: an admin
+        # they invited must not stop what reaches them (escalations, reminders).
+        if person.telegram_user_id in self.super_admins:
+            raise InvalidInput("mg_person_super_admin", name=person.full_name)
 
     async def _person_facts(self, conn: aiosqlite.Connection, person: Person) -> dict[str, Any]:
         now = self.clock.now()

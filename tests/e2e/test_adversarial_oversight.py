@@ -127,3 +127,23 @@ async def test_a_huge_directive_number_gets_a_short_clear_answer(
         text = answer.plain_text or ""
         assert "Không tìm thấy văn bản" in text and len(text) < 400, (line[:20], text[:200])
         assert len(h.fake.messages_to(A)) == before + 1
+
+
+async def test_an_admin_cannot_deactivate_a_super_admin_named_in_the_settings(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # The settings are where super-admins are named: an admin invited by one could otherwise
+    # stop every escalation and reminder reaching them.
+    h = harness
+    await management.start(h, tmp_path)
+    await h.say(A, "/start")
+    token, _ = await invite(h, "admin")
+    h.fake.add_user(301, "Quản trị", "Hai")
+    await h.say(301, f"/start {token}", has("quản trị viên"))
+    me = await PeopleRepository(h.services.db.reader).by_telegram_id(A)
+    assert me is not None
+    answer = await h.say(301, f"/person off #{me.id}")
+    assert "cấu hình" in (answer.plain_text or ""), answer.plain_text
+    assert not management.preview(answer)
+    me = await PeopleRepository(h.services.db.reader).get(me.id)
+    assert me.active
