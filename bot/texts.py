@@ -1780,6 +1780,10 @@ TEXTS: Final[dict[str, str]] = {
     "mg_candidate_state": " ({state})",
     "mg_candidate_command": "<code>{command}</code>",
     "mg_where_liaison": ", cán bộ đầu mối {rank} của {agency}",
+    "mg_changed": (
+        "⚠️ Tình hình của {name} đã thay đổi sau khi xem trước; chưa thực hiện. Đề nghị "
+        "xem lại: /person off {command}"
+    ),
     "mg_person_super_admin": (
         "❌ {name} là quản trị viên được khai báo trong tệp cấu hình của hệ thống; không thể "
         "ngừng hoạt động bằng lệnh. Đề nghị người vận hành sửa cấu hình (HOATOC_ADMIN_IDS)."

@@ -36,6 +36,8 @@ from bot.storage.people import PeopleRepository
 PREVIEW_TTL = timedelta(minutes=30)
 NAME_MAX = 200  # as the importer's
 _CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")  # as the importer's
+# What a /person off preview warns of; one that arises before «Xác nhận» stops the change.
+WARNINGS = ("sole_primary", "on_duty")
 # Names are shown escaped anyway; refusing tags keeps the roster free of what looks like code.
 _MARKUP = re.compile(r"[<>]")
 
@@ -178,7 +180,8 @@ class ManagementService:
         person = await self.find_person(conn, query)
         self._check_off(admin_user_id, person)
         facts = await self._person_facts(conn, person)
-        return await self._propose(admin_user_id, "person_off", {"person_id": person.id}, facts)
+        return await self._propose(admin_user_id, "person_off", {
+            "person_id": person.id, "warned": {k: bool(facts[k]) for k in WARNINGS}}, facts)
 
     def _check_off(self, admin_user_id: int, person: Person) -> None:
         if not person.active:
@@ -356,6 +359,11 @@ class ManagementService:
         person = await people.get(change["person_id"])
         self._check_off(admin_user_id, person)
         facts = await self._person_facts(conn, person)
+        # A warning the preview did not show (a shift began, the other primary left): the
+        # admin sees it before anything is applied.
+        warned = change.get("warned", {})
+        if any(facts[k] and not warned.get(k, False) for k in WARNINGS):
+            raise InvalidInput("mg_changed", name=person.full_name, command=handle(person))
         await people.update(person.id, {"active": False}, now)
         invites = InviteRepository(conn)
         revoked = [i.id for i in await invites.pending_for_person(person.id, now)

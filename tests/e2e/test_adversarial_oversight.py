@@ -9,10 +9,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.e2e import test_management as management
 from bot.storage.people import PeopleRepository
+from tests.e2e import test_management as management
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_broadcast_conversation import has
+from tests.e2e.test_escalation import set_rotation
 from tests.e2e.test_export import export, is_document
 from tests.e2e.test_incident_taking import start
 from tests.e2e.test_onboarding import invite
@@ -147,3 +148,23 @@ async def test_an_admin_cannot_deactivate_a_super_admin_named_in_the_settings(
     assert not management.preview(answer)
     me = await PeopleRepository(h.services.db.reader).get(me.id)
     assert me.active
+
+
+async def test_a_warning_that_arose_after_the_preview_is_shown_before_anything_is_applied(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # The preview said nothing of duty; by the time «Xác nhận» is tapped the person is on
+    # duty. Applying it then deactivates the on-duty responder without the admin ever being
+    # warned.
+    h = harness
+    await management.start(h, tmp_path)
+    shown = await h.say(A, "/person off P902", management.preview)
+    assert "đang trong ca trực" not in (shown.plain_text or "")
+    await set_rotation(h, 103)
+    said = await management.tap(h, A, shown, "Xác nhận")
+    assert "thay đổi" in said and "xem lại" in said, said
+    p902 = await PeopleRepository(h.services.db.reader).by_code("P902")
+    assert p902 is not None and p902.active
+    again = await h.say(A, "/person off P902", management.preview)
+    assert "đang trong ca trực" in (again.plain_text or "")
+    assert "✅" in await management.tap(h, A, again, "Xác nhận")
