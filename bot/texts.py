@@ -1693,6 +1693,10 @@ TEXTS: Final[dict[str, str]] = {
     # --- drills (diễn tập), issue 13 item 6 -------------------------------------------------
     # The banner: the first line of every message about a drill directive.
     "dr_banner": "🎯 <b>DIỄN TẬP — KHÔNG PHẢI TÌNH HUỐNG THỰC TẾ</b>",
+    "dr_changed": (
+        "⚠️ Văn bản đã thay đổi (chế độ diễn tập) sau bản xem trước này; chưa gửi. Đề nghị "
+        "kiểm tra bản xem trước mới dưới đây rồi bấm “Gửi”."
+    ),
     "dr_btn_off": "🎯 Diễn tập: Không",
     "dr_btn_on": "🎯 Diễn tập: Có",
     "dr_preview_line": (

@@ -9,14 +9,17 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.storage.directives import DirectiveRepository
 from bot.storage.people import PeopleRepository
 from tests.e2e import test_management as management
 from tests.e2e.conftest import SUPER_ADMIN, Harness
-from tests.e2e.test_broadcast_conversation import has
+from tests.e2e.test_broadcast_conversation import has, pick_to_preview
+from tests.e2e.test_broadcast_conversation import tap as bc_tap
+from tests.e2e.test_directives import FAST, join
 from tests.e2e.test_escalation import set_rotation
 from tests.e2e.test_export import export, is_document
 from tests.e2e.test_incident_taking import start
-from tests.e2e.test_onboarding import invite
+from tests.e2e.test_onboarding import import_province, invite
 
 A = SUPER_ADMIN
 
@@ -168,3 +171,29 @@ async def test_a_warning_that_arose_after_the_preview_is_shown_before_anything_i
     again = await h.say(A, "/person off P902", management.preview)
     assert "đang trong ca trực" in (again.plain_text or "")
     assert "✅" in await management.tap(h, A, again, "Xác nhận")
+
+
+async def test_send_sends_what_its_preview_showed_whatever_a_stale_drill_toggle_did(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # The toggle flipped the draft in progress, whichever message it was on: a tap on a
+    # cancelled conversation's preview (or a double tap) turned the live draft into a drill
+    # while the preview the admin was reading still said "Diễn tập: Không"; «Gửi» under it
+    # then sent a real directive with "KHÔNG PHẢI TÌNH HUỐNG THỰC TẾ" on top.
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)
+    await join(h, 101, "liaison TT_CNTT")
+    old = await pick_to_preview(h, "Trung tâm Công nghệ")
+    await h.say(A, "/cancel")
+    new = await pick_to_preview(h, "Trung tâm Công nghệ")
+    assert "Diễn tập: Không" in str(new.buttons)
+    await bc_tap(h, old, "Diễn tập: Không", "Tóm tắt trước khi gửi")
+    again = await bc_tap(h, new, "Gửi", "Tóm tắt trước khi gửi")
+    assert again is not None and "DIỄN TẬP" in (again.plain_text or "")
+    said = "\n".join(m.plain_text or "" for m in h.fake.messages_to(A)[-6:])
+    assert "đã thay đổi" in said, said
+    assert await DirectiveRepository(h.services.db.reader).recent(5) == []
+    await bc_tap(h, again, "Gửi", "Đang gửi văn bản DIỄN TẬP")  # what this preview showed
+    [d] = await DirectiveRepository(h.services.db.reader).recent(5)
+    assert d.drill
