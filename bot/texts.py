@@ -1693,6 +1693,10 @@ TEXTS: Final[dict[str, str]] = {
     # --- drills (diễn tập), issue 13 item 6 -------------------------------------------------
     # The banner: the first line of every message about a drill directive.
     "dr_banner": "🎯 <b>DIỄN TẬP — KHÔNG PHẢI TÌNH HUỐNG THỰC TẾ</b>",
+    "dr_changed": (
+        "⚠️ Văn bản đã thay đổi (chế độ diễn tập) sau bản xem trước này; chưa gửi. Đề nghị "
+        "kiểm tra bản xem trước mới dưới đây rồi bấm “Gửi”."
+    ),
     "dr_btn_off": "🎯 Diễn tập: Không",
     "dr_btn_on": "🎯 Diễn tập: Có",
     "dr_preview_line": (
@@ -1763,7 +1767,8 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "mg_name_too_long": "❌ Tên dài {length} ký tự, vượt quá {limit} ký tự. Vui lòng rút gọn.",
     "mg_name_markup": (
-        "❌ Tên không được chứa ký tự “&lt;”, “&gt;” hay ký tự điều khiển. Vui lòng nhập lại."
+        "❌ Tên không được chứa ký tự “&lt;”, “&gt;”, ký tự điều khiển hay ký tự ẩn. "
+        "Vui lòng nhập lại."
     ),
     "mg_person_missing": (
         "❌ Vui lòng nhập mã hoặc tên cán bộ, ví dụ: <code>/person off P900</code>."
@@ -1779,6 +1784,14 @@ TEXTS: Final[dict[str, str]] = {
     "mg_candidate_state": " ({state})",
     "mg_candidate_command": "<code>{command}</code>",
     "mg_where_liaison": ", cán bộ đầu mối {rank} của {agency}",
+    "mg_changed": (
+        "⚠️ Tình hình của {name} đã thay đổi sau khi xem trước; chưa thực hiện. Đề nghị "
+        "xem lại: /person off {command}"
+    ),
+    "mg_person_super_admin": (
+        "❌ {name} là quản trị viên được khai báo trong tệp cấu hình của hệ thống; không thể "
+        "ngừng hoạt động bằng lệnh. Đề nghị người vận hành sửa cấu hình (HOATOC_ADMIN_IDS)."
+    ),
     "mg_person_already_off": "ℹ️ {name} đã ngừng hoạt động trước đó; không có gì thay đổi.",
     "mg_person_self": (
         "❌ Quản trị viên không thể tự ngừng hoạt động tài khoản của mình. Đề nghị một quản trị "
@@ -1788,6 +1801,10 @@ TEXTS: Final[dict[str, str]] = {
     "mg_person_already_primary": "ℹ️ {name} đã là cán bộ đầu mối chính; không có gì thay đổi.",
     "mg_agency_exists": (
         "❌ Đã có đơn vị mã “{code}”. Để đổi tên: <code>/agency rename {code} Tên mới</code>."
+    ),
+    "mg_agency_name_taken": (
+        "❌ Đã có đơn vị mang tên “{name}” (mã {code}). Đề nghị chọn tên khác để các đơn vị "
+        "không bị nhầm lẫn khi gửi văn bản."
     ),
     "mg_agency_same_name": "ℹ️ Đơn vị đã mang tên “{name}”; không có gì thay đổi.",
     "mg_agency_already_off": "ℹ️ {agency} đã ngừng hoạt động trước đó; không có gì thay đổi.",
@@ -1905,6 +1922,7 @@ TEXTS: Final[dict[str, str]] = {
         "<code>/export csv 01/11/2026 30/11/2026</code>."
     ),
     "exp_bad_period": "❌ Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.\n\n{usage}",
+    "exp_bad_year": "❌ Năm phải từ {oldest} đến {latest}.\n\n{usage}",
     "exp_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "exp_started": "⏳ Đang lập tệp {what} …",
     "exp_busy": "⏳ Đang lập tệp, vui lòng chờ.",

@@ -530,11 +530,17 @@ async def _show_preview(update: Update, context: HoaTocContext) -> str:
     return PREVIEW
 
 
+def _pressed(query: CallbackQuery) -> cb.BroadcastAction | None:
+    tap = cb.parse(query.data)
+    return tap.action if isinstance(tap, cb.BroadcastButton) else None
+
+
 async def drill_toggle(update: Update, context: HoaTocContext) -> str:
-    """«🎯 Diễn tập: Có/Không»: the preview is shown again, with or without the banner."""
+    """«🎯 Diễn tập: Có/Không»: the preview is shown again, with or without the banner (the
+    state the button names, not a flip: a stale or double tap changes nothing unseen)."""
     query = await _answer(update)
     draft = _draft(context)
-    draft.drill = not draft.drill
+    draft.drill = _pressed(query) == "drill_on"
     await query.edit_message_reply_markup(None)
     return await _show_preview(update, context)
 
@@ -578,6 +584,12 @@ async def send(update: Update, context: HoaTocContext) -> str:
     query = await _answer(update)
     await require(update, context, Role.ADMIN, "broadcast")
     s = context.services
+    if (_pressed(query) == "send_drill") != _draft(context).drill:
+        # Under a preview that no longer shows the draft (a drill toggled since, on another
+        # message): nothing is sent; the draft as it is now is shown to be sent from there.
+        await query.edit_message_reply_markup(None)
+        await message(update).reply_text(t("dr_changed"))
+        return await _show_preview(update, context)
     try:
         directive, audience = await s.broadcast.send(user_id(update), _draft(context),
                                                      also=forms.dropped_with(context))
@@ -666,9 +678,9 @@ FORM = forms.Form(
             _tap_quick(report_quick, "rp"),
             MessageHandler(TEXT, report_text)]),
         forms.Step(PREVIEW, "bc_step_preview", [
-            CallbackQueryHandler(send, pattern=_button("send")),
+            CallbackQueryHandler(send, pattern=_button("send", "send_drill")),
             CallbackQueryHandler(edit_menu, pattern=_button("edit")),
-            CallbackQueryHandler(drill_toggle, pattern=_button("drill")),
+            CallbackQueryHandler(drill_toggle, pattern=_button("drill_on", "drill_off")),
             _tap(edit_field, cb.EditField)]),
     ],
     cancel_taps=_button("cancel"),

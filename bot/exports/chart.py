@@ -100,7 +100,9 @@ def render(data: ChartData) -> bytes:
         for y, m in waiting:
             ax.text(m, y, " " + label("chart_pending_tag"), va="center", fontsize=8,
                     color="#c62828")
-    ax.set_yticks(ys, names, fontsize=9)
+    # parse_math=False: "$" in a typed name or summary is a dollar sign, not mathtext (which
+    # draws it as a formula, or fails the whole chart when it does not parse).
+    ax.set_yticks(ys, names, fontsize=9, parse_math=False)
     ax.set_ylim(-0.6, max(len(bars), 1) - 0.4)
     deadline = _minutes(data.sent_at, data.deadline)
     ax.axvline(deadline, color="#ef6c00", linestyle="--", linewidth=1.5,
@@ -115,7 +117,8 @@ def render(data: ChartData) -> bytes:
         title = label("chart_drill") + " · " + title
     # Placed in inches from the edges, the plot laid out between them: at a fixed fraction
     # of a tall chart's height the title fell across the top bar.
-    fig.suptitle(title, fontsize=11, fontweight="bold", y=1 - 0.15 / height, va="top")
+    fig.suptitle(title, fontsize=11, fontweight="bold", y=1 - 0.15 / height, va="top",
+                 parse_math=False)
     bottom = 0.0
     if hidden:
         fig.text(0.01, 0.08 / height, label("chart_hidden", count=hidden), fontsize=8)

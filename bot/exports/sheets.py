@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -73,12 +74,16 @@ def _value(value: Any, kind: Kind, tz: ZoneInfo) -> Any:
 
 
 # A spreadsheet runs a cell that begins with one of these: text people typed must not.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _cell(ws: Any, value: Any) -> Any:
     """A cell for `value`; a string stays text even when it begins with "=" (openpyxl would
-    otherwise store it as a formula, live when the file is opened)."""
+    otherwise store it as a formula, live when the file is opened). A control character the
+    format cannot hold (openpyxl raises on it: one in one typed note failed every export of
+    its period) is shown as U+FFFD."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
@@ -95,7 +100,7 @@ def _write_sheet(ws: Any, sheet: Sheet, tz: ZoneInfo) -> int:
     ws.freeze_panes = f"A{header_row + 1}"
     last = get_column_letter(max(1, len(sheet.columns)))
     for line in sheet.preface:
-        cell = WriteOnlyCell(ws, value=line)
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", line))
         cell.data_type = "s"  # a title is text, whatever it begins with
         cell.font = _HEADER_FONT
         ws.append([cell])
@@ -147,7 +152,8 @@ def _csv_value(value: Any, kind: Kind, tz: ZoneInfo) -> str:
         return written.strftime(CSV_DATETIME)
     if isinstance(written, date):
         return written.strftime(CSV_DATE)
-    if kind is Kind.TEXT and isinstance(written, str) and written.startswith(_FORMULA_START):
+    # Whatever the column's kind: a number column may still carry a typed answer.
+    if isinstance(written, str) and written.startswith(_FORMULA_START):
         return "'" + written  # shown as typed, not run (the usual guard against CSV formulas)
     return str(written)
 

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from bot.clock import Clock, to_epoch
 from bot.domain.directives import Directive
 from bot.domain.errors import InvalidInput
+from bot.domain.summaries import OLDEST_YEAR
 from bot.exports.oversight import (
     DRILL_DIRECTIVES,
     INCIDENTS,
@@ -61,6 +62,10 @@ def parse_args(args: list[str], today: date) -> ExportRequest:
         assert start is not None and end is not None
         if start > end:
             raise InvalidInput("exp_bad_period", usage=t("exp_usage"))
+        # 31/12/9999 is a slip, and the day after it cannot even be computed.
+        if not all(OLDEST_YEAR <= d.year <= today.year + 1 for d in (start, end)):
+            raise InvalidInput("exp_bad_year", oldest=OLDEST_YEAR, latest=today.year + 1,
+                               usage=t("exp_usage"))
         return ExportRequest(csv, start=start, end=end)
     # Anything shaped like a date is not a directive number: a lone or a third date, or an
     # impossible one (31/02/2026), is a mistyped period.
@@ -117,7 +122,7 @@ class ExportService:
             return ExportPlan(request, None)
         directive = await DirectiveRepository(self.db.reader).latest_by_number(request.number)
         if directive is None:
-            raise InvalidInput("exp_not_found", number=request.number)
+            raise InvalidInput("exp_not_found", number=request.number[:60])
         return ExportPlan(request, directive)
 
     async def export(self, user_id: int, plan: ExportPlan) -> ExportResult:

@@ -36,6 +36,8 @@ from bot.storage.people import PeopleRepository
 PREVIEW_TTL = timedelta(minutes=30)
 NAME_MAX = 200  # as the importer's
 _CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")  # as the importer's
+# What a /person off preview warns of; one that arises before «Xác nhận» stops the change.
+WARNINGS = ("sole_primary", "on_duty")
 # Names are shown escaped anyway; refusing tags keeps the roster free of what looks like code.
 _MARKUP = re.compile(r"[<>]")
 
@@ -74,6 +76,16 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+# Who joined by a role invite has no code, only their Telegram name, which two people may
+# share: "#<record id>" picks them out (and is what lists show for them).
+_BY_ID = re.compile(r"^#(\d{1,9})$")
+
+
+def handle(person: Person) -> str:
+    """What an admin types to name this person in /person: their code, else #<record id>."""
+    return person.code or f"#{person.id}"
+
+
 def parse_code(raw: str, key: str = "mg_code_invalid") -> str:
     code = raw.strip().upper()
     if not _CODE.match(code):
@@ -87,7 +99,9 @@ def parse_name(raw: str) -> str:
         raise InvalidInput("mg_name_missing")
     if len(name) > NAME_MAX:
         raise InvalidInput("mg_name_too_long", limit=NAME_MAX, length=len(name))
-    if _MARKUP.search(name) or any(unicodedata.category(c) == "Cc" for c in name):
+    # Cf: zero-width and direction marks make look-alikes of other names or show one
+    # backwards; Vietnamese names need none.
+    if _MARKUP.search(name) or any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
         raise InvalidInput("mg_name_markup")
     return name
 
@@ -100,7 +114,9 @@ def parse_kind(raw: str) -> AgencyKind | None:
 
 
 class ManagementService:
-    def __init__(self, db: Database, clock: Clock, notifier: Notifier, schedule: Signal) -> None:
+    def __init__(self, db: Database, clock: Clock, notifier: Notifier, schedule: Signal,
+                 super_admins: frozenset[int] = frozenset()) -> None:
+        self.super_admins = super_admins
         self.db = db
         self.clock = clock
         self.notifier = notifier
@@ -115,6 +131,12 @@ class ManagementService:
         if not query:
             raise InvalidInput("mg_person_missing")
         people = PeopleRepository(conn)
+        by_id = _BY_ID.match(query)
+        if by_id is not None:
+            found = await people.find(int(by_id[1]))
+            if found is None:
+                raise InvalidInput("mg_person_not_found", query=query)
+            return found
         if _CODE.match(query.upper()):
             found = await people.by_code(query)
             if found is not None:
@@ -158,14 +180,18 @@ class ManagementService:
         person = await self.find_person(conn, query)
         self._check_off(admin_user_id, person)
         facts = await self._person_facts(conn, person)
-        return await self._propose(admin_user_id, "person_off", {"person_id": person.id}, facts)
+        return await self._propose(admin_user_id, "person_off", {
+            "person_id": person.id, "warned": {k: bool(facts[k]) for k in WARNINGS}}, facts)
 
-    @staticmethod
-    def _check_off(admin_user_id: int, person: Person) -> None:
+    def _check_off(self, admin_user_id: int, person: Person) -> None:
         if not person.active:
             raise InvalidInput("mg_person_already_off", name=person.full_name)
         if person.telegram_user_id == admin_user_id:
             raise InvalidInput("mg_person_self")
+        # Named in the settings, they keep every command whatever their record says: an admin
+        # they invited must not stop what reaches them (escalations, reminders).
+        if person.telegram_user_id in self.super_admins:
+            raise InvalidInput("mg_person_super_admin", name=person.full_name)
 
     async def _person_facts(self, conn: aiosqlite.Connection, person: Person) -> dict[str, Any]:
         now = self.clock.now()
@@ -205,11 +231,22 @@ class ManagementService:
             raise InvalidInput("mg_person_already_primary", name=person.full_name)
         return await AgencyRepository(conn).get(person.agency_id)
 
+    @staticmethod
+    async def _check_name_free(conn: aiosqlite.Connection, name: str,
+                               agency_id: int | None = None) -> None:
+        """Two agencies of one name look alike in /broadcast's picker, /status and the
+        summary: a directive meant for one would go to the other."""
+        wanted = _fold(name)
+        for other in await AgencyRepository(conn).all():
+            if other.id != agency_id and _fold(other.name) == wanted:
+                raise InvalidInput("mg_agency_name_taken", name=other.name, code=other.code)
+
     async def preview_agency_add(self, admin_user_id: int, code: str, name: str,
                                  kind: AgencyKind) -> Preview:
         code, name = parse_code(code), parse_name(name)
         if await AgencyRepository(self.db.reader).find_by_code(code) is not None:
             raise InvalidInput("mg_agency_exists", code=code)
+        await self._check_name_free(self.db.reader, name)
         return await self._propose(admin_user_id, "agency_add",
                                    {"code": code, "name": name, "kind": str(kind)},
                                    {"code": code, "name": name, "kind": kind})
@@ -219,6 +256,7 @@ class ManagementService:
         name = parse_name(name)
         if name == agency.name:
             raise InvalidInput("mg_agency_same_name", name=name)
+        await self._check_name_free(self.db.reader, name, agency.id)
         return await self._propose(admin_user_id, "agency_rename",
                                    {"agency_id": agency.id, "name": name},
                                    {"agency": agency, "name": name})
@@ -321,6 +359,11 @@ class ManagementService:
         person = await people.get(change["person_id"])
         self._check_off(admin_user_id, person)
         facts = await self._person_facts(conn, person)
+        # A warning the preview did not show (a shift began, the other primary left): the
+        # admin sees it before anything is applied.
+        warned = change.get("warned", {})
+        if any(facts[k] and not warned.get(k, False) for k in WARNINGS):
+            raise InvalidInput("mg_changed", name=person.full_name, command=handle(person))
         await people.update(person.id, {"active": False}, now)
         invites = InviteRepository(conn)
         revoked = [i.id for i in await invites.pending_for_person(person.id, now)
@@ -357,6 +400,7 @@ class ManagementService:
         if action == "agency_add":
             if await agencies.find_by_code(change["code"]) is not None:
                 raise InvalidInput("mg_agency_exists", code=change["code"])
+            await self._check_name_free(conn, change["name"])
             await agencies.insert({"code": change["code"], "name": change["name"],
                                    "kind": change["kind"]}, now)
             agency = await agencies.by_code(change["code"])
@@ -368,6 +412,7 @@ class ManagementService:
         details: dict[str, Any] = {}
         revoked = 0
         if action == "agency_rename":
+            await self._check_name_free(conn, change["name"], agency.id)
             details = {"from": agency.name, "to": change["name"]}
             fields["name"] = change["name"]
         else:

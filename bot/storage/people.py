@@ -49,6 +49,9 @@ class PeopleRepository:
             row = await cur.fetchone()
         return _person(row) if row is not None else None
 
+    async def find(self, person_id: int) -> Person | None:
+        return await self._one("p.id = ?", (person_id,))
+
     async def get(self, person_id: int) -> Person:
         person = await self._one("p.id = ?", (person_id,))
         if person is None:

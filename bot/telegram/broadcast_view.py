@@ -141,9 +141,10 @@ def report_keyboard(quick: Sequence[Sequence[InlineKeyboardButton]] = ()
 
 def preview_keyboard(*, drill: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [_button(t("bc_btn_send"), cb.BroadcastButton("send")),
+        [_button(t("bc_btn_send"), cb.BroadcastButton("send_drill" if drill else "send")),
          _button(t("bc_btn_edit"), cb.BroadcastButton("edit"))],
-        [_button(t("dr_btn_on" if drill else "dr_btn_off"), cb.BroadcastButton("drill"))],
+        [_button(t("dr_btn_on" if drill else "dr_btn_off"),
+                 cb.BroadcastButton("drill_off" if drill else "drill_on"))],
         cancel_row()])
 
 

@@ -463,15 +463,20 @@ class EditField(Tap):
         return cls(m[1])
 
 
-BroadcastAction = Literal["next", "done", "all", "clr", "dl_default", "rp_none", "send", "edit",
-                          "cancel", "noop", "pg", "today", "drill"]
+BroadcastAction = Literal["next", "done", "all", "clr", "dl_default", "rp_none", "send",
+                          "send_drill", "edit", "cancel", "noop", "pg", "today", "drill_on",
+                          "drill_off"]
 # The data of each plain /broadcast button (two kept their older, longer shape).
 _BROADCAST_DATA: dict[BroadcastAction, str] = {
     "next": "bc:next", "done": "bc:done", "all": "bc:all", "clr": "bc:clr",
     "dl_default": "bc:dl:default", "rp_none": "bc:rp:none", "send": "bc:send",
     "edit": "bc:edit", "cancel": "bc:cancel", "noop": "bc:noop", "pg": "bc:pg",
     "today": "bc:today",  # the date of issue is today
-    "drill": "bc:drill",  # the preview's «Diễn tập: Có/Không» toggle
+    # The preview's «Gửi» says whether what it shows is a drill, and its «Diễn tập: Có/Không»
+    # sets a state rather than flipping one: a stale or double tap cannot send a directive
+    # other than the one the tapped message showed.
+    "send_drill": "bc:send:d",
+    "drill_on": "bc:drill:1", "drill_off": "bc:drill:0",
 }
 _BROADCAST_ACTIONS = {data: action for action, data in _BROADCAST_DATA.items()}
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.models import Agency, AgencyKind, Group, Person, Rank, Role
 from bot.domain.phones import display_phone
 from bot.services.duty import not_on_the_bot
-from bot.services.management import AgencyView, Ambiguous, Done, Preview
+from bot.services.management import AgencyView, Ambiguous, Done, Preview, handle
 from bot.telegram import callbacks as cb
 from bot.telegram.render import pack
 from bot.texts import Safe, join, label, t
@@ -37,7 +37,7 @@ def _rank(person: Person) -> str:
 
 
 def _primary_command(person: Person) -> Safe:
-    return t("mg_candidate_command", command=f"/person primary {person.code or person.full_name}")
+    return t("mg_candidate_command", command=f"/person primary {handle(person)}")
 
 
 def preview_text(p: Preview) -> Safe:
@@ -46,7 +46,7 @@ def preview_text(p: Preview) -> Safe:
         return _person_off(f)
     if p.action == "person_primary":
         return t("mg_preview_person_primary", agency=_agency(f["agency"]),
-                 name=f["person"].full_name, code=f["person"].code or "—",
+                 name=f["person"].full_name, code=handle(f["person"]),
                  former=_former(f["former"]))
     if p.action == "agency_add":
         return t("mg_preview_agency_add", name=f["name"], code=f["code"],
@@ -68,7 +68,7 @@ def _person_off(f: dict[str, Any]) -> Safe:
     agency: Agency | None = f["agency"]
     where = (t("mg_where_liaison", rank=_rank(person), agency=_agency(agency))
              if agency is not None and person.has(Role.LIAISON) else Safe(""))
-    parts = [t("mg_preview_person_off", name=person.full_name, code=person.code or "—",
+    parts = [t("mg_preview_person_off", name=person.full_name, code=handle(person),
                where=where, invites=f["invites"], queued=f["queued"])]
     if f["sole_primary"] and agency is not None:
         backups: list[Person] = f["backups"]
@@ -110,7 +110,7 @@ def ambiguous_text(exc: Ambiguous) -> Safe:
         where = Safe("")
         if not p.active:
             where = t("mg_candidate_state", state=label("mg_state_inactive"))
-        lines.append(t("mg_candidate", name=p.full_name, code=p.code or "—", where=where))
+        lines.append(t("mg_candidate", name=p.full_name, code=handle(p), where=where))
     return t("mg_person_ambiguous", query=exc.params["query"], candidates=join(lines))
 
 
@@ -134,7 +134,7 @@ def agency_parts(v: AgencyView) -> list[Safe]:
         what = (label("mg_what_liaison", rank=_rank(p)) if p.has(Role.LIAISON)
                 else ", ".join(label(f"role_{r}") for r in sorted(p.roles)) or label("role_none"))
         lines.append(t("mg_person_line", name=p.full_name,
-                       code=t("mg_person_code", code=p.code) if p.code else Safe(""),
+                       code=t("mg_person_code", code=handle(p)),
                        what=what, phone=display_phone(p.phone) if p.phone else label("mg_no_phone"),
                        state=_state(p)))
     return pack(lines)

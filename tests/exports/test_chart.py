@@ -56,6 +56,16 @@ def test_nobody_confirmed_yet_still_renders() -> None:
     assert decoded(render(d)).size[0] == 1000
 
 
+def test_dollar_signs_people_typed_are_text_not_math() -> None:
+    # matplotlib reads "$...$" as mathtext: a name with "$\\frac$" made /chart fail, and
+    # "$5 ... $" was drawn as a formula.
+    rows = [ChartRow("Sở $\\frac$ tài chính", SENT + timedelta(minutes=3)),
+            ChartRow("UBND $5 và $6", None)]
+    chart = ChartData("1/$x^$", "Thu hồi $\\frac{1}{ khoản", True, SENT,
+                      SENT + timedelta(minutes=30), SENT + timedelta(hours=1), rows)
+    assert decoded(render(chart)).format == "PNG"
+
+
 def test_a_home_matplotlib_cannot_write_to_gives_no_warning() -> None:
     """A read-only container home: the chart still renders, and matplotlib's warning about
     its cache folder stays out of the log (a private temporary folder is used)."""

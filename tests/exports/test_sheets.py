@@ -74,3 +74,24 @@ def test_csv_quotes_typed_text_that_a_spreadsheet_would_run() -> None:
     rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))[1:]
     assert [r[0] for r in rows] == [f"'{text}" for text in TYPED]
     assert {r[1] for r in rows} == {"-1"}  # numbers are numbers
+
+
+def test_a_control_character_someone_typed_does_not_break_the_workbook() -> None:
+    # openpyxl refuses most C0 control characters: one such character in one incident's note
+    # made every later export of its period fail.
+    out = io.BytesIO()
+    rows = [("Sở\x07 Y tế\x0b", None, None, None), ("=1+1\x00", None, None, None)]
+    assert write_xlsx([Sheet("Văn bản", COLUMNS, iter(rows))], out, TZ) == {"Văn bản": 2}
+    ws = load_workbook(io.BytesIO(out.getvalue()))["Văn bản"]
+    assert ws["A2"].value == "Sở\ufffd Y tế\ufffd"
+    assert ws["A3"].value == "=1+1\ufffd" and ws["A3"].data_type == "s"
+
+
+def test_csv_quotes_a_line_feed_formula_and_typed_text_in_a_number_column() -> None:
+    # OWASP's list includes a leading line feed; a column declared a number can still carry
+    # what someone typed (an answer of the report form).
+    out = io.BytesIO()
+    write_csv(Sheet("Văn bản", [Column("Mô tả"), Column("Cấp độ", kind=Kind.NUMBER)],
+                    [("\n=1+1", "=1+1"), ("ok", 3)]), out, TZ)
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))[1:]
+    assert rows == [["'\n=1+1", "'=1+1"], ["ok", "3"]]

@@ -65,7 +65,8 @@ NONCED = ["adm:ok:", "adm:no:", "dt:ok:", "icl:ok:", "icl:no:", "icl:skip:", "ic
           "qt:dl:h1:", "qt:ext:now:", "qt:df:t17:"]
 # Not the words that send: pressed at the right step they are the real «Gửi».
 WORDS = ["bc:cancel", "bc:done", "bc:next", "bc:all", "bc:clr", "bc:noop", "bc:pg",
-         "bc:edit", "bc:today", "bc:drill", "bc:dl:default", "bc:rp:none", "rr:cancel", "ir:new",
+         "bc:edit", "bc:today", "bc:drill", "bc:drill:1", "bc:drill:0", "bc:dl:default",
+         "bc:rp:none", "rr:cancel", "ir:new",
          "ir:ok", "ir:fix", "ir:edit", "ir:cancel", "ir:more", "ir:nomore",
          "ir:pg", "ir:clr", "iv:cancel", "iv:clr", "iv:pg", "iv:drop", "dt:cancel",
          "dt:back:sa", "dt:back:f", "bc:u:hoa_toc", "bc:s:mat", "iv:r:admin", "ir:c:x:y",
