@@ -71,10 +71,17 @@ def produce(job: Job) -> Built:
     return build(data, ZoneInfo(job.tz), csv=job.csv, categories=job.categories)
 
 
+def worker_env() -> dict[str, str]:
+    """The bot's environment without its token (the worker only reads the database), with
+    the project on the path."""
+    env = {k: v for k, v in os.environ.items() if k != "HOATOC_BOT_TOKEN"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
 async def in_worker_process(job: Job) -> Built:
     """`produce` in a child process; killed if it outlives WITHIN or the caller is cancelled."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env = worker_env()
     with tempfile.TemporaryDirectory(prefix="hoatoc-export-") as tmp:
         out = Path(tmp) / "file"
         proc = await asyncio.create_subprocess_exec(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.exports.worker import Job, in_worker_process
+from bot.exports.worker import Job, in_worker_process, worker_env
 
 
 def test_a_job_round_trips_through_json() -> None:
@@ -23,3 +23,14 @@ async def test_a_worker_that_fails_raises(tmp_path: Path) -> None:
     missing = Job(tmp_path / "no-such.db", "Asia/Ho_Chi_Minh", False, directive_id=1)
     with pytest.raises(RuntimeError, match="export worker exited with 1"):
         await in_worker_process(missing)
+
+
+def test_the_worker_is_not_given_the_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It reads the database and writes a file: it has no use for the token (defence in depth:
+    a crash dump or a /proc read of the worker shows none)."""
+    monkeypatch.setenv("HOATOC_BOT_TOKEN", "123456:secret-token")
+    monkeypatch.setenv("HOATOC_TIMEZONE", "Asia/Ho_Chi_Minh")
+    env = worker_env()
+    assert "HOATOC_BOT_TOKEN" not in env
+    assert env["HOATOC_TIMEZONE"] == "Asia/Ho_Chi_Minh"
+    assert "PYTHONPATH" in env
