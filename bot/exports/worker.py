@@ -41,20 +41,23 @@ class Job:
     directive_id: int | None = None  # one directive, or the period [start, end)
     start: datetime | None = None
     end: datetime | None = None
+    at: datetime | None = None  # when the export is made: who is late so far
 
     def to_json(self) -> str:
         return json.dumps({
             "path": str(self.path), "tz": self.tz, "csv": self.csv,
             "directive_id": self.directive_id,
             "start": to_epoch(self.start) if self.start else None,
-            "end": to_epoch(self.end) if self.end else None})
+            "end": to_epoch(self.end) if self.end else None,
+            "at": to_epoch(self.at) if self.at else None})
 
     @classmethod
     def from_json(cls, text: str) -> Job:
         d = json.loads(text)
         return cls(Path(d["path"]), d["tz"], bool(d["csv"]), d["directive_id"],
                    from_epoch(d["start"]) if d["start"] is not None else None,
-                   from_epoch(d["end"]) if d["end"] is not None else None)
+                   from_epoch(d["end"]) if d["end"] is not None else None,
+                   from_epoch(d["at"]) if d.get("at") is not None else None)
 
 
 def produce(job: Job) -> Built:
@@ -64,7 +67,7 @@ def produce(job: Job) -> Built:
 
     data = asyncio.run(gather(job.path, directive_id=job.directive_id, start=job.start,
                               end=job.end))
-    return build(data, ZoneInfo(job.tz), csv=job.csv)
+    return build(data, ZoneInfo(job.tz), csv=job.csv, at=job.at)
 
 
 async def in_worker_process(job: Job) -> Built:

@@ -42,6 +42,7 @@ class DirectiveRow:
     report_at: datetime | None  # the first result report
     report_by: str | None
     reports: int
+    recalled: bool = False  # nobody is late for a directive withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ WITH chosen AS (SELECT id FROM directives d WHERE {where}),
      reports AS (SELECT directive_id, agency_id, count(*) AS n, min(id) AS first_id
                  FROM result_reports WHERE directive_id IN (SELECT id FROM chosen)
                  GROUP BY directive_id, agency_id)
-SELECT d.id, d.number, d.summary, d.urgency, d.drill, d.created_at, d.ack_deadline_at,
+SELECT d.id, d.number, d.summary, d.urgency, d.drill, d.created_at, d.ack_deadline_at, d.status,
        a.id AS agency_id, a.name AS agency,
        k.acked_at, k.via, k.late, kp.full_name AS acked_by,
        e.steps AS esc_steps, e.done AS esc_done, e.skipped AS esc_skipped,
@@ -167,7 +168,7 @@ def _directive(r: aiosqlite.Row, groups: dict[int, str],
         r["agency"], groups.get(agency, ""), liaisons.get(agency, ""), _opt(r["acked_at"]),
         r["acked_by"], r["via"], None if r["late"] is None else bool(r["late"]),
         escalation_level(r["esc_steps"], r["esc_done"], r["esc_skipped"]),
-        _opt(r["report_at"]), r["report_by"], r["reports"])
+        _opt(r["report_at"]), r["report_by"], r["reports"], recalled=r["status"] == "recalled")
 
 
 def _incident(r: aiosqlite.Row) -> IncidentRow:

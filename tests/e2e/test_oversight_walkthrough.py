@@ -89,6 +89,9 @@ async def test_two_am_walkthrough_as_admin_responder_and_liaison(
     book = load_workbook(io.BytesIO(stored.content), read_only=True)
     drills = [list(r) for r in book["Diễn tập – văn bản"].iter_rows(values_only=True)]
     assert drills[0][0] == "Số, ký hiệu" and len(drills) == 3, drills[:2]  # header + 2 agencies
+    late = {r[3]: r[11] for r in drills[1:]}  # "Quá hạn"
+    # Acknowledged after the deadline, and never acknowledged at all: both late.
+    assert late == {"UBND phường Bình Đức": "Có", "Công an tỉnh": "Có"}, late
     assert "Đề xuất hỗ trợ" in next(book["Sự cố"].iter_rows(values_only=True))
     summary = await h.say(A, "/summary 2026H1", kind("document"))
     assert "01/01/2026" in plain(summary) and "30/06/2026" in plain(summary)
