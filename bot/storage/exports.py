@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.clock import from_epoch, to_epoch
 from bot.domain.escalation import level
+from bot.domain.phones import display_phone
 from bot.storage.escalations import steps_from_json
 
 
@@ -115,7 +116,7 @@ ORDER BY gm.agency_id, g.name
 """
 
 _LIAISONS = """
-SELECT p.agency_id, p.full_name || coalesce(' (' || p.phone || ')', '') AS who
+SELECT p.agency_id, p.full_name, p.phone
 FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = 'liaison'
 WHERE p.agency_id IS NOT NULL AND p.active = 1
 ORDER BY p.agency_id, p.rank = 'backup', p.full_name
@@ -199,10 +200,19 @@ async def _by_agency(conn: aiosqlite.Connection, sql: str) -> dict[int, str]:
     return {agency: "; ".join(texts) for agency, texts in out.items()}
 
 
+async def _liaisons(conn: aiosqlite.Connection) -> dict[int, str]:
+    """Per agency, "name (phone); ..." with phones in the national form chat shows."""
+    out: dict[int, list[str]] = {}
+    async with conn.execute(_LIAISONS) as cur:
+        for agency, name, phone in await cur.fetchall():
+            out.setdefault(agency, []).append(f"{name} ({display_phone(phone)})" if phone else name)
+    return {agency: "; ".join(people) for agency, people in out.items()}
+
+
 async def _directives(conn: aiosqlite.Connection, where: str,
                       args: tuple[int, ...]) -> list[DirectiveRow]:
     groups = await _by_agency(conn, _GROUPS)
-    liaisons = await _by_agency(conn, _LIAISONS)
+    liaisons = await _liaisons(conn)
     async with conn.execute(_DIRECTIVES.format(where=where), args) as cur:
         # Streamed in chunks: never every raw row and every DirectiveRow in memory at once.
         return [_directive(r, groups, liaisons) async for r in cur]

@@ -118,7 +118,7 @@ async def test_the_workbook_matches_the_database_drills_apart(
     assert cat[6] == local(h, s["real"].created_at)          # sent at, local time
     assert cat[8] == local(h, cat_ack.acked_at)               # acknowledged at
     assert cat[9] == s["liaison"].full_name and cat[10] == "Telegram (bấm nút)" and cat[11] == "Không"
-    assert s["liaison"].full_name in cat[5] and "0912345678" in cat[5]  # the liaisons, phones
+    assert s["liaison"].full_name in cat[5] and "0912 345 678" in cat[5]  # the liaisons, phones as dialled
     assert cat[14] == s["liaison"].full_name and cat[15] == 1  # the result report
     assert by_agency["Sở Nội vụ"][10] == "Điện thoại"
     silent = by_agency["Trung tâm Công nghệ thông tin và Truyền thông"]

@@ -89,6 +89,9 @@ async def test_two_am_walkthrough_as_admin_responder_and_liaison(
     book = load_workbook(io.BytesIO(stored.content), read_only=True)
     drills = [list(r) for r in book["Diễn tập – văn bản"].iter_rows(values_only=True)]
     assert drills[0][0] == "Số, ký hiệu" and len(drills) == 3, drills[:2]  # header + 2 agencies
+    liaisons = {r[3]: r[5] for r in drills[1:]}  # phones as chat shows them, as people dial
+    assert liaisons["UBND phường Bình Đức"].startswith(
+        "Trần Văn Nghỉ (0912 000 900); Lê Thị Ở (0912 111 222)"), liaisons
     late = {r[3]: r[11] for r in drills[1:]}  # "Quá hạn"
     # Acknowledged after the deadline, and never acknowledged at all: both late.
     assert late == {"UBND phường Bình Đức": "Có", "Công an tỉnh": "Có"}, late
