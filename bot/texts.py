@@ -901,7 +901,7 @@ TEXTS: Final[dict[str, str]] = {
     "chart_axis": "Thời gian xác nhận (phút, tính từ lúc gửi)",
     "chart_legend_acked": "Đã xác nhận",
     "chart_legend_pending": "Chưa xác nhận (tính đến lúc vẽ)",
-    "chart_legend_deadline": "Thời hạn ({minutes} phút)",
+    "chart_legend_deadline": "Thời hạn xác nhận ({minutes} phút)",
     "chart_pending_tag": "chưa xác nhận",
     "chart_hidden": "… và {count} đơn vị khác xác nhận nhanh hơn (không thể hiện trên biểu đồ).",
     # --- end of issue 13 item 3 ---
@@ -1710,7 +1710,7 @@ TEXTS: Final[dict[str, str]] = {
     "dr_label_prefix": "🎯 Diễn tập · ",
     # --- i13 item 5: management in chat (/agency, /group, /person) ----------------------------
     "aud_act_manage_person_off": "Ngừng hoạt động tài khoản cán bộ",
-    "aud_act_manage_person_primary": "Đưa cán bộ đầu mối dự phòng lên chính",
+    "aud_act_manage_person_primary": "Đưa cán bộ đầu mối dự phòng lên làm đầu mối chính",
     "aud_act_manage_agency_add": "Thêm đơn vị",
     "aud_act_manage_agency_rename": "Đổi tên đơn vị",
     "aud_act_manage_agency_off": "Ngừng hoạt động đơn vị",
@@ -1820,7 +1820,7 @@ TEXTS: Final[dict[str, str]] = {
     "mg_warn_sole_primary": (
         "⚠️ Đây là cán bộ đầu mối chính duy nhất của {agency}. {suggest}"
     ),
-    "mg_suggest_backup": "Đề nghị đưa cán bộ dự phòng lên làm chính: {commands}.",
+    "mg_suggest_backup": "Đề nghị đưa cán bộ dự phòng lên làm đầu mối chính: {commands}.",
     "mg_suggest_invite": (
         "Đơn vị không còn cán bộ dự phòng; đề nghị mời cán bộ mới: "
         "<code>/invite dau_moi {code}</code>."

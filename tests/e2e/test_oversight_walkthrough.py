@@ -109,7 +109,7 @@ async def test_two_am_walkthrough_as_admin_responder_and_liaison(
     audit = plain(await h.say(A, "/audit 10", has("Nhật ký thao tác")))
     for what in ("Gửi văn bản chỉ đạo (diễn tập)", "Xuất tệp số liệu",
                  "Lập báo cáo tổng hợp sự cố", "Thêm đơn vị vào nhóm",
-                 "Đưa cán bộ đầu mối dự phòng lên chính"):
+                 "Đưa cán bộ đầu mối dự phòng lên làm đầu mối chính"):
         assert what in audit, (what, audit)
 
     # The (now primary) liaison tries the admin commands: each refused, nothing changes.
