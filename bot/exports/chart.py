@@ -27,7 +27,9 @@ MAX_BARS = 60
 WIDTH_IN = 10.0
 DPI = 100
 BAR_IN = 0.32    # height per bar
-FRAME_IN = 1.9   # title, axis, legend
+FRAME_IN = 1.9   # title, axis
+LEGEND_IN = 0.3  # the legend's strip under the plot
+NOTE_IN = 0.2    # under it, the line saying how many bars were left out
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,9 @@ def render(data: ChartData) -> bytes:
     hidden = max(0, len(bars) - MAX_BARS)
     bars = bars[:MAX_BARS]
     bars.reverse()  # barh draws the first bar at the bottom
-    fig = _figure(WIDTH_IN, FRAME_IN + BAR_IN * max(len(bars), 3))
+    note_in = NOTE_IN  # kept when empty: the picture's size depends on the bars shown only
+    height = FRAME_IN + LEGEND_IN + note_in + BAR_IN * max(len(bars), 3)
+    fig = _figure(WIDTH_IN, height)
     ax = fig.add_subplot()
     names = [textwrap.shorten(name, 40, placeholder="…") for name, _, _ in bars]
     ys = list(range(len(bars)))
@@ -105,7 +109,10 @@ def render(data: ChartData) -> bytes:
     ax.set_xlabel(label("chart_axis"))
     ax.set_xlim(0, max([m for _, m, _ in bars] + [deadline]) * 1.15 or 1)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    # In a strip of its own under the plot, never over a bar (the longest, most telling bars
+    # end at the right, where a legend inside would sit).
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, note_in / height), ncol=3, fontsize=8,
+               frameon=False)
     title = label("chart_title", number=data.number,
                   summary=textwrap.shorten(data.summary, 70, placeholder="…"))
     if data.drill:
@@ -113,7 +120,7 @@ def render(data: ChartData) -> bytes:
     fig.suptitle(title, fontsize=11, fontweight="bold")
     if hidden:
         fig.text(0.01, 0.005, label("chart_hidden", count=hidden), fontsize=8)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, (LEGEND_IN + note_in) / height, 1, 1))
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from bot.exports.chart import MAX_BARS, ChartData, ChartRow, render
@@ -64,3 +65,26 @@ def test_a_home_matplotlib_cannot_write_to_gives_no_warning() -> None:
     assert done.returncode == 0, done.stderr
     assert "Matplotlib created a temporary cache" not in done.stderr
     assert "WARNING" not in done.stderr, done.stderr
+
+
+def test_the_legend_never_covers_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It sat inside the plot, lower right: over the longest bars (the slowest agencies, the
+    ones the chart is for) and, with few agencies, over every bar."""
+    from matplotlib.figure import Figure
+
+    drawn: list[Figure] = []
+    save = Figure.savefig
+
+    def keep(fig: Figure, *args: object, **kw: object) -> None:
+        drawn.append(fig)
+        save(fig, *args, **kw)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    for agencies in (2, 5, MAX_BARS, 128):
+        render(data(agencies))
+        fig = drawn.pop()
+        [ax] = fig.axes
+        legends = [*fig.legends, *([ax.get_legend()] if ax.get_legend() else [])]
+        assert len(legends) == 1
+        legend, plot = legends[0].get_window_extent(), ax.get_window_extent()
+        assert not legend.overlaps(plot), (agencies, legend, plot)
