@@ -1972,6 +1972,7 @@ TEXTS: Final[dict[str, str]] = {
     "exp_yes": "Có",
     "exp_no": "Không",
     "exp_no_report": "Chưa báo cáo",
+    "exp_report_not_asked": "Không yêu cầu",
     "exp_bot": "Hệ thống",
     "exp_total": "Tổng cộng",
     "exp_via_telegram": "Telegram (bấm nút)",

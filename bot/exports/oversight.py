@@ -79,13 +79,17 @@ def _late(r: DirectiveRow, at: datetime | None) -> bool | None:
     return True
 
 
+def _no_report(r: DirectiveRow) -> str:
+    return TEXTS["exp_no_report" if r.report_asked else "exp_report_not_asked"]
+
+
 def _directive_rows(rows: Sequence[DirectiveRow], at: datetime | None) -> Iterator[list[Any]]:
     for r in rows:
         yield [r.number, r.summary, TEXTS.get(f"urgency_name_{r.urgency}", r.urgency), r.agency,
                r.groups, r.liaisons, r.sent_at, r.ack_deadline_at, r.acked_at, r.acked_by,
                TEXTS.get(f"exp_via_{r.via}", r.via) if r.via else None, _yes_no(_late(r, at)),
                r.escalation_level, r.report_at,
-               r.report_by if r.report_at else TEXTS["exp_no_report"], r.reports]
+               r.report_by if r.report_at else _no_report(r), r.reports]
 
 
 def _incident_rows(rows: Sequence[IncidentRow]) -> Iterator[list[Any]]:

@@ -44,6 +44,7 @@ class DirectiveRow:
     report_by: str | None
     reports: int
     recalled: bool = False  # nobody is late for a directive withdrawn
+    report_asked: bool = True  # a result report was asked for (a report deadline was set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ WITH chosen AS (SELECT id FROM directives d WHERE {where}),
                  FROM result_reports WHERE directive_id IN (SELECT id FROM chosen)
                  GROUP BY directive_id, agency_id)
 SELECT d.id, d.number, d.summary, d.urgency, d.drill, d.created_at, d.ack_deadline_at, d.status,
+       d.report_deadline_at IS NOT NULL AS report_asked,
        a.id AS agency_id, a.name AS agency,
        k.acked_at, k.via, k.late, kp.full_name AS acked_by,
        e.steps AS esc_steps, e.done AS esc_done, e.skipped AS esc_skipped,
@@ -169,7 +171,8 @@ def _directive(r: aiosqlite.Row, groups: dict[int, str],
         r["agency"], groups.get(agency, ""), liaisons.get(agency, ""), _opt(r["acked_at"]),
         r["acked_by"], r["via"], None if r["late"] is None else bool(r["late"]),
         escalation_level(r["esc_steps"], r["esc_done"], r["esc_skipped"]),
-        _opt(r["report_at"]), r["report_by"], r["reports"], recalled=r["status"] == "recalled")
+        _opt(r["report_at"]), r["report_by"], r["reports"], recalled=r["status"] == "recalled",
+        report_asked=bool(r["report_asked"]))
 
 
 def _incident(r: aiosqlite.Row) -> IncidentRow:

@@ -92,6 +92,8 @@ async def test_two_am_walkthrough_as_admin_responder_and_liaison(
     liaisons = {r[3]: r[5] for r in drills[1:]}  # phones as chat shows them, as people dial
     assert liaisons["UBND phường Bình Đức"].startswith(
         "Trần Văn Nghỉ (0912 000 900); Lê Thị Ở (0912 111 222)"), liaisons
+    # No result report was asked for: nobody owes one ("Chưa báo cáo" said they did).
+    assert {r[14] for r in drills[1:]} == {"Không yêu cầu"}, drills[1:]
     late = {r[3]: r[11] for r in drills[1:]}  # "Quá hạn"
     # Acknowledged after the deadline, and never acknowledged at all: both late.
     assert late == {"UBND phường Bình Đức": "Có", "Công an tỉnh": "Có"}, late
