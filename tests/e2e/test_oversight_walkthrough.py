@@ -113,6 +113,9 @@ async def test_two_am_walkthrough_as_admin_responder_and_liaison(
                  "Lập báo cáo tổng hợp sự cố", "Thêm đơn vị vào nhóm",
                  "Đưa cán bộ đầu mối dự phòng lên làm đầu mối chính"):
         assert what in audit, (what, audit)
+    # Each line says what it was about, in words an admin reads (not "summary:2026H1").
+    assert "Lập báo cáo tổng hợp sự cố — 01/01/2026–30/06/2026" in audit, audit
+    assert f"Thêm đơn vị vào nhóm — DN_VIEN_THONG: {AGENCY}" in audit, audit
 
     # The (now primary) liaison tries the admin commands: each refused, nothing changes.
     entries = len(await AuditRepository(h.services.db.reader).entries())
