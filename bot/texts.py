@@ -892,6 +892,9 @@ TEXTS: Final[dict[str, str]] = {
     "chart_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "chart_nobody": "Văn bản số {number} chưa có đơn vị nào xác nhận nên chưa có số liệu để"
                     " vẽ biểu đồ. Đề nghị xem /status {number}.",
+    "chart_nobody_responder": "Văn bản số {number} chưa có đơn vị nào xác nhận nên chưa có số"
+                              " liệu để vẽ biểu đồ. Khi quá thời hạn xác nhận, các đơn vị chưa"
+                              " xác nhận được liệt kê trong /overdue.",
     "chart_refused": "⛔ Lệnh /chart dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
     "chart_caption": "📊 Thời gian xác nhận văn bản số {number}: đã xác nhận {acked}/{total}"
                      " đơn vị.",

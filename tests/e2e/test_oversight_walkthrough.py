@@ -70,6 +70,14 @@ async def test_two_am_walkthrough_as_admin_responder_and_liaison(
         assert "Công an tỉnh — vừa quá hạn" in text, text
         assert "chưa có cán bộ đầu mối liên lạc được · ĐT đơn vị: 0297 3829 086" in text, text
 
+    # Nobody has acknowledged yet: nothing to draw, and each is pointed at a command of theirs
+    # (a responder was sent to /status, which refuses them).
+    nothing = plain(await h.say(RESPONDER, f"/chart {NUMBER}"))
+    assert "chưa có số liệu để vẽ biểu đồ" in nothing and "/status" not in nothing, nothing
+    assert "/overdue" in nothing, nothing
+    nothing = plain(await h.say(A, f"/chart {NUMBER}"))
+    assert f"/status {NUMBER}" in nothing, nothing
+
     # The backup acknowledges; the chart is a photo for the admin and the responder.
     copy = await h.fake.wait_for_message(BACKUP, lambda m: NUMBER in plain(m) and bool(m.buttons))
     query = h.fake.press_button(BACKUP, copy.message_id, copy.button_data("Đã nhận"))
