@@ -720,7 +720,7 @@ TEXTS: Final[dict[str, str]] = {
     "ovd_directive": "• {agency} — {state} · {directive}{who}",
     "ovd_incident": "• {code} · {agency} — {state}{who}",
     "ovd_call": "\n  ☎️ {people}{phone}",
-    "ovd_nobody": "\n  ☎️ không có người nhận được tin{phone}",
+    "ovd_nobody": "\n  ☎️ chưa có cán bộ đầu mối liên lạc được{phone}",
     "esc_claimed_none": "Các đơn vị này đã có cán bộ nhận liên hệ.",
     "esc_claim_done": "Đơn vị đã xác nhận văn bản (hoặc văn bản đã bị thu hồi); không cần liên hệ.",
     "esc_claim_extended": (
@@ -873,7 +873,8 @@ TEXTS: Final[dict[str, str]] = {
                       " ({percent} %){times}",
     "fig_times": " · trung vị {median} · 90 % trong {p90}",
     "fig_no_directives": "📨 Không có văn bản nào được gửi trong thời gian này.",
-    "fig_slowest_header": "🐢 Đơn vị chậm nhất (xác nhận ít nhất, rồi lâu nhất):",
+    "fig_slowest_header": ("⏱ Đơn vị xác nhận chậm nhất (tỷ lệ xác nhận thấp nhất, rồi thời gian"
+                           " lâu nhất):"),
     "fig_slowest_line": "• {agency}: {acked}/{total} văn bản ({percent} %){median}",
     "fig_slowest_median": " · trung vị {median}",
     "fig_incidents": "🚨 {count} sự cố được báo cáo",
@@ -889,8 +890,11 @@ TEXTS: Final[dict[str, str]] = {
     "chart_cmd": "Biểu đồ thời gian xác nhận của một văn bản",
     "chart_usage": "Vui lòng nhập số văn bản, ví dụ: /chart 1556/UBND-KGVX",
     "chart_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
-    "chart_nobody": "Văn bản số {number} chưa có đơn vị nào xác nhận: chưa có gì để vẽ."
-                    " Đề nghị xem /status {number}.",
+    "chart_nobody": "Văn bản số {number} chưa có đơn vị nào xác nhận nên chưa có số liệu để"
+                    " vẽ biểu đồ. Đề nghị xem /status {number}.",
+    "chart_nobody_responder": "Văn bản số {number} chưa có đơn vị nào xác nhận nên chưa có số"
+                              " liệu để vẽ biểu đồ. Khi quá thời hạn xác nhận, các đơn vị chưa"
+                              " xác nhận được liệt kê trong /overdue.",
     "chart_refused": "⛔ Lệnh /chart dành cho thành viên Đội ứng cứu sự cố và quản trị viên.",
     "chart_caption": "📊 Thời gian xác nhận văn bản số {number}: đã xác nhận {acked}/{total}"
                      " đơn vị.",
@@ -900,9 +904,9 @@ TEXTS: Final[dict[str, str]] = {
     "chart_axis": "Thời gian xác nhận (phút, tính từ lúc gửi)",
     "chart_legend_acked": "Đã xác nhận",
     "chart_legend_pending": "Chưa xác nhận (tính đến lúc vẽ)",
-    "chart_legend_deadline": "Thời hạn ({minutes} phút)",
+    "chart_legend_deadline": "Thời hạn xác nhận ({minutes} phút)",
     "chart_pending_tag": "chưa xác nhận",
-    "chart_hidden": "… và {count} đơn vị khác xác nhận nhanh hơn (không vẽ).",
+    "chart_hidden": "… và {count} đơn vị khác xác nhận nhanh hơn (không thể hiện trên biểu đồ).",
     # --- end of issue 13 item 3 ---
     "status_refreshed": "Đã cập nhật.",
     "status_unchanged": "Chưa có thay đổi mới.",
@@ -1658,7 +1662,7 @@ TEXTS: Final[dict[str, str]] = {
     "aud_act_ack_refused": "Từ chối xác nhận đã nhận",
     "aud_act_agency_unreachable": "Đơn vị không liên lạc được",
     "aud_act_directive_corrected": "Đính chính văn bản",
-    "aud_act_directive_extended": "Gia hạn văn bản",
+    "aud_act_directive_extended": "Gia hạn xác nhận văn bản",
     "aud_act_directive_late_delivery": "Gửi bổ sung văn bản",
     "aud_act_directive_recalled": "Thu hồi văn bản",
     "aud_act_directive_sent": "Gửi văn bản chỉ đạo",
@@ -1712,8 +1716,8 @@ TEXTS: Final[dict[str, str]] = {
     "dr_audit_suffix": " (diễn tập)",
     "dr_label_prefix": "🎯 Diễn tập · ",
     # --- i13 item 5: management in chat (/agency, /group, /person) ----------------------------
-    "aud_act_manage_person_off": "Ngừng hoạt động cán bộ",
-    "aud_act_manage_person_primary": "Đưa cán bộ đầu mối dự phòng lên chính",
+    "aud_act_manage_person_off": "Ngừng hoạt động tài khoản cán bộ",
+    "aud_act_manage_person_primary": "Đưa cán bộ đầu mối dự phòng lên làm đầu mối chính",
     "aud_act_manage_agency_add": "Thêm đơn vị",
     "aud_act_manage_agency_rename": "Đổi tên đơn vị",
     "aud_act_manage_agency_off": "Ngừng hoạt động đơn vị",
@@ -1723,7 +1727,7 @@ TEXTS: Final[dict[str, str]] = {
     "aud_act_manage_refused": "Từ chối xác nhận thay đổi",
     "mg_cmd_agency": "Xem, thêm, đổi tên, ngừng hoạt động đơn vị",
     "mg_cmd_group": "Nhóm đơn vị nhận văn bản",
-    "mg_cmd_person": "Ngừng hoạt động cán bộ; đổi đầu mối chính",
+    "mg_cmd_person": "Ngừng hoạt động tài khoản cán bộ; đổi đầu mối chính",
     "mg_help": (
         "<b>Quản lý đơn vị, nhóm, cán bộ</b> (mỗi thay đổi đều được xem trước và chỉ thực hiện "
         "khi bấm “✅ Xác nhận”):\n"
@@ -1752,7 +1756,8 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "mg_person_usage": (
         "Cú pháp:\n"
-        "• <code>/person off MÃ hoặc tên</code> — ngừng hoạt động cán bộ đã nghỉ, chuyển công tác\n"
+        "• <code>/person off MÃ hoặc tên</code> — ngừng hoạt động tài khoản của cán bộ đã nghỉ "
+        "việc, chuyển công tác\n"
         "• <code>/person primary MÃ hoặc tên</code> — đưa cán bộ đầu mối dự phòng lên làm "
         "đầu mối chính\n"
         "Ví dụ: <code>/person off P900</code>, <code>/person primary Lê Thị Ở</code>"
@@ -1792,7 +1797,7 @@ TEXTS: Final[dict[str, str]] = {
         "❌ {name} là quản trị viên được khai báo trong tệp cấu hình của hệ thống; không thể "
         "ngừng hoạt động bằng lệnh. Đề nghị người vận hành sửa cấu hình (HOATOC_ADMIN_IDS)."
     ),
-    "mg_person_already_off": "ℹ️ {name} đã ngừng hoạt động trước đó; không có gì thay đổi.",
+    "mg_person_already_off": "ℹ️ Tài khoản của {name} đã ngừng hoạt động trước đó; không có gì thay đổi.",
     "mg_person_self": (
         "❌ Quản trị viên không thể tự ngừng hoạt động tài khoản của mình. Đề nghị một quản trị "
         "viên khác thực hiện."
@@ -1826,7 +1831,7 @@ TEXTS: Final[dict[str, str]] = {
     "mg_confirm_hint": "Bấm “✅ Xác nhận” để thực hiện hoặc “Hủy” để bỏ qua.",
     "mg_cancelled": "Đã hủy; không có gì thay đổi.",
     "mg_preview_person_off": (
-        "<b>Ngừng hoạt động cán bộ</b> {name} (mã {code}){where}.\n"
+        "<b>Ngừng hoạt động tài khoản cán bộ</b> {name} (mã {code}){where}.\n"
         "Sau khi xác nhận: cán bộ không nhận thêm bất kỳ tin nào (văn bản mới, nhắc hạn, đôn đốc, "
         "lịch trực, thông báo sự cố), không dùng được lệnh nào; lời mời chưa dùng bị thu hồi "
         "({invites}); tin còn chờ gửi bị hủy ({queued}). Các xác nhận đã ghi nhận trước đây được "
@@ -1835,7 +1840,7 @@ TEXTS: Final[dict[str, str]] = {
     "mg_warn_sole_primary": (
         "⚠️ Đây là cán bộ đầu mối chính duy nhất của {agency}. {suggest}"
     ),
-    "mg_suggest_backup": "Đề nghị đưa cán bộ dự phòng lên làm chính: {commands}.",
+    "mg_suggest_backup": "Đề nghị đưa cán bộ dự phòng lên làm đầu mối chính: {commands}.",
     "mg_suggest_invite": (
         "Đơn vị không còn cán bộ dự phòng; đề nghị mời cán bộ mới: "
         "<code>/invite dau_moi {code}</code>."
@@ -1846,7 +1851,7 @@ TEXTS: Final[dict[str, str]] = {
         "<code>/duty_set</code>."
     ),
     "mg_done_person_off": (
-        "✅ Đã ngừng hoạt động cán bộ {name}. Đã thu hồi {revoked} lời mời, hủy {dropped} tin "
+        "✅ Đã ngừng hoạt động tài khoản cán bộ {name}. Đã thu hồi {revoked} lời mời, hủy {dropped} tin "
         "chờ gửi."
     ),
     "mg_preview_person_primary": (
@@ -1856,8 +1861,8 @@ TEXTS: Final[dict[str, str]] = {
     "mg_former_primary": " Đầu mối chính hiện nay ({names}) chuyển thành đầu mối dự phòng.",
     "mg_done_person_primary": "✅ {name} là cán bộ đầu mối chính của {agency}.{former}",
     "mg_preview_agency_add": (
-        "<b>Thêm đơn vị</b> {name} (mã {code}, loại: {kind}). Đơn vị được chọn được khi gửi "
-        "văn bản; mời cán bộ đầu mối: <code>/invite dau_moi {code}</code>."
+        "<b>Thêm đơn vị</b> {name} (mã {code}, loại: {kind}). Sau khi thêm, đơn vị có "
+        "thể được chọn làm nơi nhận văn bản; mời cán bộ đầu mối: <code>/invite dau_moi {code}</code>."
     ),
     "mg_done_agency_add": (
         "✅ Đã thêm đơn vị {name} (mã {code}). Mời cán bộ đầu mối: "
@@ -1870,7 +1875,7 @@ TEXTS: Final[dict[str, str]] = {
         "Sau khi xác nhận: đơn vị không còn được chọn khi gửi văn bản và không nhận văn bản mới "
         "(kể cả khi gửi theo nhóm); lời mời cán bộ đầu mối chưa dùng bị thu hồi ({invites}). "
         "{waiting} văn bản đang chờ đơn vị xác nhận vẫn giữ nguyên: cán bộ vẫn xác nhận được, việc "
-        "đôn đốc tiếp tục; muốn dừng, thu hồi văn bản trong /status."
+        "đôn đốc tiếp tục; nếu cần dừng, đề nghị thu hồi văn bản trong /status."
     ),
     "mg_done_agency_off": "✅ Đã ngừng hoạt động đơn vị {name}. Đã thu hồi {revoked} lời mời.",
     "mg_preview_agency_on": (
@@ -1924,13 +1929,13 @@ TEXTS: Final[dict[str, str]] = {
     "exp_bad_period": "❌ Ngày bắt đầu phải trước hoặc trùng ngày kết thúc.\n\n{usage}",
     "exp_bad_year": "❌ Năm phải từ {oldest} đến {latest}.\n\n{usage}",
     "exp_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
-    "exp_started": "⏳ Đang lập tệp {what} …",
+    "exp_started": "⏳ Đang lập tệp số liệu {what}…",
     "exp_busy": "⏳ Đang lập tệp, vui lòng chờ.",
     "exp_failed": (
         "❌ Không lập hoặc gửi được tệp số liệu ({what}). Đề nghị thử lại sau ít phút; "
         "lỗi đã được ghi nhận."
     ),
-    "exp_what_period": "từ {start} đến {end}",
+    "exp_what_period": "từ ngày {start} đến ngày {end}",
     "exp_what_directive": "văn bản số {number}",
     "exp_caption": (
         "Số liệu {what}: {directives} dòng văn bản, {incidents} sự cố, {events} sự kiện; "
@@ -1942,33 +1947,33 @@ TEXTS: Final[dict[str, str]] = {
     "exp_sheet_figures": "Số liệu",
     "exp_sheet_drill_directives": "Diễn tập – văn bản",
     "exp_sheet_drill_figures": "Diễn tập – số liệu",
-    "exp_h_number": "Số/ký hiệu",
+    "exp_h_number": "Số, ký hiệu",
     "exp_h_summary": "Trích yếu",
     "exp_h_urgency": "Độ khẩn",
     "exp_h_agency": "Đơn vị",
     "exp_h_groups": "Nhóm",
-    "exp_h_liaisons": "Đầu mối (điện thoại)",
+    "exp_h_liaisons": "Cán bộ đầu mối (điện thoại)",
     "exp_h_sent_at": "Gửi lúc",
     "exp_h_deadline": "Thời hạn xác nhận",
     "exp_h_acked_at": "Xác nhận lúc",
     "exp_h_acked_by": "Người xác nhận",
-    "exp_h_via": "Hình thức",
+    "exp_h_via": "Hình thức xác nhận",
     "exp_h_late": "Quá hạn",
     "exp_h_escalation": "Mức đôn đốc",
     "exp_h_report_at": "Báo cáo kết quả lúc",
     "exp_h_report_by": "Người báo cáo",
-    "exp_h_reports": "Số báo cáo",
+    "exp_h_reports": "Số lần báo cáo",
     "exp_h_code": "Mã sự cố",
     "exp_h_category": "Loại sự cố",
     "exp_h_priority": "Mức ưu tiên",
     "exp_h_system_level": "Cấp độ hệ thống",
     "exp_h_detected_at": "Phát hiện lúc",
     "exp_h_reported_at": "Báo cáo lúc",
-    "exp_h_late_report": "Báo cáo muộn",
+    "exp_h_late_report": "Báo cáo quá hạn",
     "exp_h_taken_at": "Tiếp nhận lúc",
     "exp_h_resolved_at": "Khắc phục lúc",
     "exp_h_assignee": "Người xử lý",
-    "exp_h_support": "Đề nghị hỗ trợ",
+    "exp_h_support": "Đề xuất hỗ trợ",
     "exp_h_status": "Trạng thái",
     "exp_h_at": "Thời điểm",
     "exp_h_who": "Người thực hiện",
@@ -1988,6 +1993,7 @@ TEXTS: Final[dict[str, str]] = {
     "exp_yes": "Có",
     "exp_no": "Không",
     "exp_no_report": "Chưa báo cáo",
+    "exp_report_not_asked": "Không yêu cầu",
     "exp_bot": "Hệ thống",
     "exp_total": "Tổng cộng",
     "exp_via_telegram": "Telegram (bấm nút)",

@@ -7,6 +7,7 @@ import asyncio
 from telegram import Update
 
 from bot.context import HoaTocContext
+from bot.domain.models import Role
 from bot.exports.chart import render
 from bot.texts import t
 from handlers.common import message, user_id
@@ -22,8 +23,11 @@ async def chart(update: Update, context: HoaTocContext) -> None:
         return
     data = await s.figures.chart(user_id(update), number)
     acked = sum(1 for r in data.rows if r.acked_at is not None)
-    if not acked:
-        await message(update).reply_text(t("chart_nobody", number=data.number))
+    if not acked:  # each is pointed at a command they may use: /status is for admins
+        person = await s.access.person(user_id(update))
+        admin = Role.ADMIN in s.access.effective_roles(user_id(update), person)
+        await message(update).reply_text(
+            t("chart_nobody" if admin else "chart_nobody_responder", number=data.number))
         return
     png = await asyncio.to_thread(render, data)
     await message(update).reply_photo(

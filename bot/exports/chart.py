@@ -27,9 +27,10 @@ MAX_BARS = 60
 WIDTH_IN = 10.0
 DPI = 100
 BAR_IN = 0.32    # height per bar
-FRAME_IN = 1.9   # title, axis, legend
+FRAME_IN = 1.9   # title, axis
 TITLE_IN = 0.3   # kept clear above the plot for the title: tight_layout does not see it
-NOTE_IN = 0.3    # kept clear below the axis for the note of agencies left out
+LEGEND_IN = 0.3  # the legend's strip under the plot
+NOTE_IN = 0.2    # under it, the line saying how many bars were left out
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def render(data: ChartData) -> bytes:
     hidden = max(0, len(bars) - MAX_BARS)
     bars = bars[:MAX_BARS]
     bars.reverse()  # barh draws the first bar at the bottom
-    height = FRAME_IN + BAR_IN * max(len(bars), 3)
+    note_in = NOTE_IN  # kept when empty: the picture's size depends on the bars shown only
+    height = FRAME_IN + LEGEND_IN + note_in + BAR_IN * max(len(bars), 3)
     fig = _figure(WIDTH_IN, height)
     ax = fig.add_subplot()
     names = [textwrap.shorten(name, 40, placeholder="…") for name, _, _ in bars]
@@ -110,7 +112,10 @@ def render(data: ChartData) -> bytes:
     ax.set_xlabel(label("chart_axis"))
     ax.set_xlim(0, max([m for _, m, _ in bars] + [deadline]) * 1.15 or 1)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    # In a strip of its own under the plot, never over a bar (the longest, most telling bars
+    # end at the right, where a legend inside would sit).
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, note_in / height), ncol=3, fontsize=8,
+               frameon=False)
     title = label("chart_title", number=data.number,
                   summary=textwrap.shorten(data.summary, 70, placeholder="…"))
     if data.drill:
@@ -119,11 +124,10 @@ def render(data: ChartData) -> bytes:
     # of a tall chart's height the title fell across the top bar.
     fig.suptitle(title, fontsize=11, fontweight="bold", y=1 - 0.15 / height, va="top",
                  parse_math=False)
-    bottom = 0.0
     if hidden:
-        fig.text(0.01, 0.08 / height, label("chart_hidden", count=hidden), fontsize=8)
-        bottom = NOTE_IN / height
-    fig.tight_layout(rect=(0, bottom, 1, 1 - TITLE_IN / height))
+        fig.text(0.01, 0.05 / height, label("chart_hidden", count=hidden), fontsize=8)
+    # Title, legend and note each have their room in inches; the plot is laid out between.
+    fig.tight_layout(rect=(0, (LEGEND_IN + note_in) / height, 1, 1 - TITLE_IN / height))
     out = io.BytesIO()
     fig.savefig(out, format="png")
     return out.getvalue()

@@ -14,6 +14,7 @@ import json
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,13 +69,27 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else TEXTS["exp_yes" if value else "exp_no"]
 
 
-def _directive_rows(rows: Sequence[DirectiveRow]) -> Iterator[list[Any]]:
+def _late(r: DirectiveRow, at: datetime | None) -> bool | None:
+    """Acknowledged: as recorded. Never acknowledged: late once the deadline has passed at
+    `at` (the export's time), unless the directive was recalled; otherwise blank."""
+    if r.late is not None:
+        return r.late
+    if at is None or r.recalled or r.acked_at is not None or at < r.ack_deadline_at:
+        return None
+    return True
+
+
+def _no_report(r: DirectiveRow) -> str:
+    return TEXTS["exp_no_report" if r.report_asked else "exp_report_not_asked"]
+
+
+def _directive_rows(rows: Sequence[DirectiveRow], at: datetime | None) -> Iterator[list[Any]]:
     for r in rows:
         yield [r.number, r.summary, TEXTS.get(f"urgency_name_{r.urgency}", r.urgency), r.agency,
                r.groups, r.liaisons, r.sent_at, r.ack_deadline_at, r.acked_at, r.acked_by,
-               TEXTS.get(f"exp_via_{r.via}", r.via) if r.via else None, _yes_no(r.late),
+               TEXTS.get(f"exp_via_{r.via}", r.via) if r.via else None, _yes_no(_late(r, at)),
                r.escalation_level, r.report_at,
-               r.report_by if r.report_at else TEXTS["exp_no_report"], r.reports]
+               r.report_by if r.report_at else _no_report(r), r.reports]
 
 
 def _incident_rows(rows: Sequence[IncidentRow],
@@ -135,17 +150,19 @@ class Built:
     counts: dict[str, int]  # data rows by sheet title
 
 
-def sheets(data: ExportData, categories: dict[str, str] | None = None) -> list[Sheet]:
-    """`categories`: the form's label of each category key (a key the form no longer has is
-    written as it is stored)."""
+def sheets(data: ExportData, categories: dict[str, str] | None = None, *,
+           at: datetime | None = None) -> list[Sheet]:
+    """The workbook's sheets. `categories`: the form's label of each category key (a key the
+    form no longer has is written as it is stored); `at` (when the export is made) decides
+    who is late so far."""
     real = [r for r in data.directives if not r.drill]
     drills = [r for r in data.directives if r.drill]
     return [
-        Sheet(REAL_DIRECTIVES, DIRECTIVE_COLUMNS, _directive_rows(real)),
+        Sheet(REAL_DIRECTIVES, DIRECTIVE_COLUMNS, _directive_rows(real, at)),
         Sheet(INCIDENTS, INCIDENT_COLUMNS, _incident_rows(data.incidents, categories or {})),
         Sheet(TIMELINE, EVENT_COLUMNS, _event_rows(data.events)),
         Sheet(FIGURES, FIGURE_COLUMNS, _figures(real, data.incidents)),
-        Sheet(DRILL_DIRECTIVES, DIRECTIVE_COLUMNS, _directive_rows(drills)),
+        Sheet(DRILL_DIRECTIVES, DIRECTIVE_COLUMNS, _directive_rows(drills, at)),
         Sheet(DRILL_FIGURES, FIGURE_COLUMNS, _figures(drills, [])),
     ]
 
@@ -157,15 +174,15 @@ CSV_NAMES = {REAL_DIRECTIVES: "van-ban.csv", INCIDENTS: "su-co.csv",
 
 
 def build(data: ExportData, tz: ZoneInfo, *, csv: bool,
-          categories: dict[str, str] | None = None) -> Built:
+          categories: dict[str, str] | None = None, at: datetime | None = None) -> Built:
     """The file's bytes (CPU-bound: call it in a worker thread)."""
     out = io.BytesIO()
     if not csv:
-        counts = write_xlsx(sheets(data, categories), out, tz)
+        counts = write_xlsx(sheets(data, categories, at=at), out, tz)
         return Built(out.getvalue(), counts)
     counts = {}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for sheet in sheets(data, categories):
+        for sheet in sheets(data, categories, at=at):
             one = io.BytesIO()
             counts[sheet.title] = write_csv(sheet, one, tz)
             archive.writestr(CSV_NAMES[sheet.title], one.getvalue())

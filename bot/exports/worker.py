@@ -43,6 +43,7 @@ class Job:
     end: datetime | None = None
     # The incident form's category labels by key: the sheet names a category as the form does.
     categories: dict[str, str] = field(default_factory=dict)
+    at: datetime | None = None  # when the export is made: who is late so far
 
     def to_json(self) -> str:
         return json.dumps({
@@ -50,7 +51,8 @@ class Job:
             "directive_id": self.directive_id,
             "start": to_epoch(self.start) if self.start else None,
             "end": to_epoch(self.end) if self.end else None,
-            "categories": self.categories})
+            "categories": self.categories,
+            "at": to_epoch(self.at) if self.at else None})
 
     @classmethod
     def from_json(cls, text: str) -> Job:
@@ -58,7 +60,8 @@ class Job:
         return cls(Path(d["path"]), d["tz"], bool(d["csv"]), d["directive_id"],
                    from_epoch(d["start"]) if d["start"] is not None else None,
                    from_epoch(d["end"]) if d["end"] is not None else None,
-                   dict(d.get("categories") or {}))
+                   dict(d.get("categories") or {}),
+                   from_epoch(d["at"]) if d.get("at") is not None else None)
 
 
 def produce(job: Job) -> Built:
@@ -68,7 +71,8 @@ def produce(job: Job) -> Built:
 
     data = asyncio.run(gather(job.path, directive_id=job.directive_id, start=job.start,
                               end=job.end))
-    return build(data, ZoneInfo(job.tz), csv=job.csv, categories=job.categories)
+    return build(data, ZoneInfo(job.tz), csv=job.csv, categories=job.categories,
+                 at=job.at)
 
 
 def worker_env() -> dict[str, str]:

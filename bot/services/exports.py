@@ -129,7 +129,8 @@ class ExportService:
         """Gather (one read snapshot) and build in a worker process, audit; callers check the
         role."""
         tz, request, directive = self.settings.tz, plan.request, plan.directive
-        job = Job(self.db.path, tz.key, request.csv, categories=self.categories)
+        job = Job(self.db.path, tz.key, request.csv, categories=self.categories,
+                  at=self.clock.now())
         if directive is not None:
             job = replace(job, directive_id=directive.id)
             stem = re.sub(r"[^0-9A-Za-z]+", "-", directive.number).strip("-") or str(directive.id)

@@ -444,4 +444,5 @@ class ManagementService:
         members = group.agency_ids | {agency.id} if add else group.agency_ids - {agency.id}
         await groups.set_members(group.id, members)
         return Done(action, {"group": group, "agency": agency, "count": len(members),
-                             "subject": group.code, "details": {"agency": agency.code}})
+                             "subject": f"{group.code}: {agency.code}",  # /audit names both
+                             "details": {"agency": agency.code}})

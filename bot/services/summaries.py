@@ -72,7 +72,8 @@ class SummaryService:
         provisional = span.provisional(now, tz)
         async with self.db.transaction() as conn2:
             await AuditRepository(conn2).add(
-                to_epoch(now), user_id, "summary.made", f"summary:{span.name}",
+                to_epoch(now), user_id, "summary.made",
+                f"{span.start:%d/%m/%Y}–{span.end:%d/%m/%Y}",  # as /audit shows an export's
                 {"start": span.start.isoformat(), "end": span.end.isoformat(),
                  "incidents": counts.total.total, "false_alarms": counts.false_alarms,
                  "provisional": provisional})

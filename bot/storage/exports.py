@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.clock import from_epoch, to_epoch
 from bot.domain.escalation import level
+from bot.domain.phones import display_phone
 from bot.storage.escalations import steps_from_json
 
 
@@ -42,6 +43,8 @@ class DirectiveRow:
     report_at: datetime | None  # the first result report
     report_by: str | None
     reports: int
+    recalled: bool = False  # nobody is late for a directive withdrawn
+    report_asked: bool = True  # a result report was asked for (a report deadline was set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +92,8 @@ WITH chosen AS (SELECT id FROM directives d WHERE {where}),
      reports AS (SELECT directive_id, agency_id, count(*) AS n, min(id) AS first_id
                  FROM result_reports WHERE directive_id IN (SELECT id FROM chosen)
                  GROUP BY directive_id, agency_id)
-SELECT d.id, d.number, d.summary, d.urgency, d.drill, d.created_at, d.ack_deadline_at,
+SELECT d.id, d.number, d.summary, d.urgency, d.drill, d.created_at, d.ack_deadline_at, d.status,
+       d.report_deadline_at IS NOT NULL AS report_asked,
        a.id AS agency_id, a.name AS agency,
        k.acked_at, k.via, k.late, kp.full_name AS acked_by,
        e.steps AS esc_steps, e.done AS esc_done, e.skipped AS esc_skipped,
@@ -114,7 +118,7 @@ ORDER BY gm.agency_id, g.name
 """
 
 _LIAISONS = """
-SELECT p.agency_id, p.full_name || coalesce(' (' || p.phone || ')', '') AS who
+SELECT p.agency_id, p.full_name, p.phone
 FROM people p JOIN person_roles r ON r.person_id = p.id AND r.role = 'liaison'
 WHERE p.agency_id IS NOT NULL AND p.active = 1
 ORDER BY p.agency_id, p.rank = 'backup', p.full_name
@@ -167,7 +171,8 @@ def _directive(r: aiosqlite.Row, groups: dict[int, str],
         r["agency"], groups.get(agency, ""), liaisons.get(agency, ""), _opt(r["acked_at"]),
         r["acked_by"], r["via"], None if r["late"] is None else bool(r["late"]),
         escalation_level(r["esc_steps"], r["esc_done"], r["esc_skipped"]),
-        _opt(r["report_at"]), r["report_by"], r["reports"])
+        _opt(r["report_at"]), r["report_by"], r["reports"], recalled=r["status"] == "recalled",
+        report_asked=bool(r["report_asked"]))
 
 
 def _incident(r: aiosqlite.Row) -> IncidentRow:
@@ -198,10 +203,19 @@ async def _by_agency(conn: aiosqlite.Connection, sql: str) -> dict[int, str]:
     return {agency: "; ".join(texts) for agency, texts in out.items()}
 
 
+async def _liaisons(conn: aiosqlite.Connection) -> dict[int, str]:
+    """Per agency, "name (phone); ..." with phones in the national form chat shows."""
+    out: dict[int, list[str]] = {}
+    async with conn.execute(_LIAISONS) as cur:
+        for agency, name, phone in await cur.fetchall():
+            out.setdefault(agency, []).append(f"{name} ({display_phone(phone)})" if phone else name)
+    return {agency: "; ".join(people) for agency, people in out.items()}
+
+
 async def _directives(conn: aiosqlite.Connection, where: str,
                       args: tuple[int, ...]) -> list[DirectiveRow]:
     groups = await _by_agency(conn, _GROUPS)
-    liaisons = await _by_agency(conn, _LIAISONS)
+    liaisons = await _liaisons(conn)
     async with conn.execute(_DIRECTIVES.format(where=where), args) as cur:
         # Streamed in chunks: never every raw row and every DirectiveRow in memory at once.
         return [_directive(r, groups, liaisons) async for r in cur]

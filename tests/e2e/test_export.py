@@ -109,7 +109,7 @@ async def test_the_workbook_matches_the_database_drills_apart(
     assert wb.sheetnames == SHEETS
 
     rows = list(wb["Văn bản"].iter_rows(values_only=True))
-    assert rows[0][:4] == ("Số/ký hiệu", "Trích yếu", "Độ khẩn", "Đơn vị")
+    assert rows[0][:4] == ("Số, ký hiệu", "Trích yếu", "Độ khẩn", "Đơn vị")
     assert len(rows) == 1 + 3 and all(r[0] == "1556/UBND-KGVX" for r in rows[1:])
     by_agency = {r[3]: r for r in rows[1:]}
     cat = by_agency["Công an tỉnh"]
@@ -118,7 +118,7 @@ async def test_the_workbook_matches_the_database_drills_apart(
     assert cat[6] == local(h, s["real"].created_at)          # sent at, local time
     assert cat[8] == local(h, cat_ack.acked_at)               # acknowledged at
     assert cat[9] == s["liaison"].full_name and cat[10] == "Telegram (bấm nút)" and cat[11] == "Không"
-    assert s["liaison"].full_name in cat[5] and "0912345678" in cat[5]  # the liaisons, phones
+    assert s["liaison"].full_name in cat[5] and "0912 345 678" in cat[5]  # the liaisons, phones as dialled
     assert cat[14] == s["liaison"].full_name and cat[15] == 1  # the result report
     assert by_agency["Sở Nội vụ"][10] == "Điện thoại"
     silent = by_agency["Trung tâm Công nghệ thông tin và Truyền thông"]
@@ -178,7 +178,7 @@ async def test_csv_a_directive_bad_arguments_and_a_refusal(
     assert len(archive.namelist()) == 6
     text = archive.read("van-ban.csv").decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][0] == "Số/ký hiệu" and len(table) == 1 + 3
+    assert table[0][0] == "Số, ký hiệu" and len(table) == 1 + 3
     assert local(h, s["real"].created_at).strftime("%d/%m/%Y %H:%M") == table[1][6]
 
     for line, says in [("/export 01/02/2026", "Cú pháp"),
@@ -216,7 +216,7 @@ async def test_one_export_at_a_time_taps_answered_meanwhile_a_failure_said(
         return await asyncio.to_thread(held, job)
 
     h.services.exports.runner = held_runner
-    await h.say(A, "/export", lambda m: "Đang lập tệp từ" in (m.text or ""))
+    await h.say(A, "/export", lambda m: "Đang lập tệp số liệu từ ngày" in (m.text or ""))
     for _ in range(500):  # bounded: until the worker thread is inside the build
         if building.is_set():
             break

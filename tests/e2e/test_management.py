@@ -104,7 +104,7 @@ async def test_person_off_stops_every_delivery_and_invite_and_keeps_past_acks(
     assert "/person primary P901" in text  # the backup to promote
     assert "P903" in text  # ... or the other backup
     said = await tap(h, SUPER_ADMIN, shown, "Xác nhận")
-    assert "Đã ngừng hoạt động cán bộ Trần Văn Nghỉ" in said and "hủy 1 tin" in said
+    assert "Đã ngừng hoạt động tài khoản cán bộ Trần Văn Nghỉ" in said and "hủy 1 tin" in said
 
     await h.services.sender.start()
     h.services.sender.wake()

@@ -117,7 +117,7 @@ async def test_half_year_summary_counts_what_was_reported_in_the_period(
     assert sorted(v for k, v in totals.items() if k != "Tổng cộng") == [2, 2]
     audited = await AuditRepository(h.services.db.reader).entries("summary.made")
     assert [(e.actor_user_id, e.subject, e.details["provisional"]) for e in audited] == [
-        (SUPER_ADMIN, "summary:2026H1", True)]
+        (SUPER_ADMIN, "01/01/2026–30/06/2026", True)]
 
     # Made after the period ended (a report in July does not count): final, same counts.
     await reported(h, local(2026, 7, 1, 0, 0), CAT_LIAISON, "CAT", "dos")

@@ -125,3 +125,26 @@ def test_the_title_and_the_note_never_cover_the_bars(
     for note in notes:
         box = note.get_window_extent(renderer)
         assert box.y1 < axis.y0 and box.y0 >= 0
+
+
+def test_the_legend_never_covers_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """It sat inside the plot, lower right: over the longest bars (the slowest agencies, the
+    ones the chart is for) and, with few agencies, over every bar."""
+    from matplotlib.figure import Figure
+
+    drawn: list[Figure] = []
+    save = Figure.savefig
+
+    def keep(fig: Figure, *args: object, **kw: object) -> None:
+        drawn.append(fig)
+        save(fig, *args, **kw)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    for agencies in (2, 5, MAX_BARS, 128):
+        render(data(agencies))
+        fig = drawn.pop()
+        [ax] = fig.axes
+        legends = [*fig.legends, *([ax.get_legend()] if ax.get_legend() else [])]
+        assert len(legends) == 1
+        legend, plot = legends[0].get_window_extent(), ax.get_window_extent()
+        assert not legend.overlaps(plot), (agencies, legend, plot)
