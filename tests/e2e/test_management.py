@@ -3,11 +3,13 @@ confirmed preview; refusals, bad arguments and replayed taps change nothing."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
+from openpyxl import load_workbook
 
 from bot.services.importer import Importer
 from bot.storage.audit import AuditRepository
@@ -134,6 +136,16 @@ async def test_person_off_stops_every_delivery_and_invite_and_keeps_past_acks(
     assert [a.person_id for a in acks.values()] == [p900.id]
     status = await h.say(SUPER_ADMIN, "/status 100/UBND-VP", has("đã xác nhận"))
     assert "đã xác nhận 1/1" in (status.plain_text or "")
+    # ... and in the export, by name.
+    await h.say(SUPER_ADMIN, "/export 100/UBND-VP", has("Đang lập tệp"))
+    sent = await h.fake.wait_for_message(SUPER_ADMIN, lambda m: bool(m.file_id))
+    stored = h.fake.file(sent.file_id) if sent.file_id else None
+    assert stored is not None
+    rows = list(load_workbook(io.BytesIO(stored.content), read_only=True)["Văn bản"]
+                .iter_rows(values_only=True))
+    header = list(rows[0])
+    [row] = rows[1:]
+    assert row[header.index("Người xác nhận")] == "Trần Văn Nghỉ", (header, row)
 
     # The never-joined person: deactivated, their invite link dies. Markup shown as text.
     shown = await h.say(SUPER_ADMIN, "/person off P903", preview)
