@@ -1714,6 +1714,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "dr_cite": "{cited} [🎯 DIỄN TẬP]",
     "dr_audit_suffix": " (diễn tập)",
+    "dr_unknown_argument": (
+        "❌ Lệnh /broadcast không nhận tham số này. Gửi văn bản thật: /broadcast. Gửi văn bản "
+        "diễn tập: /broadcast dientap."
+    ),
     "dr_label_prefix": "🎯 Diễn tập · ",
     # --- i13 item 5: management in chat (/agency, /group, /person) ----------------------------
     "aud_act_manage_person_off": "Ngừng hoạt động tài khoản cán bộ",

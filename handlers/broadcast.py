@@ -25,8 +25,14 @@ from bot.telegram import broadcast_view as kb
 from bot.telegram import callbacks as cb
 from bot.telegram import directive_view as view
 from bot.telegram import quick_view, status_view
-from bot.telegram.render import accepted_files, domain_error, local_time, short_time, typed_time
-from bot.texts import t
+from bot.telegram.render import (
+    accepted_files,
+    domain_error,
+    local_time,
+    short_time,
+    typed_time,
+)
+from bot.texts import join, t
 from handlers import forms, quick
 from handlers.common import NEW, best_effort, expect_button, expect_text, message, require, user_id
 
@@ -110,7 +116,10 @@ async def _next(update: Update, context: HoaTocContext, step: str) -> str:
 
 
 async def _ask_urgency(update: Update, context: HoaTocContext) -> None:
-    await message(update).reply_text(t("bc_ask_urgency"), reply_markup=kb.urgency_keyboard())
+    text = t("bc_ask_urgency")
+    if _draft(context).drill:  # `/broadcast dientap`: said from the first question on
+        text = join([t("dr_banner"), text])
+    await message(update).reply_text(text, reply_markup=kb.urgency_keyboard())
 
 
 async def _ask_secrecy(update: Update, context: HoaTocContext) -> None:
@@ -182,7 +191,11 @@ async def admit(update: Update, context: HoaTocContext) -> None:
 async def start(update: Update, context: HoaTocContext) -> str:
     """/broadcast: a fresh draft (other conversations now wait for this one);
     `/broadcast dientap` starts it marked as a drill."""
-    if context.args and kb.fold(" ".join(context.args)).replace(" ", "") in DRILL_WORDS:
+    if context.args:
+        if kb.fold(" ".join(context.args)).replace(" ", "") not in DRILL_WORDS:
+            # Never a real directive for an admin who meant a drill and mistyped it.
+            await message(update).reply_text(t("dr_unknown_argument"))
+            return forms.END
         _draft(context).drill = True
     return await _ask(update, context, URGENCY)
 

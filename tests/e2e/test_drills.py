@@ -220,3 +220,21 @@ async def test_drill_figures_stay_apart_from_real_ones(
         overall_ack_figures(records)  # mixing them is refused, not averaged
     assert ack_figures(sent["real"].created_at, [r.agency_id for r in real],
                        {r.agency_id: r.acked_at for r in real if r.acked_at}) == alone
+
+
+async def test_broadcast_with_an_unknown_word_starts_nothing_and_says_what_it_takes(
+    harness: Harness
+) -> None:
+    """`/broadcast dien-tap` (a typo) used to start a real directive without a word: an
+    admin who meant a drill would send a real one. It is refused, naming what it takes; the
+    drill's first question says it is a drill."""
+    h = harness
+    await h.start(**FAST)
+    await import_province(h)
+    said = await h.say(A, "/broadcast dien-tap")
+    text = said.plain_text or ""
+    assert "/broadcast dientap" in text and "độ khẩn" not in text, text
+    async with h.services.db.reader.execute("SELECT count(*) FROM drafts") as cur:
+        assert (await cur.fetchone())[0] == 0  # type: ignore[index]
+    ask = await h.say(A, "/broadcast dientap", has("độ khẩn"))
+    assert "DIỄN TẬP" in (ask.plain_text or "")
