@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aiosqlite
@@ -20,12 +21,19 @@ class PendingChange:
     outcome: str | None
 
 
+# A preview is confirmed within minutes or not at all; a tap on an older one is told it is
+# stale whether or not its row is kept, so each new preview clears those older than this.
+KEEP = timedelta(days=7)
+
+
 class PendingChangeRepository:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
     async def add(self, nonce: str, admin_user_id: int, action: str, payload: dict[str, Any],
                   now: int) -> None:
+        await self.conn.execute("DELETE FROM pending_changes WHERE created_at < ?",
+                                (now - int(KEEP.total_seconds()),))
         await self.conn.execute(
             "INSERT INTO pending_changes (nonce, admin_user_id, action, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
