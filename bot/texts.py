@@ -885,6 +885,8 @@ TEXTS: Final[dict[str, str]] = {
     "fig_resolve_none": "• Khắc phục: chưa có sự cố nào được khắc phục",
     "fig_bad_date": "❌ “{text}” không phải ngày hợp lệ. Vui lòng nhập theo dạng"
                     " /status 01/06/2026 30/06/2026.",
+    "fig_bad_year": "❌ Năm phải từ {oldest} đến {latest}. Vui lòng nhập theo dạng"
+                    " /status 01/06/2026 30/06/2026.",
     "fig_reversed": "❌ Ngày bắt đầu {since} sau ngày kết thúc {until}. Vui lòng nhập ngày"
                     " bắt đầu trước.",
     "chart_cmd": "Biểu đồ thời gian xác nhận của một văn bản",
