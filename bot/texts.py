@@ -1937,6 +1937,11 @@ TEXTS: Final[dict[str, str]] = {
     "exp_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "exp_started": "⏳ Đang lập tệp số liệu {what}…",
     "exp_busy": "⏳ Đang lập tệp, vui lòng chờ.",
+    "exp_too_long": (
+        "❌ Tệp số liệu ({what}) chưa lập xong sau {minutes} phút nên đã dừng. Đề nghị xuất "
+        "một khoảng thời gian ngắn hơn (ví dụ <code>/export 01/06/2026 15/06/2026</code>) "
+        "hoặc từng văn bản (<code>/export 1556/UBND-KGVX</code>); lỗi đã được ghi nhận."
+    ),
     "exp_failed": (
         "❌ Không lập hoặc gửi được tệp số liệu ({what}). Đề nghị thử lại sau ít phút; "
         "lỗi đã được ghi nhận."
