@@ -1699,6 +1699,10 @@ TEXTS: Final[dict[str, str]] = {
     # --- drills (diễn tập), issue 13 item 6 -------------------------------------------------
     # The banner: the first line of every message about a drill directive.
     "dr_banner": "🎯 <b>DIỄN TẬP — KHÔNG PHẢI TÌNH HUỐNG THỰC TẾ</b>",
+    "bc_agencies_left": (
+        "⚠️ {count} đơn vị đã ngừng hoạt động sau bản xem trước này nên không nhận văn bản: "
+        "{names}. Văn bản chưa gửi. Đề nghị kiểm tra bản xem trước mới dưới đây rồi bấm “Gửi”."
+    ),
     "dr_changed": (
         "⚠️ Văn bản đã thay đổi (chế độ diễn tập) sau bản xem trước này; chưa gửi. Đề nghị "
         "kiểm tra bản xem trước mới dưới đây rồi bấm “Gửi”."
