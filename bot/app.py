@@ -154,7 +154,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         summary_reminders=SummaryReminders(db, clock, settings, notifier),
         figures=FiguresService(db, clock, access, broadcast, settings.tz),
         summaries=SummaryService(db, clock, settings, form),
-        management=ManagementService(db, clock, notifier, schedule, super_admins),
+        management=ManagementService(db, clock, notifier, schedule, super_admins,
+                                     page_untaken=incidents.page_untaken),
         exports=ExportService(db, clock, settings, form.option_labels("category")),
     )
 

@@ -885,6 +885,8 @@ TEXTS: Final[dict[str, str]] = {
     "fig_resolve_none": "• Khắc phục: chưa có sự cố nào được khắc phục",
     "fig_bad_date": "❌ “{text}” không phải ngày hợp lệ. Vui lòng nhập theo dạng"
                     " /status 01/06/2026 30/06/2026.",
+    "fig_bad_year": "❌ Năm phải từ {oldest} đến {latest}. Vui lòng nhập theo dạng"
+                    " /status 01/06/2026 30/06/2026.",
     "fig_reversed": "❌ Ngày bắt đầu {since} sau ngày kết thúc {until}. Vui lòng nhập ngày"
                     " bắt đầu trước.",
     "chart_cmd": "Biểu đồ thời gian xác nhận của một văn bản",
@@ -1697,6 +1699,10 @@ TEXTS: Final[dict[str, str]] = {
     # --- drills (diễn tập), issue 13 item 6 -------------------------------------------------
     # The banner: the first line of every message about a drill directive.
     "dr_banner": "🎯 <b>DIỄN TẬP — KHÔNG PHẢI TÌNH HUỐNG THỰC TẾ</b>",
+    "bc_agencies_left": (
+        "⚠️ {count} đơn vị đã ngừng hoạt động sau bản xem trước này nên không nhận văn bản: "
+        "{names}. Văn bản chưa gửi. Đề nghị kiểm tra bản xem trước mới dưới đây rồi bấm “Gửi”."
+    ),
     "dr_changed": (
         "⚠️ Văn bản đã thay đổi (chế độ diễn tập) sau bản xem trước này; chưa gửi. Đề nghị "
         "kiểm tra bản xem trước mới dưới đây rồi bấm “Gửi”."
@@ -1935,6 +1941,11 @@ TEXTS: Final[dict[str, str]] = {
     "exp_not_found": "❌ Không tìm thấy văn bản số “{number}”.",
     "exp_started": "⏳ Đang lập tệp số liệu {what}…",
     "exp_busy": "⏳ Đang lập tệp, vui lòng chờ.",
+    "exp_too_long": (
+        "❌ Tệp số liệu ({what}) chưa lập xong sau {minutes} phút nên đã dừng. Đề nghị xuất "
+        "một khoảng thời gian ngắn hơn (ví dụ <code>/export 01/06/2026 15/06/2026</code>) "
+        "hoặc từng văn bản (<code>/export 1556/UBND-KGVX</code>); lỗi đã được ghi nhận."
+    ),
     "exp_failed": (
         "❌ Không lập hoặc gửi được tệp số liệu ({what}). Đề nghị thử lại sau ít phút; "
         "lỗi đã được ghi nhận."

@@ -513,9 +513,12 @@ async def _report(update: Update, context: HoaTocContext, text: str) -> str:
 async def _show_preview(update: Update, context: HoaTocContext) -> str:
     s, draft = context.services, _draft(context)
     _fields(context).editing = False
+    audience = await s.broadcast.audience(draft)
+    # The preview counts active agencies only; the draft keeps what it counts, so that an
+    # agency deactivated after it is seen at «Gửi» (`inactive_of`).
+    draft.agency_ids = {r.agency.id for r in audience.recipients}
     await forms.save(context, PREVIEW)
     preview = s.broadcast.preview_directive(draft, user_id(update))
-    audience = await s.broadcast.audience(draft)
     msg = message(update)
     await msg.reply_text(t("bc_preview_header"))
     if preview.file_id:
@@ -602,6 +605,13 @@ async def send(update: Update, context: HoaTocContext) -> str:
         # message): nothing is sent; the draft as it is now is shown to be sent from there.
         await query.edit_message_reply_markup(None)
         await message(update).reply_text(t("dr_changed"))
+        return await _show_preview(update, context)
+    if left := await s.broadcast.inactive_of(_draft(context).agency_ids):
+        # Deactivated (/agency off) after the preview counted it: «Gửi» would reach fewer
+        # agencies than the admin approved. Nothing is sent; the draft is previewed afresh.
+        await query.edit_message_reply_markup(None)
+        await message(update).reply_text(t("bc_agencies_left", count=len(left),
+                                           names=", ".join(a.name for a in left)))
         return await _show_preview(update, context)
     try:
         directive, audience = await s.broadcast.send(user_id(update), _draft(context),

@@ -8,6 +8,7 @@ from telegram import InputFile, Update
 
 from bot.context import HoaTocContext
 from bot.domain.models import Role
+from bot.exports.worker import WITHIN
 from bot.services.exports import parse_args
 from bot.texts import t
 from handlers.common import message, require, user_id
@@ -32,6 +33,10 @@ async def export(update: Update, context: HoaTocContext) -> None:
             result = await s.exports.export(uid, plan)
             await msg.reply_document(InputFile(result.file.content, filename=result.filename),
                                      caption=result.caption)
+        except TimeoutError:
+            # The worker was killed at its limit: the same request would meet it again.
+            log.exception("the export (%s) for %s outlived %s s", what, uid, WITHIN)
+            await msg.reply_text(t("exp_too_long", what=what, minutes=int(WITHIN // 60)))
         except Exception:
             log.exception("the export (%s) for %s failed", what, uid)
             await msg.reply_text(t("exp_failed", what=what))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -219,6 +220,14 @@ class BroadcastService:
             for a in sorted(chosen, key=lambda a: agencies[a].name)
         ]
         return Audience(recipients)
+
+    async def inactive_of(self, agency_ids: Collection[int]) -> list[Agency]:
+        """Of `agency_ids`, the agencies deactivated (by name): a draft's choice that a
+        send would now leave out."""
+        if not agency_ids:
+            return []
+        agencies = await AgencyRepository(self.db.reader).by_ids(sorted(agency_ids))
+        return sorted((a for a in agencies.values() if not a.active), key=lambda a: a.name)
 
     async def catalog(self) -> tuple[list[Group], list[Agency]]:
         """Active agencies (by name) and the groups that contain any of them."""

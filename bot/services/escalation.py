@@ -414,7 +414,13 @@ class EscalationService:
     def _people_for(self, target: Target, people: list[Person],
                     on_duty: list[Person], assignee: int | None = None) -> list[Person]:
         if target is Target.ASSIGNEE:
-            return [p for p in people if p.id == assignee]
+            chosen = [p for p in people if p.id == assignee]
+            if chosen or assignee is None:
+                return chosen
+            # The assignee was deactivated (left the team): their reminder is never dropped,
+            # the lead hears it instead (the admins when there is no lead), to reassign.
+            return (self._people_for(Target.TEAM_LEAD, people, [])
+                    or self._people_for(Target.ADMINS, people, []))
         if target is Target.ON_DUTY:
             if on_duty:
                 return on_duty

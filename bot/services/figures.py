@@ -17,6 +17,7 @@ from bot.domain.figures import (
     overall_ack_figures,
 )
 from bot.domain.models import Agency, Role
+from bot.domain.summaries import OLDEST_YEAR
 from bot.domain.when import as_shown
 from bot.exports.chart import ChartData, ChartRow
 from bot.services.access import AccessService
@@ -84,6 +85,11 @@ class FiguresService:
             except ValueError:
                 raise InvalidInput("fig_bad_date", text=text[:40]) from None
         first, last = days
+        # A slip of the keyboard (31/12/9999, 0001): refused as /export refuses it; 9999 ran
+        # past the calendar's end (OverflowError).
+        latest = self.clock.now().astimezone(self.tz).year + 1
+        if not all(OLDEST_YEAR <= d.year <= latest for d in days):
+            raise InvalidInput("fig_bad_year", oldest=OLDEST_YEAR, latest=latest)
         if first > last:
             raise InvalidInput("fig_reversed", since=args[0][:20], until=args[1][:20])
         return (datetime.combine(first, time(), self.tz),

@@ -392,6 +392,14 @@ class IncidentService:
         self.after_commit()
         return True
 
+    async def page_untaken(self) -> int:
+        """Someone on duty left (deactivated): every incident nobody has taken yet is paged
+        to the fallback at once, as `page_unreached` does, when nobody on duty is left to
+        reach. How many were paged."""
+        waiting = [i.id for i in await IncidentRepository(self.db.reader).open()
+                   if i.status is IncidentStatus.REPORTED]
+        return sum([await self.page_unreached(incident_id) for incident_id in waiting])
+
     def after_commit(self) -> None:
         """After the commit of a change that told someone or called `replan`: send what was
         queued and re-arm the wake-up (the earliest due time may have moved)."""

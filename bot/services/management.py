@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -115,8 +116,12 @@ def parse_kind(raw: str) -> AgencyKind | None:
 
 class ManagementService:
     def __init__(self, db: Database, clock: Clock, notifier: Notifier, schedule: Signal,
-                 super_admins: frozenset[int] = frozenset()) -> None:
+                 super_admins: frozenset[int] = frozenset(),
+                 page_untaken: Callable[[], Awaitable[object]] | None = None) -> None:
         self.super_admins = super_admins
+        # After a responder is deactivated: incidents nobody took yet go to the fallback at
+        # once when nobody on duty is left (IncidentService.page_untaken).
+        self.page_untaken = page_untaken
         self.db = db
         self.clock = clock
         self.notifier = notifier
@@ -351,6 +356,10 @@ class ManagementService:
                             done.facts.pop("details"))
         self.notifier.flush(dropped)
         self.schedule()  # an agency may have lost its last liaison: escalate at once
+        if action == "person_off" and self.page_untaken is not None:
+            person = done.facts.get("person")
+            if isinstance(person, Person) and person.has(Role.RESPONDER):
+                await self.page_untaken()
         return done
 
     async def _person_off(self, conn: aiosqlite.Connection, admin_user_id: int,

@@ -237,3 +237,25 @@ async def test_one_export_at_a_time_taps_answered_meanwhile_a_failure_said(
     # The slot was given back: the next export runs.
     h.services.exports.runner = in_worker_process
     assert (await export(h, "/export")).file_bytes
+
+
+async def test_an_export_past_the_time_limit_says_so_and_how_to_get_a_file(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """The worker killed at its limit (a test double raises the TimeoutError the real one
+    does, tests/exports/test_worker.py): the admin is told the file took too long and to ask
+    for a shorter period or one directive — not "try again in a few minutes", which would
+    run into the same limit."""
+    h = harness
+    await start(h, tmp_path)
+
+    async def too_long(job: Job) -> Built:
+        raise TimeoutError
+
+    h.services.exports.runner = too_long
+    said = await h.say(A, "/export", lambda m: "❌" in (m.text or ""))
+    text = said.plain_text or ""
+    assert "5 phút" in text and "khoảng thời gian ngắn hơn" in text, text
+    assert "thử lại sau ít phút" not in text, text
+    h.services.exports.runner = in_worker_process
+    assert (await export(h, "/export")).file_bytes, "the slot was given back"

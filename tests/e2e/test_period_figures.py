@@ -142,3 +142,15 @@ async def test_chart_is_a_photo_for_responders_and_refused_to_liaisons(
     audited = await AuditRepository(h.services.db.reader).latest(5)
     assert any(e.action == "access.denied" and e.subject == "/chart"
                for e in audited), audited
+
+
+async def test_a_period_of_absurd_years_is_refused_with_the_years_allowed(
+        harness: Harness) -> None:
+    """`/status 01/01/2026 31/12/9999` (a slip of the keyboard): refused with the years
+    allowed, as /export and /summary do — it failed with OverflowError (a generic error);
+    year 0001 is refused too rather than searched."""
+    h = harness
+    await h.start()
+    for args in ("01/01/2026 31/12/9999", "01/01/0001 02/01/0001", "01/01/1999 01/01/2026"):
+        said = (await h.say(SUPER_ADMIN, f"/status {args}")).plain_text or ""
+        assert "Năm phải từ 2000 đến" in said, (args, said)

@@ -34,3 +34,39 @@ def test_the_worker_is_not_given_the_bot_token(monkeypatch: pytest.MonkeyPatch) 
     assert "HOATOC_BOT_TOKEN" not in env
     assert env["HOATOC_TIMEZONE"] == "Asia/Ho_Chi_Minh"
     assert "PYTHONPATH" in env
+
+
+async def test_a_worker_past_its_time_is_killed_and_leaves_nothing_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 300 s limit (here 1 s): a worker stuck on its read (a FIFO for a database: its
+    open never returns) is killed and reaped, its temporary folder removed, and the caller
+    gets TimeoutError (the admin is told) — no process, no file left behind."""
+    import asyncio
+    import os
+    import tempfile
+
+    import bot.exports.worker as worker
+
+    stuck = tmp_path / "stuck.db"
+    os.mkfifo(stuck)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(worker, "WITHIN", 1.0)
+    started: list[asyncio.subprocess.Process] = []
+    real = asyncio.create_subprocess_exec
+
+    async def spy(*args: object, **kwargs: object) -> asyncio.subprocess.Process:
+        proc = await real(*args, **kwargs)  # type: ignore[arg-type]
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", spy)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(
+            in_worker_process(Job(stuck, "Asia/Ho_Chi_Minh", False, directive_id=1)), 30)
+    [proc] = started
+    assert proc.returncode is not None, "killed and reaped"
+    with pytest.raises(ProcessLookupError):
+        os.kill(proc.pid, 0)
+    assert list(scratch.iterdir()) == [], "no temporary folder left"
