@@ -1855,6 +1855,11 @@ TEXTS: Final[dict[str, str]] = {
         "Đơn vị không còn cán bộ dự phòng; đề nghị mời cán bộ mới: "
         "<code>/invite dau_moi {code}</code>."
     ),
+    "mg_warn_assigned": (
+        "⚠️ Cán bộ đang được giao xử lý sự cố {codes}: sau khi ngừng hoạt động, nhắc cập nhật "
+        "diễn biến chuyển tới Đội trưởng. Đề nghị giao lại cho người khác (“Giao người khác” "
+        "trong <code>/incident {first}</code>)."
+    ),
     "mg_warn_on_duty": (
         "⚠️ Cán bộ đang trong ca trực: sau khi ngừng hoạt động, đôn đốc không gửi cho cán bộ này "
         "mà chuyển Đội trưởng và quản trị viên. Đề nghị phân công người trực thay: "

@@ -29,6 +29,7 @@ from bot.storage.audit import AuditRepository
 from bot.storage.changes import PendingChangeRepository
 from bot.storage.db import Database
 from bot.storage.duty import DutyRepository
+from bot.storage.incidents import IncidentRepository
 from bot.storage.invites import InviteRepository
 from bot.storage.outbox import PERSON_INACTIVE, OutboxRepository
 from bot.storage.people import PeopleRepository
@@ -38,7 +39,7 @@ PREVIEW_TTL = timedelta(minutes=30)
 NAME_MAX = 200  # as the importer's
 _CODE = re.compile(r"^[A-Z0-9_-]{1,32}$")  # as the importer's
 # What a /person off preview warns of; one that arises before «Xác nhận» stops the change.
-WARNINGS = ("sole_primary", "on_duty")
+WARNINGS = ("sole_primary", "on_duty", "assigned")
 # Names are shown escaped anyway; refusing tags keeps the roster free of what looks like code.
 _MARKUP = re.compile(r"[<>]")
 
@@ -212,7 +213,11 @@ class ManagementService:
         invites = await InviteRepository(conn).pending_for_person(person.id, to_epoch(now))
         queued = (await OutboxRepository(conn).queued_to(person.chat_id)
                   if person.chat_id is not None else 0)
+        # Open incidents they hold: an admin reassigns them (their reminders go to the lead).
+        assigned = [i.code for i in await IncidentRepository(conn).open()
+                    if i.assignee_id == person.id]
         return {"person": person, "agency": agency, "sole_primary": sole_primary,
+                "assigned": assigned,
                 "backups": [p for p in others if p.rank is Rank.BACKUP] if sole_primary else [],
                 "on_duty": any(s.person_id == person.id for s in shifts),
                 "invites": len(invites), "queued": queued}

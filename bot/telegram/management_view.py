@@ -78,6 +78,9 @@ def _person_off(f: dict[str, Any]) -> Safe:
         parts.append(t("mg_warn_sole_primary", agency=_agency(agency), suggest=suggest))
     if f["on_duty"]:
         parts.append(t("mg_warn_on_duty"))
+    if f["assigned"]:
+        parts.append(t("mg_warn_assigned", codes=", ".join(f["assigned"]),
+                       first=f["assigned"][0]))
     parts.append(t("mg_confirm_hint"))
     return join(parts, "\n\n")
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.domain.errors import InvalidInput
 from bot.storage.people import PeopleRepository
+from bot.telegram.management_view import preview_text
 from tests.e2e.conftest import SUPER_ADMIN, Harness
 from tests.e2e.test_adversarial_incidents_2 import SHIPPED_LIKE
 from tests.e2e.test_directives import FAST
@@ -60,3 +64,28 @@ async def test_the_assignee_deactivated_the_no_progress_reminder_reaches_the_lea
     await step(h, 4 * H)  # the first interval after taking: the assignee's reminder
     assert len(texts(h, LEAD, "cập nhật diễn biến")) == before + 1, (
         "the reminder of a deactivated assignee reaches the lead")
+
+
+async def test_the_preview_names_the_open_incidents_the_person_was_given(
+        harness: Harness, tmp_path: Path) -> None:
+    """An admin about to deactivate a responder sees which incidents they still hold (to
+    reassign), and a take after the preview stops «Xác nhận» until a fresh one shows it."""
+    h = harness
+    await start(h, tmp_path)
+    incident, _ = await report(h)
+    person = await PeopleRepository(h.services.db.reader).by_telegram_id(ON_DUTY)
+    assert person is not None
+    m = h.services.management
+    before = await m.preview_person_off(SUPER_ADMIN, f"#{person.id}")
+    assert before.facts["assigned"] == []
+    [notice] = texts(h, ON_DUTY, "Báo cáo ban đầu")
+    await tap(h, ON_DUTY, notice, f"inc:take:{incident.id}")
+    after = await m.preview_person_off(SUPER_ADMIN, f"#{person.id}")
+    assert after.facts["assigned"] == [incident.code]
+    shown = preview_text(after)
+    assert incident.code in shown and "giao lại" in shown, shown
+    # The first preview showed no incident: its «Xác nhận» applies nothing.
+    with pytest.raises(InvalidInput):
+        await m.confirm(SUPER_ADMIN, before.nonce)
+    still = await PeopleRepository(h.services.db.reader).get(person.id)
+    assert still.active
