@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,6 +41,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import build_services
 from bot.clock import SystemClock
+from bot.context import Services
 from bot.services.importer import Importer
 from bot.testing.fake_telegram import FakeTelegram, SentMessage
 from config.settings import Settings
@@ -58,24 +60,35 @@ def log(text: str) -> None:
     print(text, flush=True)
 
 
+def province(n: int, first_chat: int, *, phones: bool = False) -> dict[str, Any]:
+    """An import file's content: n commune committees in one group, one liaison each (Telegram
+    ids from `first_chat`), with phone numbers if asked."""
+    return {
+        "agencies": [{"code": f"XA_{i:04d}", "name": f"UBND xã Thử {i:04d}", "kind": "committee"}
+                     for i in range(n)],
+        "groups": [{"code": "UBND_XA", "name": "UBND các xã, phường, đặc khu",
+                    "agencies": [f"XA_{i:04d}" for i in range(n)]}],
+        "people": [{"code": f"P{i:04d}", "full_name": f"Cán bộ {i:04d}", "roles": ["liaison"],
+                    **({"phone": f"09120{i:05d}"} if phones else {}),
+                    "agency": f"XA_{i:04d}", "telegram_id": first_chat + i} for i in range(n)],
+    }
+
+
+async def import_province(services: Services, doc: dict[str, Any], folder: Path) -> None:
+    """Import `doc` and mark every liaison as having pressed Start."""
+    path = folder / "province.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    await Importer(services.db, services.clock).import_file(path)
+    async with services.db.transaction() as conn:
+        await conn.execute("UPDATE people SET activated = 1")
+
+
 async def prepare(db_path: Path) -> None:
     """A province of N commune committees, one activated liaison each."""
     settings = Settings(bot_token=TOKEN, database=db_path, admin_ids=(ADMIN,))
     services = build_services(settings, SystemClock())
     await services.db.open()
-    doc = {
-        "agencies": [{"code": f"XA_{i:04d}", "name": f"UBND xã Thử {i:04d}", "kind": "committee"}
-                     for i in range(N)],
-        "groups": [{"code": "UBND_XA", "name": "UBND các xã, phường, đặc khu",
-                    "agencies": [f"XA_{i:04d}" for i in range(N)]}],
-        "people": [{"code": f"P{i:04d}", "full_name": f"Cán bộ {i:04d}", "roles": ["liaison"],
-                    "agency": f"XA_{i:04d}", "telegram_id": FIRST_CHAT + i} for i in range(N)],
-    }
-    path = db_path.parent / "province.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    await Importer(services.db, services.clock).import_file(path)
-    async with services.db.transaction() as conn:
-        await conn.execute("UPDATE people SET activated = 1")
+    await import_province(services, province(N, FIRST_CHAT), db_path.parent)
     await services.db.close()
 
 

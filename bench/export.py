@@ -39,15 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml
 from openpyxl import load_workbook
 
-from bench.broadcast import peak_rss_mb, start_bot, stop_bot
+from bench.broadcast import import_province, peak_rss_mb, province, start_bot, stop_bot
 from bot.app import build_services
 from bot.clock import SystemClock, to_epoch
 from bot.domain.directives import Urgency
 from bot.services.broadcast import Draft
-from bot.services.importer import Importer
 from bot.testing.fake_telegram import FakeTelegram, SentMessage
 from config.settings import Settings
 
@@ -71,22 +69,9 @@ async def prepare(db_path: Path) -> None:
     settings = Settings(bot_token=TOKEN, database=db_path, admin_ids=(ADMIN,))
     services = build_services(settings, SystemClock())
     await services.db.open()
-    doc = {
-        "agencies": [{"code": f"XA_{i:04d}", "name": f"UBND xã Thử {i:04d}", "kind": "committee"}
-                     for i in range(AGENCIES)],
-        "groups": [{"code": "UBND_XA", "name": "UBND các xã, phường, đặc khu",
-                    "agencies": [f"XA_{i:04d}" for i in range(AGENCIES)]}],
-        "people": [{"code": f"P{i:04d}", "full_name": f"Cán bộ {i:04d}", "roles": ["liaison"],
-                    "phone": f"09120{i:05d}", "agency": f"XA_{i:04d}",
-                    "telegram_id": FIRST_CHAT + i} for i in range(AGENCIES)],
-    }
-    path = db_path.parent / "province.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    await Importer(services.db, services.clock).import_file(path)
-    async with services.db.transaction() as conn:
-        await conn.execute("UPDATE people SET activated = 1")
-        async with conn.execute("SELECT id FROM agencies") as cur:
-            agency_ids = {r[0] for r in await cur.fetchall()}
+    await import_province(services, province(AGENCIES, FIRST_CHAT, phones=True), db_path.parent)
+    async with services.db.transaction() as conn, conn.execute("SELECT id FROM agencies") as cur:
+        agency_ids = {r[0] for r in await cur.fetchall()}
     draft = Draft(urgency=Urgency.KHAN, number=LIVE, issuer="UBND tỉnh",
                   summary="tăng cường bảo đảm an toàn thông tin mạng",
                   body="Yêu cầu trực 24/7.", agency_ids=agency_ids)
