@@ -1371,8 +1371,14 @@ TEXTS: Final[dict[str, str]] = {
         "⏰ <b>{title}</b> cập nhật diễn biến sự cố {code}{secret}\n"
         "Mức ưu tiên: <b>{priority}</b> · {agency} · {status}\n"
         "Người tiếp nhận: {assignee} — chưa có báo cáo diễn biến từ {since} ({age}).\n"
-        "Đề nghị gửi báo cáo diễn biến xử lý sự cố."
+        "{ask}"
     ),
+    "inc_n_stale_ask": "Đề nghị gửi báo cáo diễn biến xử lý sự cố.",
+    "inc_n_stale_ask_left": (
+        "Người tiếp nhận đã rời Đội: đề nghị giao sự cố cho người khác (“Giao người khác” trong "
+        "<code>/incident {code}</code>)."
+    ),
+    "inc_n_assignee_left": " (tài khoản đã ngừng hoạt động)",
     "inc_n_taken": "Đã ghi nhận: Anh/Chị tiếp nhận sự cố {code} lúc {time}.",
     "inc_n_already": "Sự cố {code} đã được {name} tiếp nhận lúc {time}.",
     "inc_n_already_self": "Anh/Chị đã tiếp nhận sự cố {code} lúc {time}.",

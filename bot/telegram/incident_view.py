@@ -409,10 +409,14 @@ def stale_lines(v: Mapping[str, Any], settings: Settings) -> list[Safe]:
     now: datetime = v["now"]
     who = (join([Safe(html.escape(assignee.full_name, quote=False)), _phone(assignee.phone)], "")
            if assignee is not None else Safe("—"))
+    ask = t("inc_n_stale_ask")
+    if assignee is not None and not assignee.active:  # left: the lead reads this, to reassign
+        who = join([who, t("inc_n_assignee_left")], "")
+        ask = t("inc_n_stale_ask_left", code=incident.code)
     return [t("inc_n_stale_head", title=title, code=incident.code, secret=_secret(incident),
               priority=priority_label(incident.priority), agency=agency.name,
               status=status_label(incident.status), assignee=who,
-              since=local_time(since, tz),
+              since=local_time(since, tz), ask=ask,
               age=humanize(max(now - since, timedelta(seconds=1)))), *_tail(v)]
 
 

@@ -64,6 +64,10 @@ async def test_the_assignee_deactivated_the_no_progress_reminder_reaches_the_lea
     await step(h, 4 * H)  # the first interval after taking: the assignee's reminder
     assert len(texts(h, LEAD, "cập nhật diễn biến")) == before + 1, (
         "the reminder of a deactivated assignee reaches the lead")
+    # ... saying the assignee has left, so the lead knows to reassign rather than call them.
+    told = texts(h, LEAD, "cập nhật diễn biến")[-1].plain_text or ""
+    assert "đã ngừng hoạt động" in told and "giao sự cố cho người khác" in told, told
+    assert "Đề nghị gửi báo cáo diễn biến" not in told, told  # not asked of the lead
 
 
 async def test_the_preview_names_the_open_incidents_the_person_was_given(
