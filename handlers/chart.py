@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Update
+from telegram import InputFile, Update
 
 from bot.context import HoaTocContext
 from bot.domain.models import Role
 from bot.exports.chart import render
 from bot.texts import t
 from handlers.common import message, user_id
+
+# The file name of the chart's upload (ASCII: a directive number holds '/').
+CHART_FILE_NAME = "bieu-do-thoi-gian-xac-nhan.png"
 
 
 async def chart(update: Update, context: HoaTocContext) -> None:
@@ -30,5 +33,7 @@ async def chart(update: Update, context: HoaTocContext) -> None:
             t("chart_nobody" if admin else "chart_nobody_responder", number=data.number))
         return
     png = await asyncio.to_thread(render, data)
+    # Named, so the part is declared image/png: raw bytes go as "application.octet-stream".
     await message(update).reply_photo(
-        png, caption=t("chart_caption", number=data.number, acked=acked, total=len(data.rows)))
+        InputFile(png, filename=CHART_FILE_NAME),
+        caption=t("chart_caption", number=data.number, acked=acked, total=len(data.rows)))

@@ -154,3 +154,26 @@ async def test_a_period_of_absurd_years_is_refused_with_the_years_allowed(
     for args in ("01/01/2026 31/12/9999", "01/01/0001 02/01/0001", "01/01/1999 01/01/2026"):
         said = (await h.say(SUPER_ADMIN, f"/status {args}")).plain_text or ""
         assert "Năm phải từ 2000 đến" in said, (args, said)
+
+
+async def test_chart_is_uploaded_as_a_png_file_not_a_nameless_octet_stream(
+        harness: Harness, tmp_path: Path) -> None:
+    """Against another Bot API implementation (telegram-test-api behind a WHATWG multipart
+    parser) the chart's part arrived as `filename="application.octet-stream"`,
+    `Content-Type: application/octet-stream`: PTB names raw bytes after a MIME type it
+    cannot guess. Telegram identifies the picture by content, but a server or proxy that
+    goes by the declared type is told nothing; the part now says what it is."""
+    h = harness
+    await start(h, tmp_path)
+    t0 = h.clock.now()
+    await send(h, "1556/UBND-KGVX", "CAT", "SNV", "TT_CNTT")
+    h.clock.set(t0 + 7 * M)
+    await ack(h, "1556/UBND-KGVX")
+    photo = await h.say(ON_DUTY, "/chart 1556/UBND-KGVX")
+    assert photo.kind == "photo", photo
+    uploads = [c.files["photo"] for c in h.fake.calls
+               if c.method == "sendPhoto" and "photo" in c.files]
+    assert uploads, [c.method for c in h.fake.calls]
+    part = uploads[-1]
+    assert part.content_type == "image/png", part.content_type
+    assert part.filename is not None and part.filename.endswith(".png"), part.filename
