@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
@@ -83,8 +84,17 @@ async def reach_bot_api(settings: Settings) -> str:
     (InvalidToken, NetworkError, TimedOut) before anything else has started."""
     request = HTTPXRequest(connection_pool_size=1, proxy=settings.proxy_url, connect_timeout=10,
                            read_timeout=10, write_timeout=10, pool_timeout=10)
-    async with make_bot(settings, request) as probe:
-        return probe.username
+    try:
+        async with make_bot(settings, request) as probe:
+            return probe.username
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # PTB reading the answer
+        raise NotBotApiAnswer(
+            f"the server answered getMe, but not as the Bot API does ({exc})") from exc
+
+
+class NotBotApiAnswer(TelegramError):
+    """A server at the Bot API's address answered JSON that is not the Bot API's (another
+    service, an emulator that differs from Telegram): PTB could not read it."""
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:

@@ -115,10 +115,14 @@ def _run(settings: Settings, token: str) -> int:
 
 def unreachable_line(settings: Settings, exc: BaseException, secrets: list[str]) -> str:
     """One line: where the bot tried to go, why it failed in plain words, which settings."""
+    from bot.app import NotBotApiAnswer
+
     cause = exc.__cause__ or exc
     detail = redact(str(cause) or type(cause).__name__, secrets)
     name = type(cause).__name__
-    if "Timeout" in name or "TimedOut" in name:
+    if isinstance(exc, NotBotApiAnswer):
+        reason = redact(str(exc), secrets)
+    elif "Timeout" in name or "TimedOut" in name:
         reason = f"no answer in time ({detail})"
     elif any(s in detail for s in ("Name or service not known", "nodename nor servname",
                                    "getaddrinfo", "Temporary failure in name resolution")):

@@ -146,3 +146,20 @@ async def test_check_and_a_refused_start_never_print_the_token(harness: Harness,
     for (_, printed), token in ((check, TOKEN), (refused, wrong), (unreachable, TOKEN)):
         assert token.split(":", 1)[1] not in printed, printed
         assert not re.search(r"bot\d+:[A-Za-z0-9_-]{20,}", printed), printed
+
+
+async def test_a_server_answering_getme_out_of_shape_is_one_line_not_a_traceback(
+        harness: Harness, tmp_path: Path) -> None:
+    """Pointed at another Bot API implementation (telegram-test-api, whose getMe has no
+    `is_bot`), `hoatoc run` died with PTB's TypeError traceback: the start-up check promises
+    one line naming the address and the setting to look at, not a traceback."""
+    h = harness
+    h.fake.garble_next("getMe", "not_a_list")  # 200, ok: true, a result of another shape
+    code, printed = await _cli(
+        "run", HOATOC_BOT_TOKEN=TOKEN, HOATOC_DATABASE=str(tmp_path / "hoatoc.db"),
+        HOATOC_ADMIN_IDS="9001", HOATOC_API_BASE_URL=h.fake.base_url)
+    assert code != 0, printed
+    assert "Traceback" not in printed, printed
+    assert h.fake.base_url in printed and "HOATOC_API_BASE_URL" in printed, printed
+    assert "answered getMe, but not as the Bot API does" in printed, printed
+    assert SECRET not in printed, printed
