@@ -48,8 +48,10 @@ async def on_error(update: object, context: HoaTocContext) -> None:
                 await update.callback_query.answer()
         try:
             await context.bot.send_message(update.effective_chat.id, text)
-        except TelegramError as send_exc:
-            log.warning("could not tell chat %s about an error: %s",
+        except (TelegramError, KeyError, TypeError, ValueError, AttributeError) as send_exc:
+            # Refused, or an answer PTB could not read (the apology may well have arrived):
+            # either way the error handler ends here, it does not raise into PTB.
+            log.warning("could not tell chat %s about an error: %r",
                         update.effective_chat.id, send_exc)
 
 

@@ -157,3 +157,29 @@ async def test_one_malformed_update_in_a_batch_of_good_ones(
     reply = await h.say(104, "/help")  # and the bot goes on
     assert "/start" in (reply.plain_text or "")
 
+
+
+async def test_an_unreadable_answer_to_a_reply_and_to_its_apology_stays_in_the_error_handler(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Against telegram-test-api (whose sent messages come back with the request's fields)
+    a reply's answer could not be read, then neither could the error handler's apology: the
+    handler let PTB's parsing error out ("an uncaught error was raised while handling the
+    error"), as it caught only TelegramError. The apology that cannot be confirmed is a
+    warning, like one Telegram refused."""
+    await h.start(**FAST)
+    await h.fake.wait_for_long_poll()
+
+    def garbled() -> int:
+        return sum(1 for c in h.fake.calls if c.error == "garbled: missing_fields")
+
+    h.fake.garble_next("sendMessage", "missing_fields", count=2)
+    with caplog.at_level(logging.WARNING):
+        h.fake.send_text(104, "/start")
+        await until(lambda: garbled() == 2)
+        await until(lambda: "could not tell chat 104 about an error" in caplog.text
+                    or "while handling the error" in caplog.text)
+    assert "while handling the error" not in caplog.text, caplog.text
+    # The bot goes on.
+    reply = await h.say(104, "/start")
+    assert "chưa được đăng ký" in (reply.plain_text or "")
