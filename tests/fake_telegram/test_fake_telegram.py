@@ -382,3 +382,30 @@ async def test_application_end_to_end(fake: FakeTelegram) -> None:
         await app.stop()
         await app.shutdown()
     assert fake.pending_updates() == []
+
+
+async def test_an_uploaded_photo_is_refused_as_telegram_refuses_it(
+        fake: FakeTelegram, bot: PTBBot) -> None:
+    """sendPhoto (core.telegram.org/bots/api#sendphoto): "The photo must be at most 10 MB in
+    size. The photo's width and height must not exceed 10000 in total. Width and height ratio
+    must be at most 20." Bytes that are no picture Telegram cannot process either. The fake
+    took any bytes of any shape (another emulator, telegram-test-api, took no upload at all);
+    the bot's /chart must meet the real limits."""
+    import io
+
+    from PIL import Image
+
+    def png(width: int, height: int) -> bytes:
+        out = io.BytesIO()
+        Image.new("1", (width, height)).save(out, format="PNG")
+        return out.getvalue()
+
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+        await bot.send_photo(USER_ID, b"a,b\n1,2\n")
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
+        await bot.send_photo(USER_ID, png(100, 2001))  # ratio over 20
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
+        await bot.send_photo(USER_ID, png(5000, 5001))  # over 10000 in total
+    assert not [m for m in fake.messages_to(USER_ID) if m.kind == "photo"]
+    sent = await bot.send_photo(USER_ID, png(1000, 2160))  # the tallest /chart
+    assert sent.photo and fake.messages_to(USER_ID)[-1].kind == "photo"

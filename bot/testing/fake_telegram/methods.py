@@ -37,6 +37,31 @@ MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_CALLBACK_DATA_BYTES = 64
 
 _BOT_COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+# sendPhoto: "The photo's width and height must not exceed 10000 in total. Width and height
+# ratio must be at most 20." Bytes that are not a picture: IMAGE_PROCESS_FAILED.
+MAX_PHOTO_SIDES = 10_000
+MAX_PHOTO_RATIO = 20
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _check_photo(content: bytes) -> None:
+    """Refuse an uploaded photo as Telegram does: not a picture, or out of its shape limits
+    (read from the header when Pillow can; a picture it cannot read is let through)."""
+    webp = content[:4] == b"RIFF" and content[8:12] == b"WEBP"
+    if not (webp or content.startswith(_IMAGE_MAGIC)):
+        raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+    try:
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+    except Exception:  # a fake's bytes with a picture's first bytes: no shape to check
+        return
+    if (width + height > MAX_PHOTO_SIDES
+            or max(width, height) > MAX_PHOTO_RATIO * max(1, min(width, height))):
+        raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
 
 
 class BotApi(FakeState):
@@ -144,6 +169,8 @@ class BotApi(FakeState):
         if upload is None and isinstance(value, str) and value.startswith("attach://"):
             upload = request.files.get(value.removeprefix("attach://"))
         if upload is not None:
+            if kind == "photo":
+                _check_photo(upload.content)
             mime = upload.content_type if kind == "document" else "image/jpeg"
             return self._store_file(
                 kind,
