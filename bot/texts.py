@@ -1559,6 +1559,10 @@ TEXTS: Final[dict[str, str]] = {
         "❌ Kỳ báo cáo bắt đầu từ ngày {start}, chưa đến. Vui lòng chọn kỳ đã bắt đầu, ví dụ: "
         "<code>/summary</code> (6 tháng hiện tại)."
     ),
+    "sum_send_failed": (
+        "❌ Đã lập tệp báo cáo tổng hợp từ ngày {start} đến ngày {end} nhưng chưa gửi được qua "
+        "Telegram (lỗi đã được ghi nhận). Đề nghị gửi lại lệnh /summary sau ít phút."
+    ),
     "sum_failed": (
         "❌ Không lập được tệp báo cáo tổng hợp do lỗi hệ thống (đã ghi nhận). Vui lòng thử "
         "lại sau ít phút; nếu vẫn lỗi, đề nghị liên hệ quản trị viên hệ thống."

@@ -161,3 +161,20 @@ async def test_bad_periods_get_the_usage_and_a_liaison_is_refused(
     assert refused.kind == "text" and (refused.plain_text or "").startswith("⛔")
     denied = await AuditRepository(h.services.db.reader).entries("access.denied")
     assert [(e.actor_user_id, e.subject) for e in denied] == [(CAT_LIAISON, "/summary")]
+
+
+async def test_a_summary_telegram_does_not_take_is_said_as_such(harness: Harness) -> None:
+    """Against telegram-test-api (no sendDocument: HTTP 500) /export said "could not make or
+    send the file", but /summary gave only the generic "Có lỗi khi xử lý yêu cầu": the
+    workbook was built, its upload failed; the admin is told that, and to ask again."""
+    h = harness
+    h.clock.set(local(2026, 7, 4, 9, 0))
+    await h.start(**FAST)
+    h.fake.fail_next("sendDocument", 500)
+    reply = await h.say(SUPER_ADMIN, "/summary 2026H1")
+    text = reply.plain_text or ""
+    assert reply.kind == "text" and "Có lỗi khi xử lý" not in text, text
+    assert text.startswith("❌ Đã lập tệp báo cáo tổng hợp"), text
+    assert "01/01/2026" in text and "30/06/2026" in text and "/summary" in text, text
+    again = await h.say(SUPER_ADMIN, "/summary 2026H1", document)  # and the next one goes
+    assert "30/06/2026" in (again.plain_text or "")
