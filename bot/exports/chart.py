@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
 import textwrap
 from dataclasses import dataclass
@@ -62,7 +63,22 @@ def _ensure_config_dir() -> None:
         with tempfile.TemporaryFile(dir=config):
             pass
     except OSError:
-        os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="hoatoc-mpl-")
+        os.environ["MPLCONFIGDIR"] = _fallback_dir()
+
+
+def _fallback_dir() -> str:
+    """One folder per user in the temporary directory, reused by every start (a new one each
+    time piled up and rebuilt the font cache); a fresh private one if that name is taken by
+    anything but our own private folder (another user's, a link)."""
+    path = Path(tempfile.gettempdir()) / f"hoatoc-mpl-{os.getuid()}"
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+        st = path.lstat()
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+            return str(path)
+    except OSError:
+        pass
+    return tempfile.mkdtemp(prefix="hoatoc-mpl-")
 
 
 def _figure(width: float, height: float) -> Figure:

@@ -81,6 +81,21 @@ def test_a_home_matplotlib_cannot_write_to_gives_no_warning() -> None:
     assert "WARNING" not in done.stderr, done.stderr
 
 
+def test_the_fallback_cache_folder_is_one_per_user_reused_not_one_per_start(
+        tmp_path: Path) -> None:
+    """With an unwritable home every start made a new /tmp/hoatoc-mpl-* that nothing removed
+    (44 of them after a few days of tests) and rebuilt the font cache each time."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
+    env["HOME"], env["TMPDIR"] = "/proc", str(tmp_path)
+    code = ("from tests.exports.test_chart import data; from bot.exports.chart import render;"
+            "assert render(data(2))[:4] == b'\\x89PNG'")
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [f"hoatoc-mpl-{os.getuid()}"]
+
+
 def drawn(d: ChartData, monkeypatch: pytest.MonkeyPatch) -> Figure:
     """The figure `render` saved, laid out as in the PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
