@@ -1375,7 +1375,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "inc_n_stale_ask": "Đề nghị gửi báo cáo diễn biến xử lý sự cố.",
     "inc_n_stale_ask_left": (
-        "Người tiếp nhận đã rời Đội: đề nghị giao sự cố cho người khác (“Giao người khác” trong "
+        "Đề nghị giao sự cố cho người khác (“Giao người khác” trong "
         "<code>/incident {code}</code>)."
     ),
     "inc_n_assignee_left": " (tài khoản đã ngừng hoạt động)",
