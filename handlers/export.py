@@ -9,7 +9,6 @@ from telegram import InputFile, Update
 from bot.context import HoaTocContext
 from bot.domain.models import Role
 from bot.exports.worker import WITHIN
-from bot.services.exports import parse_args
 from bot.texts import t
 from handlers.common import message, require, user_id
 
@@ -21,7 +20,7 @@ async def export(update: Update, context: HoaTocContext) -> None:
     a second /export while one runs is told to wait."""
     await require(update, context, Role.ADMIN, "export")
     s, msg, uid = context.services, message(update), user_id(update)
-    request = parse_args(list(context.args or []), s.clock.now().astimezone(s.settings.tz).date())
+    request = s.exports.request(list(context.args or []))
     with s.exports.slot(uid) as mine:
         if not mine:
             await msg.reply_text(t("exp_busy"))

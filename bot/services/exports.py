@@ -96,6 +96,10 @@ class ExportService:
         # How the file is made (tests put a thread in its place to hold or break it).
         self.runner: Callable[[Job], Awaitable[Built]] = in_worker_process
 
+    def request(self, args: list[str]) -> ExportRequest:
+        """The command's arguments read against today's date in the province (InvalidInput)."""
+        return parse_args(args, self.clock.now().astimezone(self.settings.tz).date())
+
     @contextmanager
     def slot(self, user_id: int) -> Iterator[bool]:
         """True while this admin's export is the only one running (False: one already is)."""
